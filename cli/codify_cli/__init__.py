@@ -1,0 +1,1 @@
+"""The `codify` command line: code, eval, train, serve, tokens."""
