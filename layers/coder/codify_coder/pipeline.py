@@ -62,7 +62,9 @@ class Coder:
         t2 = time.perf_counter()
         scored = self.scorer.score(document.text, understanding, candidates)
         t3 = time.perf_counter()
-        decisions = rules.apply(document.text, understanding, scored, self.terminology, options)
+        decisions = rules.apply(
+            document.text, understanding, scored, self.terminology, options, threshold=getattr(self.scorer, "threshold", 0.5)
+        )
         t4 = time.perf_counter()
         timings.update(
             understand=round((t1 - t0) * 1000, 2),
@@ -70,4 +72,6 @@ class Coder:
             score=round((t3 - t2) * 1000, 2),
             rules=round((t4 - t3) * 1000, 2),
         )
-        return assemble.result(document, understanding, candidates, decisions, self.model, options, timings)
+        return assemble.result(
+            document, understanding, candidates, decisions, self.model, options, timings, self.terminology
+        )

@@ -1,0 +1,130 @@
+"""ICD-10-CM conventions as data: the tables a coder applies from the Official Guidelines.
+
+Each table maps code *prefixes* (longest match wins) to the code the guideline asks for. Rules.py holds the
+logic; this module holds only knowledge, so a coder can review it line by line. Codes are checked
+against the terminology at run time: an entry whose target is not in ICD-10-CM FY2026 is ignored, and a
+non-billable target is resolved to its unspecified/other leaf.
+"""
+
+from __future__ import annotations
+
+# Guideline I.C.21.c.4: family history -> Z80-Z84 ("mother had breast cancer" -> Z80.3).
+FAMILY_HISTORY: dict[str, str] = {
+    "C15": "Z80.0", "C16": "Z80.0", "C17": "Z80.0", "C18": "Z80.0", "C19": "Z80.0", "C20": "Z80.0",
+    "C21": "Z80.0", "C22": "Z80.0", "C23": "Z80.0", "C24": "Z80.0", "C25": "Z80.0", "C26": "Z80.0",
+    "C33": "Z80.1", "C34": "Z80.1",
+    "C30": "Z80.2", "C31": "Z80.2", "C32": "Z80.2", "C37": "Z80.2", "C38": "Z80.2", "C39": "Z80.2",
+    "C50": "Z80.3",
+    "C51": "Z80.49", "C52": "Z80.49", "C53": "Z80.49", "C54": "Z80.49", "C55": "Z80.49",
+    "C56": "Z80.41", "C57": "Z80.49", "C58": "Z80.49", "C60": "Z80.49", "C61": "Z80.42", "C62": "Z80.43",
+    "C63": "Z80.49",
+    "C64": "Z80.5", "C65": "Z80.5", "C66": "Z80.5", "C67": "Z80.5", "C68": "Z80.5",
+    "C91": "Z80.6", "C92": "Z80.6", "C93": "Z80.6", "C94": "Z80.6", "C95": "Z80.6",
+    "C81": "Z80.7", "C82": "Z80.7", "C83": "Z80.7", "C84": "Z80.7", "C85": "Z80.7", "C88": "Z80.7",
+    "C90": "Z80.7", "C96": "Z80.7",
+    "C": "Z80.8",
+    "D0": "Z80.8",
+    "E10": "Z83.3", "E11": "Z83.3", "E13": "Z83.3",
+    "E78.0": "Z83.42", "E78": "Z83.438",
+    "E": "Z83.49",
+    "D5": "Z83.2", "D6": "Z83.2", "D7": "Z83.2", "D8": "Z83.2",
+    "F": "Z81.8", "F10": "Z81.1", "F3": "Z81.8",
+    "G40": "Z82.0", "G": "Z82.0",
+    "H54": "Z82.1", "H90": "Z82.2", "H91": "Z82.2",
+    "I60": "Z82.3", "I61": "Z82.3", "I62": "Z82.3", "I63": "Z82.3", "I64": "Z82.3",
+    "I46": "Z82.41", "I": "Z82.49",
+    "J44": "Z82.5", "J45": "Z82.5",
+    "K50": "Z83.79", "K51": "Z83.79", "K": "Z83.79",
+    "M": "Z82.69",
+    "N0": "Z84.1", "N1": "Z84.1", "N2": "Z84.1",
+    "Q": "Z82.79",
+    "": "Z84.89",
+}
+
+# Guideline I.C.21.c.4: personal history -> Z85-Z87 (and I25.2 for an old myocardial infarction).
+PERSONAL_HISTORY: dict[str, str] = {
+    "I21": "I25.2", "I22": "I25.2",
+    "C50": "Z85.3", "C18": "Z85.038", "C19": "Z85.048", "C20": "Z85.048", "C16": "Z85.028",
+    "C34": "Z85.118", "C61": "Z85.46", "C67": "Z85.51", "C64": "Z85.528", "C56": "Z85.43",
+    "C53": "Z85.41", "C54": "Z85.42", "C73": "Z85.850", "C43": "Z85.820",
+    "C91": "Z85.6", "C92": "Z85.6", "C81": "Z85.71", "C82": "Z85.72", "C83": "Z85.72", "C85": "Z85.72",
+    "C": "Z85.9",
+    "I63": "Z86.73", "G45": "Z86.73", "I26": "Z86.711", "I80": "Z86.718", "I82": "Z86.718",
+    "A15": "Z86.11", "A16": "Z86.11", "A": "Z86.19", "B": "Z86.19",
+    "D12": "Z86.010", "D1": "Z86.018", "D2": "Z86.018", "D3": "Z86.018",
+    "J18": "Z87.01", "J1": "Z87.01", "J": "Z87.09",
+    "N39.0": "Z87.440", "N30": "Z87.440", "N20": "Z87.442", "N21": "Z87.442", "N": "Z87.448",
+    "K25": "Z87.11", "K26": "Z87.11", "K27": "Z87.11", "K": "Z87.19",
+    "L": "Z87.2", "M": "Z87.39",
+    "S": "Z87.81" , "T": "Z87.828",
+    "O": "Z87.59", "Q": "Z87.798",
+    "F": "Z86.59", "G": "Z86.69", "E": "Z86.39", "D5": "Z86.2", "D6": "Z86.2",
+}
+
+# Chronic conditions: "history of hypertension" means the patient has it, so it is coded as present.
+CHRONIC_PREFIXES: tuple[str, ...] = (
+    "E10", "E11", "E13", "E03", "E05", "E66", "E78", "I10", "I11", "I12", "I13", "I25.1", "I48", "I50",
+    "I73", "N18", "J44", "J45", "J47", "K70", "K74", "B18", "B20", "M05", "M06", "M15", "M16", "M17",
+    "M19", "M81", "G20", "G30", "G35", "G40", "F20", "F31", "F17", "F10", "D63", "Z",
+)
+
+# Guideline I.B.5: signs and symptoms routinely associated with a confirmed diagnosis are not coded.
+# symptom prefix -> diagnosis prefixes it is integral to.
+INTEGRAL_SYMPTOMS: dict[str, tuple[str, ...]] = {
+    "R05": ("J0", "J1", "J2", "J4", "A15", "U07.1", "J81", "J84"),
+    "R50": ("A", "B", "J0", "J1", "J2", "N10", "N30", "N39.0", "K35", "K65", "L03", "U07.1", "M86"),
+    "R06.0": ("J1", "J4", "J8", "I50", "I26", "J9", "U07.1"),
+    "R06.2": ("J44", "J45"),
+    "R07": ("I20", "I21", "I24", "I26", "I30"),
+    "R10": ("K35", "K80", "K81", "K85", "K56", "N20", "N23", "K25", "K26", "K29", "K57", "K50", "K51"),
+    "R11": ("K29", "K52", "A09", "K56", "K85"),
+    "R31": ("N20", "N21", "C67", "N30", "N02", "C64"),
+    "N23": ("N20", "N21"),
+    "R30": ("N30", "N39.0"),
+    "R35": ("E10", "E11", "N40"),
+    "R51": ("G43", "G44"),
+    "R60": ("I50", "N04"),
+    "R63.4": ("C",),
+    "R59": ("C81", "C82", "C83", "C84", "C85"),
+    "R53": ("C", "D6", "D5"),
+    "R52": ("C",),
+    "R19.7": ("A09", "K52", "A04"),
+    "R21": ("B0", "L"),
+    "R09.02": ("J9",),
+    "R73": ("E10", "E11", "E13"),
+    "R80": ("N04", "N18", "E11.2", "E10.2"),
+}
+
+# The "with" convention (Guideline I.A.15): conditions linked by "with" take a combination code even when
+# the note does not state the link (diabetes + CKD, hypertension + heart failure or CKD).
+# (required prefixes, combination code, prefixes the combination replaces)
+COMBINATIONS: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = (
+    (("I10", "I50", "N18.5"), "I13.2", ("I10", "I11", "I12")),
+    (("I10", "I50", "N18.6"), "I13.2", ("I10", "I11", "I12")),
+    (("I10", "I50", "N18"), "I13.0", ("I10", "I11", "I12")),
+    (("I10", "N18.5"), "I12.0", ("I10",)),
+    (("I10", "N18.6"), "I12.0", ("I10",)),
+    (("I10", "N18"), "I12.9", ("I10",)),
+    (("I10", "I50"), "I11.0", ("I10",)),
+    (("E11", "N18"), "E11.22", ("E11.9", "E11.8", "E11.2")),
+    (("E10", "N18"), "E10.22", ("E10.9", "E10.8", "E10.2")),
+    (("E11", "G62.9"), "E11.42", ("E11.9", "E11.40")),
+    (("E11", "H35.0"), "E11.319", ("E11.9", "E11.3")),
+    (("E11", "R73.9"), "E11.65", ("E11.9",)),
+    (("E11", "E11.649"), "E11.649", ()),
+    (("J44", "J18"), "J44.0", ("J44.9",)),
+    (("J44", "J20"), "J44.0", ("J44.9",)),
+)
+
+
+def lookup(table: dict[str, str], code: str) -> str | None:
+    """Longest prefix of `code` present in `table`."""
+    for n in range(len(code), -1, -1):
+        hit = table.get(code[:n])
+        if hit is not None:
+            return hit
+    return None
+
+
+def has_prefix(code: str, prefixes: tuple[str, ...]) -> bool:
+    return any(code.startswith(p) for p in prefixes)

@@ -1,0 +1,323 @@
+"""Stage 5: the ICD-10-CM conventions a coder applies, turning scored candidates into decisions.
+
+Input: the note text, its Understanding, the scored Candidates. Output: one Decision per code, either
+final or discarded with a reason from the design's list. Every decision names the mention, the
+assertion and the rule, so assemble.py can write a justification a coder can verify.
+
+Order matters and follows how a coder works: group the evidence per code, route by assertion (negated,
+family, history, uncertain, hypothetical), resolve to billable leaves (7th characters, X placeholders,
+unspecified children), prefer the most specific supported code, apply combination codes ("with"), drop
+symptoms integral to a confirmed diagnosis, resolve Excludes1 conflicts, then apply the confidence floor.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from . import conventions
+from .types import Assertion, Candidate, CodeOptions, DiscardReason, Understanding
+
+if TYPE_CHECKING:
+    from .terminology import Terminology
+
+# Below this, a discarded candidate is noise, not something a coder needs to see.
+REPORT_FLOOR = 0.05
+# Most discarded entries a response carries (the ones with the highest confidence).
+MAX_DISCARDED = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    code: str
+    probability: float
+    mentions: tuple[int, ...]  # indices into Understanding.mentions: the evidence
+    assertion: Assertion
+    matched_term: str
+    rule: str  # which convention produced or kept this code, in words
+    reason: DiscardReason | None = None  # None => final
+    superseded_by: str | None = None
+    derived_from: str | None = None  # e.g. Z80.3 derived from C50.919
+
+    @property
+    def final(self) -> bool:
+        return self.reason is None
+
+
+def apply(
+    text: str,
+    understanding: Understanding,
+    candidates: list[Candidate],
+    terminology: Terminology,
+    options: CodeOptions,
+    threshold: float = 0.5,
+) -> list[Decision]:
+    mentions = understanding.mentions
+    finals: dict[str, Decision] = {}
+    discarded: list[Decision] = []
+
+    def discard(d: Decision, reason: DiscardReason, rule: str, by: str | None = None) -> None:
+        discarded.append(replace(d, reason=reason, rule=rule, superseded_by=by))
+
+    def add_final(d: Decision) -> None:
+        prior = finals.get(d.code)
+        if prior is None:
+            finals[d.code] = d
+            return
+        merged = tuple(sorted(set(prior.mentions) | set(d.mentions)))
+        best = prior if prior.probability >= d.probability else d
+        finals[d.code] = replace(best, mentions=merged)
+
+    # 1. Group evidence per code and route it by assertion.
+    for code, group in _group(candidates, terminology).items():
+        by_assertion: dict[str, list[Candidate]] = {}
+        for c in group:
+            by_assertion.setdefault(mentions[c.mention].assertion, []).append(c)
+        for assertion, cands in sorted(by_assertion.items()):
+            best = max(cands, key=lambda c: (c.probability, c.lexical))
+            d = Decision(
+                code=code,
+                probability=best.probability,
+                mentions=tuple(sorted({c.mention for c in cands})),
+                assertion=assertion,  # type: ignore[arg-type]
+                matched_term=best.matched_term,
+                rule="mention matches the code's terminology",
+            )
+            _route(d, terminology, options, add_final, discard)
+
+    # 2. Billable leaves: 7th characters with X placeholders, unspecified children.
+    encounter = _encounter_character(text)
+    for code, d in list(finals.items()):
+        if terminology.is_billable(code):
+            continue
+        del finals[code]
+        specific = [c for c in finals if c != code and code in terminology.ancestors(c)]
+        if specific:
+            discard(d, "superseded_by_more_specific", "a more specific code is supported", by=specific[0])
+            continue
+        leaf, how = _billable_leaf(code, terminology, encounter)
+        if leaf is None:
+            discard(d, "not_billable", "category without a billable leaf the text supports")
+        else:
+            add_final(replace(d, code=leaf, rule=how, derived_from=code))
+
+    # 3. Most specific: an ancestor, or an unspecified sibling in the same category, yields to a specific code.
+    for code in sorted(finals):
+        d = finals.get(code)
+        if d is None:
+            continue
+        better = _more_specific(code, finals, terminology)
+        if better is not None:
+            del finals[code]
+            discard(d, "superseded_by_more_specific", f"{better} is more specific", by=better)
+
+    # 4. Combination codes ("with" convention).
+    for required, combo, replaces in conventions.COMBINATIONS:
+        if combo not in terminology or combo in finals:
+            continue
+        parts = [_first_with_prefix(finals, p) for p in required]
+        if any(p is None for p in parts):
+            continue
+        evidence = tuple(sorted({m for p in parts for m in finals[p].mentions}))  # type: ignore[index]
+        prob = min(finals[p].probability for p in parts)  # type: ignore[index]
+        add_final(
+            Decision(
+                code=combo, probability=prob, mentions=evidence, assertion="present",
+                matched_term=" + ".join(finals[p].matched_term for p in parts),  # type: ignore[index]
+                rule=f"combination code for {' with '.join(parts)} ('with' convention, Guideline I.A.15)",  # type: ignore[arg-type]
+            )
+        )
+        for p in parts:
+            if p is not None and conventions.has_prefix(p, replaces) and p in finals:
+                discard(finals.pop(p), "superseded_by_more_specific", f"combined into {combo}", by=combo)
+
+    # 5. Signs and symptoms integral to a confirmed diagnosis (Guideline I.B.5).
+    for code in sorted(finals):
+        d = finals[code]
+        integral_to = _integral_target(code, finals)
+        if integral_to:
+            del finals[code]
+            discard(d, "symptom_integral_to_diagnosis", f"routinely associated with {integral_to}", by=integral_to)
+
+    # 6. Excludes1: two codes that cannot be reported together; keep the better supported one.
+    for a in sorted(finals, key=lambda c: (-finals[c].probability, c)):
+        if a not in finals:
+            continue
+        for b in sorted(finals):
+            if b != a and b in finals and terminology.excludes1_conflict(a, b):
+                discard(finals.pop(b), "excludes1_conflict", f"Excludes1 with {a}", by=a)
+
+    # 7. Confidence floor, then the requested number of codes.
+    floor = max(threshold, options.min_confidence / 100)
+    ranked = sorted(finals.values(), key=lambda d: (-d.probability, d.code))
+    kept: list[Decision] = []
+    for d in ranked:
+        if d.probability < floor or (options.max_codes is not None and len(kept) >= options.max_codes):
+            discard(d, "low_confidence", f"confidence below {round(floor * 100)} or beyond max_codes")
+        else:
+            kept.append(d)
+
+    return kept + _dedupe_discarded(discarded, {d.code for d in kept})
+
+
+# ------------------------------------------------------------------ helpers
+def _group(candidates: list[Candidate], terminology: Terminology) -> dict[str, list[Candidate]]:
+    groups: dict[str, list[Candidate]] = {}
+    for c in candidates:
+        info = terminology.get(c.code)
+        if info is None:  # never return a code outside ICD-10-CM FY2026
+            continue
+        groups.setdefault(info.code, []).append(c)
+    return dict(sorted(groups.items()))
+
+
+def _route(d: Decision, terminology: Terminology, options: CodeOptions, add_final, discard) -> None:
+    code, a = d.code, d.assertion
+    if a == "present":
+        add_final(d)
+    elif a == "negated":
+        discard(d, "negated", "the note negates it")
+    elif a == "hypothetical":
+        discard(d, "hypothetical", "mentioned as a possibility in the future, not a current condition")
+    elif a == "possible":
+        if options.setting == "inpatient":
+            add_final(replace(d, rule="uncertain diagnosis coded as confirmed in inpatient (Guideline II.H)"))
+        else:
+            discard(d, "uncertain", "uncertain diagnoses are not coded in outpatient (Guideline IV.H)")
+    elif a == "family":
+        target = _mapped(conventions.FAMILY_HISTORY, code, terminology)
+        if target and not code.startswith("Z8"):
+            add_final(replace(d, code=target, assertion="family", derived_from=code,
+                              rule=f"family history of {code} is coded {target} (Guideline I.C.21.c.4)"))
+            discard(d, "family_history", "the condition belongs to a relative", by=target)
+        elif code.startswith(("Z80", "Z81", "Z82", "Z83", "Z84")):
+            add_final(d)
+        else:
+            discard(d, "family_history", "the condition belongs to a relative")
+    elif a == "historical":
+        if conventions.has_prefix(code, conventions.CHRONIC_PREFIXES):
+            add_final(replace(d, assertion="present",
+                              rule="chronic condition named in the history is still present"))
+            return
+        target = _mapped(conventions.PERSONAL_HISTORY, code, terminology)
+        if target:
+            add_final(replace(d, code=target, derived_from=code,
+                              rule=f"past {code} is coded as personal history {target} (Guideline I.C.21.c.4)"))
+            discard(d, "history_of", "a past condition, coded as personal history instead", by=target)
+        else:
+            discard(d, "history_of", "a past condition with no active treatment")
+
+
+def _mapped(table: dict[str, str], code: str, terminology: Terminology) -> str | None:
+    target = conventions.lookup(table, code)
+    if target is None or target not in terminology:
+        return None
+    if terminology.is_billable(target):
+        return target
+    leaf, _ = _billable_leaf(target, terminology, "A")
+    return leaf
+
+
+_SUBSEQUENT = re.compile(r"\b(subsequent encounter|follow[- ]up visit|routine healing|seguimiento)\b", re.I)
+_SEQUELA = re.compile(r"\b(sequela|secuela)", re.I)
+
+
+def _encounter_character(text: str) -> str:
+    """7th character for injuries: initial (A) unless the note says subsequent (D) or sequela (S)."""
+    if _SEQUELA.search(text):
+        return "S"
+    if _SUBSEQUENT.search(text):
+        return "D"
+    return "A"
+
+
+_UNSPECIFIED = re.compile(r"\b(unspecified|without complications?|not elsewhere classified)\b", re.I)
+_OTHER = re.compile(r"^other\b|\bother\b", re.I)
+
+
+def _billable_leaf(code: str, terminology: Terminology, encounter: str) -> tuple[str | None, str]:
+    """The billable code a coder would report for a category the text supports only in general terms."""
+    if terminology.seventh_characters(code):
+        full = terminology.with_seventh(code, encounter)
+        if full and terminology.is_billable(full):
+            return full, f"7th character '{encounter}' added (encounter) with X placeholders as needed"
+    info = terminology.get(code)
+    current = code
+    for _ in range(4):  # walk down through unspecified children
+        info = terminology.get(current)
+        if info is None or not info.children:
+            break
+        children = [terminology.get(c) for c in info.children]
+        pick = next((c for c in children if c and _UNSPECIFIED.search(c.description)), None)
+        if pick is None and len(children) == 1:
+            pick = children[0]
+        if pick is None:
+            pick = next((c for c in children if c and _OTHER.search(c.description)), None)
+        if pick is None:
+            break
+        current = pick.code
+        if terminology.is_billable(current):
+            return current, f"{code} is a category; its unspecified leaf {current} is reported"
+        if terminology.seventh_characters(current):
+            full = terminology.with_seventh(current, encounter)
+            if full and terminology.is_billable(full):
+                return full, f"{code} resolved to {full} (7th character '{encounter}')"
+    return None, ""
+
+
+def _is_unspecified(code: str, terminology: Terminology) -> bool:
+    info = terminology.get(code)
+    return bool(info and _UNSPECIFIED.search(info.description))
+
+
+def _more_specific(code: str, finals: dict[str, Decision], terminology: Terminology) -> str | None:
+    """A final code that makes `code` redundant: a descendant, or (for an unspecified code) a sibling."""
+    for other in sorted(finals, key=lambda c: (-finals[c].probability, c)):
+        if other == code:
+            continue
+        if code in terminology.ancestors(other):
+            return other
+        if (
+            _is_unspecified(code, terminology)
+            and not _is_unspecified(other, terminology)
+            and other[:3] == code[:3]
+            and finals[other].assertion == finals[code].assertion
+        ):
+            return other
+    return None
+
+
+def _first_with_prefix(finals: dict[str, Decision], prefix: str) -> str | None:
+    for code in sorted(finals):
+        if code.startswith(prefix) and finals[code].assertion == "present":
+            return code
+    return None
+
+
+def _integral_target(symptom: str, finals: dict[str, Decision]) -> str | None:
+    best = None
+    for n in range(len(symptom), 2, -1):
+        targets = conventions.INTEGRAL_SYMPTOMS.get(symptom[:n])
+        if targets:
+            best = targets
+            break
+    if not best:
+        return None
+    for code in sorted(finals, key=lambda c: (-finals[c].probability, c)):
+        if code != symptom and not code.startswith("R") and conventions.has_prefix(code, best):
+            return code
+    return None
+
+
+def _dedupe_discarded(discarded: list[Decision], final_codes: set[str]) -> list[Decision]:
+    """One discarded entry per code (the best supported), none for a code that is also final."""
+    best: dict[str, Decision] = {}
+    for d in discarded:
+        if d.code in final_codes or d.probability < REPORT_FLOOR:
+            continue
+        prior = best.get(d.code)
+        if prior is None or d.probability > prior.probability:
+            best[d.code] = d
+    ranked = sorted(best.values(), key=lambda d: (-d.probability, d.code))
+    return ranked[:MAX_DISCARDED]
