@@ -1,0 +1,32 @@
+"""Fixtures for the coder: the real built assets (terminology + default model), built once if missing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ASSETS = Path(__file__).resolve().parents[3] / "layers" / "coder" / "codify_coder" / "assets"
+
+
+def ensure_assets() -> Path:
+    """`make setup` builds the assets; a bare `pytest` on a fresh checkout builds them here once."""
+    if not (ASSETS / "terminology" / "manifest.json").is_file():
+        subprocess.run([sys.executable, "-m", "codify_coder.terminology.build"], check=True)
+    if not (ASSETS / "models" / "default" / "manifest.json").is_file():
+        subprocess.run([sys.executable, "-m", "codify_coder.training.build_default"], check=True)
+    return ASSETS
+
+
+@pytest.fixture(scope="session")
+def assets_dir() -> Path:
+    return ensure_assets()
+
+
+@pytest.fixture(scope="session")
+def coder(assets_dir):
+    from codify_coder.pipeline import Coder
+
+    return Coder.load(assets_dir=assets_dir)

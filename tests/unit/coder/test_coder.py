@@ -1,0 +1,124 @@
+"""The coder end to end on specific notes: each ICD-10-CM convention, in English and Spanish."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from codify_coder.types import CodeOptions
+
+
+def finals(result) -> dict[str, object]:
+    return {a.code: a for a in result.final_assessments}
+
+
+def discarded(result) -> dict[str, object]:
+    return {d.code: d for d in result.discarded_assessments}
+
+
+def test_diabetes_with_ckd_takes_the_combination_code_and_the_stage(coder):
+    r = coder.code("Assessment: type 2 diabetes mellitus with chronic kidney disease stage 3a.")
+    assert {"E11.22", "N18.31"} <= set(finals(r))
+    assert "E11.9" not in finals(r)
+
+
+def test_negated_pneumonia_is_discarded_negated(coder):
+    r = coder.code("Chest X-ray today shows no evidence of pneumonia.")
+    assert "J18.9" not in finals(r)
+    assert discarded(r)["J18.9"].reason == "negated"
+
+
+def test_family_history_of_breast_cancer_is_z80_3(coder):
+    r = coder.code("Family history: mother had breast cancer.")
+    assert "Z80.3" in finals(r)
+    assert not any(c.startswith("C50") for c in finals(r))
+    family = [d for d in r.discarded_assessments if d.code.startswith("C50")]
+    assert family and family[0].reason == "family_history" and family[0].superseded_by == "Z80.3"
+
+
+def test_history_of_myocardial_infarction_is_old_mi(coder):
+    r = coder.code("He has a history of myocardial infarction.")
+    assert "I25.2" in finals(r)
+    assert not any(c.startswith("I21") for c in finals(r))
+
+
+def test_femoral_neck_fracture_gets_laterality_and_7th_character(coder):
+    r = coder.code("Diagnosis: closed fracture of the neck of the right femur, initial encounter.")
+    assert "S72.001A" in finals(r)
+
+
+def test_symptoms_integral_to_pneumonia_are_discarded(coder):
+    r = coder.code("Patient presents with cough and fever. Diagnosis: community-acquired pneumonia.")
+    f, d = finals(r), discarded(r)
+    assert "J18.9" in f
+    for symptom in ("R05.9", "R50.9"):
+        assert symptom not in f
+        assert d[symptom].reason == "symptom_integral_to_diagnosis"
+        assert d[symptom].superseded_by == "J18.9"
+
+
+def test_probable_pneumonia_depends_on_the_setting(coder):
+    note = "Assessment: probable pneumonia."
+    out = coder.code(note, CodeOptions(setting="outpatient"))
+    assert "J18.9" not in finals(out) and discarded(out)["J18.9"].reason == "uncertain"
+    inp = coder.code(note, CodeOptions(setting="inpatient"))
+    assert "J18.9" in finals(inp) and finals(inp)["J18.9"].assertion == "possible"
+
+
+def test_spanish_negated_fever(coder):
+    r = coder.code("Paciente de 45 años que niega fiebre. Presenta dolor abdominal.", CodeOptions(language="auto"))
+    assert r.language == "es"
+    assert not any(c.startswith("R50") for c in finals(r))
+    assert discarded(r)["R50.9"].reason == "negated"
+
+
+def test_spanish_family_history_of_breast_cancer(coder):
+    r = coder.code("Antecedentes familiares de cáncer de mama. Exploración física normal.")
+    assert "Z80.3" in finals(r)
+
+
+def test_spanish_type_2_diabetes(coder):
+    r = coder.code("Varón de 60 años con diabetes mellitus tipo 2 en tratamiento con metformina.")
+    assert r.language == "es"
+    assert "E11.9" in finals(r)
+
+
+def test_every_final_code_is_billable_with_evidence(coder):
+    r = coder.code("History of hypertension and type 2 diabetes. Now with acute appendicitis.")
+    assert r.final_assessments
+    for a in r.final_assessments:
+        assert a.billable and a.evidence
+        assert coder.terminology.is_billable(a.code)
+
+
+PHRASES = [
+    "type 2 diabetes mellitus", "no evidence of pneumonia", "mother had breast cancer", "hypertension",
+    "history of myocardial infarction", "cough and fever", "acute appendicitis", "niega fiebre",
+    "insuficiencia renal crónica", "fractura de cadera derecha", "asthma", "probable urinary tract infection",
+    "denies chest pain", "hipertensión arterial", "anemia", "", "  ", "ñ", "???", "1. 2. 3.",
+]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(PHRASES), min_size=1, max_size=6), st.sampled_from([". ", ", ", "\n", "; "]))
+def test_properties_codes_exist_spans_match_output_deterministic(coder, phrases, sep):
+    text = sep.join(phrases)
+    r1 = coder.code(text)
+    r2 = coder.code(text)
+    assert r1.final_assessments == r2.final_assessments
+    assert r1.discarded_assessments == r2.discarded_assessments
+    for a in list(r1.final_assessments) + list(r1.discarded_assessments):
+        assert a.code in coder.terminology
+        assert 0 <= a.confidence <= 100
+        for e in a.evidence:
+            assert 0 <= e.start < e.end <= len(text)
+            assert text[e.start : e.end] == e.text
+    for a in r1.final_assessments:
+        assert a.evidence
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "\x00\x01", "a" * 5000])
+def test_degenerate_notes_do_not_crash(coder, bad):
+    r = coder.code(bad)
+    assert isinstance(r.final_assessments, tuple)
