@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,10 +14,11 @@ ASSETS = Path(__file__).resolve().parents[3] / "layers" / "coder" / "codify_code
 
 def ensure_assets() -> Path:
     """`make setup` builds the assets; a bare `pytest` on a fresh checkout builds them here once."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
     if not (ASSETS / "terminology" / "manifest.json").is_file():
-        subprocess.run([sys.executable, "-m", "codify_coder.terminology.build"], check=True)
+        subprocess.run([sys.executable, "-m", "codify_coder.terminology.build"], check=True, env=env)
     if not (ASSETS / "models" / "default" / "manifest.json").is_file():
-        subprocess.run([sys.executable, "-m", "codify_coder.training.build_default"], check=True)
+        subprocess.run([sys.executable, "-m", "codify_coder.training.build_default"], check=True, env=env)
     return ASSETS
 
 
