@@ -1,0 +1,324 @@
+"""Stage 4, score: a quantized ONNX model gives each candidate a calibrated probability.
+
+The model directory holds `model.onnx` (int8, calibration baked into the graph) and `manifest.json`
+(id, version, feature names, thresholds, metrics, sha256 of the model, optional code priors of a
+custom model). One onnxruntime session is created per model and reused for every note; a note's
+candidates are scored in one `run` call.
+
+`extract_features` is the single feature function: the training code imports it, so the features a
+model was trained on are exactly the ones it is served (no train/serve skew).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from .types import Candidate, Understanding
+
+MODEL_FILE = "model.onnx"
+MANIFEST_FILE = "manifest.json"
+INPUT_NAME = "features"
+OUTPUT_NAME = "probability"
+FEATURE_SCHEMA = 1  # bump when FEATURE_NAMES change: models of another schema refuse to load
+
+ASSERTIONS = ("present", "negated", "possible", "hypothetical", "historical", "family")
+# Normalized section names of understand/ (anything else counts as "other").
+SECTIONS = (
+    "body",
+    "chief_complaint",
+    "history",
+    "family_history",
+    "social_history",
+    "medications",
+    "exam",
+    "results",
+    "assessment",
+    "plan",
+    "diagnoses",
+    "discharge_diagnoses",
+    "other",
+)
+TERM_KINDS = ("description", "inclusion", "spanish", "synonym", "other")
+# ICD-10-CM chapters by code range (first 3 characters), per the FY2026 tabular list.
+CHAPTERS = (
+    ("A00", "B99"), ("C00", "D49"), ("D50", "D89"), ("E00", "E89"), ("F01", "F99"), ("G00", "G99"),
+    ("H00", "H59"), ("H60", "H95"), ("I00", "I99"), ("J00", "J99"), ("K00", "K95"), ("L00", "L99"),
+    ("M00", "M99"), ("N00", "N99"), ("O00", "O9A"), ("P00", "P96"), ("Q00", "Q99"), ("R00", "R99"),
+    ("S00", "T88"), ("V00", "Y99"), ("Z00", "Z99"), ("U00", "U85"),
+)  # fmt: skip
+
+_NUMERIC = (
+    "lexical",
+    "semantic",
+    "lexical_x_semantic",
+    "term_tokens",
+    "mention_tokens",
+    "term_in_mention",
+    "mention_in_term",
+    "exact_match",
+    "code_depth",
+    "billable",
+    "support_mentions",
+    "support_present",
+    "mention_candidates",
+    "best_lexical_of_mention",
+    "lexical_gap",
+    "has_more_specific",
+    "has_less_specific",
+    "category_codes",
+    "language_es",
+    "position",
+    "has_priors",
+    "code_prior",
+    "code_seen",
+    "category_prior",
+)
+FEATURE_NAMES: tuple[str, ...] = (
+    _NUMERIC
+    + tuple(f"term_{k}" for k in TERM_KINDS)
+    + tuple(f"assertion_{a}" for a in ASSERTIONS)
+    + tuple(f"section_{s}" for s in SECTIONS)
+    + tuple(f"chapter_{i + 1}" for i in range(len(CHAPTERS)))
+)
+N_FEATURES = len(FEATURE_NAMES)
+
+
+class CodeFacts(Protocol):
+    """What the scorer needs from the terminology about a candidate's code and term."""
+
+    def billable(self, code: str) -> bool: ...
+
+    def term_kind(self, code: str, term: str) -> str: ...  # one of TERM_KINDS
+
+
+@dataclasses.dataclass(frozen=True)
+class Priors:
+    """How often each code (and 3-character category) was coded in a center's training notes.
+
+    Only custom models carry priors; they let a model learn the center's coding habits."""
+
+    notes: int
+    codes: Mapping[str, int]
+    categories: Mapping[str, int]
+
+    @classmethod
+    def from_gold(cls, gold_sets: Sequence[set[str] | frozenset[str]]) -> Priors:
+        codes: dict[str, int] = defaultdict(int)
+        cats: dict[str, int] = defaultdict(int)
+        for gold in gold_sets:
+            for code in gold:
+                codes[code] += 1
+            for cat in {c[:3] for c in gold}:
+                cats[cat] += 1
+        return cls(len(gold_sets), dict(sorted(codes.items())), dict(sorted(cats.items())))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"notes": self.notes, "codes": dict(self.codes), "categories": dict(self.categories)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any] | None) -> Priors | None:
+        if not data:
+            return None
+        return cls(int(data["notes"]), dict(data["codes"]), dict(data["categories"]))
+
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+@lru_cache(maxsize=65536)
+def fold_tokens(text: str) -> tuple[str, ...]:
+    """Lower-case, accent-free word tokens (so "Diabétes" and "diabetes" compare equal)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return tuple(_TOKEN.findall(plain))
+
+
+@lru_cache(maxsize=4096)
+def chapter_index(code: str) -> int:
+    cat = code[:3].upper()
+    for i, (lo, hi) in enumerate(CHAPTERS):
+        if lo <= cat <= hi:
+            return i
+    return -1
+
+
+def _log_scaled(n: float, cap: float) -> float:
+    return min(math.log1p(n) / math.log1p(cap), 1.0)
+
+
+def extract_features(
+    text: str,
+    understanding: Understanding,
+    candidates: Sequence[Candidate],
+    facts: CodeFacts,
+    priors: Priors | None = None,
+) -> np.ndarray:
+    """One row of FEATURE_NAMES per candidate (float32). Shared by training and inference."""
+    n = len(candidates)
+    x = np.zeros((n, N_FEATURES), dtype=np.float32)
+    if n == 0:
+        return x
+    col = {name: i for i, name in enumerate(FEATURE_NAMES)}
+    mentions = understanding.mentions
+    sentences = understanding.sentences
+
+    # Note-level context: which mentions support each code, what each mention competes with.
+    code_mentions: dict[str, set[int]] = defaultdict(set)
+    code_present: dict[str, set[int]] = defaultdict(set)
+    by_mention: dict[int, list[Candidate]] = defaultdict(list)
+    category_codes: dict[str, set[str]] = defaultdict(set)
+    for cand in candidates:
+        code_mentions[cand.code].add(cand.mention)
+        if 0 <= cand.mention < len(mentions) and mentions[cand.mention].assertion == "present":
+            code_present[cand.code].add(cand.mention)
+        by_mention[cand.mention].append(cand)
+        category_codes[cand.code[:3]].add(cand.code)
+    best_lexical = {m: max(c.lexical for c in cs) for m, cs in by_mention.items()}
+    mention_codes = {m: {c.code for c in cs} for m, cs in by_mention.items()}
+    text_len = max(len(text), 1)
+
+    for i, cand in enumerate(candidates):
+        row = x[i]
+        mention = mentions[cand.mention] if 0 <= cand.mention < len(mentions) else None
+        mention_text = mention.text if mention else ""
+        term_tok = fold_tokens(cand.matched_term)
+        mention_tok = fold_tokens(mention_text)
+        term_set, mention_set = set(term_tok), set(mention_tok)
+        code = cand.code
+        plain = code.replace(".", "")
+
+        row[col["lexical"]] = cand.lexical
+        row[col["semantic"]] = cand.semantic
+        row[col["lexical_x_semantic"]] = cand.lexical * cand.semantic
+        row[col["term_tokens"]] = min(len(term_tok), 12) / 12
+        row[col["mention_tokens"]] = min(len(mention_tok), 12) / 12
+        row[col["term_in_mention"]] = len(term_set & mention_set) / len(term_set) if term_set else 0.0
+        row[col["mention_in_term"]] = len(term_set & mention_set) / len(mention_set) if mention_set else 0.0
+        row[col["exact_match"]] = float(bool(term_tok) and term_tok == mention_tok)
+        row[col["code_depth"]] = max(len(plain) - 3, 0) / 4
+        row[col["billable"]] = float(facts.billable(code))
+        row[col["support_mentions"]] = _log_scaled(len(code_mentions[code]), 10)
+        row[col["support_present"]] = _log_scaled(len(code_present[code]), 10)
+        siblings = by_mention[cand.mention]
+        row[col["mention_candidates"]] = _log_scaled(len(siblings), 50)
+        row[col["best_lexical_of_mention"]] = float(cand.lexical >= best_lexical[cand.mention])
+        row[col["lexical_gap"]] = best_lexical[cand.mention] - cand.lexical
+        others = mention_codes[cand.mention] - {code}
+        row[col["has_more_specific"]] = float(any(o.replace(".", "").startswith(plain) for o in others))
+        row[col["has_less_specific"]] = float(any(plain.startswith(o.replace(".", "")) for o in others))
+        row[col["category_codes"]] = _log_scaled(len(category_codes[code[:3]]), 20)
+        row[col["language_es"]] = float(understanding.language == "es")
+        row[col["position"]] = (mention.start / text_len) if mention else 0.0
+        if priors is not None and priors.notes > 0:
+            row[col["has_priors"]] = 1.0
+            count = priors.codes.get(code, 0)
+            row[col["code_prior"]] = _log_scaled(count, priors.notes)
+            row[col["code_seen"]] = float(count > 0)
+            row[col["category_prior"]] = _log_scaled(priors.categories.get(code[:3], 0), priors.notes)
+
+        kind = facts.term_kind(code, cand.matched_term)
+        row[col[f"term_{kind if kind in TERM_KINDS else 'other'}"]] = 1.0
+        assertion = mention.assertion if mention else "present"
+        row[col[f"assertion_{assertion if assertion in ASSERTIONS else 'present'}"]] = 1.0
+        section = "other"
+        if mention and 0 <= mention.sentence < len(sentences):
+            section = sentences[mention.sentence].section
+        row[col[f"section_{section if section in SECTIONS else 'other'}"]] = 1.0
+        chapter = chapter_index(code)
+        if chapter >= 0:
+            row[col[f"chapter_{chapter + 1}"]] = 1.0
+    return x
+
+
+class TerminologyFacts:
+    """CodeFacts read from the compiled terminology (codify_coder.terminology.Terminology)."""
+
+    def __init__(self, terminology: Any) -> None:
+        self._t = terminology
+
+    def billable(self, code: str) -> bool:
+        return bool(self._t.is_billable(code))
+
+    def term_kind(self, code: str, term: str) -> str:
+        return str(self._t.term_kind(code, term))
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class ModelLoadError(RuntimeError):
+    """The model directory is missing, corrupt, or was built for another feature schema."""
+
+
+class Scorer:
+    """A loaded scoring model. Build with `Scorer.load(dir)`; `bind(terminology)` before scoring."""
+
+    def __init__(self, session: Any, manifest: dict[str, Any], facts: CodeFacts | None = None) -> None:
+        self._session = session
+        self.manifest = manifest
+        self.model_id: str = manifest["model_id"]
+        self.version: str = manifest["version"]
+        self.priors = Priors.from_json(manifest.get("priors"))
+        self.thresholds: dict[str, float] = dict(manifest.get("thresholds", {}))
+        self._facts = facts
+
+    @classmethod
+    def load(cls, model_dir: Path, terminology: Any = None, verify: bool = True) -> Scorer:
+        import onnxruntime as ort  # heavy: imported when a model is actually loaded
+
+        model_dir = Path(model_dir)
+        model_path, manifest_path = model_dir / MODEL_FILE, model_dir / MANIFEST_FILE
+        if not model_path.is_file() or not manifest_path.is_file():
+            raise ModelLoadError(f"no model in {model_dir} (need {MODEL_FILE} and {MANIFEST_FILE})")
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        if tuple(manifest.get("feature_names", ())) != FEATURE_NAMES:
+            raise ModelLoadError(f"model {manifest.get('model_id')!r} was built for another feature schema")
+        model_bytes = model_path.read_bytes()
+        if verify and hashlib.sha256(model_bytes).hexdigest() != manifest.get("sha256"):
+            raise ModelLoadError(f"{model_path} does not match the sha256 in its manifest")
+        options = ort.SessionOptions()
+        # Lambda gives one vCPU per ~1.8 GB; a note's batch is small, so threads only add overhead.
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        session = ort.InferenceSession(model_bytes, options, providers=["CPUExecutionProvider"])
+        facts = TerminologyFacts(terminology) if terminology is not None else None
+        return cls(session, manifest, facts)
+
+    def bind(self, terminology: Any) -> Scorer:
+        """The same session, reading code facts from `terminology` (shared, not copied)."""
+        return Scorer(self._session, self.manifest, TerminologyFacts(terminology))
+
+    def with_facts(self, facts: CodeFacts) -> Scorer:
+        return Scorer(self._session, self.manifest, facts)
+
+    def predict(self, features: np.ndarray) -> np.ndarray:
+        if len(features) == 0:
+            return np.zeros(0, dtype=np.float32)
+        (probs,) = self._session.run([OUTPUT_NAME], {INPUT_NAME: features.astype(np.float32, copy=False)})
+        return np.clip(probs.reshape(-1), 0.0, 1.0)
+
+    def score(self, text: str, understanding: Understanding, candidates: Sequence[Candidate]) -> list[Candidate]:
+        if not candidates:
+            return []
+        if self._facts is None:
+            raise RuntimeError("Scorer has no terminology: call scorer.bind(terminology) first")
+        features = extract_features(text, understanding, candidates, self._facts, self.priors)
+        probs = self.predict(features)
+        return [dataclasses.replace(c, probability=float(p)) for c, p in zip(candidates, probs, strict=True)]
