@@ -1,0 +1,476 @@
+"""Stage 1, extract: a `Document` from PDF bytes, bounded in size, pages, objects, inflated bytes and time.
+
+The PDF comes from an untrusted client, so every way a file can make a parser spin or allocate is capped
+(`PdfLimits`, each a setting) and every failure becomes a `PdfRejected` with an HTTP-mappable `code`
+and a message that names the limit, never the note's text.
+
+Defences and where they live:
+  * size                 -> `max_bytes`, checked before parsing (413).
+  * not a PDF            -> no `%PDF-` header in the first 1 KiB (415).
+  * truncated / garbage  -> pypdf errors, zero pages, recursion errors all become 422.
+  * encrypted            -> a PDF whose *user* password is empty (owner-password-only "restrictions" PDFs,
+                            common from EHR exports) is decrypted and coded, since any reader opens it
+                            without a prompt; one that needs a password is refused (422). AES needs the
+                            `cryptography` package; without it such a PDF is refused (422) too.
+  * xref loops, deep nesting, object floods -> pypdf's own guards + `max_objects` + RecursionError (422).
+  * decompression bombs  -> pypdf's `Configuration` caps each stream's inflated output at
+                            `max_stream_inflated_bytes`; `max_total_inflated_bytes` caps the page content
+                            decoded across the document (413).
+  * thousands of pages   -> `max_pages`, checked on the declared /Count before the page tree is walked (413).
+  * wall time            -> the deadline is checked between pages, and on the main thread (Lambda's handler
+                            thread) a SIGALRM timer interrupts a single pathological page too. A subprocess
+                            would be a stronger fence but costs a fork + interpreter start (~100 ms and a
+                            second copy of the process in Lambda memory) on every PDF; pypdf's per-stream
+                            limits already bound each step, so the in-process deadline suffices (422).
+  * JavaScript, embedded files, forms -> never executed or extracted; reported in `warnings`.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import signal
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Literal
+
+from .types import Document, PageSpan
+
+PAGE_SEPARATOR = "\n\n"  # a paragraph break: sentences never run across pages
+
+RejectCode = Literal["UNPROCESSABLE_DOCUMENT", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE"]
+STATUS_OF: dict[str, int] = {
+    "UNPROCESSABLE_DOCUMENT": 422,
+    "PAYLOAD_TOO_LARGE": 413,
+    "UNSUPPORTED_MEDIA_TYPE": 415,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PdfLimits:
+    """Resource limits for one PDF. The service builds this from its settings (PDF_MAX_* variables)."""
+
+    max_bytes: int = 5 * 1024 * 1024  # 5 MiB: the upload policy's limit too
+    max_pages: int = 300  # clinical documents are a few pages; 300 covers a long discharge bundle
+    max_objects: int = 200_000  # xref entries (declared /Size and parsed table)
+    max_stream_inflated_bytes: int = 16 * 1024 * 1024  # one decoded stream (pypdf's default is 75 MB)
+    max_total_inflated_bytes: int = 64 * 1024 * 1024  # page content decoded across the document
+    max_seconds: float = 10.0  # wall time of the whole extraction
+    max_text_chars: int = 2_000_000  # extracted text; far above any note, far below memory trouble
+    allow_empty_password: bool = True  # decrypt PDFs that open without a password (see module doc)
+
+
+class PdfRejected(Exception):
+    """A PDF that will not be coded. `code` maps to the API error code; `message` is safe to show."""
+
+    def __init__(self, code: RejectCode, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.code: RejectCode = code
+        self.message = message
+        self.reason = reason  # short machine tag for audit/metrics: "encrypted", "too_many_pages", ...
+
+    @property
+    def status(self) -> int:
+        return STATUS_OF[self.code]
+
+
+class _Timeout(BaseException):
+    """BaseException so that pypdf's broad `except Exception` recovery paths cannot swallow the deadline."""
+
+
+# ---------------------------------------------------------------- public API
+
+
+def extract_pdf(data: bytes, limits: PdfLimits | None = None) -> Document:
+    """Text of every page joined by PAGE_SEPARATOR; `pages` holds one exact span per page (empty pages get
+    a zero-length span, so OCR text can be merged in later); `warnings` lists pages with no text layer and
+    active content that was ignored. Raises PdfRejected."""
+    limits = limits or PdfLimits()
+    if len(data) > limits.max_bytes:
+        raise PdfRejected(
+            "PAYLOAD_TOO_LARGE",
+            f"PDF is {len(data):,} bytes; the limit is {limits.max_bytes:,} bytes.",
+            reason="too_large",
+        )
+    if not is_pdf(data):
+        raise PdfRejected(
+            "UNSUPPORTED_MEDIA_TYPE", "The file is not a PDF (no %PDF- header).", reason="not_pdf"
+        )
+    deadline = time.monotonic() + limits.max_seconds
+    try:
+        with _quiet_pypdf(), _pypdf_limits(limits), _alarm(limits.max_seconds):
+            return _extract(data, limits, deadline)
+    except PdfRejected:
+        raise
+    except (_Timeout, TimeoutError):
+        raise PdfRejected(
+            "UNPROCESSABLE_DOCUMENT",
+            f"PDF processing exceeded the time limit of {limits.max_seconds:g} s.",
+            reason="timeout",
+        ) from None
+    except RecursionError:
+        raise PdfRejected(
+            "UNPROCESSABLE_DOCUMENT", "PDF structure is nested too deeply to read.", reason="nesting"
+        ) from None
+    except MemoryError:
+        raise PdfRejected(
+            "PAYLOAD_TOO_LARGE", "PDF needs more memory to read than allowed.", reason="memory"
+        ) from None
+    # pypdf raises many types (PdfReadError, ValueError, KeyError, struct.error...) on bad input
+    except Exception as exc:  # noqa: BLE001
+        raise _from_pypdf_error(exc, limits) from None
+
+
+def is_pdf(data: bytes) -> bool:
+    """PDF readers accept the header anywhere in the first 1024 bytes (ISO 32000 implementation note)."""
+    return b"%PDF-" in data[:1024]
+
+
+def pages_needing_ocr(document: Document) -> list[int]:
+    """1-based numbers of pages that had no text layer."""
+    return [span.page for span in document.pages if span.start == span.end]
+
+
+def merge_ocr(document: Document, lines_by_page: Mapping[int, Sequence[str]]) -> Document:
+    """Put OCR lines into the pages that had no text, rebuilding text and spans in page order.
+
+    Pages that already had text keep it (OCR output for them is ignored). Warnings about pages that got OCR
+    text are replaced by an "OCR" note; pages still empty keep their warning."""
+    parts: list[str] = []
+    spans: list[PageSpan] = []
+    ocr_pages: list[int] = []
+    offset = 0
+    for i, span in enumerate(document.pages):
+        if i:
+            parts.append(PAGE_SEPARATOR)
+            offset += len(PAGE_SEPARATOR)
+        page_text = document.text[span.start : span.end]
+        if not page_text:
+            lines = [_clean(line).strip() for line in lines_by_page.get(span.page, ())]
+            page_text = "\n".join(line for line in lines if line)
+            if page_text:
+                ocr_pages.append(span.page)
+        parts.append(page_text)
+        spans.append(PageSpan(page=span.page, start=offset, end=offset + len(page_text)))
+        offset += len(page_text)
+    done = set(ocr_pages)
+    warnings = [w for w in document.warnings if _warning_page(w) not in done]
+    if ocr_pages:
+        warnings.append(f"text of page(s) {_ranges(ocr_pages)} comes from OCR")
+    return Document(text="".join(parts), type="pdf", pages=tuple(spans), warnings=tuple(warnings))
+
+
+def no_text_warning(page: int) -> str:
+    return f"page {page} has no text layer"
+
+
+# ---------------------------------------------------------------- internals
+
+_NO_TEXT_RE = re.compile(r"^page (\d+) has no text layer$")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _warning_page(warning: str) -> int | None:
+    m = _NO_TEXT_RE.match(warning)
+    return int(m.group(1)) if m else None
+
+
+def _clean(text: str) -> str:
+    # Control characters (NUL, form feed...) from odd font encodings would break sentence splitting and
+    # JSON consumers; replace one-for-one so nothing else moves.
+    return _CONTROL_RE.sub(" ", text)
+
+
+def _ranges(pages: Sequence[int]) -> str:
+    return ", ".join(str(p) for p in pages)
+
+
+def _extract(data: bytes, limits: PdfLimits, deadline: float) -> Document:
+    from pypdf import PdfReader
+
+    reader = PdfReader(
+        io.BytesIO(data),
+        strict=False,
+        root_object_recovery_limit=min(limits.max_objects, 10_000),
+        xref_stream_maximum_entries=limits.max_objects,
+    )
+    warnings: list[str] = []
+    _check_objects(reader, limits)
+    if reader.is_encrypted:
+        _decrypt(reader, limits)
+        warnings.append("PDF was encrypted with an empty user password; it was decrypted to read it")
+    _check_deadline(deadline, limits)
+
+    declared = _declared_page_count(reader)
+    if declared is not None and declared > limits.max_pages:
+        raise _too_many_pages(declared, limits)
+    count = len(reader.pages)
+    if count > limits.max_pages:
+        raise _too_many_pages(count, limits)
+    if count == 0:
+        raise PdfRejected("UNPROCESSABLE_DOCUMENT", "PDF has no pages.", reason="no_pages")
+    warnings.extend(_active_content_warnings(reader))
+
+    parts: list[str] = []
+    spans: list[PageSpan] = []
+    offset = 0
+    inflated = 0
+    for index in range(count):
+        _check_deadline(deadline, limits)
+        page = reader.pages[index]
+        contents = page.get_contents()
+        if contents is not None:
+            # Decoding is cached on the stream objects, so extract_text below reuses these bytes.
+            inflated += len(contents.get_data())
+            if inflated > limits.max_total_inflated_bytes:
+                raise PdfRejected(
+                    "PAYLOAD_TOO_LARGE",
+                    f"PDF page content inflates to more than {limits.max_total_inflated_bytes:,} bytes "
+                    f"(limit reached at page {index + 1}).",
+                    reason="inflated_total",
+                )
+        text = _clean(page.extract_text() or "") if contents is not None else ""
+        if not text.strip():
+            text = ""
+            warnings.append(no_text_warning(index + 1))
+        if index:
+            parts.append(PAGE_SEPARATOR)
+            offset += len(PAGE_SEPARATOR)
+        parts.append(text)
+        spans.append(PageSpan(page=index + 1, start=offset, end=offset + len(text)))
+        offset += len(text)
+        if offset > limits.max_text_chars:
+            raise PdfRejected(
+                "PAYLOAD_TOO_LARGE",
+                f"PDF text exceeds {limits.max_text_chars:,} characters.",
+                reason="text_too_long",
+            )
+    _check_deadline(deadline, limits)
+    return Document(text="".join(parts), type="pdf", pages=tuple(spans), warnings=tuple(warnings))
+
+
+def _check_objects(reader, limits: PdfLimits) -> None:
+    declared = reader.trailer.get("/Size")
+    try:
+        declared = int(declared) if declared is not None else 0
+    except (TypeError, ValueError):
+        declared = 0
+    parsed = sum(len(v) for v in reader.xref.values()) + len(reader.xref_objStm)
+    n = max(declared, parsed)
+    if n > limits.max_objects:
+        raise PdfRejected(
+            "PAYLOAD_TOO_LARGE",
+            f"PDF declares {n:,} objects; the limit is {limits.max_objects:,}.",
+            reason="too_many_objects",
+        )
+
+
+def _decrypt(reader, limits: PdfLimits) -> None:
+    from pypdf.errors import DependencyError
+
+    refused = PdfRejected(
+        "UNPROCESSABLE_DOCUMENT",
+        "PDF is encrypted with a password; send an unencrypted copy.",
+        reason="encrypted",
+    )
+    if not limits.allow_empty_password:
+        raise refused
+    try:
+        result = reader.decrypt("")
+    except DependencyError:
+        raise PdfRejected(
+            "UNPROCESSABLE_DOCUMENT",
+            "PDF is encrypted with a cipher this service cannot decrypt; send an unencrypted copy.",
+            reason="encrypted_unsupported",
+        ) from None
+    except NotImplementedError:
+        raise PdfRejected(
+            "UNPROCESSABLE_DOCUMENT",
+            "PDF uses an unsupported encryption method; send an unencrypted copy.",
+            reason="encrypted_unsupported",
+        ) from None
+    if not result:  # PasswordType.NOT_DECRYPTED == 0
+        raise refused
+
+
+def _declared_page_count(reader) -> int | None:
+    try:
+        count = reader.trailer["/Root"].get_object()["/Pages"].get_object().get("/Count")
+        return int(count) if count is not None else None
+    except Exception:  # noqa: BLE001 - a broken catalog is reported by the full page walk that follows
+        return None
+
+
+def _too_many_pages(n: int, limits: PdfLimits) -> PdfRejected:
+    return PdfRejected(
+        "PAYLOAD_TOO_LARGE",
+        f"PDF has {n:,} pages; the limit is {limits.max_pages:,}.",
+        reason="too_many_pages",
+    )
+
+
+def _active_content_warnings(reader) -> list[str]:
+    """Report (never run or extract) JavaScript, embedded files and launch actions."""
+    found: list[str] = []
+    try:
+        root = reader.trailer["/Root"].get_object()
+        names = root.get("/Names")
+        names = names.get_object() if names is not None else {}
+        open_action = root.get("/OpenAction")
+        open_action = open_action.get_object() if open_action is not None else None
+        has_js = "/JavaScript" in names or (
+            hasattr(open_action, "get") and open_action.get("/S") in ("/JavaScript", "/Launch")
+        )
+        if "/AA" in root:
+            has_js = True
+        if has_js:
+            found.append("PDF contains JavaScript or automatic actions; they were ignored")
+        if "/EmbeddedFiles" in names:
+            found.append("PDF contains embedded files; they were ignored")
+        if "/AcroForm" in root:
+            found.append("PDF contains form fields; only page text was read")
+    except Exception:  # noqa: BLE001 - reporting is best effort; a broken catalog must not refuse a readable file
+        return found
+    return found
+
+
+def _check_deadline(deadline: float, limits: PdfLimits) -> None:
+    if time.monotonic() > deadline:
+        raise _Timeout
+
+
+def _from_pypdf_error(exc: Exception, limits: PdfLimits) -> PdfRejected:
+    from pypdf.errors import FileNotDecryptedError, LimitReachedError
+
+    if isinstance(exc, LimitReachedError):
+        # pypdf's limit messages are structural ("Detected cycle in /Pages hierarchy", "... exceeds ...");
+        # they are classified here, not echoed, so a future message can never carry document bytes out.
+        detail = str(exc).lower()
+        if "cycle" in detail or "loop" in detail or "circular" in detail:
+            return PdfRejected(
+                "UNPROCESSABLE_DOCUMENT",
+                "PDF structure refers to itself in a loop and cannot be read.",
+                reason="loop",
+            )
+        if "page tree" in detail:
+            return PdfRejected(
+                "PAYLOAD_TOO_LARGE",
+                f"PDF page tree is larger than allowed; the page limit is {limits.max_pages:,}.",
+                reason="too_many_pages",
+            )
+        if "xref" in detail or "object" in detail or "root" in detail:
+            return PdfRejected(
+                "PAYLOAD_TOO_LARGE",
+                f"PDF has more objects than allowed; the limit is {limits.max_objects:,}.",
+                reason="too_many_objects",
+            )
+        return PdfRejected(
+            "PAYLOAD_TOO_LARGE",
+            "PDF exceeds a decoding limit (a stream inflates to more than "
+            f"{limits.max_stream_inflated_bytes:,} bytes, or has too many elements or filters).",
+            reason="inflated_stream",
+        )
+    if isinstance(exc, FileNotDecryptedError):
+        return PdfRejected(
+            "UNPROCESSABLE_DOCUMENT",
+            "PDF is encrypted with a password; send an unencrypted copy.",
+            reason="encrypted",
+        )
+    # Only the exception type is kept: pypdf messages can quote document bytes.
+    return PdfRejected(
+        "UNPROCESSABLE_DOCUMENT",
+        f"PDF is damaged or malformed and cannot be read ({type(exc).__name__}).",
+        reason="malformed",
+    )
+
+
+@contextmanager
+def _pypdf_limits(limits: PdfLimits) -> Iterator[None]:
+    """pypdf >= 6.x keeps its limits in a context-local Configuration; older versions in module globals."""
+    import pypdf
+
+    cap = limits.max_stream_inflated_bytes
+    overrides = {
+        "maximum_declared_stream_length": cap,
+        "array_based_stream_maximum_output_length": cap,
+        "zlib_maximum_output_length": cap,
+        "lzw_maximum_output_length": cap,
+        "run_length_maximum_output_length": cap,
+        "jbig2_maximum_output_length": cap,
+        "brotli_maximum_output_length": cap,
+        "image_maximum_buffer_size": cap,
+        "stream_decoding_work_maximum_length": 4 * cap,
+        # Content-stream tokens per stream: a dense real page has ~20k; pypdf's 2M default lets one page
+        # parse for ~5 s, which a worker thread (no SIGALRM) could not interrupt.
+        "stream_parsing_work_maximum_count": 500_000,
+        "page_tree_maximum_entries": max(limits.max_pages * 4, 1_000),
+        "jbig2dec_binary": None,  # never shell out to an external decoder on untrusted input
+    }
+    apply = getattr(pypdf, "apply_configuration", None)
+    if apply is not None:
+        from pypdf import Configuration
+
+        known = {k: v for k, v in overrides.items() if k in Configuration.__dataclass_fields__}
+        with apply(**known):
+            yield
+        return
+    from pypdf import filters  # pypdf 5.x: module constants (not thread-local; Lambda runs one at a time)
+
+    legacy = {
+        "MAX_DECLARED_STREAM_LENGTH": cap,
+        "ZLIB_MAX_OUTPUT_LENGTH": cap,
+        "LZW_MAX_OUTPUT_LENGTH": cap,
+        "RUN_LENGTH_MAX_OUTPUT_LENGTH": cap,
+        "JBIG2_MAX_OUTPUT_LENGTH": cap,
+    }
+    saved = {k: getattr(filters, k) for k in legacy if hasattr(filters, k)}
+    for k in saved:
+        setattr(filters, k, legacy[k])
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            setattr(filters, k, v)
+
+
+@contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    """pypdf logs recovery chatter ("EOF marker not found") at WARNING for every broken file; on hostile
+    input that is noise at best and, for some messages, a quote of document bytes. Only errors pass."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+@contextmanager
+def _alarm(seconds: float) -> Iterator[None]:
+    """A hard deadline for a single slow step, where signals are usable (the main thread, no other timer);
+    elsewhere (server worker threads) the between-page checks are the fence."""
+    usable = (
+        hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.SIG_IGN, None)
+        and signal.getitimer(signal.ITIMER_REAL)[0] == 0
+    )
+    if not usable:
+        yield
+        return
+
+    def _raise(signum, frame):
+        raise _Timeout
+
+    previous = signal.signal(signal.SIGALRM, _raise)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
