@@ -243,16 +243,42 @@ def extract_features(
 
 
 class TerminologyFacts:
-    """CodeFacts read from the compiled terminology (codify_coder.terminology.Terminology)."""
+    """CodeFacts read from the compiled terminology (codify_coder.terminology.Terminology).
+
+    A term's kind is found by comparing folded tokens with the code's description, inclusion terms
+    and Spanish terms; anything else the matcher used is a lexicon synonym or abbreviation."""
 
     def __init__(self, terminology: Any) -> None:
         self._t = terminology
+        self._kinds: dict[tuple[str, str], str] = {}
 
     def billable(self, code: str) -> bool:
         return bool(self._t.is_billable(code))
 
     def term_kind(self, code: str, term: str) -> str:
-        return str(self._t.term_kind(code, term))
+        key = (code, term)
+        kind = self._kinds.get(key)
+        if kind is None:
+            kind = self._kind(code, term)
+            if len(self._kinds) > 200_000:  # bounded: a warm container sees many notes
+                self._kinds.clear()
+            self._kinds[key] = kind
+        return kind
+
+    def _kind(self, code: str, term: str) -> str:
+        folded = fold_tokens(term)
+        info = self._t.get(code)
+        seen = 0
+        while info is not None and seen < 2:  # a 7th-character code's terms live on its base code
+            if folded == fold_tokens(info.description):
+                return "description"
+            if any(folded == fold_tokens(t) for t in info.inclusion_terms):
+                return "inclusion"
+            if any(folded == fold_tokens(t) for t in info.spanish):
+                return "spanish"
+            info = self._t.get(info.parent) if info.parent and len(code.replace(".", "")) == 7 else None
+            seen += 1
+        return "synonym" if self._t.get(code) is not None else "other"
 
 
 def file_sha256(path: Path) -> str:
@@ -277,6 +303,8 @@ class Scorer:
         self.version: str = manifest["version"]
         self.priors = Priors.from_json(manifest.get("priors"))
         self.thresholds: dict[str, float] = dict(manifest.get("thresholds", {}))
+        # The code-level threshold that maximized F1 on the model's calibration notes (rules.py's floor).
+        self.threshold: float = float(self.thresholds.get("final", 0.5))
         self._facts = facts
 
     @classmethod

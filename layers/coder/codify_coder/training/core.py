@@ -12,7 +12,7 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,6 @@ import numpy as np
 from ..score import FEATURE_NAMES, FEATURE_SCHEMA, MANIFEST_FILE, MODEL_FILE, CodeFacts, Priors, extract_features
 from ..types import Candidate, Understanding
 from . import calibration as cal
-from . import onnx_model
 from .mlp import fit_mlp
 
 log = logging.getLogger(__name__)
@@ -98,6 +97,12 @@ def featurize(
     return np.concatenate(xs), np.concatenate(ys)
 
 
+def _unique_golds(examples: Iterable[Example]) -> list[frozenset[str]]:
+    """One gold set per note key (a note and its translation count once)."""
+    by_key = {e.key: e.gold for e in examples}
+    return [by_key[k] for k in sorted(by_key)]
+
+
 def out_of_fold_priors(examples: Sequence[Example], folds: int) -> list[Priors]:
     """Each training note sees priors from the other folds only, as a new note sees the center's past
     notes at inference (its own codes never count, which would leak the label)."""
@@ -105,7 +110,7 @@ def out_of_fold_priors(examples: Sequence[Example], folds: int) -> list[Priors]:
     fold_of = {k: i % folds for i, k in enumerate(keys)}
     tables = []
     for f in range(folds):
-        tables.append(Priors.from_gold([e.gold for e in examples if fold_of[e.key] != f]))
+        tables.append(Priors.from_gold(_unique_golds(e for e in examples if fold_of[e.key] != f)))
     return [tables[fold_of[e.key]] for e in examples]
 
 
@@ -169,6 +174,8 @@ def train_and_write(
     config: TrainConfig = TrainConfig(),
     extra_manifest: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    from . import onnx_model  # onnx is a build-time dependency: imported only when a model is built
+
     t0 = time.perf_counter()
     split = split_examples(examples, config.fractions)
     if not split.train or not any(labels(e).any() for e in split.train):
@@ -176,7 +183,7 @@ def train_and_write(
 
     train_priors: Priors | None = None
     if use_priors:
-        train_priors = Priors.from_gold([e.gold for e in split.train])
+        train_priors = Priors.from_gold(_unique_golds(split.train))
         x_train, y_train = featurize(split.train, facts, out_of_fold_priors(split.train, config.prior_folds))
     else:
         x_train, y_train = featurize(split.train, facts, None)

@@ -1,0 +1,364 @@
+"""Synthetic clinical notes for the default model, generated from the terminology alone.
+
+Each note mentions a few ICD-10-CM terms (descriptions, inclusion terms, Spanish terms, lexicon
+synonyms) the way notes do: shortened ("unspecified" dropped), reordered, abbreviated, with a word
+missing, inside template sentences that carry assertion cues (negation, family, history, uncertainty,
+hypothetical), between distractor sentences (vitals, labs, drugs, procedures, anatomy) and under
+section headings or in narrative form. The intended code of every mention asserted present is the
+note's gold set; everything else the candidate generator proposes (parents, siblings, other codes
+sharing words, codes of negated or family mentions) is a negative.
+
+No CodiEsp text goes into these notes: the default model is built from the terminology only.
+Deterministic: a seed and the terminology give the same notes.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+ASSERTION_WEIGHTS = {
+    "present": 0.58,
+    "negated": 0.15,
+    "family": 0.07,
+    "historical": 0.09,
+    "possible": 0.08,
+    "hypothetical": 0.03,
+}
+
+TEMPLATES: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": {
+        "present": (
+            "The patient presents with {t}.",
+            "Diagnosed with {t}.",
+            "{T} was confirmed.",
+            "Known {t}, on treatment.",
+            "Findings consistent with {t}.",
+            "Admitted for {t}.",
+            "She has {t}.",
+            "He was found to have {t}.",
+            "Imaging showed {t}.",
+            "{T}.",
+            "Currently being treated for {t}.",
+            "The final diagnosis was {t}.",
+            "A {age}-year-old man with {t}.",
+            "A {age}-year-old woman was admitted with {t}.",
+        ),
+        "negated": (
+            "No evidence of {t}.",
+            "Denies {t}.",
+            "{T} was ruled out.",
+            "Negative for {t}.",
+            "There is no {t}.",
+            "Without signs of {t}.",
+            "No {t} was found.",
+        ),
+        "family": (
+            "Mother had {t}.",
+            "Family history of {t}.",
+            "His father died of {t}.",
+            "Her sister was diagnosed with {t}.",
+        ),
+        "historical": (
+            "History of {t}.",
+            "Past medical history of {t}, resolved.",
+            "Previously treated for {t}.",
+            "History of {t} ten years ago.",
+        ),
+        "possible": (
+            "Possible {t}.",
+            "Suspected {t}.",
+            "Rule out {t}.",
+            "Findings suggestive of {t}.",
+            "Probable {t}.",
+        ),
+        "hypothetical": (
+            "Return if {t} develops.",
+            "Counseled about the risk of {t}.",
+            "Monitor for {t}.",
+        ),
+    },
+    "es": {
+        "present": (
+            "El paciente presenta {t}.",
+            "Diagnosticado de {t}.",
+            "Se confirma {t}.",
+            "Con {t} en tratamiento.",
+            "Hallazgos compatibles con {t}.",
+            "Ingresa por {t}.",
+            "Presenta {t}.",
+            "Se objetiva {t}.",
+            "La prueba de imagen muestra {t}.",
+            "{T}.",
+            "En tratamiento por {t}.",
+            "El diagnóstico final fue {t}.",
+            "Varón de {age} años con {t}.",
+            "Mujer de {age} años que ingresa por {t}.",
+        ),
+        "negated": (
+            "No hay evidencia de {t}.",
+            "Niega {t}.",
+            "Se descarta {t}.",
+            "Negativo para {t}.",
+            "Sin signos de {t}.",
+            "No presenta {t}.",
+            "Ausencia de {t}.",
+        ),
+        "family": (
+            "Madre con {t}.",
+            "Antecedentes familiares de {t}.",
+            "Su padre falleció por {t}.",
+            "Hermana diagnosticada de {t}.",
+        ),
+        "historical": (
+            "Antecedentes personales de {t}.",
+            "Antecedente de {t}, resuelto.",
+            "Tratado previamente por {t}.",
+            "Historia de {t} hace diez años.",
+        ),
+        "possible": (
+            "Posible {t}.",
+            "Sospecha de {t}.",
+            "Probable {t}.",
+            "Hallazgos sugestivos de {t}.",
+            "A descartar {t}.",
+        ),
+        "hypothetical": (
+            "Acudir si presenta {t}.",
+            "Se informa del riesgo de {t}.",
+            "Vigilar la aparición de {t}.",
+        ),
+    },
+}
+
+DISTRACTORS: dict[str, tuple[str, ...]] = {
+    "en": (
+        "Vital signs were stable.",
+        "Blood pressure {n1}/{n2} mmHg, heart rate {n3} bpm.",
+        "Temperature {temp} C.",
+        "Laboratory tests showed hemoglobin {hb} g/dL and creatinine {cr} mg/dL.",
+        "He was started on {drug} {dose} mg daily.",
+        "She was discharged home on day {day}.",
+        "Physical examination of the {organ} was unremarkable.",
+        "A computed tomography scan of the {organ} was performed.",
+        "An ultrasound of the {organ} was requested.",
+        "Follow-up in the outpatient clinic in {day} weeks.",
+        "The patient gave informed consent.",
+        "Biopsy of the {organ} was obtained.",
+        "Treatment with {drug} was continued.",
+        "He is a retired teacher and lives with his wife.",
+        "She works as a nurse.",
+        "Surgery was performed without complications.",
+        "The {organ} was normal in size.",
+        "Blood cultures were drawn.",
+        "He reports smoking {n3} cigarettes a day.",
+        "Evolution was favorable.",
+    ),
+    "es": (
+        "Constantes estables.",
+        "Tensión arterial {n1}/{n2} mmHg, frecuencia cardiaca {n3} lpm.",
+        "Temperatura {temp} ºC.",
+        "Analítica con hemoglobina {hb} g/dL y creatinina {cr} mg/dL.",
+        "Se inicia tratamiento con {drug} {dose} mg al día.",
+        "Alta a domicilio el día {day}.",
+        "La exploración del {organ} fue normal.",
+        "Se realiza tomografía computarizada de {organ}.",
+        "Se solicita ecografía de {organ}.",
+        "Revisión en consultas externas en {day} semanas.",
+        "El paciente firmó el consentimiento informado.",
+        "Se obtiene biopsia de {organ}.",
+        "Se mantiene el tratamiento con {drug}.",
+        "Profesor jubilado, vive con su esposa.",
+        "Trabaja como enfermera.",
+        "Se realizó la intervención sin complicaciones.",
+        "El {organ} era de tamaño normal.",
+        "Se extraen hemocultivos.",
+        "Fumador de {n3} cigarrillos al día.",
+        "Evolución favorable.",
+    ),
+}
+FILLERS: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": {
+        "drug": ("metformin", "amoxicillin", "enalapril", "omeprazole", "paracetamol", "prednisone", "heparin"),
+        "organ": ("abdomen", "chest", "liver", "kidney", "brain", "thyroid", "pelvis", "heart"),
+    },
+    "es": {
+        "drug": ("metformina", "amoxicilina", "enalapril", "omeprazol", "paracetamol", "prednisona", "heparina"),
+        "organ": ("abdomen", "tórax", "hígado", "riñón", "cerebro", "tiroides", "pelvis", "corazón"),
+    },
+}
+HEADINGS: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": {
+        "body": ("HISTORY OF PRESENT ILLNESS:", "Clinical case:"),
+        "historical": ("PAST MEDICAL HISTORY:", "Past history:"),
+        "family": ("FAMILY HISTORY:",),
+        "present": ("ASSESSMENT:", "DIAGNOSES:", "DISCHARGE DIAGNOSES:", "Assessment and plan:"),
+    },
+    "es": {
+        "body": ("ENFERMEDAD ACTUAL:", "Caso clínico:"),
+        "historical": ("ANTECEDENTES PERSONALES:", "Antecedentes:"),
+        "family": ("ANTECEDENTES FAMILIARES:",),
+        "present": ("JUICIO CLÍNICO:", "DIAGNÓSTICO:", "DIAGNÓSTICOS AL ALTA:", "Impresión diagnóstica:"),
+    },
+}
+# Words a clinician leaves out of a term (ICD-10-CM qualifiers a note rarely spells out).
+_DROP = {
+    "en": re.compile(
+        r",?\s*\b(unspecified|not elsewhere classified|NOS|without complication|of unspecified site)\b",
+        re.IGNORECASE,
+    ),
+    "es": re.compile(
+        r",?\s*\b(no especificad[oa]s?|sin especificar|no clasificad[oa] bajo otro concepto|sin complicaciones?)\b",
+        re.IGNORECASE,
+    ),
+}
+_PAREN = re.compile(r"\s*[\(\[][^\)\]]*[\)\]]")
+_SPACES = re.compile(r"\s{2,}")
+
+
+@dataclass(frozen=True)
+class SyntheticNote:
+    key: str
+    language: str
+    text: str
+    gold: frozenset[str]  # intended codes of mentions asserted present
+    mentions: tuple[tuple[str, str], ...]  # (intended code, assertion) in note order
+
+
+def _category_weight(category: str) -> float:
+    # External causes (V00-Y99) are rare as a note's only diagnoses; injuries have thousands of
+    # near-identical categories, so each one is sampled less.
+    if category[0] in "VWXY":
+        return 0.1
+    if category[0] in "ST":
+        return 0.4
+    return 1.0
+
+
+def term_pools(terminology: Any, language: str) -> dict[str, list[tuple[str, str]]]:
+    """Category -> [(code, term)] for codes a coder can report (billable, or needing a 7th character)."""
+    pools: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for code, term in terminology.iter_terms(language):
+        if len(term) > 90 or len(term) < 3:
+            continue
+        if not (terminology.is_billable(code) or terminology.needs_seventh(code)):
+            continue
+        pools[code[:3]].append((code, term))
+    return {cat: sorted(set(items)) for cat, items in sorted(pools.items())}
+
+
+def _abbreviation_map(terminology: Any, language: str) -> list[tuple[str, str]]:
+    """(expansion, abbreviation) pairs of the terminology's abbreviation lexicon, longest first."""
+    pairs = []
+    abbreviations = getattr(getattr(terminology, "index", None), "abbreviations", {}) or {}
+    for abbr, expansions in abbreviations.items():
+        expansion = expansions.get(language) if isinstance(expansions, dict) else None
+        if expansion and len(expansion) > len(abbr):
+            pairs.append((expansion.casefold(), abbr))
+    return sorted(pairs, key=lambda p: (-len(p[0]), p[0], p[1]))
+
+
+def vary(term: str, language: str, rng: random.Random, abbreviations: list[tuple[str, str]]) -> str:
+    """A surface form of a terminology term as a clinician might write it."""
+    t = _PAREN.sub("", term)
+    if rng.random() < 0.7:
+        t = _DROP[language].sub("", t)
+    t = _SPACES.sub(" ", t).strip(" ,;:")
+    if "," in t and rng.random() < 0.4:  # "Pneumonia, bacterial" -> "bacterial pneumonia"
+        head, _, rest = t.partition(",")
+        t = f"{rest.strip()} {head.strip()}"
+    lowered = t.casefold()
+    if abbreviations and rng.random() < 0.35:
+        for expansion, abbr in abbreviations:
+            if re.search(rf"\b{re.escape(expansion)}\b", lowered):
+                t = re.sub(rf"\b{re.escape(expansion)}\b", abbr, lowered, count=1)
+                lowered = t.casefold()
+                break
+    words = t.split()
+    if len(words) >= 5 and rng.random() < 0.15:  # a word left out
+        del words[rng.randrange(1, len(words))]
+        t = " ".join(words)
+    if rng.random() < 0.85:
+        t = t[:1].lower() + t[1:] if not t[:2].isupper() else t
+    return t or term
+
+
+def _fill(template: str, language: str, rng: random.Random, term: str = "") -> str:
+    fillers = FILLERS[language]
+    values = {
+        "t": term,
+        "T": term[:1].upper() + term[1:],
+        "age": str(rng.randint(18, 90)),
+        "n1": str(rng.randint(95, 180)),
+        "n2": str(rng.randint(55, 100)),
+        "n3": str(rng.randint(50, 120)),
+        "temp": f"{rng.uniform(35.5, 39.5):.1f}",
+        "hb": f"{rng.uniform(7.0, 16.0):.1f}",
+        "cr": f"{rng.uniform(0.5, 3.0):.1f}",
+        "dose": str(rng.choice((5, 10, 20, 40, 500, 850, 1000))),
+        "day": str(rng.randint(2, 12)),
+        "drug": rng.choice(fillers["drug"]),
+        "organ": rng.choice(fillers["organ"]),
+    }
+    return template.format(**values)
+
+
+def generate(terminology: Any, n_notes: int, seed: int = 0, languages: Iterable[str] = ("en", "es")) -> list[SyntheticNote]:
+    rng = random.Random(seed)
+    langs = tuple(languages)
+    pools = {lang: term_pools(terminology, lang) for lang in langs}
+    cats = {lang: list(pools[lang]) for lang in langs}
+    weights = {lang: [_category_weight(c) for c in cats[lang]] for lang in langs}
+    abbreviations = {lang: _abbreviation_map(terminology, lang) for lang in langs}
+    assertions, a_weights = zip(*ASSERTION_WEIGHTS.items(), strict=True)
+
+    notes = []
+    for i in range(n_notes):
+        lang = langs[i % len(langs)]
+        if not cats[lang]:
+            continue
+        n_mentions = rng.randint(2, 7)
+        chosen = []
+        for _ in range(n_mentions):
+            cat = rng.choices(cats[lang], weights[lang])[0]
+            code, term = rng.choice(pools[lang][cat])
+            assertion = rng.choices(assertions, a_weights)[0]
+            chosen.append((code, term, assertion))
+        structured = rng.random() < 0.5
+        sentences: list[tuple[str, str]] = []  # (group, sentence)
+        for code, term, assertion in chosen:
+            surface = vary(term, lang, rng, abbreviations[lang])
+            template = rng.choice(TEMPLATES[lang][assertion])
+            group = assertion if assertion in ("historical", "family") else "present" if structured else "body"
+            sentences.append((group, _fill(template, lang, rng, surface)))
+            if assertion == "present" and rng.random() < 0.2:  # restated in the assessment
+                sentences.append(("present", _fill("{T}.", lang, rng, vary(term, lang, rng, abbreviations[lang]))))
+        for _ in range(rng.randint(1, 6)):
+            sentences.append(("body", _fill(rng.choice(DISTRACTORS[lang]), lang, rng)))
+        if structured:
+            order = ("body", "historical", "family", "present")
+            parts = []
+            for group in order:
+                group_sentences = [s for g, s in sentences if g == group]
+                if group_sentences:
+                    parts.append(rng.choice(HEADINGS[lang][group]) + "\n" + " ".join(group_sentences))
+            text = "\n\n".join(parts) + "\n"
+        else:
+            body = [s for _, s in sentences]
+            rng.shuffle(body)
+            text = " ".join(body) + "\n"
+        gold = frozenset(code for code, _, assertion in chosen if assertion == "present")
+        notes.append(
+            SyntheticNote(
+                key=f"synthetic-{seed}-{i:06d}",
+                language=lang,
+                text=text,
+                gold=gold,
+                mentions=tuple((code, assertion) for code, _, assertion in chosen),
+            )
+        )
+    return notes
