@@ -37,17 +37,17 @@ ASSERTIONS = ("present", "negated", "possible", "hypothetical", "historical", "f
 # Normalized section names of understand/ (anything else counts as "other").
 SECTIONS = (
     "body",
-    "chief_complaint",
+    "hpi",
     "history",
     "family_history",
     "social_history",
     "medications",
+    "allergies",
     "exam",
     "results",
     "assessment",
-    "plan",
     "diagnoses",
-    "discharge_diagnoses",
+    "plan",
     "other",
 )
 TERM_KINDS = ("description", "inclusion", "spanish", "synonym", "other")
@@ -342,7 +342,9 @@ class Scorer:
         (probs,) = self._session.run([OUTPUT_NAME], {INPUT_NAME: features.astype(np.float32, copy=False)})
         return np.clip(probs.reshape(-1), 0.0, 1.0)
 
-    def score(self, text: str, understanding: Understanding, candidates: Sequence[Candidate]) -> list[Candidate]:
+    def score(
+        self, text: str, understanding: Understanding, candidates: Sequence[Candidate]
+    ) -> list[Candidate]:
         if not candidates:
             return []
         if self._facts is None:

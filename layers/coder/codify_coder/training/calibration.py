@@ -11,7 +11,9 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
 
 
-def fit_platt(logits: np.ndarray, labels: np.ndarray, l2: float = 1e-3, iterations: int = 100) -> tuple[float, float]:
+def fit_platt(
+    logits: np.ndarray, labels: np.ndarray, l2: float = 1e-3, iterations: int = 100
+) -> tuple[float, float]:
     """(a, b) minimizing the log loss of sigmoid(a * logit + b): Newton steps on a 2-parameter problem
     (deterministic, no solver dependency). A small L2 on a-1 and b keeps it sane on tiny sets."""
     z = np.asarray(logits, dtype=np.float64)

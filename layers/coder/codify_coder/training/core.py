@@ -19,7 +19,15 @@ from typing import Any
 
 import numpy as np
 
-from ..score import FEATURE_NAMES, FEATURE_SCHEMA, MANIFEST_FILE, MODEL_FILE, CodeFacts, Priors, extract_features
+from ..score import (
+    FEATURE_NAMES,
+    FEATURE_SCHEMA,
+    MANIFEST_FILE,
+    MODEL_FILE,
+    CodeFacts,
+    Priors,
+    extract_features,
+)
 from ..types import Candidate, Understanding
 from . import calibration as cal
 from .mlp import fit_mlp
@@ -66,8 +74,8 @@ def split_examples(examples: Sequence[Example], fractions: tuple[float, float]) 
     """Order notes by the hash of their key and cut; with 3+ notes every part gets at least one."""
     keys = sorted({e.key for e in examples}, key=_key_hash)
     n = len(keys)
-    n_train = int(round(n * fractions[0]))
-    n_cal = int(round(n * fractions[1]))
+    n_train = round(n * fractions[0])
+    n_cal = round(n * fractions[1])
     if n >= 3:
         n_cal = max(n_cal, 1)
         n_train = min(max(n_train, 1), n - n_cal - 1)
@@ -139,7 +147,7 @@ def evaluate(
     gold_total = sum(len(g) for g in golds)
     out: dict[str, Any] = {
         "notes": len(examples),
-        "candidates": int(len(y)),
+        "candidates": len(y),
         "positive_rate": float(y.mean()) if len(y) else 0.0,
         "candidate_auc": cal.roc_auc(probs, y),
         "candidate_log_loss": cal.log_loss(probs, y),
@@ -192,9 +200,15 @@ def train_and_write(
     t1 = time.perf_counter()
 
     mlp = fit_mlp(
-        x_train, y_train, hidden=config.hidden, epochs=config.epochs, batch=config.batch,
-        lr=config.lr, l2=config.l2, seed=config.seed,
-    )  # fmt: skip
+        x_train,
+        y_train,
+        hidden=config.hidden,
+        epochs=config.epochs,
+        batch=config.batch,
+        lr=config.lr,
+        l2=config.l2,
+        seed=config.seed,
+    )
     t2 = time.perf_counter()
 
     fp32 = onnx_model.build_graph(mlp, FEATURE_NAMES)
@@ -207,7 +221,9 @@ def train_and_write(
     code_z = note_code_scores(split.calibration, z_cal, initial=-np.inf)
     a, b = cal.fit_platt(
         np.array([z for s in code_z for z in s.values()]),
-        np.array([c in e.gold for s, e in zip(code_z, split.calibration, strict=True) for c in s], dtype=float),
+        np.array(
+            [c in e.gold for s, e in zip(code_z, split.calibration, strict=True) for c in s], dtype=float
+        ),
     )
     model = onnx_model.set_calibration(quantized, a, b)
     sess = onnx_model.session(model)
@@ -218,7 +234,9 @@ def train_and_write(
         return sess.run(["probability"], {"features": x.astype(np.float32)})[0].reshape(-1).astype(np.float64)
 
     p_cal, p_test = predict(x_cal), predict(x_test)
-    threshold = cal.best_threshold(note_code_scores(split.calibration, p_cal), [e.gold for e in split.calibration])
+    threshold = cal.best_threshold(
+        note_code_scores(split.calibration, p_cal), [e.gold for e in split.calibration]
+    )
     fp32_test = cal.sigmoid(a * mlp.logits(x_test) + b) if len(x_test) else np.zeros(0)
     t3 = time.perf_counter()
 
@@ -247,17 +265,27 @@ def train_and_write(
         "thresholds": {"final": threshold},
         "training_data_sha256": data_sha256,
         "split": {
-            "notes": {"train": len(split.train), "calibration": len(split.calibration), "test": len(split.test)},
+            "notes": {
+                "train": len(split.train),
+                "calibration": len(split.calibration),
+                "test": len(split.test),
+            },
             "candidates": {"train": len(y_train), "calibration": len(y_cal), "test": len(y_test)},
         },
         "hyperparameters": {
-            "hidden": config.hidden, "epochs": config.epochs, "batch": config.batch, "lr": config.lr,
-            "l2": config.l2, "seed": config.seed,
-        },  # fmt: skip
+            "hidden": config.hidden,
+            "epochs": config.epochs,
+            "batch": config.batch,
+            "lr": config.lr,
+            "l2": config.l2,
+            "seed": config.seed,
+        },
         "metrics": {
             "held_out": evaluate(split.test, p_test, y_test, threshold),
             "calibration_split": evaluate(split.calibration, p_cal, y_cal, threshold),
-            "int8_vs_fp32_max_abs_diff": round(float(np.abs(p_test - fp32_test).max()), 6) if len(p_test) else 0.0,
+            "int8_vs_fp32_max_abs_diff": round(float(np.abs(p_test - fp32_test).max()), 6)
+            if len(p_test)
+            else 0.0,
         },
         "priors": train_priors.to_json() if train_priors else None,
     }
@@ -267,6 +295,11 @@ def train_and_write(
     )
     log.info(
         "model %s: %d train candidates, features %.1fs, fit %.1fs, export+calibrate %.1fs, sha256 %s",
-        model_id, len(y_train), t1 - t0, t2 - t1, t3 - t2, sha[:12],
-    )  # fmt: skip
+        model_id,
+        len(y_train),
+        t1 - t0,
+        t2 - t1,
+        t3 - t2,
+        sha[:12],
+    )
     return manifest

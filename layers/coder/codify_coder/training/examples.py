@@ -34,7 +34,9 @@ def _run(note: LabeledNote) -> Example:
     return Example(note.key, note.text, understanding, tuple(candidates), note.gold)
 
 
-def build_examples(notes: Sequence[LabeledNote], terminology: Any, workers: int | None = None) -> list[Example]:
+def build_examples(
+    notes: Sequence[LabeledNote], terminology: Any, workers: int | None = None
+) -> list[Example]:
     from ..candidates import CandidateGenerator
 
     _STATE["generator"] = CandidateGenerator(terminology)

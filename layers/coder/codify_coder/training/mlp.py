@@ -79,7 +79,7 @@ def fit_mlp(
             grads["w1"] = xb.T @ dh + l2 * params["w1"]
             grads["b1"] = dh.sum(axis=0)
             t += 1
-            for k in params:
+            for k in sorted(params):
                 m[k] = beta1 * m[k] + (1 - beta1) * grads[k]
                 v[k] = beta2 * v[k] + (1 - beta2) * grads[k] ** 2
                 mhat = m[k] / (1 - beta1**t)

@@ -183,11 +183,27 @@ DISTRACTORS: dict[str, tuple[str, ...]] = {
 }
 FILLERS: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {
-        "drug": ("metformin", "amoxicillin", "enalapril", "omeprazole", "paracetamol", "prednisone", "heparin"),
+        "drug": (
+            "metformin",
+            "amoxicillin",
+            "enalapril",
+            "omeprazole",
+            "paracetamol",
+            "prednisone",
+            "heparin",
+        ),
         "organ": ("abdomen", "chest", "liver", "kidney", "brain", "thyroid", "pelvis", "heart"),
     },
     "es": {
-        "drug": ("metformina", "amoxicilina", "enalapril", "omeprazol", "paracetamol", "prednisona", "heparina"),
+        "drug": (
+            "metformina",
+            "amoxicilina",
+            "enalapril",
+            "omeprazol",
+            "paracetamol",
+            "prednisona",
+            "heparina",
+        ),
         "organ": ("abdomen", "tórax", "hígado", "riñón", "cerebro", "tiroides", "pelvis", "corazón"),
     },
 }
@@ -307,7 +323,9 @@ def _fill(template: str, language: str, rng: random.Random, term: str = "") -> s
     return template.format(**values)
 
 
-def generate(terminology: Any, n_notes: int, seed: int = 0, languages: Iterable[str] = ("en", "es")) -> list[SyntheticNote]:
+def generate(
+    terminology: Any, n_notes: int, seed: int = 0, languages: Iterable[str] = ("en", "es")
+) -> list[SyntheticNote]:
     rng = random.Random(seed)
     langs = tuple(languages)
     pools = {lang: term_pools(terminology, lang) for lang in langs}
@@ -333,10 +351,14 @@ def generate(terminology: Any, n_notes: int, seed: int = 0, languages: Iterable[
         for code, term, assertion in chosen:
             surface = vary(term, lang, rng, abbreviations[lang])
             template = rng.choice(TEMPLATES[lang][assertion])
-            group = assertion if assertion in ("historical", "family") else "present" if structured else "body"
+            group = (
+                assertion if assertion in ("historical", "family") else "present" if structured else "body"
+            )
             sentences.append((group, _fill(template, lang, rng, surface)))
             if assertion == "present" and rng.random() < 0.2:  # restated in the assessment
-                sentences.append(("present", _fill("{T}.", lang, rng, vary(term, lang, rng, abbreviations[lang]))))
+                sentences.append(
+                    ("present", _fill("{T}.", lang, rng, vary(term, lang, rng, abbreviations[lang])))
+                )
         for _ in range(rng.randint(1, 6)):
             sentences.append(("body", _fill(rng.choice(DISTRACTORS[lang]), lang, rng)))
         if structured:

@@ -86,7 +86,11 @@ def _codiesp_notes(directory: Path, language: str) -> list[LabeledNote]:
             raise DataError(f"{directory}: no {folder}/")
         for path in sorted(text_dir.glob("*.txt")):
             # Notes without a gold line still teach: every candidate of theirs is a negative.
-            notes.append(LabeledNote(path.stem, path.read_text(encoding="utf-8"), lang, frozenset(gold.get(path.stem, ()))))
+            notes.append(
+                LabeledNote(
+                    path.stem, path.read_text(encoding="utf-8"), lang, frozenset(gold.get(path.stem, ()))
+                )
+            )
     return notes
 
 
@@ -129,8 +133,13 @@ def train(
     notes = load_notes(data, language)
     label_set = sorted({c for n in notes for c in n.gold})
     known = [c for c in label_set if c in terminology]
-    log.info("custom model %s: %d notes, %d distinct codes (%d in ICD-10-CM FY2026)",
-             model_id, len(notes), len(label_set), len(known))  # fmt: skip
+    log.info(
+        "custom model %s: %d notes, %d distinct codes (%d in ICD-10-CM FY2026)",
+        model_id,
+        len(notes),
+        len(label_set),
+        len(known),
+    )
     examples = build_examples(notes, terminology, workers=workers)
     t1 = time.perf_counter()
     manifest = train_and_write(
@@ -154,17 +163,28 @@ def train(
             "terminology": {"name": terminology.name, "artifacts": terminology.manifest.get("artifacts", {})},
         },
     )
-    log.info("custom model %s: pipeline %.1fs, training+export %.1fs, sha256 %s",
-             model_id, t1 - t0, time.perf_counter() - t1, manifest["sha256"][:12])  # fmt: skip
+    log.info(
+        "custom model %s: pipeline %.1fs, training+export %.1fs, sha256 %s",
+        model_id,
+        t1 - t0,
+        time.perf_counter() - t1,
+        manifest["sha256"][:12],
+    )
     return manifest
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", type=Path, required=True, help="JSONL file or directory, or a CodiEsp split dir")
+    parser.add_argument(
+        "--data", type=Path, required=True, help="JSONL file or directory, or a CodiEsp split dir"
+    )
     parser.add_argument("--out", type=Path, required=True, help="output model directory")
     parser.add_argument("--id", dest="model_id", required=True, help="model id clients select with 'model'")
-    parser.add_argument("--language", choices=("both", "en", "es", "auto"), default="both",
-                        help="CodiEsp: which texts (text_files=es, text_files_en=en); JSONL: default language")
+    parser.add_argument(
+        "--language",
+        choices=("both", "en", "es", "auto"),
+        default="both",
+        help="CodiEsp: which texts (text_files=es, text_files_en=en); JSONL: default language",
+    )
     parser.add_argument("--terminology", type=Path, default=None, help="compiled terminology directory")
     parser.add_argument("--epochs", type=int, default=TrainConfig.epochs)
     parser.add_argument("--seed", type=int, default=0)
@@ -174,9 +194,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         manifest = train(
-            args.data, args.out, args.model_id, args.terminology, args.language,
-            TrainConfig(epochs=args.epochs, seed=args.seed), args.workers,
-        )  # fmt: skip
+            args.data,
+            args.out,
+            args.model_id,
+            args.terminology,
+            args.language,
+            TrainConfig(epochs=args.epochs, seed=args.seed),
+            args.workers,
+        )
     except DataError as exc:
         print(f"codify train: {exc}", file=sys.stderr)
         return 2
