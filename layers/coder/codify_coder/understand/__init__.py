@@ -1,0 +1,43 @@
+"""Stage 2, understand: language, sentences, sections and mentions with ConText assertions.
+
+    analyze(text, language="auto") -> Understanding
+
+Deterministic and pure: the same text gives the same Understanding; every regex and lexicon is built
+at import. Offsets index `text` (code points): text[m.start:m.end] == m.text for every mention.
+"""
+
+from __future__ import annotations
+
+from ..types import LanguageOption, Sentence, Understanding
+from .context import LEXICONS, sentence_mentions
+from .language import detect_language
+from .sentences import split_sentences
+from .textutil import tokenize
+
+__all__ = ["analyze", "detect_language"]
+
+
+def analyze(text: str, language: LanguageOption = "auto") -> Understanding:
+    if language == "auto":
+        lang = detect_language(text)
+    elif language in ("en", "es"):
+        lang = language
+    else:
+        raise ValueError("language must be 'auto', 'en' or 'es'")
+    raw = split_sentences(text)
+    starts, ends, norms = tokenize(text)
+    lex = LEXICONS[lang]
+    sentences: list[Sentence] = []
+    mentions = []
+    ntok = len(starts)
+    t = 0
+    for idx, s in enumerate(raw):
+        sentences.append(Sentence(s.start, s.end, s.section))
+        while t < ntok and starts[t] < s.start:
+            t += 1
+        lo = t
+        while t < ntok and ends[t] <= s.end:
+            t += 1
+        if not s.header and lo < t:
+            mentions.extend(sentence_mentions(text, starts, ends, norms, lo, t, idx, s.section, s.section_cue, lex))
+    return Understanding(language=lang, sentences=tuple(sentences), mentions=tuple(mentions))

@@ -1,0 +1,263 @@
+"""Mentions and their ConText assertions (Harkema et al., J Biomed Inform 2009), English and Spanish.
+
+A sentence is cut into chunks (candidate condition phrases) at punctuation, coordinators, clause
+openers, terminators and trigger phrases; triggers never stay inside a mention ("No evidence of
+pneumonia" -> mention "pneumonia", trigger "no evidence of"). Then each trigger's scope is walked:
+
+- forward ("f") triggers cover the chunks to their right until a terminator for their category, a ";"
+  or the end of the sentence (a list "denies fever, chills and cough" is covered entirely);
+- backward ("b") triggers always cover the chunk just before them, and further left only across
+  coordinators ("pneumonia and sepsis were ruled out"), or across commas once a coordinator has been
+  crossed ("fever, cough and dyspnea were ruled out"); so "cough, pneumonia ruled out" negates only
+  pneumonia;
+- "bi" triggers do both (family members: "mother had X", "X in mother").
+
+Precedence when several categories cover one mention (first wins):
+    negated > family > hypothetical > possible > historical > present
+Negated comes before family, deliberately not after it: a negated family statement ("no family history
+of diabetes", "mother does not have cancer") supports neither the condition nor a Z80-Z84 family
+history code, and the rules stage turns "family" into such a code. Section defaults: mentions in a
+"family_history" section are family unless negated; in a "history" section historical unless another
+assertion applies; their `trigger` is the normalized header text ("antecedentes familiares").
+
+Hand-written instead of medspaCy/pyConText: those need spaCy and its models (hundreds of MB in the
+Lambda layer, seconds to load) and have no Spanish rules; this runs in about a millisecond per note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..types import Language, Mention
+from . import lexicon as lx
+from .textutil import fold, phrase_key
+
+ALL = None  # terminator of every category
+PRECEDENCE = ("negated", "family", "hypothetical", "possible", "historical")
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    kind: str  # trig | compat | term | conj | split | keep
+    category: str | None = None
+    direction: str = "f"
+    label: str = ""
+    terminates: frozenset[str] | None = None
+
+
+class Lexicon:
+    """All phrases of one language in one dict keyed by normalized token tuples (longest match wins)."""
+
+    def __init__(self, language: Language) -> None:
+        self.language = language
+        self.phrases: dict[tuple[str, ...], _Entry] = {}
+        self.first_max: dict[str, int] = {}
+        en = language == "en"
+        self._add_all(lx.SPLIT_EN if en else lx.SPLIT_ES, _Entry("split"))
+        self._add_all(lx.CONJ_EN if en else lx.CONJ_ES, _Entry("conj"))
+        for cats, phrases in (
+            (ALL, lx.TERMINATE_ALL_EN if en else lx.TERMINATE_ALL_ES),
+            (frozenset({"negated"}), lx.TERMINATE_NEGATED_EN if en else lx.TERMINATE_NEGATED_ES),
+            (frozenset({"historical"}), lx.TERMINATE_HISTORICAL_EN if en else lx.TERMINATE_HISTORICAL_ES),
+            (frozenset({"family"}), lx.TERMINATE_FAMILY_EN if en else lx.TERMINATE_FAMILY_ES),
+        ):
+            for p in phrases:
+                self._add_terminator(p, cats)
+        triggers = {
+            "historical": lx.HISTORICAL_EN if en else lx.HISTORICAL_ES,
+            "possible": lx.POSSIBLE_EN if en else lx.POSSIBLE_ES,
+            "hypothetical": lx.HYPOTHETICAL_EN if en else lx.HYPOTHETICAL_ES,
+            "family": lx.FAMILY_EN if en else lx.FAMILY_ES,
+            "negated": lx.NEGATED_EN if en else lx.NEGATED_ES,
+        }
+        for category, items in triggers.items():
+            for phrase, direction in items:
+                self._add_trigger(phrase, category, direction)
+        for p in lx.COMPAT_EN if en else lx.COMPAT_ES:
+            self._add(p, _Entry("compat", "possible", "f", p))
+        self._add_all(lx.PSEUDO_SPLIT_EN if en else lx.PSEUDO_SPLIT_ES, _Entry("split"))
+        self._add_all(lx.PSEUDO_KEEP_EN if en else lx.PSEUDO_KEEP_ES, _Entry("keep"))
+        self._add_all(lx.KEEP_EN if en else lx.KEEP_ES, _Entry("keep"))
+        # "si bien" (although) is listed as a pseudo-trigger of "si" and must still end scopes.
+        for p in lx.TERMINATE_ALL_EN if en else lx.TERMINATE_ALL_ES:
+            self._add_terminator(p, ALL)
+
+    def _add(self, phrase: str, entry: _Entry) -> None:
+        key = phrase_key(phrase)
+        if not key:
+            return
+        self.phrases[key] = entry
+        self.first_max[key[0]] = max(self.first_max.get(key[0], 0), len(key))
+
+    def _add_all(self, phrases: list[str], entry: _Entry) -> None:
+        for p in phrases:
+            self._add(p, entry)
+
+    def _add_terminator(self, phrase: str, cats: frozenset[str] | None) -> None:
+        old = self.phrases.get(phrase_key(phrase))
+        if old is not None and old.kind == "term" and cats is not ALL and old.terminates is not ALL:
+            cats = cats | old.terminates
+        self._add(phrase, _Entry("term", terminates=cats))
+
+    def _add_trigger(self, phrase: str, category: str, direction: str) -> None:
+        old = self.phrases.get(phrase_key(phrase))
+        if old is not None and old.kind == "trig" and old.category == category and old.direction != direction:
+            direction = "bi"  # listed both forward and backward
+        self._add(phrase, _Entry("trig", category, direction, phrase))
+
+
+LEXICONS: dict[str, Lexicon] = {"en": Lexicon("en"), "es": Lexicon("es")}
+
+_STRIP_EDGE = frozenset(fold(w) for w in lx.STRIP_EDGE)
+_STRIP_LEADING = frozenset(fold(w) for w in lx.STRIP_LEADING)
+_NON_CONTENT = frozenset(fold(w) for w in lx.NON_CONTENT)
+_RESULT_WORDS = frozenset(fold(w) for w in lx.RESULT_WORDS)
+_BOUNDARY_PUNCT = lx.BOUNDARY_PUNCT
+
+
+def _is_word(tok: str) -> bool:
+    return tok[0].isalnum()
+
+
+def _content(norm: str) -> bool:
+    return (
+        len(norm) >= 2
+        and any(c.isalpha() for c in norm)
+        and norm not in _NON_CONTENT
+        and norm not in _STRIP_LEADING
+    )
+
+
+def sentence_mentions(
+    text: str,
+    starts: list[int],
+    ends: list[int],
+    norms: list[str],
+    lo: int,
+    hi: int,
+    sentence: int,
+    section: str,
+    section_cue: str | None,
+    lex: Lexicon,
+) -> list[Mention]:
+    """Mentions of the sentence whose tokens are norms[lo:hi]."""
+    phrases, first_max = lex.phrases, lex.first_max
+    events: list[tuple] = []
+    chunks: list[tuple[int, int]] = []
+
+    def close(a: int, b: int) -> None:
+        while a < b:
+            if norms[a] in _STRIP_LEADING or not _is_word(norms[a]):
+                a += 1
+            elif norms[a].isdigit() and a + 1 < b and norms[a + 1] in ".)":
+                a += 2  # list marker "1." / "2)"
+            else:
+                break
+        while b > a and (norms[b - 1] in _STRIP_EDGE or not _is_word(norms[b - 1])):
+            b -= 1
+        if a < b and any(_content(norms[j]) for j in range(a, b)):
+            events.append(("c", len(chunks)))
+            chunks.append((a, b))
+
+    cur = -1
+    i = lo
+    while i < hi:
+        tok = norms[i]
+        longest = first_max.get(tok, 0)
+        entry = None
+        size = 1
+        for k in range(min(longest, hi - i), 0, -1):
+            entry = phrases.get(tuple(norms[i : i + k]))
+            if entry is not None:
+                size = k
+                break
+        if entry is None or entry.kind == "keep":
+            if entry is None and len(tok) == 1 and tok in _BOUNDARY_PUNCT:
+                if cur >= 0:
+                    close(cur, i)
+                    cur = -1
+                events.append(("p", tok))
+            elif cur < 0:
+                cur = i
+            i += size
+            continue
+        if cur >= 0:
+            close(cur, i)
+            cur = -1
+        kind = entry.kind
+        if kind == "trig":
+            events.append(("t", entry.category, entry.direction, entry.label, i))
+        elif kind == "compat":
+            # a test result "compatible with X" reports X; elsewhere it expresses doubt (see lexicon.py)
+            if section != "results" and not any(norms[j] in _RESULT_WORDS for j in range(lo, i)):
+                events.append(("t", "possible", "f", entry.label, i))
+        elif kind == "term":
+            events.append(("x", entry.terminates))
+        elif kind == "conj":
+            events.append(("j",))
+        i += size
+    if cur >= 0:
+        close(cur, hi)
+    if not chunks:
+        return []
+
+    # category -> (distance, trigger label) per chunk, nearest trigger kept
+    found: list[dict[str, tuple[int, str]]] = [{} for _ in chunks]
+
+    def record(c: int, category: str, label: str, pos: int) -> None:
+        a, b = chunks[c]
+        dist = a - pos if pos < a else pos - b
+        prev = found[c].get(category)
+        if prev is None or dist < prev[0]:
+            found[c][category] = (dist, label)
+
+    active: list[list] = []
+    for ev in events:
+        t = ev[0]
+        if t == "c":
+            for cat, label, pos in active:
+                record(ev[1], cat, label, pos)
+        elif t == "t":
+            if ev[2] != "b":
+                active.append([ev[1], ev[3], ev[4]])
+        elif t == "x":
+            active = [] if ev[1] is ALL else [a for a in active if a[0] not in ev[1]]
+        elif t == "p" and ev[1] == ";":
+            active = []
+
+    active = []  # [category, label, pos, seen_chunk, crossed_conj]
+    for ev in reversed(events):
+        t = ev[0]
+        if t == "c":
+            for a in active:
+                record(ev[1], a[0], a[1], a[2])
+                a[3] = True
+        elif t == "t":
+            if ev[2] != "f":
+                active.append([ev[1], ev[3], ev[4], False, False])
+        elif t == "x":
+            active = [] if ev[1] is ALL else [a for a in active if a[0] not in ev[1]]
+        elif t == "j":
+            for a in active:
+                a[4] = True
+        elif t == "p":
+            if ev[1] == ";":
+                active = []
+            else:
+                active = [a for a in active if not a[3] or (ev[1] == "," and a[4])]
+
+    mentions: list[Mention] = []
+    for c, (a, b) in enumerate(chunks):
+        cats = found[c]
+        assertion, trigger = "present", None
+        for category in PRECEDENCE:
+            if category in cats:
+                assertion, trigger = category, cats[category][1]
+                break
+        if section == "family_history" and assertion != "negated" and assertion != "family":
+            assertion, trigger = "family", section_cue
+        elif section == "history" and assertion == "present":
+            assertion, trigger = "historical", section_cue
+        start, end = starts[a], ends[b - 1]
+        mentions.append(Mention(start, end, text[start:end], sentence, assertion, trigger))
+    return mentions

@@ -1,0 +1,437 @@
+"""Word lists of the understand stage, in English and Spanish: ConText triggers, pseudo-triggers,
+terminators, chunk boundaries, section headers and sentence-splitting abbreviations.
+
+Phrases are written as plain text; `context.py` tokenizes them with the same tokenizer as the note
+(lower case, accents folded), so "no se observa" matches "No se observan" only if both forms are listed.
+
+Trigger tuples are (phrase, direction): "f" forward (scope runs to the right until a terminator or the
+end of the sentence), "b" backward (scope runs to the left, see context.py), "bi" both.
+"""
+
+from __future__ import annotations
+
+# ---------------------------------------------------------------- ConText triggers
+# Categories map 1:1 onto types.Assertion (except "compat", resolved in context.py).
+
+NEGATED_EN = [
+    *[(p, "f") for p in (
+        "no", "not", "denies", "denied", "deny", "denying", "without", "w/o", "absence of", "free of",
+        "no evidence of", "no evidence for", "no signs of", "no sign of", "no signs or symptoms of",
+        "no findings of", "no history of", "no complaints of", "no new", "negative for", "never",
+        "never had", "none", "neither", "no longer", "does not have", "did not have", "doesn't have",
+        "didn't have", "fails to reveal", "failed to reveal", "not demonstrate", "rather than",
+        "unremarkable for", "resolution of", "no family history of", "no family hx of",
+        "no fh of", "no known", "ruled out for", "rules out", "no suspicion of",
+    )],
+    *[(p, "b") for p in (
+        "negative", "is negative", "was negative", "were negative", "are negative", "absent",
+        "not present", "not seen", "not identified", "not detected", "not found", "not observed",
+        "not visualized", "not appreciated", "was excluded", "were excluded", "has been excluded",
+        "is ruled out", "was ruled out", "were ruled out", "has been ruled out", "have been ruled out",
+        "excluded", "not confirmed",
+    )],
+    *[(p, "bi") for p in ("ruled out", "unlikely", "is unlikely", "was unlikely")],
+]
+NEGATED_ES = [
+    *[(p, "f") for p in (
+        "no", "sin", "niega", "niegan", "negó", "negaba", "negando", "tampoco", "nunca", "ningún",
+        "ninguna", "ninguno", "ausencia de", "libre de", "libres de", "exento de", "exenta de",
+        "sin evidencia de", "sin evidencias de", "sin signos de", "sin datos de", "sin indicios de",
+        "sin presencia de", "sin clínica de", "sin antecedentes de",
+        "sin antecedentes familiares de", "no antecedentes familiares de", "niega antecedentes de",
+        "niega antecedentes familiares de", "sin antecedentes personales ni familiares de", "no evidencia de",
+        "no signos de", "no datos de", "no hay", "no había", "no existe", "no existía", "no existen",
+        "no presenta", "no presentaba", "no presentó", "no refiere", "no refería", "no refirió",
+        "no muestra", "no mostró", "no mostraba", "no tiene", "no tenía",
+        "no se observa", "no se observan", "no se observó", "no se observaron",
+        "no se aprecia", "no se aprecian", "no se apreció", "no se apreciaron",
+        "no se objetiva", "no se objetivan", "no se objetivó", "no se objetivaron",
+        "no se evidencia", "no se evidencian", "no se evidenció", "no se evidenciaron",
+        "no se detecta", "no se detectan", "no se detectó", "no se detectaron",
+        "no se palpa", "no se palpan", "no se palpó", "no se palparon",
+        "no se identifica", "no se identifican", "no se identificó", "no se identificaron",
+        "no se encuentra", "no se encuentran", "no se encontró", "no se encontraron",
+        "no se visualiza", "no se visualizan", "no se visualizó", "no se visualizaron",
+        "no se demostró", "no se demuestra", "no se constata", "no se constató",
+        "se descarta", "se descartó", "se descartan", "se descartaron", "descartándose", "descartando",
+        "negativo para", "negativa para", "negativos para", "negativas para",
+        "negatividad de", "no compatible con", "no compatibles con",
+    )],
+    *[(p, "b") for p in (
+        "negativo", "negativa", "negativos", "negativas", "ausente", "ausentes",
+        "descartado", "descartada", "descartados", "descartadas", "fue descartado", "fue descartada",
+        "fueron descartados", "fueron descartadas", "no visible", "no visibles", "no palpable",
+        "no palpables",
+    )],
+    *[(p, "bi") for p in ("improbable", "poco probable")],
+]
+
+POSSIBLE_EN = [
+    *[(p, "f") for p in (
+        "possible", "possibly", "probable", "probably", "likely", "suspected", "suspect", "suspicion of",
+        "suspicion for", "suspicious for", "questionable", "question of", "concern for", "concerning for",
+        "worrisome for", "rule out", "r/o", "rule-out", "to rule out", "differential diagnosis",
+        "differential includes", "ddx", "may be", "may have", "might be", "might have", "could be",
+        "cannot exclude", "can not exclude", "cannot rule out", "can not rule out", "can't rule out",
+        "could not rule out", "not ruled out", "not been ruled out", "not be ruled out", "suggestive of",
+        "suggests", "suggesting", "suggest", "presumed", "presumptive", "equivocal for", "evaluate for",
+        "evaluation for", "not certain whether", "not certain if", "uncertain if", "uncertain whether",
+        "probable diagnosis of", "working diagnosis of",
+    )],
+    *[(p, "b") for p in (
+        "cannot be excluded", "can not be excluded", "cannot be ruled out", "can not be ruled out",
+        "could not be excluded", "could not be ruled out", "not excluded", "is suspected",
+        "was suspected", "were suspected", "is possible", "is probable", "is likely", "questionable",
+        "equivocal", "not ruled out", "not been ruled out",
+    )],
+    *[(p, "bi") for p in ("vs", "versus")],
+]
+POSSIBLE_ES = [
+    *[(p, "f") for p in (
+        "posible", "posibles", "posiblemente", "probable", "probables", "probablemente",
+        "sospecha de", "sospecha", "sospechas de", "sospecha clínica de", "sospecha diagnóstica de",
+        "ante la sospecha de", "con sospecha de", "se sospecha", "sospechándose", "sospechando",
+        "sugestivo de", "sugestiva de", "sugestivos de", "sugestivas de", "sugerente de",
+        "sugerentes de", "sugiere", "sugieren", "sugería", "sugerían", "impresiona de",
+        "a descartar", "descartar", "para descartar", "no se puede descartar", "no se pueden descartar",
+        "no se pudo descartar", "no se descarta", "no se descartó", "no pudiendo descartar",
+        "sin poder descartar", "sin descartar", "diagnóstico diferencial", "diagnóstico diferencial con",
+        "presunto", "presunta", "presuntivo", "presuntiva", "podría tratarse de", "puede tratarse de",
+        "podría corresponder a", "probabilidad de",
+    )],
+    *[(p, "b") for p in (
+        "dudoso", "dudosa", "dudosos", "dudosas", "no descartado", "no descartada", "a descartar",
+        "sin descartar", "por confirmar", "pendiente de confirmar", "no confirmado", "no confirmada",
+    )],
+    *[(p, "bi") for p in ("vs", "versus", "frente a")],
+]
+# "consistent with" / "compatible con": the ICD-10-CM guidelines (Section II.H/III.C) list them as
+# uncertainty terms, but in case reports they mostly report what a test showed ("biopsia compatible
+# con carcinoma" is the diagnosis). context.py makes them "possible" unless a test/result word
+# precedes them in the sentence or the sentence sits in a results section; then they confirm.
+COMPAT_EN = ["consistent with", "compatible with", "in keeping with", "suggestive of"]
+COMPAT_ES = ["compatible con", "compatibles con", "sugestivo de", "sugestiva de", "sugestivos de",
+             "sugestivas de"]
+RESULT_WORDS = {
+    # test / finding nouns after which "compatible con" reports a result, not a doubt
+    "biopsia", "biopsias", "histologia", "histologico", "histologica", "histopatologico",
+    "histopatologica", "anatomia", "patologica", "patologico", "anatomopatologico",
+    "anatomopatologica", "citologia", "citologico", "citologica", "cultivo", "cultivos", "tac", "tc",
+    "rm", "rmn", "resonancia", "ecografia", "radiografia", "rx", "gammagrafia", "pet", "imagen",
+    "imagenes", "hallazgo", "hallazgos", "estudio", "estudios", "informe", "pieza", "muestra",
+    "muestras", "puncion", "paaf", "analitica", "serologia", "inmunohistoquimica", "ecocardiograma",
+    "endoscopia", "colonoscopia", "cistoscopia", "electrocardiograma", "ecg", "angiotac", "uro-tc",
+    "biopsy", "biopsies", "histology", "histologic", "histological", "histopathology",
+    "histopathological", "pathology", "pathologic", "pathological", "cytology", "culture", "cultures",
+    "ct", "cat", "mri", "scan", "ultrasound", "ultrasonography", "x-ray", "radiograph", "imaging",
+    "images", "finding", "findings", "study", "studies", "report", "specimen", "sample", "aspirate",
+    "serology", "immunohistochemistry", "echocardiogram", "echocardiography", "endoscopy",
+    "colonoscopy", "cystoscopy", "electrocardiogram", "ekg", "smear",
+}
+
+HYPOTHETICAL_EN = [
+    *[(p, "f") for p in (
+        "if", "should", "in case of", "in the event of", "return if", "call if", "come back if",
+        "return for", "seek care if", "watch for", "monitor for", "look out for", "at risk for",
+        "at risk of", "risk of", "risk for", "to prevent", "prevention of", "prophylaxis",
+        "prophylaxis of", "prophylaxis for", "prophylaxis against", "screening for", "screen for",
+        "unless", "would", "in order to avoid", "to avoid",
+    )],
+]
+HYPOTHETICAL_ES = [
+    *[(p, "f") for p in (
+        "si", "en caso de", "en el caso de", "si presenta", "si aparece", "si aparecen", "si presentara",
+        "ante la aparición de", "acudir si", "consultar si", "vigilar", "vigilar la aparición de",
+        "riesgo de", "prevención de", "para prevenir", "profilaxis", "profilaxis de",
+        "cribado de", "despistaje de", "para evitar", "evitar",
+    )],
+]
+
+HISTORICAL_EN = [
+    *[(p, "f") for p in (
+        "history of", "h/o", "hx of", "hx", "personal history of", "past history of",
+        "past medical history of", "medical history of", "pmh of", "pmh significant for",
+        "significant for a history of", "previous", "previously", "prior", "status post", "s/p",
+        "remote", "former", "previous episode of", "prior episode of",
+    )],
+    *[(p, "b") for p in ("resolved", "in the past", "in childhood", "healed")],
+]
+HISTORICAL_ES = [
+    *[(p, "f") for p in (
+        "antecedentes de", "antecedente de", "antecedentes personales de", "antecedentes personales",
+        "antecedentes médicos de", "antecedentes patológicos de", "antecedentes quirúrgicos de",
+        "historia de", "historia previa de", "historia pasada de", "previamente", "intervenido de",
+        "intervenida de", "operado de", "operada de", "episodio previo de", "episodios previos de",
+    )],
+    *[(p, "b") for p in (
+        "previo", "previa", "previos", "previas", "resuelto", "resuelta", "resueltos", "resueltas",
+        "en la infancia", "antiguo", "antigua", "en el pasado",
+    )],
+]
+
+FAMILY_EN = [
+    *[(p, "f") for p in (
+        "family history of", "family history", "fh of", "fhx", "fh", "family hx of", "family hx",
+        "family member with", "runs in the family",
+    )],
+    *[(p, "bi") for p in (
+        "mother", "father", "mom", "dad", "sister", "sisters", "brother", "brothers", "sibling",
+        "siblings", "aunt", "uncle", "grandmother", "grandfather", "grandparents", "grandparent",
+        "cousin", "son", "daughter", "parents", "maternal", "paternal", "first-degree relative",
+        "first degree relative", "relatives", "relative", "in the family",
+    )],
+]
+FAMILY_ES = [
+    *[(p, "f") for p in (
+        "antecedentes familiares de", "antecedentes familiares", "antecedente familiar de",
+        "historia familiar de", "historia familiar", "familiar de primer grado con",
+        "familiares de primer grado con",
+    )],
+    *[(p, "bi") for p in (
+        "madre", "padre", "padres", "hermano", "hermana", "hermanos", "hermanas", "abuelo", "abuela",
+        "abuelos", "tío", "tía", "tíos", "primo", "prima", "hijo", "hija", "hijos", "hijas",
+        "progenitor", "progenitora", "familiar de primer grado", "familiares de primer grado",
+    )],
+]
+
+# ---------------------------------------------------------------- pseudo-triggers
+# They contain a trigger word but are not one. "split" ones end a chunk (and are dropped from it);
+# "keep" ones stay inside the chunk because they are part of a name ("gram negative bacilli").
+PSEUDO_SPLIT_EN = [
+    "no increase", "no significant increase", "no change", "no changes", "no significant change",
+    "no interval change", "no definite change", "no suspicious change", "not only", "not necessarily",
+    "not extend", "not cause", "not drain", "without difficulty", "no doubt", "prior to",
+    "history of present illness", "history and physical", "clinical history", "medical history",
+    "mother reports", "mother states", "mother says", "father reports", "father states",
+    "parents report", "per mother", "per father", "per parents", "lives with", "accompanied by",
+    "brought in by", "infant of", "born to", "mother of", "father of", "if any", "if needed",
+    "if necessary", "as needed", "if possible", "should be", "risk factors", "risk factor",
+]
+PSEUDO_KEEP_EN = [
+    "gram negative", "gram-negative", "triple negative", "triple-negative", "rh negative",
+    "rh-negative", "no reflow", "hormone receptor negative", "receptor negative",
+]
+PSEUDO_SPLIT_ES = [
+    "no aumento", "no cambios", "sin cambios", "sin cambios significativos", "no solo", "no sólo",
+    "sin dificultad", "sin demora", "previo a", "previa a", "previamente a", "historia clínica",
+    "enfermedad actual", "historia actual", "la madre refiere", "el padre refiere",
+    "los padres refieren", "su madre refiere", "su padre refiere", "sus padres refieren",
+    "madre refiere", "padre refiere", "según la madre", "según su madre", "según el padre",
+    "según su padre", "según los padres", "según sus padres", "con su madre", "con su padre",
+    "con sus padres", "por su madre", "por su padre", "por sus padres", "acompañado de su madre",
+    "acompañada de su madre", "acompañado por su madre", "acompañada por su madre",
+    "hijo de madre", "hija de madre", "recién nacido de madre", "madre de", "padre de", "vive con",
+    "si bien", "sí", "factores de riesgo", "factor de riesgo", "si precisa", "si es necesario",
+    "si procede", "si dolor",
+]
+PSEUDO_KEEP_ES = [
+    "gram negativo", "gram negativos", "gram negativa", "gram negativas", "gramnegativo",
+    "gramnegativos", "triple negativo", "triple negativa", "rh negativo", "rh negativa",
+    "receptores negativos", "no hodgkin", "no hodgkiniano", "no microcítico", "no microcitico",
+    "no insulinodependiente", "no insulino dependiente", "no filiado", "no filiada",
+    "no especificado", "no especificada", "no clasificado", "no productiva", "no productivo",
+]
+PSEUDO_KEEP_EN += ["non-hodgkin", "non hodgkin", "non-small", "non small", "not otherwise specified",
+                   "non-insulin-dependent", "non insulin dependent"]
+
+# ---------------------------------------------------------------- terminators
+# End the scope of triggers (all categories, or the listed ones) and split chunks.
+TERMINATE_ALL_EN = [
+    "but", "however", "although", "though", "yet", "except", "except for", "apart from", "aside from",
+    "nevertheless", "nonetheless", "whereas", "other than", "despite", "in spite of", "instead",
+]
+TERMINATE_ALL_ES = [
+    "pero", "aunque", "sin embargo", "no obstante", "excepto", "salvo", "a excepción de",
+    "con excepción de", "aparte de", "si bien", "mientras que", "a pesar de", "excepto por",
+]
+TERMINATE_NEGATED_EN = [
+    "reports", "reported", "reporting", "complains of", "complaining of", "complained of", "c/o",
+    "presents with", "presented with", "presenting with", "positive for", "endorses", "endorsed",
+    "admits", "admits to", "admitted to", "notes", "has", "now has", "shows", "showed", "revealed",
+    "reveals", "demonstrated", "demonstrates", "developed",
+]
+TERMINATE_NEGATED_ES = [
+    "refiere", "refería", "refirió", "refiriendo", "presenta", "presentaba", "presentó",
+    "presentando", "aqueja", "consulta por", "acude por", "positivo para", "positiva para",
+    "positivos para", "positivas para", "destaca", "destacando", "se observa", "se observan",
+    "se observó", "se observaron", "se aprecia", "se aprecian", "se apreció", "se objetiva",
+    "se objetivan", "se objetivó", "se evidencia", "se evidencian", "se evidenció", "se palpa",
+    "se palpan", "se detecta", "se detectan", "se detectó", "muestra", "muestran", "mostraba",
+    "mostró", "revela", "reveló", "objetivándose", "apreciándose", "evidenciándose", "tiene", "tenía",
+]
+TERMINATE_HISTORICAL_EN = [
+    "presents", "presented", "presenting", "now", "currently", "admitted", "comes in", "came in",
+    "is admitted", "was admitted", "today", "at present",
+]
+TERMINATE_HISTORICAL_ES = [
+    "acude", "acudió", "consulta", "consultó", "ingresa", "ingresó", "presenta", "presentó",
+    "actualmente", "en la actualidad", "en el momento actual", "hoy",
+]
+TERMINATE_FAMILY_EN = ["patient", "the patient", "pt", "he", "she", "our patient"]
+TERMINATE_FAMILY_ES = [
+    "el paciente", "la paciente", "nuestro paciente", "nuestra paciente", "el enfermo", "la enferma",
+    "el niño", "la niña", "el lactante", "la lactante",
+]
+
+# ---------------------------------------------------------------- chunk boundaries
+# Coordinators: end a chunk but not a trigger's scope ("denies fever and chills").
+CONJ_EN = ["and", "or", "and/or", "nor", "as well as", "plus", "&"]
+CONJ_ES = ["y", "e", "o", "u", "ni", "y/o", "así como", "junto con", "junto a"]
+# Coordinated phrases that name one thing; never split.
+KEEP_EN = [
+    "head and neck", "nausea and vomiting", "nausea and/or vomiting", "signs and symptoms",
+    "ear, nose and throat", "ear, nose, and throat", "hand, foot and mouth", "hand, foot, and mouth",
+    "alcohol and drug", "drug and alcohol", "dilation and curettage", "dilatation and curettage",
+    "e. coli", "liver and biliary", "coronary artery bypass", "pelvic and acetabular",
+]
+KEEP_ES = [
+    "cabeza y cuello", "náuseas y vómitos", "nauseas y vomitos", "signos y síntomas",
+    "mano, pie y boca", "cuerpo y cola", "cabeza y cola", "e. coli", "hígado y vías biliares",
+    "legrado y dilatación", "dilatación y legrado", "oído, nariz y garganta",
+]
+# Plain boundaries: clause openers and verbs that separate noun phrases; no effect on scope.
+SPLIT_EN = [
+    "which", "who", "whom", "whose", "where", "when", "that", "then", "also", "is", "was", "were",
+    "are", "been", "be", "being", "had", "have", "having", "because", "since", "due to the fact",
+    "underwent", "received", "receiving", "started on", "treated with", "was treated with",
+    "managed with", "found", "noted", "seen", "develops", "develop", "occurs", "occur", "worsens",
+    "worsen", "persists", "persist", "appears", "appear", "recurs", "e.g", "i.e", "such as",
+    "including", "includes", "so", "therefore", "thus", "after which",
+]
+SPLIT_ES = [
+    "que", "quien", "quienes", "cual", "cuales", "donde", "cuando", "se", "es", "fue", "era", "son",
+    "fueron", "eran", "está", "estaba", "están", "estaban", "ha", "había", "han", "habían", "hubo",
+    "tuvo", "por lo que", "por ello", "por este motivo", "ya que", "porque", "puesto que",
+    "mediante", "tratado con", "tratada con", "en tratamiento con", "realizándose", "realizando",
+    "iniciándose", "iniciando", "p. ej", "por ejemplo", "como", "entonces", "también",
+    "además", "luego", "posteriormente", "siendo", "estando", "quedando",
+]
+
+# Punctuation tokens that end a chunk. ";" also ends every scope (ConText treats it as a clause end).
+BOUNDARY_PUNCT = frozenset(",;:()[]{}\"“”«»|•*=<>–—/¿?¡!…")
+SCOPE_END_PUNCT = frozenset(";")
+
+# Tokens stripped from the edges of a chunk before it becomes a mention.
+STRIP_EDGE = frozenset({
+    "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "from", "with", "into", "as", "his",
+    "her", "their", "its", "this", "these", "those", "some", "any", "very", "also", "patient",
+    "patients", "pt", "he", "she", "it", "they", "we", "our", "was", "is", "were", "are", "has",
+    "had", "have", "be", "been", "and", "or",
+    "el", "la", "los", "las", "lo", "un", "una", "unos", "unas", "de", "del", "al", "en", "con",
+    "por", "para", "sus", "su", "este", "esta", "estos", "estas", "ese", "esa", "esos", "esas",
+    "muy", "paciente", "pacientes", "y", "o", "e", "u", "le", "les", "desde", "hasta", "tras",
+    "sobre", "entre", "ante", "bajo", "ya", "dicho", "dicha", "nuestro", "nuestra",
+})
+# Only at the start of a chunk: filler heads of "a picture of X", "diagnosis of X", "signs of X".
+STRIP_LEADING = STRIP_EDGE | frozenset({
+    "picture", "clinical", "diagnosis", "diagnosed", "diagnoses", "episode", "episodes", "signs",
+    "sign", "symptoms", "symptom", "evidence", "findings", "finding", "known", "cuadro", "clínico",
+    "clinico", "clinica", "diagnóstico", "diagnostico", "diagnosticado", "diagnosticada",
+    "diagnosticados", "episodio", "episodios", "signos", "síntomas", "sintomas", "datos",
+    "hallazgos", "conocido", "conocida", "presencia", "imagen", "imágenes", "imagenes",
+})
+# A chunk made only of these (plus numbers and punctuation) names nothing.
+NON_CONTENT = frozenset({
+    "mg", "g", "gr", "kg", "mcg", "ug", "ml", "l", "dl", "mmol", "mol", "meq", "u", "ui", "iu",
+    "mmhg", "lpm", "bpm", "rpm", "mm", "cm", "m", "h", "hr", "hrs", "hours", "hour", "horas", "hora",
+    "min", "minutes", "minutos", "s", "seg", "sec", "day", "days", "día", "dia", "días", "dias",
+    "week", "weeks", "semana", "semanas", "month", "months", "mes", "meses", "year", "years", "año",
+    "ano", "años", "anos", "old", "x", "mm3", "ng", "pg", "fl", "µl", "ul", "mEq", "c", "ºc", "%",
+    "mg/dl", "mm/h", "ph", "po", "iv", "im", "bid", "tid", "qd", "cada", "vez", "veces",
+})
+
+# ---------------------------------------------------------------- sentence splitting
+# A period after these is not a sentence end (compared lower case, without the period).
+ABBREVIATIONS = frozenset({
+    "dr", "dra", "drs", "sr", "sra", "srta", "mr", "mrs", "ms", "prof", "st", "vs", "approx", "aprox",
+    "fig", "figs", "no", "nº", "núm", "num", "pág", "pag", "ej", "e.g", "i.e", "cf", "al", "etc.al",
+    "ca", "aa", "dcha", "izda", "izq", "der", "ud", "uds", "vol", "ed", "eds", "p.ej", "resp", "ref",
+    "inc", "ltd", "co", "jr", "sp", "spp", "gen", "var", "aprox", "max", "mín", "min", "máx",
+})
+
+# ---------------------------------------------------------------- sections
+# Normalized header text (lower case, accents folded, single spaces) -> section name.
+SECTION_HEADERS = {
+    "history": [
+        "past medical history", "medical history", "pmh", "past history", "past medical hx",
+        "past surgical history", "psh", "surgical history", "past medical and surgical history",
+        "past medical/surgical history", "history", "hx", "medical hx", "pmhx",
+        "antecedentes", "antecedentes personales", "antecedentes medicos", "antecedentes patologicos",
+        "antecedentes quirurgicos", "antecedentes medico-quirurgicos", "antecedentes medicoquirurgicos",
+        "antecedentes de interes", "antecedentes personales de interes", "ap", "historia pasada",
+    ],
+    "family_history": [
+        "family history", "fh", "fhx", "family hx", "family medical history",
+        "antecedentes familiares", "af", "historia familiar", "antecedentes heredofamiliares",
+        "antecedentes heredo-familiares",
+    ],
+    "social_history": [
+        "social history", "sh", "shx", "social hx", "habits", "substance use", "tobacco",
+        "habitos toxicos", "habitos", "historia social", "antecedentes sociales", "situacion social",
+        "situacion sociofuncional",
+    ],
+    "medications": [
+        "medications", "medication", "meds", "current medications", "home medications",
+        "medication list", "discharge medications", "outpatient medications", "current meds",
+        "tratamiento", "tratamiento habitual", "tratamiento actual", "medicacion",
+        "medicacion habitual", "medicacion actual", "farmacos", "tratamiento al alta",
+        "tratamiento domiciliario",
+    ],
+    "allergies": [
+        "allergies", "allergy", "drug allergies", "alergias", "alergia", "alergias medicamentosas",
+        "ram", "reacciones adversas medicamentosas",
+    ],
+    "hpi": [
+        "history of present illness", "hpi", "present illness", "chief complaint", "cc",
+        "reason for visit", "reason for admission", "reason for consultation", "subjective",
+        "history of the present illness", "interval history", "enfermedad actual", "motivo de consulta",
+        "motivo de ingreso", "motivo de la consulta", "anamnesis", "historia actual",
+        "review of systems", "ros", "revision por sistemas", "revision por aparatos",
+    ],
+    "exam": [
+        "physical exam", "physical examination", "exam", "examination", "pe", "vitals", "vital signs",
+        "objective", "exploracion fisica", "exploracion", "examen fisico", "exploracion general",
+        "constantes", "constantes vitales", "exploracion fisica al ingreso",
+    ],
+    "results": [
+        "labs", "lab", "laboratory", "laboratory results", "lab results", "laboratory data",
+        "results", "imaging", "radiology", "studies", "diagnostic studies", "data", "pathology",
+        "pruebas complementarias", "exploraciones complementarias", "examenes complementarios",
+        "analitica", "resultados", "laboratorio", "estudios", "pruebas de imagen",
+        "estudios complementarios", "pruebas complementarias realizadas", "anatomia patologica",
+        "informe anatomopatologico",
+    ],
+    "assessment": [
+        "assessment", "assessment and plan", "assessment/plan", "assessment & plan", "a/p", "a&p",
+        "impression", "clinical impression", "impression and plan", "impression/plan", "a",
+        "juicio clinico", "juicio diagnostico", "impresion diagnostica", "impresion clinica",
+        "impresion", "valoracion", "evaluacion", "orientacion diagnostica",
+    ],
+    "diagnoses": [
+        "diagnoses", "diagnosis", "discharge diagnoses", "discharge diagnosis", "final diagnosis",
+        "final diagnoses", "principal diagnosis", "primary diagnosis", "secondary diagnoses",
+        "secondary diagnosis", "admitting diagnosis", "admission diagnosis", "diagnoses at discharge",
+        "problem list", "active problems", "problems", "dx", "discharge dx", "postoperative diagnosis",
+        "preoperative diagnosis", "diagnostico", "diagnosticos", "diagnostico principal",
+        "diagnosticos secundarios", "diagnostico secundario", "diagnostico al alta",
+        "diagnosticos al alta", "diagnostico final", "diagnosticos finales", "diagnostico definitivo",
+        "diagnosticos de alta", "diagnostico de alta", "lista de problemas", "problemas activos",
+    ],
+    "plan": [
+        "plan", "recommendations", "disposition", "follow-up", "follow up", "discharge instructions",
+        "instructions", "recomendaciones", "seguimiento", "plan de tratamiento", "recomendaciones al alta",
+        "indicaciones", "indicaciones al alta", "p",
+    ],
+}
+# Fallback for header-like text not listed above: first keyword found (in this order) wins.
+SECTION_KEYWORDS = [
+    ("family", "family_history"), ("familiar", "family_history"), ("social", "social_history"),
+    ("allerg", "allergies"), ("alergi", "allergies"), ("present illness", "hpi"),
+    ("enfermedad actual", "hpi"), ("motivo de", "hpi"), ("complaint", "hpi"),
+    ("assessment", "assessment"), ("impression", "assessment"), ("impresion", "assessment"),
+    ("juicio", "assessment"), ("diagnostic stud", "results"), ("diagnos", "diagnoses"),
+    ("medication", "medications"), ("medicacion", "medications"), ("tratamiento", "medications"),
+    ("exam", "exam"), ("exploracion", "exam"), ("laborator", "results"), ("analitica", "results"),
+    ("complementari", "results"), ("imag", "results"), ("radiolog", "results"), ("result", "results"),
+    ("antecedentes", "history"), ("history", "history"), ("plan", "plan"),
+]

@@ -1,0 +1,188 @@
+"""Sentence splitting with exact offsets, and section detection from headers.
+
+Hand-written rather than a library splitter (pysbd, spaCy, NLTK punkt): those are heavy for the Lambda
+layer, need models, or lose offsets; clinical notes need a few specific rules instead: abbreviations,
+decimals, numbered lists, header lines ("Past Medical History:", "Antecedentes familiares:") and
+hard-wrapped lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexicon import ABBREVIATIONS, SECTION_HEADERS, SECTION_KEYWORDS
+from .textutil import fold
+
+
+@dataclass(slots=True)
+class RawSentence:
+    start: int
+    end: int
+    section: str
+    header: bool = False  # a header line/prefix: no mentions inside
+    section_cue: str | None = None  # normalized header text that opened the section
+
+
+_LINE_RE = re.compile(r"[^\n]+")
+_END_RE = re.compile(r"[.!?…]+[\"'”’)\]»]*(?=\s|$)")
+_MARKER_RE = re.compile(r"(?<![^\s:])(\d{1,2})[.)](?=[ \t]+\S)")
+_HEADER_RE = re.compile(r"[#*•\-–>\s]*(?:\d{1,2}[.)]\s*)?([^\W\d_][^\n:.,;!?]{0,48}?)\s*:(?=\s|$)")
+_BULLET_RE = re.compile(r"[#*•\-–>\s]*")
+_PAREN_RE = re.compile(r"\s*\([^)]*\)")
+_SPACES_RE = re.compile(r"\s+")
+_SECTION_OF = {fold(name): section for section, names in SECTION_HEADERS.items() for name in names}
+_INLINE_SECTION_MAX_CHARS = 100  # longer sentences after an inline header are prose, not list items
+_WRAP_MIN_CHARS = 40  # a line this long that stops mid-sentence is hard-wrapped
+
+
+def _section_for(name: str, strict: bool) -> tuple[str | None, str]:
+    key = _SPACES_RE.sub(" ", _PAREN_RE.sub("", fold(name))).strip(" -#*")
+    section = _SECTION_OF.get(key)
+    if section is None and not strict and len(key.split()) <= 5:
+        for word, sec in SECTION_KEYWORDS:
+            if word in key:
+                section = sec
+                break
+    return section, key
+
+
+def _segments(text: str) -> list[tuple[int, int, bool]]:
+    """Non-blank line groups: (start, end, follows_blank_line). Hard-wrapped prose lines are joined."""
+    segs: list[list] = []
+    prev_line_end = 0
+    last_line_start = 0
+    for m in _LINE_RE.finditer(text):
+        s, e = m.span()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s == e:
+            continue
+        blank_before = text.count("\n", prev_line_end, s) > 1
+        if (
+            segs
+            and not blank_before
+            and e - s > 0
+            and text[s].islower()
+            and (prev_line_end - last_line_start) >= _WRAP_MIN_CHARS
+            and text[prev_line_end - 1] not in ".:;!?"
+        ):
+            segs[-1][1] = e
+        else:
+            segs.append([s, e, blank_before or not segs])
+        prev_line_end = e
+        last_line_start = s
+    return [(s, e, b) for s, e, b in segs]
+
+
+def _list_markers(text: str, a: int, b: int) -> list[int]:
+    """Start offsets of a numbered list "1. x 2. y" (or "1) x 2) y") inside text[a:b]."""
+    chunk = text[a:b]
+    found: list[int] = []
+    expected = 1
+    for m in _MARKER_RE.finditer(chunk):
+        if int(m.group(1)) == expected:
+            found.append(a + m.start())
+            expected += 1
+    if len(found) >= 2 or (found and found[0] == a):
+        return found
+    return []
+
+
+def _split(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Sentences of text[a:b] (already stripped)."""
+    markers = _list_markers(text, a, b)
+    marker_dots = {text.find(".", m, b) for m in markers} if markers else set()
+    cuts = {m for m in markers if m > a}
+    sent_start = a
+    for m in _END_RE.finditer(text, a, b):
+        end = m.end()
+        nxt = end
+        while nxt < b and text[nxt].isspace():
+            nxt += 1
+        if nxt >= b:
+            break
+        if any(c > sent_start and c <= m.start() for c in cuts):
+            sent_start = max(c for c in cuts if c <= m.start())
+        if text[nxt].islower():
+            continue
+        punct = m.group()
+        if punct[0] == "." and "!" not in punct and "?" not in punct:
+            if m.start() in marker_dots:
+                continue
+            j = m.start()
+            while j > a and not text[j - 1].isspace():
+                j -= 1
+            word = text[j : m.start()].lstrip("([\"'¿¡")
+            low = word.lower()
+            if low in ABBREVIATIONS or fold(low) in ABBREVIATIONS:
+                continue
+            if len(word) == 1 and word.isalpha():
+                continue  # initials, "E. coli", "p. ej."
+            if word.isdigit() and len(word) <= 2 and j == sent_start:
+                continue  # "1." list item at the start of a sentence
+        cuts.add(nxt)
+        sent_start = nxt
+    out: list[tuple[int, int]] = []
+    prev = a
+    for c in sorted(cuts) + [b]:
+        s, e = prev, c
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s < e:
+            out.append((s, e))
+        prev = c
+    return out
+
+
+def split_sentences(text: str) -> list[RawSentence]:
+    """Sentences in order, each with its normalized section.
+
+    A header alone on its line ("PAST MEDICAL HISTORY", "Antecedentes familiares:") sets the section until
+    the next header. A header followed by text on the same line ("PMH: HTN, DM.") sets it for that text and
+    for the short list-like sentences/lines that follow, until a blank line or a prose-length sentence.
+    """
+    out: list[RawSentence] = []
+    block_section, block_cue = "body", None
+    inline: tuple[str, str] | None = None
+    for seg_start, seg_end, blank_before in _segments(text):
+        if blank_before:
+            inline = None
+        # A standalone header line without a colon: "ASSESSMENT AND PLAN", "Past Medical History".
+        body = _BULLET_RE.match(text, seg_start, seg_end).end()
+        head_text = text[body:seg_end].rstrip(":")
+        if ":" not in text[body:seg_end - 1] and len(head_text.split()) <= 5 and head_text[:1].isalpha():
+            section, key = _section_for(head_text, strict=not head_text.isupper())
+            if section is not None:
+                block_section, block_cue, inline = section, key, None
+                out.append(RawSentence(seg_start, seg_end, section, True, key))
+                continue
+        for s, e in _split(text, seg_start, seg_end):
+            hm = _HEADER_RE.match(text, s, e)
+            if hm:
+                section, key = _section_for(hm.group(1), strict=False)
+                rest = hm.end()
+                while rest < e and text[rest].isspace():
+                    rest += 1
+                if section is None and rest >= e and s == seg_start:
+                    section = "body"  # an unknown header alone on its line ends the previous section
+                if section is not None:
+                    out.append(RawSentence(s, hm.end(), section, True, key))
+                    if rest >= e:
+                        if s == seg_start:
+                            block_section, block_cue, inline = section, key, None
+                        else:
+                            inline = (section, key)
+                        continue
+                    inline = (section, key)
+                    out.append(RawSentence(rest, e, section, False, key))
+                    continue
+            if inline is not None and e - s > _INLINE_SECTION_MAX_CHARS:
+                inline = None
+            section, cue = inline if inline is not None else (block_section, block_cue)
+            out.append(RawSentence(s, e, section, False, cue))
+    return out
