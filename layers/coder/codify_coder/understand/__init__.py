@@ -39,5 +39,7 @@ def analyze(text: str, language: LanguageOption = "auto") -> Understanding:
         while t < ntok and ends[t] <= s.end:
             t += 1
         if not s.header and lo < t:
-            mentions.extend(sentence_mentions(text, starts, ends, norms, lo, t, idx, s.section, s.section_cue, lex))
+            mentions.extend(
+                sentence_mentions(text, starts, ends, norms, lo, t, idx, s.section, s.section_cue, lex)
+            )
     return Understanding(language=lang, sentences=tuple(sentences), mentions=tuple(mentions))

@@ -10,6 +10,9 @@ end of the sentence), "b" backward (scope runs to the left, see context.py), "bi
 
 from __future__ import annotations
 
+# Data tables, kept compact: one phrase per line would make them unreadable.
+# fmt: off
+
 # ---------------------------------------------------------------- ConText triggers
 # Categories map 1:1 onto types.Assertion (except "compat", resolved in context.py).
 
@@ -346,7 +349,7 @@ ABBREVIATIONS = frozenset({
     "dr", "dra", "drs", "sr", "sra", "srta", "mr", "mrs", "ms", "prof", "st", "vs", "approx", "aprox",
     "fig", "figs", "no", "nº", "núm", "num", "pág", "pag", "ej", "e.g", "i.e", "cf", "al", "etc.al",
     "ca", "aa", "dcha", "izda", "izq", "der", "ud", "uds", "vol", "ed", "eds", "p.ej", "resp", "ref",
-    "inc", "ltd", "co", "jr", "sp", "spp", "gen", "var", "aprox", "max", "mín", "min", "máx",
+    "inc", "ltd", "co", "jr", "sp", "spp", "gen", "var", "max", "mín", "min", "máx",
 })
 
 # ---------------------------------------------------------------- sections
@@ -435,3 +438,4 @@ SECTION_KEYWORDS = [
     ("complementari", "results"), ("imag", "results"), ("radiolog", "results"), ("result", "results"),
     ("antecedentes", "history"), ("history", "history"), ("plan", "plan"),
 ]
+# fmt: on

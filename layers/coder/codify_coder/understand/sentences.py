@@ -155,7 +155,7 @@ def split_sentences(text: str) -> list[RawSentence]:
         # A standalone header line without a colon: "ASSESSMENT AND PLAN", "Past Medical History".
         body = _BULLET_RE.match(text, seg_start, seg_end).end()
         head_text = text[body:seg_end].rstrip(":")
-        if ":" not in text[body:seg_end - 1] and len(head_text.split()) <= 5 and head_text[:1].isalpha():
+        if ":" not in text[body : seg_end - 1] and len(head_text.split()) <= 5 and head_text[:1].isalpha():
             section, key = _section_for(head_text, strict=not head_text.isupper())
             if section is not None:
                 block_section, block_cue, inline = section, key, None
