@@ -1,0 +1,253 @@
+"""Candidate generation: match each mention to ICD-10-CM codes through the compiled term index.
+
+For every mention we build "slots" (one per content word of the mention, after abbreviation expansion),
+each with alternative stems and weights: the word's own stem (1.0), its English translations when the
+note is Spanish (es->en dictionary learned from parallel WHO/CM descriptions plus the project lexicon),
+and, for words the terminology does not know, the nearest vocabulary words by character-trigram Dice
+(typos, cognates: "cetoacidosis"~"ketoacidosis"). A term scores by
+
+    coverage  = idf-weighted share of the term's required words found among the slots
+    explained = idf-weighted share of the mention's slots that the term uses
+    lexical   = coverage * (0.6 + 0.4 * explained)
+
+which is word-order independent. Per mention we keep each code's best term and return the top `top_k`
+codes, ties broken towards the more specific (longer) code, then alphabetically: deterministic.
+Everything is numpy over the prebuilt postings (no index is built here), a few ms per note.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import numpy as np
+
+from .terminology import Terminology
+from .terminology.text import STOP_WORDS, stem, tokens
+from .types import Candidate, Mention, Understanding
+
+_RAW_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+
+MIN_COVERAGE = 0.5  # a term must have at least half of its (idf-weighted) words in the mention
+FUZZY_MIN_DICE = 0.72  # trigram Dice for an unknown word to stand for a vocabulary word
+FUZZY_MAX = 2
+UNKNOWN_SLOT_IDF = 1.0  # words the terminology never uses weigh little in "explained"
+
+
+class CandidateGenerator:
+    def __init__(self, terminology: Terminology, top_k: int = 10) -> None:
+        self.terminology = terminology
+        self.top_k = top_k
+        idx = terminology.index
+        self._idx = idx
+        a = idx.arrays
+        self._idf = a["idf"]
+        self._post_ptr = a["post_ptr"]
+        self._post_terms = a["post_terms"]
+        self._term_code = a["term_code"]
+        self._term_total = a["term_total"]
+        self._tri_ptr = a["tri_ptr"]
+        self._tri_words = a["tri_words"]
+        self._word_ntri = a["word_ntri"].astype(np.float32)
+        self._n_terms = len(self._term_total)
+        # Abbreviations are matched case-sensitively ("MI", "FA"); lower-case forms only when the
+        # lexicon wrote them so.
+        self._abbr = idx.abbreviations
+        self._code_len = np.array([len(c) for c in idx.codes], dtype=np.int16)
+        self._alts = lru_cache(maxsize=32768)(self._word_alternatives)
+
+    # ------------------------------------------------------------ words
+    def _fuzzy(self, word: str) -> list[tuple[int, float]]:
+        w = f"#{word}#"
+        grams = {w[i : i + 3] for i in range(len(w) - 2)}
+        ids = [self._idx.trigrams[g] for g in grams if g in self._idx.trigrams]
+        if not ids:
+            return []
+        hits = np.concatenate([self._tri_words[self._tri_ptr[i] : self._tri_ptr[i + 1]] for i in ids])
+        if hits.size == 0:
+            return []
+        uniq, counts = np.unique(hits, return_counts=True)
+        dice = 2.0 * counts / (len(grams) + self._word_ntri[uniq])
+        order = np.lexsort((uniq, -dice))[:FUZZY_MAX]
+        return [(int(uniq[i]), float(dice[i])) for i in order if dice[i] >= FUZZY_MIN_DICE]
+
+    def _word_alternatives(self, word: str, language: str) -> tuple[tuple[int, float], ...]:
+        """(vocabulary id, weight) alternatives of one folded content word."""
+        vid = self._idx.word_id
+        dictionary = self._idx.dictionary
+        s = stem(word)
+        alts: dict[int, float] = {}
+        known = s in vid
+        if known:
+            alts[vid[s]] = 1.0
+        sources = [(s, 1.0)]
+        if not known and not s.isdigit() and len(s) >= 4:
+            for wid, dice in self._fuzzy(s):
+                alts[wid] = max(alts.get(wid, 0.0), dice)
+                sources.append((self._idx.vocab[wid], dice))
+        if language == "es" or not known:
+            for src, w in list(sources):
+                for en, tw in dictionary.get(src, ()):
+                    sources.append((en, w * tw))
+        for src, w in list(sources):
+            for alt, vw in self._idx.variants.get(src, ()):
+                sources.append((alt, w * vw * 0.95))
+        for src, w in sources[1:]:
+            if src in vid:
+                alts[vid[src]] = max(alts.get(vid[src], 0.0), w)
+        return tuple(sorted(alts.items()))
+
+    def _slots(self, text: str, language: str) -> list[tuple[tuple[int, float], ...]]:
+        words: list[tuple[str, str]] = []
+        for raw in _RAW_TOKEN.findall(text):
+            exp = self._abbr.get(raw)  # case-sensitive: "IRA" is an abbreviation, "ira" a word
+            if exp is not None:
+                # an English note may carry a Spanish abbreviation (and vice versa): expand in its language
+                lang = language if language in exp else sorted(exp)[0]
+                words.extend((w, lang) for w in tokens(exp[lang]))
+            else:
+                words.extend((w, language) for w in tokens(raw))
+        return [self._alts(w, lang) for w, lang in words if w not in STOP_WORDS]
+
+    # ------------------------------------------------------------ matching
+    def match(self, text: str, language: str) -> list[tuple[str, str, float]]:
+        """(code, matched term, lexical) for one span of text, best first, at most top_k codes."""
+        slots = self._slots(text, language)
+        if not slots:
+            return []
+        best_w: dict[int, float] = {}
+        best_slot: dict[int, int] = {}
+        slot_idf = np.full(len(slots), UNKNOWN_SLOT_IDF, dtype=np.float32)
+        for si, alts in enumerate(slots):
+            for wid, w in alts:
+                slot_idf[si] = max(slot_idf[si], self._idf[wid] * w)
+                if w > best_w.get(wid, 0.0):
+                    best_w[wid] = w
+                    best_slot[wid] = si
+        if not best_w:
+            return []
+        total_slot = float(slot_idf.sum())
+        id_parts, cov_parts, exp_parts = [], [], []
+        for wid in sorted(best_w):
+            lo, hi = self._post_ptr[wid], self._post_ptr[wid + 1]
+            if hi == lo:
+                continue
+            w = best_w[wid]
+            id_parts.append(self._post_terms[lo:hi])
+            n = hi - lo
+            cov_parts.append(np.full(n, self._idf[wid] * w, dtype=np.float32))
+            exp_parts.append(np.full(n, slot_idf[best_slot[wid]] * w, dtype=np.float32))
+        if not id_parts:
+            return []
+        ids = np.concatenate(id_parts)
+        terms, inverse = np.unique(ids, return_inverse=True)
+        covered = np.bincount(inverse, weights=np.concatenate(cov_parts))
+        coverage = np.minimum(covered / self._term_total[terms], 1.0)
+        keep = coverage >= MIN_COVERAGE
+        if not keep.any():
+            return []
+        terms, coverage = terms[keep], coverage[keep]
+        explained = np.minimum(np.bincount(inverse, weights=np.concatenate(exp_parts))[keep] / total_slot, 1.0)
+        lexical = np.round(coverage * (0.6 + 0.4 * explained), 4)
+        code_ids = self._term_code[terms]
+        # best first; ties: more specific code, then code id (alphabetical), then term id
+        order = np.lexsort((terms, code_ids, -self._code_len[code_ids], -lexical))
+        out: list[tuple[str, str, float]] = []
+        seen: set[int] = set()
+        for i in order:
+            cid = int(code_ids[i])
+            if cid in seen:
+                continue
+            seen.add(cid)
+            out.append((self._idx.codes[cid], self._idx.terms[int(terms[i])], float(lexical[i])))
+            if len(out) >= self.top_k:
+                break
+        return out
+
+    def generate(self, text: str, understanding: Understanding) -> list[Candidate]:
+        """Candidates for every mention, in mention order then rank order."""
+        out: list[Candidate] = []
+        language = understanding.language
+        for mi, mention in enumerate(understanding.mentions):
+            span = mention.text or text[mention.start : mention.end]
+            for code, term, lexical in self.match(span, language):
+                out.append(Candidate(code=code, mention=mi, matched_term=term, lexical=lexical))
+        return out
+
+
+def sentence_mentions(text: str, sentences=None) -> tuple[Mention, ...]:
+    """Fallback mentions, one per clause (split at . ; : and line breaks), for use before/without the
+    understand stage and in tests."""
+    mentions = []
+    for m in re.finditer(r"[^.;:\n]+", text):
+        span = m.group(0)
+        if not span.strip():
+            continue
+        lead = len(span) - len(span.lstrip())
+        start, end = m.start() + lead, m.start() + len(span.rstrip())
+        mentions.append(Mention(start=start, end=end, text=text[start:end], sentence=len(mentions)))
+    return tuple(mentions)
+
+
+def _recall_main(argv: list[str] | None = None) -> int:
+    """Candidate recall on CodiEsp-format data (a development measurement, not used at run time):
+
+    python -m codify_coder.candidates --notes DIR --gold TSV --language es [--terminology DIR]
+    """
+    import argparse
+    import json
+    import statistics
+    import time
+    from collections import defaultdict
+    from pathlib import Path
+
+    from .types import Understanding
+
+    ap = argparse.ArgumentParser(description="candidate recall on CodiEsp-format notes")
+    ap.add_argument("--notes", type=Path, required=True)
+    ap.add_argument("--gold", type=Path, required=True)
+    ap.add_argument("--language", choices=["en", "es"], required=True)
+    ap.add_argument("--terminology", type=Path, default=Path(__file__).parent / "assets" / "terminology")
+    args = ap.parse_args(argv)
+
+    t0 = time.perf_counter()
+    term = Terminology.load(args.terminology)
+    gen = CandidateGenerator(term)
+    load_s = time.perf_counter() - t0
+    gold: dict[str, set[str]] = defaultdict(set)
+    for line in args.gold.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            doc, code = line.split("\t")[:2]
+            gold[doc].add(code.strip().upper())
+    hit = hit7 = total = n_cand = 0
+    times = []
+    for doc in sorted(gold):
+        text = (args.notes / f"{doc}.txt").read_text(encoding="utf-8")
+        und = Understanding(language=args.language, sentences=(), mentions=sentence_mentions(text))
+        t = time.perf_counter()
+        cands = gen.generate(text, und)
+        times.append((time.perf_counter() - t) * 1000)
+        codes = {c.code for c in cands}
+        n_cand += len(codes)
+        for g in gold[doc]:
+            total += 1
+            if g in codes:
+                hit += 1
+            # a 7th-character code counts as found when its base family is a candidate (rules add the 7th)
+            base = g.replace("X", "").rstrip(".")
+            if g in codes or (len(g) == 8 and any(c.replace("X", "") in (base[:-1], g[:-1]) for c in codes)):
+                hit7 += 1
+    print(json.dumps({
+        "notes": len(gold), "gold_codes": total,
+        "candidate_recall": round(hit / total, 4),
+        "candidate_recall_7th_family": round(hit7 / total, 4),
+        "distinct_candidate_codes_per_note": round(n_cand / len(gold), 1),
+        "candidates_ms_median": round(statistics.median(times), 2),
+        "candidates_ms_p95": round(sorted(times)[int(0.95 * len(times))], 2),
+        "load_s": round(load_s, 3),
+    }, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_recall_main())

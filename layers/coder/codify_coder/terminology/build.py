@@ -1,0 +1,452 @@
+"""Compile the terminology assets from the pinned PyPI packages and the project's lexicons.
+
+    python -m codify_coder.terminology.build [--out DIR]
+
+Inputs: `simple-icd-10-cm` (ICD-10-CM FY2026 tabular list, April 2026), `cie` (WHO ICD-10 in Spanish),
+`codify_coder/lexicons/*.tsv`. Outputs (default `codify_coder/assets/terminology/`):
+
+  codes.json.gz   every ICD-10-CM category/subcategory: description, notes, excludes, 7th characters, Spanish
+  index.json.gz   the matcher's strings: vocabulary, terms, term->code, es->en word dictionary, abbreviations
+  index.bin       the matcher's numeric arrays (postings, idf, char-trigram index), little-endian, no pickle
+  manifest.json   source packages and versions, sha256 and size of each artifact, counts
+
+Same inputs give byte-identical outputs: everything is sorted, gzip mtime is 0, json is canonical.
+The build imports the source packages; the runtime only reads the artifacts (nothing downloaded).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import hashlib
+import io
+import json
+import math
+import re
+import struct
+import sys
+import time
+import zipfile
+from collections import Counter, defaultdict
+from importlib import metadata, resources
+from pathlib import Path
+
+import numpy as np
+
+from .text import NORMALIZER_VERSION, STOP_WORDS, content_stems, fold, stem, term_stems, tokens
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_OUT = PACKAGE_DIR / "assets" / "terminology"
+LEXICON_DIR = PACKAGE_DIR / "lexicons"
+FORMAT_VERSION = 1
+INDEX_MAGIC = b"CDFYIDX1"
+
+_CODE_REF = re.compile(r"\b([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)(-?)")
+_RANGE = re.compile(
+    r"\b([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)-?\s*(?:-|to)\s*([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)-?"
+)
+
+
+# ------------------------------------------------------------------ helpers
+def _nodot(code: str) -> str:
+    return code.replace(".", "").upper()
+
+
+def _dot(code: str) -> str:
+    code = _nodot(code)
+    return code if len(code) <= 3 else code[:3] + "." + code[3:]
+
+
+def resolve_code_refs(note: str) -> list[list[str]]:
+    """Code references of an Excludes note as [lo, hi] no-dot prefixes (inclusive, prefix-compared).
+
+    "type 1 diabetes mellitus (E10.-)" -> [["E10","E10"]]; "(O10-O11, O13-O16)" -> [["O10","O11"],["O13","O16"]];
+    "S06.1- to S06.6-" -> [["S061","S066"]].
+    """
+    out: list[list[str]] = []
+    spans: list[tuple[int, int]] = []
+    for m in _RANGE.finditer(note):
+        out.append([_nodot(m.group(1)), _nodot(m.group(2))])
+        spans.append(m.span())
+    for m in _CODE_REF.finditer(note):
+        if any(a <= m.start() < b for a, b in spans):
+            continue
+        c = _nodot(m.group(1))
+        out.append([c, c])
+    return [list(x) for x in sorted({(a, b) for a, b in out})]
+
+
+def _canonical_json(obj) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def _gzip_bytes(data: bytes) -> bytes:
+    buf = io.BytesIO()
+    # mtime=0 and no filename: the same input gives the same bytes.
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0, compresslevel=9) as gz:
+        gz.write(data)
+    return buf.getvalue()
+
+
+def _write_arrays(arrays: dict[str, np.ndarray]) -> bytes:
+    """Tiny deterministic container: magic, header length, JSON header {name: [dtype, shape, offset]}, data."""
+    header: dict[str, list] = {}
+    chunks: list[bytes] = []
+    offset = 0
+    for name in sorted(arrays):
+        arr = np.ascontiguousarray(arrays[name])
+        dtype = arr.dtype.newbyteorder("<") if arr.dtype.byteorder == ">" else arr.dtype
+        raw = arr.astype(dtype, copy=False).tobytes()
+        pad = (-offset) % 8
+        chunks.append(b"\0" * pad)
+        offset += pad
+        header[name] = [dtype.str, list(arr.shape), offset]
+        chunks.append(raw)
+        offset += len(raw)
+    head = _canonical_json(header)
+    return INDEX_MAGIC + struct.pack("<I", len(head)) + head + b"".join(chunks)
+
+
+def _read_tsv(path: Path) -> list[list[str]]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        rows.append([c.strip() for c in line.split("\t")])
+    return rows
+
+
+# ------------------------------------------------------------------ sources
+def load_icd10cm() -> dict[str, dict]:
+    """Every category/subcategory (not chapters/blocks; 7th-character extensions are folded into their base)."""
+    from simple_icd_10_cm import simple_icd_10_cm as cm
+
+    records: dict[str, dict] = {}
+    for code in cm.get_all_codes(True):
+        if not cm.is_category_or_subcategory(code) or cm.is_extended_subcategory(code):
+            continue
+        parent = cm.get_parent(code)
+        parent = parent if parent and cm.is_category_or_subcategory(parent) else None
+        children = [c for c in cm.get_children(code) if not cm.is_extended_subcategory(c)]
+        ext = [c for c in cm.get_children(code) if cm.is_extended_subcategory(c)]
+        rec: dict = {
+            "d": cm.get_description(code),
+            "p": parent,
+            "c": children,
+            "b": bool(cm.is_leaf(code)),
+            "i": list(cm.get_inclusion_term(code)),
+            "x1": list(cm.get_excludes1(code)),
+            "x2": list(cm.get_excludes2(code)),
+        }
+        rec["r1"] = sorted({tuple(r) for n in rec["x1"] for r in resolve_code_refs(n)})
+        rec["r1"] = [list(r) for r in rec["r1"]]
+        # this node's own notes (the package's getters also return inherited ones; the loader walks
+        # ancestors itself). `_code_to_node` is private API of the pinned simple-icd-10-cm 1.5.0.
+        node = cm._code_to_node[code]
+        for key, attr in (("cf", "code_first"), ("ua", "use_additional_code"), ("ca", "code_also")):
+            if getattr(node, attr):
+                rec[key] = getattr(node, attr)
+        own7 = node.seven_chr_def
+        if own7:
+            rec["s7"] = dict(sorted(own7.items()))
+        if ext:
+            # all extensions share the X-padded base ("T14.8XX"); keep the valid 7th characters
+            rec["e"] = [ext[0][:-1], "".join(sorted(c[-1] for c in ext))]
+        for k in ("i", "x1", "x2", "r1", "c"):
+            if not rec[k]:
+                del rec[k]
+        records[code] = rec
+    return records
+
+
+def load_cie() -> dict[str, str]:
+    """WHO ICD-10 Spanish descriptions keyed by dotted code (categories and 4-character subcategories)."""
+    raw = resources.files("cie").joinpath("data/cie-10.zip").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+        text = zf.read("cie-10.csv").decode("utf-8")
+    out: dict[str, str] = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        code = row["code"].strip()
+        if "-" in code or not re.fullmatch(r"[A-Z][0-9][0-9A-Z][0-9A-Z]?", code):
+            continue
+        desc = " ".join(row["description"].replace("–", "-").split())
+        if desc:
+            out[_dot(code)] = desc
+    return out
+
+
+def load_lexicons(lexicon_dir: Path = LEXICON_DIR) -> dict:
+    abbreviations: dict[str, dict[str, str]] = defaultdict(dict)
+    synonyms: list[tuple[str, str, str]] = []
+    dictionary: dict[str, set[str]] = defaultdict(set)
+    variants: dict[str, set[str]] = defaultdict(set)
+    for path in sorted(lexicon_dir.glob("*.tsv")):
+        rows = _read_tsv(path)
+        if path.name.startswith("abbreviations"):
+            for lang, abbr, expansion in rows:
+                abbreviations[abbr][lang] = expansion
+        elif path.name.startswith("synonyms_"):
+            lang = path.stem.split("_")[1]
+            for code, term in rows:
+                synonyms.append((_dot(code), term, lang))
+        elif path.name.startswith("dictionary_es_en"):
+            for es, en in rows:
+                dictionary[es].add(en)
+        elif path.name.startswith("variants"):
+            for word, alts in rows:
+                variants[word].add(alts)
+    return {"abbreviations": abbreviations, "synonyms": synonyms, "dictionary": dictionary, "variants": variants}
+
+
+def _stem_map(entries: dict[str, set[str]]) -> dict[str, dict[str, float]]:
+    """word -> alternatives, as stems (every content word of every alternative, weight 1)."""
+    out: dict[str, dict[str, float]] = defaultdict(dict)
+    for word, alts in entries.items():
+        for src in {stem(t) for t in tokens(word) if t not in STOP_WORDS}:
+            for alt in alts:
+                for dst in (stem(t) for t in tokens(alt) if t not in STOP_WORDS):
+                    if dst != src:
+                        out[src][dst] = 1.0
+    return out
+
+
+# ------------------------------------------------------------------ Spanish -> English word alignment
+def learn_dictionary(pairs: list[tuple[str, str]], seed: dict[str, set[str]]) -> dict[str, list[list]]:
+    """Stem-level es->en translations from parallel descriptions (WHO Spanish vs ICD-10-CM English of the
+    same code) by Dice association, plus the project's hand-written dictionary (weight 1)."""
+    c_es: Counter = Counter()
+    c_en: Counter = Counter()
+    c_pair: Counter = Counter()
+    for es, en in pairs:
+        s_es = set(content_stems(es))
+        s_en = set(content_stems(en))
+        c_es.update(s_es)
+        c_en.update(s_en)
+        for a in s_es:
+            for b in s_en:
+                c_pair[(a, b)] += 1
+    by_es: dict[str, list[tuple[float, str]]] = defaultdict(list)
+    for (a, b), n in c_pair.items():
+        if n < 2 or a == b:
+            continue
+        dice = 2 * n / (c_es[a] + c_en[b])
+        if dice >= 0.3:
+            by_es[a].append((dice, b))
+    out: dict[str, dict[str, float]] = defaultdict(dict)
+    for a, cands in by_es.items():
+        cands.sort(key=lambda x: (-x[0], x[1]))
+        best = cands[0][0]
+        for dice, b in cands[:3]:
+            if dice >= 0.6 * best:
+                out[a][b] = round(min(0.9, 0.5 + dice / 2), 3)
+    for es_s, ens in _stem_map(seed).items():
+        out[es_s].update(ens)
+    return {a: sorted([b, w] for b, w in d.items()) for a, d in sorted(out.items())}
+
+
+def _translation_overlap(es: str, en: str, dictionary: dict[str, list[list]]) -> float:
+    """Share of the Spanish description's content stems found (directly or translated) in the English one."""
+    s_es = [s for s in dict.fromkeys(content_stems(es))]
+    s_en = set(content_stems(en))
+    if not s_es:
+        return 0.0
+    hit = 0
+    for s in s_es:
+        if s in s_en or any(b in s_en for b, _ in dictionary.get(s, ())):
+            hit += 1
+    return hit / len(s_es)
+
+
+# ------------------------------------------------------------------ build
+def _trigrams(word: str) -> list[str]:
+    w = f"#{word}#"
+    return sorted({w[i : i + 3] for i in range(len(w) - 2)})
+
+
+def build(out_dir: Path = DEFAULT_OUT, lexicon_dir: Path = LEXICON_DIR, verbose: bool = True) -> dict:
+    t0 = time.perf_counter()
+    cm = load_icd10cm()
+    cie = load_cie()
+    lex = load_lexicons(lexicon_dir)
+
+    # --- Spanish terms: WHO descriptions mapped onto ICD-10-CM codes
+    pairs = [(cie[c], cm[c]["d"]) for c in sorted(cie) if c in cm]
+    dictionary = learn_dictionary(pairs, lex["dictionary"])
+    spanish: dict[str, list[str]] = defaultdict(list)
+    mapped_exact = mapped_rejected = 0
+    for code in sorted(cie):
+        if code not in cm:
+            continue
+        # Categories mean the same in WHO ICD-10 and ICD-10-CM; 4-character subcategories often diverge
+        # (WHO E11.0 "con coma" vs CM E11.0 "with hyperosmolarity"), so those must share vocabulary.
+        en_text = " ".join([cm[code]["d"], *cm[code].get("i", [])])
+        if len(code) == 3 or _translation_overlap(cie[code], en_text, dictionary) >= 0.5:
+            spanish[code].append(cie[code])
+            mapped_exact += 1
+        else:
+            mapped_rejected += 1
+    ext_base = {rec["e"][0]: (code, rec["e"][1]) for code, rec in cm.items() if "e" in rec}
+    for code, term, lang in lex["synonyms"]:
+        base = ext_base.get(code[:7]) if len(code) == 8 else None
+        if code not in cm and not (base and code[7] in base[1]):
+            raise SystemExit(f"lexicon code {code} is not an ICD-10-CM FY2026 code")
+        if lang == "es" and code in cm:
+            spanish[code].append(term)
+
+    # --- terms for the matcher: (code, term, lang)
+    term_rows: set[tuple[str, str, str]] = set()
+    for code, rec in cm.items():
+        term_rows.add((code, rec["d"], "en"))
+        for inc in rec.get("i", []):
+            if len(inc) <= 160:  # long inclusion notes are instructions, not names
+                term_rows.add((code, inc, "en"))
+    for code, terms in spanish.items():
+        for t in terms:
+            term_rows.add((code, t, "es"))
+    for code, term, lang in lex["synonyms"]:
+        term_rows.add((code, term, lang))
+
+    # tokenization
+    parsed = []
+    for code, term, lang in sorted(term_rows):
+        req, opt = term_stems(term)
+        if req:
+            parsed.append((code, term, lang, req, opt))
+
+    vocab_counter: Counter = Counter()
+    for _, _, _, req, opt in parsed:
+        vocab_counter.update(set(req) | set(opt))
+    vocab_words = set(vocab_counter)
+    variants = {a: sorted([b, w] for b, w in d.items()) for a, d in sorted(_stem_map(lex["variants"]).items())}
+    for mapping in (dictionary, variants):
+        for a, trans in mapping.items():
+            vocab_words.add(a)
+            vocab_words.update(b for b, _ in trans)
+    vocab = sorted(vocab_words)
+    vid = {w: i for i, w in enumerate(vocab)}
+    n_terms = len(parsed)
+    idf = np.zeros(len(vocab), dtype=np.float32)
+    for w, i in vid.items():
+        idf[i] = math.log(1 + n_terms / (1 + vocab_counter.get(w, 0)))
+
+    # index codes: every category/subcategory, plus 7th-character codes named by the lexicons
+    codes_sorted = sorted(set(cm) | {p[0] for p in parsed})
+    code_id = {c: i for i, c in enumerate(codes_sorted)}
+    term_code = np.array([code_id[p[0]] for p in parsed], dtype=np.int32)
+    term_lang = np.array([0 if p[2] == "en" else 1 for p in parsed], dtype=np.uint8)
+    tok_lists = [[vid[s] for s in p[3]] + [vid[s] for s in p[4]] for p in parsed]
+    term_ptr = np.zeros(n_terms + 1, dtype=np.int32)
+    term_ptr[1:] = np.cumsum([len(t) for t in tok_lists])
+    term_tok = np.array([x for t in tok_lists for x in t], dtype=np.int32)
+    term_nreq = np.array([len(p[3]) for p in parsed], dtype=np.uint8)
+    term_total = np.array([float(idf[[vid[s] for s in p[3]]].sum()) for p in parsed], dtype=np.float32)
+
+    postings: list[list[int]] = [[] for _ in vocab]
+    for ti, p in enumerate(parsed):
+        for s in p[3]:
+            postings[vid[s]].append(ti)
+    post_ptr = np.zeros(len(vocab) + 1, dtype=np.int32)
+    post_ptr[1:] = np.cumsum([len(x) for x in postings])
+    post_terms = np.array([x for lst in postings for x in lst], dtype=np.int32)
+
+    # char-trigram index over the vocabulary: the fuzzy fallback for unknown words (typos, cognates)
+    tri_map: dict[str, list[int]] = defaultdict(list)
+    word_ntri = np.zeros(len(vocab), dtype=np.uint8)
+    for i, w in enumerate(vocab):
+        grams = _trigrams(w)
+        word_ntri[i] = min(255, len(grams))
+        for g in grams:
+            tri_map[g].append(i)
+    trigrams = sorted(tri_map)
+    tri_ptr = np.zeros(len(trigrams) + 1, dtype=np.int32)
+    tri_ptr[1:] = np.cumsum([len(tri_map[g]) for g in trigrams])
+    tri_words = np.array([i for g in trigrams for i in tri_map[g]], dtype=np.int32)
+
+    abbreviations = {a: dict(sorted(v.items())) for a, v in sorted(lex["abbreviations"].items())}
+    index_strings = {
+        "format": FORMAT_VERSION,
+        "normalizer": NORMALIZER_VERSION,
+        "vocab": vocab,
+        "codes": codes_sorted,
+        "terms": [p[1] for p in parsed],
+        "trigrams": trigrams,
+        "dictionary": dictionary,
+        "variants": variants,
+        "abbreviations": abbreviations,
+    }
+    arrays = {
+        "idf": idf,
+        "term_code": term_code,
+        "term_lang": term_lang,
+        "term_ptr": term_ptr,
+        "term_tok": term_tok,
+        "term_nreq": term_nreq,
+        "term_total": term_total,
+        "post_ptr": post_ptr,
+        "post_terms": post_terms,
+        "tri_ptr": tri_ptr,
+        "tri_words": tri_words,
+        "word_ntri": word_ntri,
+    }
+    codes_payload = {"format": FORMAT_VERSION, "codes": {c: cm[c] for c in sorted(cm)}, "spanish": {
+        c: sorted(dict.fromkeys(v)) for c, v in sorted(spanish.items())
+    }}
+
+    artifacts = {
+        "codes.json.gz": _gzip_bytes(_canonical_json(codes_payload)),
+        "index.json.gz": _gzip_bytes(_canonical_json(index_strings)),
+        "index.bin": _write_arrays(arrays),
+    }
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, data in artifacts.items():
+        (out_dir / name).write_bytes(data)
+    manifest = {
+        "name": "ICD-10-CM FY2026",
+        "format": FORMAT_VERSION,
+        "normalizer": NORMALIZER_VERSION,
+        "sources": {
+            pkg: metadata.version(pkg) for pkg in ("simple-icd-10-cm", "cie")
+        },
+        "lexicons": {
+            p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(lexicon_dir.glob("*.tsv"))
+        },
+        "artifacts": {
+            name: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+            for name, data in sorted(artifacts.items())
+        },
+        "counts": {
+            "codes": len(cm),
+            "billable_codes": sum(1 for r in cm.values() if r["b"]) + sum(
+                len(r["e"][1]) for r in cm.values() if "e" in r
+            ),
+            "terms": n_terms,
+            "terms_es": int(term_lang.sum()),
+            "vocabulary": len(vocab),
+            "spanish_codes": len(spanish),
+            "who_codes_mapped": mapped_exact,
+            "who_codes_rejected": mapped_rejected,
+            "dictionary_es_en": len(dictionary),
+            "abbreviations": len(abbreviations),
+        },
+    }
+    (out_dir / "manifest.json").write_bytes(
+        json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=2).encode("utf-8") + b"\n"
+    )
+    if verbose:
+        sizes = ", ".join(f"{n} {len(d) / 1e6:.2f} MB" for n, d in sorted(artifacts.items()))
+        print(f"terminology built in {time.perf_counter() - t0:.1f}s -> {out_dir}: {sizes}", file=sys.stderr)
+        print(json.dumps(manifest["counts"], sort_keys=True), file=sys.stderr)
+    return manifest
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory")
+    args = parser.parse_args(argv)
+    build(args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,103 @@
+"""Text normalization shared by the terminology build and the candidate matcher.
+
+Both sides must normalize identically, so the build records NORMALIZER_VERSION in the manifest and the
+loader refuses an index built with another version. Hand-written (not a Snowball stemmer) because we need
+one light, language-neutral stemmer that folds Spanish/English plural and gender endings onto the same
+stem ("renales"/"renal", "crónica"/"crónico", "fractura"/"fracture") and runs in microseconds.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+NORMALIZER_VERSION = "3"
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+# Function words of both languages: never content words.
+STOP_WORDS = frozenset(
+    """
+    a an the of in on at to for by from with as and or is are was were be been being this that these those
+    its it his her their into onto than then via per any all both each such due
+    el la los las lo un una unos unas de del al en con por para y e o u que se su sus le les como sobre
+    entre desde hasta tras ante segun es son fue era esta este estos estas ese esa
+    """.split()
+)
+
+# Words that qualify a code's term without naming anything the note must say (ICD-10-CM defaults):
+# a term's coverage is computed without them.
+GENERIC_WORDS = frozenset(
+    """
+    unspecified specified other nos nec elsewhere classified classifiable site sites part parts organism
+    organisms type unsp mention mentioned
+    especificado especificada especificados especificadas otro otra otros otras parte partes sitio sitios
+    clasificado clasificada clasificados clasificadas mencion tipo
+    """.split()
+)
+
+# Words after which a term's tokens describe a default (absence): "without complications",
+# "sin mención de complicación". The note need not say them.
+_OPTIONAL_AFTER = frozenset({"without", "sin"})
+
+_ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6"}
+
+
+def fold(text: str) -> str:
+    """Lower case without accents ("Neumonía" -> "neumonia")."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=65536)
+def stem(token: str) -> str:
+    """Light stem: plural, then one final gender/ending vowel ("renales"->"renal", "cronica"->"cronic")."""
+    if token.isdigit() or len(token) <= 3:
+        return _ROMAN.get(token, token)
+    t = token
+    if len(t) > 4 and t.endswith("es") and t[-3] in "lrndzsc":
+        t = t[:-2]
+    elif len(t) > 3 and t.endswith("s") and not t.endswith(("ss", "us", "is")):
+        t = t[:-1]
+    if len(t) >= 4 and t[-1] in "aoe":
+        t = t[:-1]
+    if len(t) >= 7 and t.endswith("ic"):  # "diabetic" -> "diabet" (as "diabetes")
+        t = t[:-2]
+    return t
+
+
+def tokens(text: str) -> list[str]:
+    """Folded word tokens, function words kept (callers decide)."""
+    return _TOKEN.findall(fold(text))
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of a mention's content words, in order (generic words kept: a note may say "other")."""
+    return [stem(t) for t in tokens(text) if t not in STOP_WORDS]
+
+
+def term_stems(text: str) -> tuple[list[str], list[str]]:
+    """(required, optional) stems of a terminology term.
+
+    Required: content words the mention must cover. Optional: generic qualifiers and what follows
+    "without"/"sin" (defaults). Both are deduplicated, order kept.
+    """
+    required: list[str] = []
+    optional: list[str] = []
+    in_without = False
+    for raw in re.split(r"([,;()\[\]:])", fold(text)):
+        if raw in {",", ";", "(", ")", "[", "]", ":"}:
+            in_without = False
+            continue
+        for tok in _TOKEN.findall(raw):
+            if tok in _OPTIONAL_AFTER:
+                in_without = True
+                continue
+            if tok in STOP_WORDS:
+                continue
+            s = stem(tok)
+            target = optional if (in_without or tok in GENERIC_WORDS) else required
+            if s not in required and s not in optional:
+                target.append(s)
+    return required, optional
