@@ -1,0 +1,217 @@
+"""CodifyFunction: POST /v1/codify, GET /v1/runs/{run_id}, GET /v1/models, POST /v1/uploads,
+GET /v1/openapi.json and GET /v1/docs. Thin: parse, call one use case, return a model."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header
+from aws_lambda_powertools.event_handler.openapi.params import Path as PathParam
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from common import errors
+from common.errors import ApiError, Unauthorized, openapi_errors
+from common.observability import logger, metrics, tracer
+from common.settings import SERVICE_VERSION, codify_settings
+from health.routes import router as health_router
+
+from .models import (
+    RUN_ID_PATTERN,
+    TRACKING_PATTERN,
+    CodifyRequest,
+    CodifyResponse,
+    ModelsResponse,
+    RunRecord,
+)
+from .service import Caller, CodifyService, Tracking
+from .uploads import router as uploads_router
+
+app = APIGatewayRestResolver(enable_validation=True)
+app.include_router(uploads_router)
+app.include_router(health_router)
+
+SECURITY = [{"bearerAuth": []}]
+TrackingHeader = Annotated[str | None, Header(pattern=TRACKING_PATTERN, max_length=128)]
+
+
+@cache
+def service() -> CodifyService:
+    return CodifyService(codify_settings())
+
+
+def caller() -> Caller:
+    """The tenant the authorizer established (API Gateway passes its context with every request)."""
+    context = (app.current_event.get("requestContext") or {}).get("authorizer") or {}
+    tenant = context.get("tenant")
+    if not tenant:
+        raise Unauthorized()
+    request_id = app.current_event.request_context.request_id or app.lambda_context.aws_request_id
+    return Caller(tenant=str(tenant), token_name=context.get("token_name"), request_id=request_id)
+
+
+def _tracking_from_headers() -> tuple[Tracking, str | None]:
+    """Valid tracking headers only (used to audit a request that failed validation)."""
+    import re
+
+    headers = app.current_event.headers
+    pattern = re.compile(TRACKING_PATTERN)
+
+    def ok(name: str) -> str | None:
+        value = headers.get(name)
+        return value if isinstance(value, str) and pattern.match(value) else None
+
+    return Tracking(ok("X-Doctor-Id"), ok("X-Patient-Id"), ok("X-Encounter-Id")), ok("Idempotency-Key")
+
+
+def _audit_rejected(error: ApiError) -> None:
+    event = app.current_event
+    if (
+        event.get("resource") != "/v1/codify"
+        or event.http_method != "POST"
+        or isinstance(error, Unauthorized)
+    ):
+        return
+    try:
+        who = caller()
+    except Unauthorized:
+        return  # not authenticated: nothing to audit
+    tracking, key = _tracking_from_headers()
+    service().audit_rejected(who, tracking, error, key)
+
+
+errors.register(app, on_error=_audit_rejected)
+
+CODIFY_ERRORS = openapi_errors(400, 401, 403, 404, 409, 413, 415, 422, 429, 500, 503)
+
+
+@app.post(
+    "/v1/codify",
+    summary="Code a clinical note (text, base64 PDF or upload) into ICD-10-CM FY2026",
+    responses={
+        200: {
+            "description": "The codes, with evidence, and the run id",
+            "content": {"application/json": {"model": CodifyResponse}},
+        },
+        **CODIFY_ERRORS,
+    },
+    security=SECURITY,
+    tags=["codify"],
+)
+def codify(
+    request: Annotated[CodifyRequest, Body(embed=False)],
+    x_doctor_id: Annotated[str | None, Header(alias="X-Doctor-Id", pattern=TRACKING_PATTERN)] = None,
+    x_patient_id: Annotated[str | None, Header(alias="X-Patient-Id", pattern=TRACKING_PATTERN)] = None,
+    x_encounter_id: Annotated[str | None, Header(alias="X-Encounter-Id", pattern=TRACKING_PATTERN)] = None,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            pattern=TRACKING_PATTERN,
+            description="Same key + same body within 24 h: same run",
+        ),
+    ] = None,
+) -> CodifyResponse:
+    return service().codify(
+        caller(),
+        request,
+        Tracking(x_doctor_id, x_patient_id, x_encounter_id),
+        idempotency_key=idempotency_key,
+        lambda_context=app.lambda_context,
+    )
+
+
+@app.get(
+    "/v1/runs/<run_id>",
+    summary="The audit record of a run (same tenant only)",
+    responses={
+        200: {"description": "The audit record", "content": {"application/json": {"model": RunRecord}}},
+        **openapi_errors(400, 401, 403, 404, 429, 500),
+    },
+    security=SECURITY,
+    tags=["runs"],
+)
+def get_run(run_id: Annotated[str, PathParam(pattern=RUN_ID_PATTERN)]) -> RunRecord:
+    return service().get_run(caller(), run_id)
+
+
+@app.get(
+    "/v1/models",
+    summary="The models this tenant can select: default and its custom models",
+    responses={
+        200: {"description": "Models", "content": {"application/json": {"model": ModelsResponse}}},
+        **openapi_errors(401, 403, 429, 500, 503),
+    },
+    security=SECURITY,
+    tags=["models"],
+)
+def list_models() -> ModelsResponse:
+    return service().list_models(caller())
+
+
+# ------------------------------------------------------------------ OpenAPI and Swagger UI
+def _base_path() -> str:
+    rc = app.current_event.request_context
+    stage = rc.stage
+    return f"/{stage}" if stage and rc.path and rc.path.startswith(f"/{stage}/") else ""
+
+
+@cache
+def openapi_document(base_path: str = "") -> dict[str, Any]:
+    """The generated document, with Powertools' generic 422 removed where a route cannot return it
+    (validation errors are answered 400 INVALID_REQUEST in the envelope)."""
+    raw = app.get_openapi_json_schema(
+        title="Codify API",
+        version=SERVICE_VERSION,
+        description="ICD-10-CM FY2026 coding of clinical notes with confidence, evidence and discard reasons. "
+        'Every error is the envelope `{"error": {"code", "message", "request_id", "details"?}}`.',
+        servers=[Server(url=base_path or "/")],
+        security_schemes={"bearerAuth": HTTPBearer(description="A token from `codify tokens create`")},
+    )
+    doc = json.loads(raw)
+    for path_item in doc.get("paths", {}).values():
+        for operation in path_item.values():
+            responses = operation.get("responses", {})
+            ref = json.dumps(responses.get("422", {}))
+            if "HTTPValidationError" in ref:
+                del responses["422"]
+    schemas = doc.get("components", {}).get("schemas", {})
+    if "HTTPValidationError" not in json.dumps(doc.get("paths", {})):
+        schemas.pop("HTTPValidationError", None)
+        schemas.pop("ValidationError", None)
+    return doc
+
+
+@app.get("/v1/openapi.json", include_in_schema=False)
+def openapi_json():  # noqa: ANN201 (a Response annotation would enter the schema)
+    return Response(
+        status_code=200, content_type="application/json", body=json.dumps(openapi_document(_base_path()))
+    )
+
+
+@app.get("/v1/docs", include_in_schema=False)
+def swagger_ui():  # noqa: ANN201
+    # Powertools bundles the Swagger UI assets: the page is self-contained and works offline.
+    from aws_lambda_powertools.event_handler.openapi import swagger_ui as assets
+    from aws_lambda_powertools.event_handler.openapi.swagger_ui.html import generate_swagger_html
+
+    folder = Path(assets.__file__).parent
+    spec = json.dumps(openapi_document(_base_path())).replace("</", "<\\/")
+    html = generate_swagger_html(
+        spec,
+        (folder / "swagger-ui-bundle.min.js").read_text(encoding="utf-8"),
+        (folder / "swagger-ui.min.css").read_text(encoding="utf-8"),
+        None,  # no CDN base URL: inline assets
+        None,
+    )
+    return Response(status_code=200, content_type="text/html", body=html)
+
+
+@logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,274 @@
+"""The one map from exceptions to the error envelope.
+
+    {"error": {"code": "PAYLOAD_TOO_LARGE", "message": "...", "request_id": "...", "details": [...]}}
+
+Messages are fixed strings written here; `details` name fields and the kind of problem, never the values
+sent (they may be note text). Unexpected exceptions become 500 INTERNAL_ERROR and are logged by type and
+stack frames only, because exception messages can carry input values.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Iterable, Sequence
+from http import HTTPStatus
+from typing import Any, ClassVar, Literal
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field
+
+from .observability import logger
+
+ErrorCode = Literal[
+    "INVALID_REQUEST",
+    "UNAUTHORIZED",
+    "FORBIDDEN",
+    "NOT_FOUND",
+    "MODEL_NOT_FOUND",
+    "IDEMPOTENCY_CONFLICT",
+    "PAYLOAD_TOO_LARGE",
+    "UNSUPPORTED_MEDIA_TYPE",
+    "UNPROCESSABLE_DOCUMENT",
+    "RATE_LIMITED",
+    "INTERNAL_ERROR",
+    "SERVICE_UNAVAILABLE",
+]
+
+
+class ErrorDetail(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    field: str = Field(description="Where the problem is: `body.text`, `header.X-Patient-Id`, `body`…")
+    issue: str = Field(description="Machine-readable kind of problem (`missing`, `extra_forbidden`…)")
+    message: str = Field(description="What is wrong, without the value that was sent")
+
+
+class ErrorBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: ErrorCode
+    message: str
+    request_id: str
+    details: list[ErrorDetail] | None = Field(None, description="Present for request validation errors")
+
+
+class ErrorResponse(BaseModel):
+    """The envelope of every error response."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    error: ErrorBody
+
+
+class ApiError(Exception):
+    status: ClassVar[int] = 500
+    code: ClassVar[ErrorCode] = "INTERNAL_ERROR"
+    default_message: ClassVar[str] = "Internal error."
+
+    def __init__(self, message: str | None = None, details: Sequence[ErrorDetail] | None = None) -> None:
+        self.message = message or self.default_message
+        self.details = list(details) if details else None
+        super().__init__(self.message)
+
+
+class InvalidRequest(ApiError):
+    status, code, default_message = 400, "INVALID_REQUEST", "The request is invalid."
+
+
+class Unauthorized(ApiError):
+    status, code, default_message = 401, "UNAUTHORIZED", "A valid bearer token is required."
+
+
+class Forbidden(ApiError):
+    status, code, default_message = 403, "FORBIDDEN", "The token may not use this resource."
+
+
+class NotFound(ApiError):
+    status, code, default_message = 404, "NOT_FOUND", "Not found."
+
+
+class ModelNotFound(ApiError):
+    status, code, default_message = 404, "MODEL_NOT_FOUND", "No such model for this tenant."
+
+
+class IdempotencyConflict(ApiError):
+    status, code = 409, "IDEMPOTENCY_CONFLICT"
+    default_message = "This Idempotency-Key was already used with a different request body."
+
+
+class PayloadTooLarge(ApiError):
+    status, code, default_message = 413, "PAYLOAD_TOO_LARGE", "The request is too large."
+
+
+class UnsupportedMediaType(ApiError):
+    status, code, default_message = 415, "UNSUPPORTED_MEDIA_TYPE", "Send Content-Type: application/json."
+
+
+class UnprocessableDocument(ApiError):
+    status, code, default_message = (
+        422,
+        "UNPROCESSABLE_DOCUMENT",
+        "The document has no text that can be coded.",
+    )
+
+
+class RateLimited(ApiError):
+    status, code, default_message = 429, "RATE_LIMITED", "Too many requests."
+
+
+class InternalError(ApiError):
+    pass
+
+
+class ServiceUnavailable(ApiError):
+    status, code, default_message = 503, "SERVICE_UNAVAILABLE", "The service is temporarily unavailable."
+
+
+ERRORS_BY_STATUS: dict[int, type[ApiError]] = {
+    400: InvalidRequest,
+    401: Unauthorized,
+    403: Forbidden,
+    404: NotFound,
+    409: IdempotencyConflict,
+    413: PayloadTooLarge,
+    415: UnsupportedMediaType,
+    422: UnprocessableDocument,
+    429: RateLimited,
+    500: InternalError,
+    503: ServiceUnavailable,
+}
+
+# Pydantic error types that mean "too large" rather than "invalid" (raised by the request models).
+TOO_LARGE_TYPES = frozenset({"payload_too_large"})
+
+
+def envelope(error: ApiError, request_id: str) -> dict[str, Any]:
+    body = ErrorBody(code=error.code, message=error.message, request_id=request_id, details=error.details)
+    return {"error": body.model_dump(exclude_none=True)}
+
+
+def error_response(error: ApiError, request_id: str) -> Response:
+    return Response(
+        status_code=error.status,
+        content_type="application/json",
+        body=envelope(error, request_id),
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def _field(loc: Iterable[Any]) -> str:
+    parts = [str(p) for p in loc if not isinstance(p, int)]  # drop list indexes and JSON byte offsets
+    return ".".join(parts) or "body"
+
+
+def _message(err: dict[str, Any]) -> str:
+    if err.get("type") == "json_invalid":
+        return "The body is not valid JSON."
+    # Pydantic messages describe the constraint ("String should have at most 128 characters"), not the
+    # value; the custom ones raised by the request models are fixed strings too.
+    return str(err.get("msg", "Invalid value."))
+
+
+def from_validation_errors(errors: Sequence[dict[str, Any]]) -> ApiError:
+    details = [
+        ErrorDetail(field=_field(e.get("loc", ())), issue=str(e.get("type", "invalid")), message=_message(e))
+        for e in errors
+    ]
+    too_large = [d for d in details if d.issue in TOO_LARGE_TYPES]
+    if too_large:
+        return PayloadTooLarge(too_large[0].message, too_large)
+    return InvalidRequest("The request is invalid; see details.", details)
+
+
+def log_unexpected(exc: BaseException) -> None:
+    frames = [f"{f.filename}:{f.lineno}:{f.name}" for f in traceback.extract_tb(exc.__traceback__)]
+    logger.error("unhandled exception", extra={"error_type": type(exc).__name__, "frames": frames[-8:]})
+
+
+def is_json_content_type(content_type: str | None) -> bool:
+    if not content_type:
+        return True  # absent: treated as JSON, as API Gateway does for the default mapping
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
+
+
+def register(app: Any, on_error: Callable[[ApiError], None] | None = None) -> None:
+    """Install the exception handlers on a Powertools resolver.
+
+    `on_error` sees every mapped error before the response is built (the codify route audits failures).
+    """
+
+    def request_id() -> str:
+        ctx = getattr(app, "lambda_context", None)
+        rc = app.current_event.request_context
+        return (rc.request_id if rc and rc.request_id else None) or getattr(ctx, "aws_request_id", "") or ""
+
+    def respond(error: ApiError) -> Response:
+        if on_error is not None:
+            try:
+                on_error(error)
+            except Exception as exc:  # the error answer must go out even if auditing it failed
+                log_unexpected(exc)
+        logger.info("request failed", extra={"status": error.status, "error_code": error.code})
+        return error_response(error, request_id())
+
+    @app.exception_handler(ApiError)
+    def _api_error(exc: ApiError) -> Response:
+        return respond(exc)
+
+    @app.exception_handler(RequestValidationError)
+    def _validation(exc: RequestValidationError) -> Response:
+        errors = list(exc.errors())
+        if any(e.get("type") == "unsupported_content_type" for e in errors) or not is_json_content_type(
+            app.current_event.headers.get("content-type")
+        ):
+            return respond(UnsupportedMediaType())
+        return respond(from_validation_errors(errors))
+
+    @app.exception_handler(UnicodeDecodeError)
+    def _not_utf8(exc: UnicodeDecodeError) -> Response:
+        # Raised by Powertools when a base64 body does not decode to UTF-8, before any route code runs.
+        detail = ErrorDetail(field="body", issue="invalid_utf8", message="The body is not valid UTF-8.")
+        return respond(InvalidRequest("The body is not valid UTF-8.", [detail]))
+
+    @app.not_found
+    def _not_found(exc: NotFoundError) -> Response:
+        return error_response(NotFound("No such route."), request_id())
+
+    @app.exception_handler(Exception)
+    def _unexpected(exc: Exception) -> Response:
+        log_unexpected(exc)
+        return respond(InternalError())
+
+
+ERROR_DESCRIPTIONS: dict[int, str] = {
+    400: "INVALID_REQUEST: malformed JSON or a schema violation; `details` name the fields",
+    401: "UNAUTHORIZED: missing or invalid bearer token",
+    403: "FORBIDDEN: revoked token, or a token without the scope for this route",
+    404: "NOT_FOUND or MODEL_NOT_FOUND",
+    409: "IDEMPOTENCY_CONFLICT: the Idempotency-Key was used with another body, or is in progress",
+    413: "PAYLOAD_TOO_LARGE: text over 51,200 UTF-8 bytes or an inline PDF over the limit",
+    415: "UNSUPPORTED_MEDIA_TYPE: the body must be application/json",
+    422: "UNPROCESSABLE_DOCUMENT: corrupt or encrypted PDF, or no text to code",
+    429: "RATE_LIMITED: API Gateway throttling",
+    500: "INTERNAL_ERROR",
+    503: "SERVICE_UNAVAILABLE: the model could not be loaded or a dependency is unavailable",
+}
+
+
+def openapi_errors(*statuses: int) -> dict[int, dict[str, Any]]:
+    """Route `responses` entries describing the envelope for each status the route can return."""
+    return {
+        s: {"description": ERROR_DESCRIPTIONS[s], "content": {"application/json": {"model": ErrorResponse}}}
+        for s in statuses
+    }
+
+
+# Every route behind the authorizer can also get these from API Gateway (gateway responses use the envelope).
+GATEWAY_STATUSES = (401, 403, 429, 500)
+
+
+def status_phrase(status: int) -> str:
+    return HTTPStatus(status).phrase

@@ -1,0 +1,14 @@
+"""Powertools Logger, Metrics and Tracer shared by the handlers.
+
+Service name, log level, metrics namespace and tracing switches come from Powertools' own environment
+variables (POWERTOOLS_*), set in template.yaml Globals. Nothing here ever receives note text or tokens:
+callers log sizes, hashes, counts and timings only.
+"""
+
+from __future__ import annotations
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+
+logger = Logger()
+metrics = Metrics()
+tracer = Tracer()
