@@ -60,6 +60,10 @@ class Lexicon:
             (frozenset({"negated"}), lx.TERMINATE_NEGATED_EN if en else lx.TERMINATE_NEGATED_ES),
             (frozenset({"historical"}), lx.TERMINATE_HISTORICAL_EN if en else lx.TERMINATE_HISTORICAL_ES),
             (frozenset({"family"}), lx.TERMINATE_FAMILY_EN if en else lx.TERMINATE_FAMILY_ES),
+            (
+                frozenset({"negated", "historical"}),
+                lx.TERMINATE_CURRENT_EN if en else lx.TERMINATE_CURRENT_ES,
+            ),
         ):
             for p in phrases:
                 self._add_terminator(p, cats)

@@ -207,7 +207,8 @@ PSEUDO_SPLIT_EN = [
     "history of present illness", "history and physical", "clinical history", "medical history",
     "mother reports", "mother states", "mother says", "father reports", "father states",
     "parents report", "per mother", "per father", "per parents", "lives with", "accompanied by",
-    "brought in by", "infant of", "born to", "mother of", "father of", "if any", "if needed",
+    "brought in by", "infant of", "born to", "compared to prior", "compared with prior",
+    "compared to previous", "compared with previous", "compared to the prior", "compared with the prior", "mother of", "father of", "if any", "if needed",
     "if necessary", "as needed", "if possible", "should be", "risk factors", "risk factor",
 ]
 PSEUDO_KEEP_EN = [
@@ -224,7 +225,8 @@ PSEUDO_SPLIT_ES = [
     "con sus padres", "por su madre", "por su padre", "por sus padres", "acompañado de su madre",
     "acompañada de su madre", "acompañado por su madre", "acompañada por su madre",
     "hijo de madre", "hija de madre", "recién nacido de madre", "madre de", "padre de", "vive con",
-    "si bien", "sí", "factores de riesgo", "factor de riesgo", "si precisa", "si es necesario",
+    "si bien", "sí", "respecto al previo", "respecto a la previa", "respecto a previo",
+    "con respecto al previo", "con respecto a la previa", "en comparación con el previo", "factores de riesgo", "factor de riesgo", "si precisa", "si es necesario",
     "si procede", "si dolor",
 ]
 PSEUDO_KEEP_ES = [
@@ -269,6 +271,20 @@ TERMINATE_HISTORICAL_EN = [
 TERMINATE_HISTORICAL_ES = [
     "acude", "acudió", "consulta", "consultó", "ingresa", "ingresó", "presenta", "presentó",
     "actualmente", "en la actualidad", "en el momento actual", "hoy",
+]
+# The patient's current problem starts here: ends negated and historical scopes
+# ("history of HTN who presents with chest pain", "sin antecedentes de interés, acude por disnea").
+TERMINATE_CURRENT_EN = [
+    "presents with", "presented with", "presenting with", "presents to", "presented to", "admitted for",
+    "admitted with", "was admitted for", "was admitted with", "comes in with", "came in with",
+    "complains of", "complaining of", "presents", "presented", "presenting",
+]
+TERMINATE_CURRENT_ES = [
+    "acude", "acudió", "acude por", "acudió por", "acude a urgencias por", "acudió a urgencias por",
+    "acude a urgencias", "acudió a urgencias", "acude al servicio de urgencias por",
+    "acudió al servicio de urgencias por", "consulta por", "consultó por", "ingresa por", "ingresó por",
+    "ingresa", "ingresó", "presenta", "presentó", "presentaba", "refiere", "refería",
+    "es remitido por", "es remitida por", "remitido por", "remitida por", "derivado por", "derivada por",
 ]
 TERMINATE_FAMILY_EN = ["patient", "the patient", "pt", "he", "she", "our patient"]
 TERMINATE_FAMILY_ES = [
