@@ -7,10 +7,9 @@ import time
 from pathlib import Path
 
 import pytest
+from codify_coder.understand import analyze, detect_language
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from codify_coder.understand import analyze, detect_language
 
 CODIESP = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "codiesp" / "train"
 
