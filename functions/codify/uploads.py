@@ -1,0 +1,93 @@
+"""POST /v1/uploads: a presigned S3 POST form for a PDF of up to 5 MB, coded later with `upload_id`.
+
+The client sends the file straight to the StagingBucket under tenants/{tenant}/uploads/{upload_id}; the
+form's policy (signed, so the client cannot change it) limits the size to 1..5 MB, the content type to
+application/pdf and the key to exactly that one. `POST /v1/codify` checks size and type again when it reads
+the object, because a policy is not a parser (pdf_input).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+from common import aws
+from common.errors import ServiceUnavailable, Unauthorized, openapi_errors
+from common.observability import logger
+from common.settings import MAX_PDF_BYTES, codify_settings
+from pydantic import BaseModel, Field
+
+from .pdf_input import PDF_CONTENT_TYPE, SSE, upload_key
+
+router = APIGatewayRouter()
+
+
+class UploadForm(BaseModel):
+    url: str = Field(description="POST a multipart/form-data request here")
+    fields: dict[str, str] = Field(description="Send these form fields first, then the file as field `file`")
+
+
+class UploadResponse(BaseModel):
+    upload_id: str = Field(description="Send it as `upload_id` to POST /v1/codify once the file is uploaded")
+    upload: UploadForm
+    expires_at: str = Field(description="The form cannot be used after this time (ISO 8601, UTC)")
+    expires_in: int = Field(description="Seconds the form stays valid")
+    max_bytes: int = Field(MAX_PDF_BYTES, description="Largest file the form accepts")
+    content_type: str = Field(PDF_CONTENT_TYPE, description="The Content-Type field the form requires")
+
+
+def _tenant() -> str:
+    context = (router.current_event.get("requestContext") or {}).get("authorizer") or {}
+    tenant = context.get("tenant")
+    if not tenant:
+        raise Unauthorized()
+    return str(tenant)
+
+
+@router.post(
+    "/v1/uploads",
+    summary="Get a presigned form to upload a PDF (up to 5 MB) for coding with upload_id",
+    responses={
+        201: {
+            "description": "The upload id and the form",
+            "content": {"application/json": {"model": UploadResponse}},
+        },
+        **openapi_errors(401, 403, 429, 500, 503),
+    },
+    security=[{"bearerAuth": []}],
+    tags=["uploads"],
+)
+def create_upload() -> Response[UploadResponse]:
+    settings = codify_settings()
+    tenant = _tenant()
+    upload_id = f"upl_{uuid.uuid4().hex}"
+    key = upload_key(tenant, upload_id)
+    expires_in = settings.upload_url_expires_seconds
+    try:
+        form = aws.s3().generate_presigned_post(
+            Bucket=settings.staging_bucket,
+            Key=key,
+            Fields={"Content-Type": PDF_CONTENT_TYPE, "x-amz-server-side-encryption": SSE},
+            Conditions=[
+                ["content-length-range", 1, MAX_PDF_BYTES],
+                {"Content-Type": PDF_CONTENT_TYPE},
+                {"x-amz-server-side-encryption": SSE},
+            ],
+            ExpiresIn=expires_in,
+        )
+    except Exception as exc:  # noqa: BLE001 - signing needs credentials; missing ones are an outage, not a 500
+        logger.error("presign failed", extra={"error_type": type(exc).__name__})
+        raise ServiceUnavailable("Uploads are temporarily unavailable.") from None
+    expires_at = (datetime.now(UTC) + timedelta(seconds=expires_in)).isoformat(timespec="seconds")
+    logger.info("upload form issued", extra={"upload_id": upload_id, "expires_in": expires_in})
+    body = UploadResponse(
+        upload_id=upload_id,
+        upload=UploadForm(url=form["url"], fields={k: str(v) for k, v in form["fields"].items()}),
+        expires_at=expires_at.replace("+00:00", "Z"),
+        expires_in=expires_in,
+    )
+    return Response(
+        status_code=201, content_type="application/json", body=body, headers={"Cache-Control": "no-store"}
+    )
