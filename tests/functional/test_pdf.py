@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import boto3
 import pytest
 import requests
+from codify_cli.local import template as tpl
 from codify_coder.types import (
     Analysis,
     Assessment,
@@ -31,9 +32,9 @@ from tests.fixtures import pdfs
 pytestmark = pytest.mark.enable_socket
 
 REGION = "us-east-1"
-BUCKET = "codify-staging-test"
-RUNS = "codify-runs-test"
-IDEMPOTENCY = "codify-idempotency-test"
+FUNCTION_ENV = tpl.function_environment("CodifyFunction")  # names and switches as template.yaml sets them
+BUCKET = FUNCTION_ENV["STAGING_BUCKET"]
+RUNS = FUNCTION_ENV["RUNS_TABLE"]
 TENANT = "clinic-a"
 OTHER_TENANT = "clinic-b"
 KEYWORDS = {"hypertension": "I10", "pneumonia": "J18.9", "diabetes": "E11.9"}
@@ -126,37 +127,24 @@ def moto_url():
 @pytest.fixture
 def service(moto_url, monkeypatch):
     """Fresh moto state, environment and caches; returns a callable that invokes the handler."""
+    from codify_cli.local.resources import create_resources
     from moto.textract.models import TextractBackend
 
     requests.post(f"{moto_url}/moto-api/reset", timeout=10)
     env = {
+        **FUNCTION_ENV,
         "AWS_ENDPOINT_URL": moto_url,
         "AWS_DEFAULT_REGION": REGION,
         "AWS_REGION": REGION,
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
-        "STAGING_BUCKET": BUCKET,
-        "MODELS_BUCKET": "codify-models-test",
-        "RUNS_TABLE": RUNS,
-        "IDEMPOTENCY_TABLE": IDEMPOTENCY,
-        "POWERTOOLS_SERVICE_NAME": "codify",
-        "POWERTOOLS_METRICS_NAMESPACE": "Codify",
         "POWERTOOLS_TRACE_DISABLED": "true",
-        "OCR_ENABLED": "false",
     }
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setattr(TextractBackend, "BLOCKS", [])
+    create_resources(boto3.session.Session())  # tables and buckets from template.yaml's own properties
     s3 = boto3.client("s3", region_name=REGION, endpoint_url=moto_url)
-    s3.create_bucket(Bucket=BUCKET)
-    ddb = boto3.client("dynamodb", region_name=REGION, endpoint_url=moto_url)
-    for name, key in ((RUNS, "run_id"), (IDEMPOTENCY, "id")):
-        ddb.create_table(
-            TableName=name,
-            KeySchema=[{"AttributeName": key, "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
     return Harness(moto_url, monkeypatch, s3)
 
 
