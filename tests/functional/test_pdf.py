@@ -27,7 +27,7 @@ from codify_coder.types import (
     ModelInfo,
 )
 
-from tests.fixtures import pdfs
+from tests.fixtures import pdf_events, pdfs
 
 pytestmark = pytest.mark.enable_socket
 
@@ -430,3 +430,26 @@ def test_unusual_but_readable_pdfs_are_coded_with_warnings(service, name):
     assert "I10" in {a["code"] for a in body["final_assessments"]}
     if name != "xref_loop":
         assert body["analysis"]["warnings"] and service.audit(request_id)["input_warnings"]
+
+
+# ---------------------------------------------------------------- events/ (shared with sam local invoke)
+
+
+@pytest.mark.parametrize("stem", sorted(pdf_events.EVENTS))
+def test_pdf_event_files_run_through_the_handler(service, stem):
+    from codify import app
+
+    event = json.loads((pdf_events.EVENTS_DIR / f"{stem}.json").read_text(encoding="utf-8"))
+    _, expected = pdf_events.EVENTS[stem]
+
+    response = app.lambda_handler(event, Context(aws_request_id=event["requestContext"]["requestId"]))
+
+    assert response["statusCode"] == expected, response["body"]
+
+
+def test_pdf_event_files_are_up_to_date():
+    for stem in ("uploads_create", "codify_pdf_inline", "codify_pdf_upload", "codify_pdf_scanned"):
+        on_disk = json.loads((pdf_events.EVENTS_DIR / f"{stem}.json").read_text(encoding="utf-8"))
+        assert on_disk == pdf_events.EVENTS[stem][0](), (
+            f"regenerate with python -m tests.fixtures.pdf_events ({stem})"
+        )
