@@ -8,8 +8,9 @@ pneumonia" -> mention "pneumonia", trigger "no evidence of"). Then each trigger'
   or the end of the sentence (a list "denies fever, chills and cough" is covered entirely);
 - backward ("b") triggers always cover the chunk just before them, and further left only across
   coordinators ("pneumonia and sepsis were ruled out"), or across commas once a coordinator has been
-  crossed ("fever, cough and dyspnea were ruled out"); so "cough, pneumonia ruled out" negates only
-  pneumonia;
+  crossed ("fever, cough and dyspnea were ruled out"), never across a clause boundary and at most 4
+  chunks; so "cough, pneumonia ruled out" negates only pneumonia; adjectival cues ("b1": "previo",
+  "negativo", "resolved") cover only the chunk just before them;
 - "bi" triggers do both (family members: "mother had X", "X in mother").
 
 Precedence when several categories cover one mention (first wins):
@@ -33,6 +34,11 @@ from . import lexicon as lx
 from .textutil import fold, phrase_key
 
 ALL = None  # terminator of every category
+_FORWARD = frozenset({"f", "bi", "bi1"})
+_BACKWARD = frozenset({"b", "b1", "bi", "bi1"})
+_BACKWARD_ONE = frozenset({"b1", "bi1"})  # adjectival cues: only the chunk right before them
+# "Mother had X" covers X and one more chunk; "sus padres notaron ..." must not run over a narrative.
+_MAX_RELATIVE_FORWARD_CHUNKS = 2
 PRECEDENCE = ("negated", "family", "hypothetical", "possible", "historical")
 
 
@@ -43,6 +49,8 @@ class _Entry:
     direction: str = "f"
     label: str = ""
     terminates: frozenset[str] | None = None
+    comma_stop: bool = False  # forward scope ends at a comma ("probable X, Y": only X is uncertain)
+    max_chunks: int = 0  # forward scope limit in chunks (0: none)
 
 
 class Lexicon:
@@ -61,9 +69,10 @@ class Lexicon:
             (frozenset({"historical"}), lx.TERMINATE_HISTORICAL_EN if en else lx.TERMINATE_HISTORICAL_ES),
             (frozenset({"family"}), lx.TERMINATE_FAMILY_EN if en else lx.TERMINATE_FAMILY_ES),
             (
-                frozenset({"negated", "historical"}),
+                frozenset({"negated", "historical", "possible"}),
                 lx.TERMINATE_CURRENT_EN if en else lx.TERMINATE_CURRENT_ES,
             ),
+            (frozenset({"negated", "possible", "historical"}), [] if en else lx.TERMINATE_CLAUSE_ES),
         ):
             for p in phrases:
                 self._add_terminator(p, cats)
@@ -107,7 +116,12 @@ class Lexicon:
         old = self.phrases.get(phrase_key(phrase))
         if old is not None and old.kind == "trig" and old.category == category and old.direction != direction:
             direction = "bi"  # listed both forward and backward
-        self._add(phrase, _Entry("trig", category, direction, phrase))
+        if category == "possible":
+            comma_stop = phrase not in lx.POSSIBLE_LIST_INTRO
+        else:
+            comma_stop = category == "hypothetical" and phrase in lx.HYPOTHETICAL_NOUN
+        max_chunks = _MAX_RELATIVE_FORWARD_CHUNKS if direction == "bi1" and category == "family" else 0
+        self._add(phrase, _Entry("trig", category, direction, phrase, None, comma_stop, max_chunks))
 
 
 LEXICONS: dict[str, Lexicon] = {"en": Lexicon("en"), "es": Lexicon("es")}
@@ -117,6 +131,22 @@ _STRIP_LEADING = frozenset(fold(w) for w in lx.STRIP_LEADING)
 _NON_CONTENT = frozenset(fold(w) for w in lx.NON_CONTENT)
 _RESULT_WORDS = frozenset(fold(w) for w in lx.RESULT_WORDS)
 _BOUNDARY_PUNCT = lx.BOUNDARY_PUNCT
+_NEGATION_VERBS = frozenset(fold(w) for w in lx.NEGATION_VERBS)
+_NEGATION_BARE = lx.NEGATION_BARE
+_MAX_BACKWARD_CHUNKS = 4  # a backward cue ("ruled out") reaches a short coordinated list, not a clause
+
+
+def _spanish_verb(raw: str, norm: str) -> bool:
+    """Conjugated Spanish verb forms recognizable by their ending (preterite "realizó", "mostraron";
+    imperfect "mostraba"; gerund "observándose"). They separate noun phrases: "se realizó TAC" -> "TAC".
+    Endings chosen so medical nouns and adjectives do not match ("varón", "blando", "fondo")."""
+    n = len(norm)
+    return (
+        (raw[-1:] in "óÓ" and n >= 3)
+        or (n >= 7 and norm.endswith(("aron", "ieron", "ando", "iendo")))
+        or (n >= 6 and norm.endswith(("aba", "aban")))
+        or norm.endswith(("andose", "iendose"))
+    )
 
 
 def _is_word(tok: str) -> bool:
@@ -146,6 +176,7 @@ def sentence_mentions(
 ) -> list[Mention]:
     """Mentions of the sentence whose tokens are norms[lo:hi]."""
     phrases, first_max = lex.phrases, lex.first_max
+    spanish = lex.language == "es"
     events: list[tuple] = []
     chunks: list[tuple[int, int]] = []
 
@@ -162,12 +193,16 @@ def sentence_mentions(
         if a < b and any(_content(norms[j]) for j in range(a, b)):
             events.append(("c", len(chunks)))
             chunks.append((a, b))
+        else:
+            events.append(("d",))  # names nothing, but still stands between a backward cue and what precedes
 
     cur = -1
     i = lo
     while i < hi:
         tok = norms[i]
         longest = first_max.get(tok, 0)
+        if longest and tok == "si" and text[starts[i] : ends[i]] == "SI":
+            longest = 0  # an acronym, not the conditional "si"
         entry = None
         size = 1
         for k in range(min(longest, hi - i), 0, -1):
@@ -181,6 +216,11 @@ def sentence_mentions(
                     close(cur, i)
                     cur = -1
                 events.append(("p", tok))
+            elif entry is None and spanish and _spanish_verb(text[starts[i] : ends[i]], tok):
+                if cur >= 0:
+                    close(cur, i)
+                    cur = -1
+                events.append(("s",))
             elif cur < 0:
                 cur = i
             i += size
@@ -190,15 +230,32 @@ def sentence_mentions(
             cur = -1
         kind = entry.kind
         if kind == "trig":
-            events.append(("t", entry.category, entry.direction, entry.label, i))
+            events.append(
+                ("t", entry.category, entry.direction, entry.label, i, entry.comma_stop, entry.max_chunks)
+            )
+            j = i + size
+            if entry.category == "negated" and norms[j - 1] in _NEGATION_BARE and j < hi:
+                # "did not report fever", "no mostraban alteraciones": the verb is part of the cue
+                nxt = norms[j]
+                one = phrases.get((nxt,))
+                if (
+                    nxt in _NEGATION_VERBS
+                    or (one is not None and one.kind in ("term", "split"))
+                    or (spanish and _spanish_verb(text[starts[j] : ends[j]], nxt))
+                ):
+                    size += 1
         elif kind == "compat":
             # a test result "compatible with X" reports X; elsewhere it expresses doubt (see lexicon.py)
             if section != "results" and not any(norms[j] in _RESULT_WORDS for j in range(lo, i)):
-                events.append(("t", "possible", "f", entry.label, i))
+                events.append(("t", "possible", "f", entry.label, i, True, 0))
+            else:
+                events.append(("x", ALL))  # a confirmed finding starts a new statement
         elif kind == "term":
             events.append(("x", entry.terminates))
         elif kind == "conj":
             events.append(("j",))
+        else:
+            events.append(("s",))
         i += size
     if cur >= 0:
         close(cur, hi)
@@ -215,30 +272,39 @@ def sentence_mentions(
         if prev is None or dist < prev[0]:
             found[c][category] = (dist, label)
 
-    active: list[list] = []
+    active: list[list] = []  # [category, label, pos, comma_stop, max_chunks, chunks_seen]
     for ev in events:
-        t = ev[0]
-        if t == "c":
-            for cat, label, pos in active:
-                record(ev[1], cat, label, pos)
-        elif t == "t":
-            if ev[2] != "b":
-                active.append([ev[1], ev[3], ev[4]])
-        elif t == "x":
-            active = [] if ev[1] is ALL else [a for a in active if a[0] not in ev[1]]
-        elif t == "p" and ev[1] == ";":
-            active = []
-
-    active = []  # [category, label, pos, seen_chunk, crossed_conj]
-    for ev in reversed(events):
         t = ev[0]
         if t == "c":
             for a in active:
                 record(ev[1], a[0], a[1], a[2])
-                a[3] = True
+                a[5] += 1
+            active = [a for a in active if not a[4] or a[5] < a[4]]
         elif t == "t":
-            if ev[2] != "f":
-                active.append([ev[1], ev[3], ev[4], False, False])
+            if ev[2] in _FORWARD:
+                active.append([ev[1], ev[3], ev[4], ev[5], ev[6], 0])
+        elif t == "x":
+            active = [] if ev[1] is ALL else [a for a in active if a[0] not in ev[1]]
+        elif t == "p":
+            if ev[1] == ";":
+                active = []
+            elif ev[1] == ",":
+                active = [a for a in active if not (a[3] and a[5])]
+
+    active = []  # [category, label, pos, chunks_seen, crossed_conj, single]
+    for ev in reversed(events):
+        t = ev[0]
+        if t == "c" or t == "d":
+            for a in active:
+                if t == "c":
+                    record(ev[1], a[0], a[1], a[2])
+                a[3] += 1
+            active = [a for a in active if not a[5] and a[3] < _MAX_BACKWARD_CHUNKS]
+        elif t == "s":
+            active = []  # a clause boundary ("which", "que", a verb) ends backward scopes
+        elif t == "t":
+            if ev[2] in _BACKWARD:
+                active.append([ev[1], ev[3], ev[4], 0, False, ev[2] in _BACKWARD_ONE])
         elif t == "x":
             active = [] if ev[1] is ALL else [a for a in active if a[0] not in ev[1]]
         elif t == "j":

@@ -23,15 +23,20 @@ NEGATED_EN = [
         "no findings of", "no history of", "no complaints of", "no new", "negative for", "never",
         "never had", "none", "neither", "no longer", "does not have", "did not have", "doesn't have",
         "didn't have", "fails to reveal", "failed to reveal", "not demonstrate", "rather than",
-        "unremarkable for", "resolution of", "no family history of", "no family hx of",
+        "unremarkable for", "resolution of", "did not", "does not", "do not", "has not", "have not", "had not", "showed no", "shows no", "revealed no",
+        "reveals no", "demonstrated no", "no family history of", "no family hx of",
         "no fh of", "no known", "ruled out for", "rules out", "no suspicion of",
     )],
+    *[(p, "b1") for p in ("negative", "absent")],
     *[(p, "b") for p in (
-        "negative", "is negative", "was negative", "were negative", "are negative", "absent",
+        "is negative", "was negative", "were negative", "are negative",
         "not present", "not seen", "not identified", "not detected", "not found", "not observed",
         "not visualized", "not appreciated", "was excluded", "were excluded", "has been excluded",
         "is ruled out", "was ruled out", "were ruled out", "has been ruled out", "have been ruled out",
-        "excluded", "not confirmed",
+        "excluded", "not confirmed", "was not seen", "were not seen", "is not seen", "was not found",
+        "were not found", "was not identified", "were not identified", "was not detected",
+        "were not detected", "was not observed", "were not observed", "is not present", "was not present",
+        "were not present", "are not present",
     )],
     *[(p, "bi") for p in ("ruled out", "unlikely", "is unlikely", "was unlikely")],
 ]
@@ -58,11 +63,15 @@ NEGATED_ES = [
         "no se demostró", "no se demuestra", "no se constata", "no se constató",
         "se descarta", "se descartó", "se descartan", "se descartaron", "descartándose", "descartando",
         "negativo para", "negativa para", "negativos para", "negativas para",
-        "negatividad de", "no compatible con", "no compatibles con",
+        "negatividad de", "no compatible con", "no compatibles con", "no se", "ni se observa",
+        "ni se observan", "ni se aprecia", "ni se aprecian", "ni se palpa", "ni se palpan", "ni se objetiva",
+        "ni se objetivan", "ni se evidencia", "ni se evidencian", "ni presenta", "ni refiere",
+    )],
+    *[(p, "b1") for p in (
+        "negativo", "negativa", "negativos", "negativas", "ausente", "ausentes", "descartado", "descartada",
     )],
     *[(p, "b") for p in (
-        "negativo", "negativa", "negativos", "negativas", "ausente", "ausentes",
-        "descartado", "descartada", "descartados", "descartadas", "fue descartado", "fue descartada",
+        "descartados", "descartadas", "fue descartado", "fue descartada",
         "fueron descartados", "fueron descartadas", "no visible", "no visibles", "no palpable",
         "no palpables",
     )],
@@ -84,8 +93,7 @@ POSSIBLE_EN = [
     *[(p, "b") for p in (
         "cannot be excluded", "can not be excluded", "cannot be ruled out", "can not be ruled out",
         "could not be excluded", "could not be ruled out", "not excluded", "is suspected",
-        "was suspected", "were suspected", "is possible", "is probable", "is likely", "questionable",
-        "equivocal", "not ruled out", "not been ruled out",
+        "was suspected", "were suspected", "is possible", "is probable", "is likely", "not ruled out", "not been ruled out",
     )],
     *[(p, "bi") for p in ("vs", "versus")],
 ]
@@ -102,8 +110,9 @@ POSSIBLE_ES = [
         "presunto", "presunta", "presuntivo", "presuntiva", "podría tratarse de", "puede tratarse de",
         "podría corresponder a", "probabilidad de",
     )],
+    *[(p, "b1") for p in ("dudoso", "dudosa")],
     *[(p, "b") for p in (
-        "dudoso", "dudosa", "dudosos", "dudosas", "no descartado", "no descartada", "a descartar",
+        "dudosos", "dudosas", "no descartado", "no descartada", "a descartar",
         "sin descartar", "por confirmar", "pendiente de confirmar", "no confirmado", "no confirmada",
     )],
     *[(p, "bi") for p in ("vs", "versus", "frente a")],
@@ -144,11 +153,26 @@ HYPOTHETICAL_EN = [
 HYPOTHETICAL_ES = [
     *[(p, "f") for p in (
         "si", "en caso de", "en el caso de", "si presenta", "si aparece", "si aparecen", "si presentara",
-        "ante la aparición de", "acudir si", "consultar si", "vigilar", "vigilar la aparición de",
+        "acudir si", "consultar si", "vigilar", "vigilar la aparición de",
         "riesgo de", "prevención de", "para prevenir", "profilaxis", "profilaxis de",
         "cribado de", "despistaje de", "para evitar", "evitar",
     )],
 ]
+
+# Possible cues that introduce a list ("differential diagnosis: A, B, C"); other possible cues are
+# adjectival and their forward scope ends at the next comma.
+POSSIBLE_LIST_INTRO = frozenset({
+    "differential diagnosis", "differential includes", "ddx", "rule out", "r/o", "rule-out", "to rule out",
+    "evaluate for", "evaluation for", "diagnóstico diferencial", "diagnóstico diferencial con",
+    "a descartar", "descartar", "para descartar",
+})
+# Hypothetical cues naming one risk or aim ("riesgo de X, ..."); "if"-type cues cover a whole list.
+HYPOTHETICAL_NOUN = frozenset({
+    "at risk for", "at risk of", "risk of", "risk for", "to prevent", "prevention of", "prophylaxis",
+    "prophylaxis of", "prophylaxis for", "prophylaxis against", "screening for", "screen for",
+    "in order to avoid", "to avoid", "riesgo de", "prevención de", "para prevenir", "profilaxis",
+    "profilaxis de", "cribado de", "despistaje de", "para evitar", "evitar",
+})
 
 HISTORICAL_EN = [
     *[(p, "f") for p in (
@@ -157,7 +181,8 @@ HISTORICAL_EN = [
         "significant for a history of", "previous", "previously", "prior", "status post", "s/p",
         "remote", "former", "previous episode of", "prior episode of",
     )],
-    *[(p, "b") for p in ("resolved", "in the past", "in childhood", "healed")],
+    *[(p, "b1") for p in ("resolved", "healed")],
+    *[(p, "b") for p in ("in the past", "in childhood")],
 ]
 HISTORICAL_ES = [
     *[(p, "f") for p in (
@@ -166,10 +191,10 @@ HISTORICAL_ES = [
         "historia de", "historia previa de", "historia pasada de", "previamente", "intervenido de",
         "intervenida de", "operado de", "operada de", "episodio previo de", "episodios previos de",
     )],
-    *[(p, "b") for p in (
-        "previo", "previa", "previos", "previas", "resuelto", "resuelta", "resueltos", "resueltas",
-        "en la infancia", "antiguo", "antigua", "en el pasado",
+    *[(p, "b1") for p in (
+        "previo", "previa", "previos", "previas", "resuelto", "resuelta", "antiguo", "antigua",
     )],
+    *[(p, "b") for p in ("resueltos", "resueltas", "en la infancia", "en el pasado")],
 ]
 
 FAMILY_EN = [
@@ -177,10 +202,12 @@ FAMILY_EN = [
         "family history of", "family history", "fh of", "fhx", "fh", "family hx of", "family hx",
         "family member with", "runs in the family",
     )],
-    *[(p, "bi") for p in (
+    # relatives: "mother had X" forward, "X in her mother" only the chunk right before. Children
+    # ("son", "hijo") are left out: in case reports they are mostly the patient's obstetric history.
+    *[(p, "bi1") for p in (
         "mother", "father", "mom", "dad", "sister", "sisters", "brother", "brothers", "sibling",
         "siblings", "aunt", "uncle", "grandmother", "grandfather", "grandparents", "grandparent",
-        "cousin", "son", "daughter", "parents", "maternal", "paternal", "first-degree relative",
+        "cousin", "parents", "maternal", "paternal", "first-degree relative",
         "first degree relative", "relatives", "relative", "in the family",
     )],
 ]
@@ -190,10 +217,9 @@ FAMILY_ES = [
         "historia familiar de", "historia familiar", "familiar de primer grado con",
         "familiares de primer grado con",
     )],
-    *[(p, "bi") for p in (
+    *[(p, "bi1") for p in (
         "madre", "padre", "padres", "hermano", "hermana", "hermanos", "hermanas", "abuelo", "abuela",
-        "abuelos", "tío", "tía", "tíos", "primo", "prima", "hijo", "hija", "hijos", "hijas",
-        "progenitor", "progenitora", "familiar de primer grado", "familiares de primer grado",
+        "abuelos", "tío", "tía", "tíos", "primo", "prima", "progenitor", "progenitora", "familiar de primer grado", "familiares de primer grado",
     )],
 ]
 
@@ -246,8 +272,8 @@ TERMINATE_ALL_EN = [
     "nevertheless", "nonetheless", "whereas", "other than", "despite", "in spite of", "instead",
 ]
 TERMINATE_ALL_ES = [
-    "pero", "aunque", "sin embargo", "no obstante", "excepto", "salvo", "a excepción de",
-    "con excepción de", "aparte de", "si bien", "mientras que", "a pesar de", "excepto por",
+    "de interés", "de interes", "pero", "pero si", "pero sí", "aunque", "sin embargo", "no obstante", "excepto", "salvo",
+    "a excepción de", "con excepción de", "aparte de", "si bien", "mientras que", "a pesar de", "excepto por",
 ]
 TERMINATE_NEGATED_EN = [
     "reports", "reported", "reporting", "complains of", "complaining of", "complained of", "c/o",
@@ -285,7 +311,9 @@ TERMINATE_CURRENT_ES = [
     "acudió al servicio de urgencias por", "consulta por", "consultó por", "ingresa por", "ingresó por",
     "ingresa", "ingresó", "presenta", "presentó", "presentaba", "refiere", "refería",
     "es remitido por", "es remitida por", "remitido por", "remitida por", "derivado por", "derivada por",
+    "presentar", "por presentar", "al presentar", "tras presentar",
 ]
+TERMINATE_CLAUSE_ES = ["se"]
 TERMINATE_FAMILY_EN = ["patient", "the patient", "pt", "he", "she", "our patient"]
 TERMINATE_FAMILY_ES = [
     "el paciente", "la paciente", "nuestro paciente", "nuestra paciente", "el enfermo", "la enferma",
@@ -315,10 +343,12 @@ SPLIT_EN = [
     "underwent", "received", "receiving", "started on", "treated with", "was treated with",
     "managed with", "found", "noted", "seen", "develops", "develop", "occurs", "occur", "worsens",
     "worsen", "persists", "persist", "appears", "appear", "recurs", "e.g", "i.e", "such as",
-    "including", "includes", "so", "therefore", "thus", "after which",
+    "including", "includes", "so", "therefore", "thus", "after which", "did", "does", "do",
+    "performed", "confirmed", "showed", "revealed", "observed", "demonstrated", "described", "describing",
+    "showing", "revealing", "corresponded", "consulted", "treated", "continued", "required", "diagnosed",
 ]
 SPLIT_ES = [
-    "que", "quien", "quienes", "cual", "cuales", "donde", "cuando", "se", "es", "fue", "era", "son",
+    "que", "quien", "quienes", "cual", "cuales", "donde", "cuando", "es", "fue", "era", "son",
     "fueron", "eran", "está", "estaba", "están", "estaban", "ha", "había", "han", "habían", "hubo",
     "tuvo", "por lo que", "por ello", "por este motivo", "ya que", "porque", "puesto que",
     "mediante", "tratado con", "tratada con", "en tratamiento con", "realizándose", "realizando",
@@ -339,7 +369,7 @@ STRIP_EDGE = frozenset({
     "el", "la", "los", "las", "lo", "un", "una", "unos", "unas", "de", "del", "al", "en", "con",
     "por", "para", "sus", "su", "este", "esta", "estos", "estas", "ese", "esa", "esos", "esas",
     "muy", "paciente", "pacientes", "y", "o", "e", "u", "le", "les", "desde", "hasta", "tras",
-    "sobre", "entre", "ante", "bajo", "ya", "dicho", "dicha", "nuestro", "nuestra",
+    "sobre", "entre", "ante", "bajo", "ya", "dicho", "dicha", "nuestro", "nuestra", "todo", "ello",
 })
 # Only at the start of a chunk: filler heads of "a picture of X", "diagnosis of X", "signs of X".
 STRIP_LEADING = STRIP_EDGE | frozenset({
@@ -347,8 +377,21 @@ STRIP_LEADING = STRIP_EDGE | frozenset({
     "sign", "symptoms", "symptom", "evidence", "findings", "finding", "known", "cuadro", "clínico",
     "clinico", "clinica", "diagnóstico", "diagnostico", "diagnosticado", "diagnosticada",
     "diagnosticados", "episodio", "episodios", "signos", "síntomas", "sintomas", "datos",
-    "hallazgos", "conocido", "conocida", "presencia", "imagen", "imágenes", "imagenes",
+    "hallazgos", "conocido", "conocida", "presencia", "imagen", "imágenes", "imagenes", "presence",
+    "existence", "existencia", "all",
 })
+# After a bare negation ("no", "no se", "not", "did not"), one of these verbs belongs to the trigger
+# ("did not report fever", "no mostraban alteraciones"); Spanish verb forms are also found by ending.
+NEGATION_VERBS = frozenset({
+    "report", "reports", "reported", "have", "has", "had", "show", "shows", "showed", "reveal", "revealed",
+    "demonstrate", "demonstrated", "present", "complain", "exhibit", "experience", "develop", "developed",
+    "note", "see", "find", "identify", "endorse", "include", "appear", "need", "require", "seem", "feel",
+    "presenta", "presentan", "muestra", "muestran", "refiere", "refieren", "tiene", "tienen", "existe",
+    "existen", "hay", "objetiva", "objetivan", "observa", "observan", "aprecia", "aprecian", "evidencia",
+    "evidencian", "palpa", "palpan", "detecta", "detectan", "identifica", "identifican", "demuestra",
+    "encuentra", "encuentran", "visualiza", "visualizan", "constata", "realiza", "precisa", "requiere",
+})
+NEGATION_BARE = frozenset({"no", "se", "not", "never", "nunca", "tampoco", "ni", "did", "does", "do"})
 # A chunk made only of these (plus numbers and punctuation) names nothing.
 NON_CONTENT = frozenset({
     "mg", "g", "gr", "kg", "mcg", "ug", "ml", "l", "dl", "mmol", "mol", "meq", "u", "ui", "iu",
