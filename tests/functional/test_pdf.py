@@ -362,6 +362,32 @@ def test_ocr_on_single_scanned_page_uses_the_synchronous_api(service):
     assert body["final_assessments"][0]["evidence"][0]["page"] == 1
 
 
+def test_failed_ocr_job_codes_the_text_pages_and_says_ocr_failed(service, monkeypatch):
+    from moto.textract.models import TextractBackend
+
+    service.ocr(True, [line("Essential hypertension", 2)])
+    monkeypatch.setattr(TextractBackend, "JOB_STATUS", "FAILED")
+
+    status, body, _ = service.call("POST", "/v1/codify", {"pdf": b64(pdfs.mixed_pdf())})
+
+    assert status == 200, body
+    assert "OCR failed; pages without a text layer were not read" in body["analysis"]["warnings"]
+    assert "I10" not in {a["code"] for a in body["final_assessments"]}
+
+
+def test_failed_ocr_on_a_fully_scanned_pdf_is_503(service, monkeypatch):
+    from moto.textract.models import TextractBackend
+
+    service.ocr(True, [line("Essential hypertension", 1)])
+    monkeypatch.setattr(TextractBackend, "JOB_STATUS", "FAILED")
+
+    status, body, request_id = service.call("POST", "/v1/codify", {"pdf": b64(pdfs.text_pdf([None, None]))})
+
+    assert status == 503 and body["error"]["code"] == "SERVICE_UNAVAILABLE"
+    assert "OCR" in body["error"]["message"]
+    assert service.audit(request_id)["error_reason"] == "ocr_failed"
+
+
 def test_no_text_and_ocr_off_is_422_saying_so(service):
     status, body, request_id = service.call("POST", "/v1/codify", {"pdf": b64(pdfs.image_only_pdf())})
 
