@@ -34,9 +34,12 @@ from . import lexicon as lx
 from .textutil import fold, phrase_key
 
 ALL = None  # terminator of every category
-_FORWARD = frozenset({"f", "bi", "bi1"})
+_FORWARD = frozenset({"f", "f1", "bi", "bi1"})
 _BACKWARD = frozenset({"b", "b1", "bi", "bi1"})
-_BACKWARD_ONE = frozenset({"b1", "bi1"})  # adjectival cues: only the chunk right before them
+_BACKWARD_ONE = frozenset({"b1", "bi1"})
+_CLAUSE_VERB_ENDS = frozenset(
+    {"negated", "possible", "historical"}
+)  # adjectival cues: only the chunk right before them
 # "Mother had X" covers X and one more chunk; "sus padres notaron ..." must not run over a narrative.
 _MAX_RELATIVE_FORWARD_CHUNKS = 2
 PRECEDENCE = ("negated", "family", "hypothetical", "possible", "historical")
@@ -67,7 +70,7 @@ class Lexicon:
             (ALL, lx.TERMINATE_ALL_EN if en else lx.TERMINATE_ALL_ES),
             (frozenset({"negated"}), lx.TERMINATE_NEGATED_EN if en else lx.TERMINATE_NEGATED_ES),
             (frozenset({"historical"}), lx.TERMINATE_HISTORICAL_EN if en else lx.TERMINATE_HISTORICAL_ES),
-            (frozenset({"family"}), lx.TERMINATE_FAMILY_EN if en else lx.TERMINATE_FAMILY_ES),
+            (ALL, lx.TERMINATE_FAMILY_EN if en else lx.TERMINATE_FAMILY_ES),
             (
                 frozenset({"negated", "historical", "possible"}),
                 lx.TERMINATE_CURRENT_EN if en else lx.TERMINATE_CURRENT_ES,
@@ -120,7 +123,12 @@ class Lexicon:
             comma_stop = phrase not in lx.POSSIBLE_LIST_INTRO
         else:
             comma_stop = category == "hypothetical" and phrase in lx.HYPOTHETICAL_NOUN
-        max_chunks = _MAX_RELATIVE_FORWARD_CHUNKS if direction == "bi1" and category == "family" else 0
+        if direction == "f1":
+            max_chunks = 1  # determiners: "ninguna medida", "no other"
+        elif direction == "bi1" and category == "family":
+            max_chunks = _MAX_RELATIVE_FORWARD_CHUNKS
+        else:
+            max_chunks = 0
         self._add(phrase, _Entry("trig", category, direction, phrase, None, comma_stop, max_chunks))
 
 
@@ -133,6 +141,7 @@ _RESULT_WORDS = frozenset(fold(w) for w in lx.RESULT_WORDS)
 _BOUNDARY_PUNCT = lx.BOUNDARY_PUNCT
 _NEGATION_VERBS = frozenset(fold(w) for w in lx.NEGATION_VERBS)
 _NEGATION_BARE = lx.NEGATION_BARE
+_NEGATION_AUX = lx.NEGATION_AUX
 _MAX_BACKWARD_CHUNKS = 4  # a backward cue ("ruled out") reaches a short coordinated list, not a clause
 
 
@@ -143,6 +152,7 @@ def _spanish_verb(raw: str, norm: str) -> bool:
     n = len(norm)
     return (
         (raw[-1:] in "óÓ" and n >= 3)
+        or (n >= 5 and raw.endswith("ían"))
         or (n >= 7 and norm.endswith(("aron", "ieron", "ando", "iendo")))
         or (n >= 6 and norm.endswith(("aba", "aban")))
         or norm.endswith(("andose", "iendose"))
@@ -221,6 +231,7 @@ def sentence_mentions(
                     close(cur, i)
                     cur = -1
                 events.append(("s",))
+                events.append(("x", _CLAUSE_VERB_ENDS))  # a new predicate ends these scopes
             elif cur < 0:
                 cur = i
             i += size
@@ -234,16 +245,25 @@ def sentence_mentions(
                 ("t", entry.category, entry.direction, entry.label, i, entry.comma_stop, entry.max_chunks)
             )
             j = i + size
-            if entry.category == "negated" and norms[j - 1] in _NEGATION_BARE and j < hi:
-                # "did not report fever", "no mostraban alteraciones": the verb is part of the cue
-                nxt = norms[j]
-                one = phrases.get((nxt,))
-                if (
-                    nxt in _NEGATION_VERBS
-                    or (one is not None and one.kind in ("term", "split"))
-                    or (spanish and _spanish_verb(text[starts[j] : ends[j]], nxt))
-                ):
-                    size += 1
+            if entry.category == "negated" and norms[j - 1] in _NEGATION_BARE:
+                # "did not report fever", "no mostraban alteraciones", "no ha desarrollado varices":
+                # the verb (and an auxiliary's participle) belongs to the cue
+                while j < hi and size < 8:
+                    nxt = norms[j]
+                    one = phrases.get((nxt,))
+                    raw = text[starts[j] : ends[j]]
+                    if (
+                        nxt in _NEGATION_VERBS
+                        or (one is not None and one.kind in ("term", "split"))
+                        or (spanish and _spanish_verb(raw, nxt))
+                        or (norms[j - 1] in _NEGATION_AUX and nxt.endswith(("ado", "ido", "ed", "en")))
+                    ):
+                        size += 1
+                        j += 1
+                        if nxt not in _NEGATION_AUX:
+                            break
+                    else:
+                        break
         elif kind == "compat":
             # a test result "compatible with X" reports X; elsewhere it expresses doubt (see lexicon.py)
             if section != "results" and not any(norms[j] in _RESULT_WORDS for j in range(lo, i)):

@@ -42,10 +42,10 @@ NEGATED_EN = [
 ]
 NEGATED_ES = [
     *[(p, "f") for p in (
-        "no", "sin", "niega", "niegan", "negó", "negaba", "negando", "tampoco", "nunca", "ningún",
-        "ninguna", "ninguno", "ausencia de", "libre de", "libres de", "exento de", "exenta de",
+        "no", "sin", "niega", "niegan", "negó", "negaba", "negando", "tampoco", "nunca", "ausencia de", "libre de", "libres de", "exento de", "exenta de",
         "sin evidencia de", "sin evidencias de", "sin signos de", "sin datos de", "sin indicios de",
         "sin presencia de", "sin clínica de", "sin antecedentes de",
+        "que sugiera", "que sugieran", "que indique", "que indiquen",
         "sin antecedentes familiares de", "no antecedentes familiares de", "niega antecedentes de",
         "niega antecedentes familiares de", "sin antecedentes personales ni familiares de", "no evidencia de",
         "no signos de", "no datos de", "no hay", "no había", "no existe", "no existía", "no existen",
@@ -75,6 +75,7 @@ NEGATED_ES = [
         "fueron descartados", "fueron descartadas", "no visible", "no visibles", "no palpable",
         "no palpables",
     )],
+    *[(p, "f1") for p in ("ningún", "ninguna", "ninguno", "ningunos", "ningunas")],
     *[(p, "bi") for p in ("improbable", "poco probable")],
 ]
 
@@ -103,7 +104,7 @@ POSSIBLE_ES = [
         "sospecha de", "sospecha", "sospechas de", "sospecha clínica de", "sospecha diagnóstica de",
         "ante la sospecha de", "con sospecha de", "se sospecha", "sospechándose", "sospechando",
         "sugestivo de", "sugestiva de", "sugestivos de", "sugestivas de", "sugerente de",
-        "sugerentes de", "sugiere", "sugieren", "sugería", "sugerían", "impresiona de",
+        "sugerentes de", "sugiere", "sugieren", "sugería", "sugerían", "que sugiere", "que sugieren", "impresiona de",
         "a descartar", "descartar", "para descartar", "no se puede descartar", "no se pueden descartar",
         "no se pudo descartar", "no se descarta", "no se descartó", "no pudiendo descartar",
         "sin poder descartar", "sin descartar", "diagnóstico diferencial", "diagnóstico diferencial con",
@@ -251,7 +252,7 @@ PSEUDO_SPLIT_ES = [
     "con sus padres", "por su madre", "por su padre", "por sus padres", "acompañado de su madre",
     "acompañada de su madre", "acompañado por su madre", "acompañada por su madre",
     "hijo de madre", "hija de madre", "recién nacido de madre", "madre de", "padre de", "vive con",
-    "si bien", "sí", "respecto al previo", "respecto a la previa", "respecto a previo",
+    "si bien", "sí", "sin cita previa", "sin cita", "respecto al previo", "respecto a la previa", "respecto a previo",
     "con respecto al previo", "con respecto a la previa", "en comparación con el previo", "factores de riesgo", "factor de riesgo", "si precisa", "si es necesario",
     "si procede", "si dolor",
 ]
@@ -261,6 +262,8 @@ PSEUDO_KEEP_ES = [
     "receptores negativos", "no hodgkin", "no hodgkiniano", "no microcítico", "no microcitico",
     "no insulinodependiente", "no insulino dependiente", "no filiado", "no filiada",
     "no especificado", "no especificada", "no clasificado", "no productiva", "no productivo",
+    "no esteroideo", "no esteroideos", "no esteroidea", "no esteroideas", "no invasivo", "no invasiva",
+    "no reactivo", "no reactiva", "no dependiente",
 ]
 PSEUDO_KEEP_EN += ["non-hodgkin", "non hodgkin", "non-small", "non small", "not otherwise specified",
                    "non-insulin-dependent", "non insulin dependent"]
@@ -268,20 +271,34 @@ PSEUDO_KEEP_EN += ["non-hodgkin", "non hodgkin", "non-small", "non small", "not 
 # ---------------------------------------------------------------- terminators
 # End the scope of triggers (all categories, or the listed ones) and split chunks.
 TERMINATE_ALL_EN = [
-    "but", "however", "although", "though", "yet", "except", "except for", "apart from", "aside from",
+    "until", "without apparent cause", "without a clear cause", "without an apparent cause",
+    "without apparent source", "without a clear source", "without obvious cause",
+    "nonsteroidal", "non-steroidal", "untreated", "without treatment", "no known drug allergies",
+    "no known allergies", "nkda", "but", "however", "although", "though", "yet", "except", "except for", "apart from", "aside from",
     "nevertheless", "nonetheless", "whereas", "other than", "despite", "in spite of", "instead",
 ]
 TERMINATE_ALL_ES = [
-    "de interés", "de interes", "pero", "pero si", "pero sí", "aunque", "sin embargo", "no obstante", "excepto", "salvo",
+    "de interés", "de interes", "antecedentes de interés", "antecedentes personales de interés",
+    "antecedentes médicos de interés", "antecedentes patológicos de interés",
+    "antecedentes familiares de interés", "antecedentes quirúrgicos de interés",
+    "antecedentes médico-quirúrgicos de interés", "antecedentes medicoquirúrgicos de interés",
+    "otros antecedentes de interés", "antecedentes personales ni familiares de interés",
+    "hasta que", "sin foco aparente", "sin foco", "sin causa aparente", "sin desencadenante aparente",
+    "sin desencadenante", "sin motivo aparente", "sin otra sintomatología", "sin otros síntomas",
+    "sin otra clínica", "sin tratamiento", "sin tratamiento específico", "sin tratar", "no tratado",
+    "no tratada", "no tratados", "no tratadas", "no intervenido", "no intervenida", "sin alergias conocidas",
+    "sin alergias medicamentosas conocidas", "no alergias medicamentosas conocidas", "pero", "pero si", "pero sí", "aunque", "sin embargo", "no obstante", "excepto", "salvo",
     "a excepción de", "con excepción de", "aparte de", "si bien", "mientras que", "a pesar de", "excepto por",
 ]
 TERMINATE_NEGATED_EN = [
+    ", with", "which", "who",
     "reports", "reported", "reporting", "complains of", "complaining of", "complained of", "c/o",
     "presents with", "presented with", "presenting with", "positive for", "endorses", "endorsed",
     "admits", "admits to", "admitted to", "notes", "has", "now has", "shows", "showed", "revealed",
     "reveals", "demonstrated", "demonstrates", "developed",
 ]
 TERMINATE_NEGATED_ES = [
+    ", con", "que", "y que", "el cual", "la cual", "los cuales", "las cuales",
     "refiere", "refería", "refirió", "refiriendo", "presenta", "presentaba", "presentó",
     "presentando", "aqueja", "consulta por", "acude por", "positivo para", "positiva para",
     "positivos para", "positivas para", "destaca", "destacando", "se observa", "se observan",
@@ -303,7 +320,8 @@ TERMINATE_HISTORICAL_ES = [
 TERMINATE_CURRENT_EN = [
     "presents with", "presented with", "presenting with", "presents to", "presented to", "admitted for",
     "admitted with", "was admitted for", "was admitted with", "comes in with", "came in with",
-    "complains of", "complaining of", "presents", "presented", "presenting",
+    "complains of", "complaining of", "presents", "presented", "presenting", "develops", "developed",
+    "suffered", "suffers", "began", "started", "diagnosed with", "was diagnosed with",
 ]
 TERMINATE_CURRENT_ES = [
     "acude", "acudió", "acude por", "acudió por", "acude a urgencias por", "acudió a urgencias por",
@@ -311,9 +329,12 @@ TERMINATE_CURRENT_ES = [
     "acudió al servicio de urgencias por", "consulta por", "consultó por", "ingresa por", "ingresó por",
     "ingresa", "ingresó", "presenta", "presentó", "presentaba", "refiere", "refería",
     "es remitido por", "es remitida por", "remitido por", "remitida por", "derivado por", "derivada por",
-    "presentar", "por presentar", "al presentar", "tras presentar",
+    "presentar", "por presentar", "al presentar", "tras presentar", "sufre", "sufrió", "sufría",
+    "padece", "padecía", "desarrolla", "desarrolló", "inicia", "inició", "comienza", "comenzó",
+    "diagnosticado de", "diagnosticada de", "diagnosticados de", "diagnosticadas de",
 ]
 TERMINATE_CLAUSE_ES = ["se"]
+# A new subject ends every scope ("sin recibir ninguna dosis, la paciente persiste con disnea").
 TERMINATE_FAMILY_EN = ["patient", "the patient", "pt", "he", "she", "our patient"]
 TERMINATE_FAMILY_ES = [
     "el paciente", "la paciente", "nuestro paciente", "nuestra paciente", "el enfermo", "la enferma",
@@ -390,7 +411,10 @@ NEGATION_VERBS = frozenset({
     "existen", "hay", "objetiva", "objetivan", "observa", "observan", "aprecia", "aprecian", "evidencia",
     "evidencian", "palpa", "palpan", "detecta", "detectan", "identifica", "identifican", "demuestra",
     "encuentra", "encuentran", "visualiza", "visualizan", "constata", "realiza", "precisa", "requiere",
+    "asocia", "asocian", "ha", "han", "había", "habían", "hubo", "been",
 })
+# Auxiliaries after which a participle also joins the cue ("no ha desarrollado", "has not had").
+NEGATION_AUX = frozenset({"ha", "han", "habia", "habian", "hubo", "has", "have", "had", "been"})
 NEGATION_BARE = frozenset({"no", "se", "not", "never", "nunca", "tampoco", "ni", "did", "does", "do"})
 # A chunk made only of these (plus numbers and punctuation) names nothing.
 NON_CONTENT = frozenset({
