@@ -192,12 +192,7 @@ def _ranges(pages: Sequence[int]) -> str:
 def _extract(data: bytes, limits: PdfLimits, deadline: float) -> Document:
     from pypdf import PdfReader
 
-    reader = PdfReader(
-        io.BytesIO(data),
-        strict=False,
-        root_object_recovery_limit=min(limits.max_objects, 10_000),
-        xref_stream_maximum_entries=limits.max_objects,
-    )
+    reader = PdfReader(io.BytesIO(data), strict=False, **_reader_limits(PdfReader, limits))
     warnings: list[str] = []
     _check_objects(reader, limits)
     if reader.is_encrypted:
@@ -251,6 +246,19 @@ def _extract(data: bytes, limits: PdfLimits, deadline: float) -> Document:
             )
     _check_deadline(deadline, limits)
     return Document(text="".join(parts), type="pdf", pages=tuple(spans), warnings=tuple(warnings))
+
+
+def _reader_limits(reader_class, limits: PdfLimits) -> dict[str, int]:
+    """Reader-level limits, passed only where this pypdf version knows them (the layer pins 7.1.1; a
+    TypeError from an older one would otherwise turn every PDF into "malformed")."""
+    import inspect
+
+    wanted = {
+        "root_object_recovery_limit": min(limits.max_objects, 10_000),
+        "xref_stream_maximum_entries": limits.max_objects,
+    }
+    accepted = inspect.signature(reader_class.__init__).parameters
+    return {k: v for k, v in wanted.items() if k in accepted}
 
 
 def _check_objects(reader, limits: PdfLimits) -> None:
