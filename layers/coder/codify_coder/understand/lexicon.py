@@ -63,7 +63,8 @@ NEGATED_ES = [
         "no se demostró", "no se demuestra", "no se constata", "no se constató",
         "se descarta", "se descartó", "se descartan", "se descartaron", "descartándose", "descartando",
         "negativo para", "negativa para", "negativos para", "negativas para",
-        "negatividad de", "no compatible con", "no compatibles con", "no se", "ni se observa",
+        "negatividad de", "tras descartar", "después de descartar", "una vez descartado",
+        "una vez descartada", "una vez descartados", "una vez descartadas", "no compatible con", "no compatibles con", "no se", "ni se observa",
         "ni se observan", "ni se aprecia", "ni se aprecian", "ni se palpa", "ni se palpan", "ni se objetiva",
         "ni se objetivan", "ni se evidencia", "ni se evidencian", "ni presenta", "ni refiere",
     )],
@@ -116,7 +117,7 @@ POSSIBLE_ES = [
         "dudosos", "dudosas", "no descartado", "no descartada", "a descartar",
         "sin descartar", "por confirmar", "pendiente de confirmar", "no confirmado", "no confirmada",
     )],
-    *[(p, "bi") for p in ("vs", "versus", "frente a")],
+    *[(p, "bi") for p in ("vs", "versus")],
 ]
 # "consistent with" / "compatible con": the ICD-10-CM guidelines (Section II.H/III.C) list them as
 # uncertainty terms, but in case reports they mostly report what a test showed ("biopsia compatible
@@ -139,7 +140,11 @@ RESULT_WORDS = {
     "ct", "cat", "mri", "scan", "ultrasound", "ultrasonography", "x-ray", "radiograph", "imaging",
     "images", "finding", "findings", "study", "studies", "report", "specimen", "sample", "aspirate",
     "serology", "immunohistochemistry", "echocardiogram", "echocardiography", "endoscopy",
-    "colonoscopy", "cystoscopy", "electrocardiogram", "ekg", "smear",
+    "colonoscopy", "cystoscopy", "electrocardiogram", "ekg", "smear", "potenciales", "evocados",
+    "electromiograma", "electromiografía", "emg", "electroneurograma", "eeg", "electroencefalograma",
+    "espirometría", "evoked", "potentials", "electromyography", "spirometry",
+    # "todo ello compatible con" / "all of which is consistent with" concludes a list of findings
+    "ello", "which",
 }
 
 HYPOTHETICAL_EN = [
@@ -234,7 +239,8 @@ PSEUDO_SPLIT_EN = [
     "history of present illness", "history and physical", "clinical history", "medical history",
     "mother reports", "mother states", "mother says", "father reports", "father states",
     "parents report", "per mother", "per father", "per parents", "lives with", "accompanied by",
-    "brought in by", "infant of", "born to", "compared to prior", "compared with prior",
+    "brought in by", "infant of", "born to", "confirmed the suspicion of", "confirming the suspicion of",
+    "confirmed the suspected", "confirmed the clinical suspicion of", "compared to prior", "compared with prior",
     "compared to previous", "compared with previous", "compared to the prior", "compared with the prior", "mother of", "father of", "if any", "if needed",
     "if necessary", "as needed", "if possible", "should be", "risk factors", "risk factor",
 ]
@@ -252,7 +258,9 @@ PSEUDO_SPLIT_ES = [
     "con sus padres", "por su madre", "por su padre", "por sus padres", "acompañado de su madre",
     "acompañada de su madre", "acompañado por su madre", "acompañada por su madre",
     "hijo de madre", "hija de madre", "recién nacido de madre", "madre de", "padre de", "vive con",
-    "si bien", "sí", "sin cita previa", "sin cita", "respecto al previo", "respecto a la previa", "respecto a previo",
+    "si bien", "sí", "confirmó la sospecha de", "confirma la sospecha de", "se confirmó la sospecha de",
+    "confirmándose la sospecha de", "confirmando la sospecha de", "confirmó el diagnóstico de sospecha de",
+    "sin cita previa", "sin cita", "respecto al previo", "respecto a la previa", "respecto a previo",
     "con respecto al previo", "con respecto a la previa", "en comparación con el previo", "factores de riesgo", "factor de riesgo", "si precisa", "si es necesario",
     "si procede", "si dolor",
 ]
@@ -367,6 +375,7 @@ SPLIT_EN = [
     "including", "includes", "so", "therefore", "thus", "after which", "did", "does", "do",
     "performed", "confirmed", "showed", "revealed", "observed", "demonstrated", "described", "describing",
     "showing", "revealing", "corresponded", "consulted", "treated", "continued", "required", "diagnosed",
+    "died of", "died from", "died", "passed away from", "deceased from",
 ]
 SPLIT_ES = [
     "que", "quien", "quienes", "cual", "cuales", "donde", "cuando", "es", "fue", "era", "son",
@@ -374,7 +383,8 @@ SPLIT_ES = [
     "tuvo", "por lo que", "por ello", "por este motivo", "ya que", "porque", "puesto que",
     "mediante", "tratado con", "tratada con", "en tratamiento con", "realizándose", "realizando",
     "iniciándose", "iniciando", "p. ej", "por ejemplo", "como", "entonces", "también",
-    "además", "luego", "posteriormente", "siendo", "estando", "quedando",
+    "además", "luego", "posteriormente", "siendo", "estando", "quedando", "fallecido por",
+    "fallecida por", "fallecido de", "fallecida de", "fallecido", "fallecida",
 ]
 
 # Punctuation tokens that end a chunk. ";" also ends every scope (ConText treats it as a clause end).
