@@ -382,6 +382,16 @@ def _from_pypdf_error(exc: Exception, limits: PdfLimits) -> PdfRejected:
             f"{limits.max_stream_inflated_bytes:,} bytes, or has too many elements or filters).",
             reason="inflated_stream",
         )
+    if isinstance(exc.__cause__, RecursionError) or isinstance(exc.__context__, RecursionError):
+        return PdfRejected(
+            "UNPROCESSABLE_DOCUMENT", "PDF structure is nested too deeply to read.", reason="nesting"
+        )
+    if any(word in str(exc).lower() for word in ("cyclic", "circular", "loop")):
+        return PdfRejected(
+            "UNPROCESSABLE_DOCUMENT",
+            "PDF structure refers to itself in a loop and cannot be read.",
+            reason="loop",
+        )
     if isinstance(exc, FileNotDecryptedError):
         return PdfRejected(
             "UNPROCESSABLE_DOCUMENT",

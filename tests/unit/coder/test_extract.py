@@ -162,8 +162,8 @@ HOSTILE_EXPECTED = {
         2,
         32,
     ),
-    "page_tree_loop": (422, "UNPROCESSABLE_DOCUMENT", None, "", 2, 32),
-    "deeply_nested": (422, "UNPROCESSABLE_DOCUMENT", None, "", 3, 64),
+    "page_tree_loop": (422, "UNPROCESSABLE_DOCUMENT", "loop", "refers to itself in a loop", 2, 32),
+    "deeply_nested": (422, "UNPROCESSABLE_DOCUMENT", "nesting", "nested too deeply", 3, 64),
     "decompression_bomb": (413, "PAYLOAD_TOO_LARGE", "inflated_stream", "inflates to more than", 3, 96),
     "many_stream_bomb": (413, "PAYLOAD_TOO_LARGE", "inflated_total", "inflates to more than", 5, 192),
     "thousands_of_pages": (
