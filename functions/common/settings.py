@@ -45,7 +45,8 @@ class CodifySettings(_EnvSettings):
     model_cache_dir: str = Field("/tmp/codify-models", alias="MODEL_CACHE_DIR")
     # PDFs (functions/codify/pdf_input.py, codify_coder.extract.PdfLimits): OCR switch and parsing limits.
     ocr_enabled: bool = Field(False, alias="OCR_ENABLED")
-    ocr_timeout_seconds: float = Field(20.0, alias="OCR_TIMEOUT_SECONDS", gt=0, le=600)
+    # 10 s extraction + 15 s OCR + coding stays under API Gateway's 29 s integration timeout
+    ocr_timeout_seconds: float = Field(15.0, alias="OCR_TIMEOUT_SECONDS", gt=0, le=600)
     pdf_max_pages: int = Field(300, alias="PDF_MAX_PAGES", ge=1)
     pdf_max_objects: int = Field(200_000, alias="PDF_MAX_OBJECTS", ge=100)
     pdf_max_stream_inflated_bytes: int = Field(
