@@ -97,7 +97,7 @@ def _lookup(digest: str) -> TokenRecord | None:
     return _store.get(digest)
 
 
-@logger.inject_lambda_context(log_event=False)
+@logger.inject_lambda_context(log_event=False, clear_state=True)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     auth = APIGatewayAuthorizerTokenEvent(event)

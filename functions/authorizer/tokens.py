@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 TOKEN_PREFIX = "cdf_"
-TOKEN_PATTERN = re.compile(r"^cdf_[A-Za-z0-9_-]{43}$")  # prefix + 32 random bytes, urlsafe base64
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9._~+/=-]{16,512}$")  # RFC 6750 b64token characters
 
 # Which scope each route needs. Every token gets all of them unless created with --scopes.
 ROUTE_SCOPES: dict[tuple[str, str], str] = {

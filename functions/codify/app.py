@@ -4,6 +4,7 @@ GET /v1/openapi.json and GET /v1/docs. Thin: parse, call one use case, return a 
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -178,22 +179,29 @@ def openapi_document(base_path: str = "") -> dict[str, Any]:
             ref = json.dumps(responses.get("422", {}))
             if "HTTPValidationError" in ref:
                 del responses["422"]
+    # Keep only the schemas the paths reach (drops Powertools' unused validation-error schemas).
     schemas = doc.get("components", {}).get("schemas", {})
-    if "HTTPValidationError" not in json.dumps(doc.get("paths", {})):
-        schemas.pop("HTTPValidationError", None)
-        schemas.pop("ValidationError", None)
+    reachable: set[str] = set()
+    pending = re.findall(r"#/components/schemas/([\w.-]+)", json.dumps(doc.get("paths", {})))
+    while pending:
+        name = pending.pop()
+        if name not in reachable and name in schemas:
+            reachable.add(name)
+            pending += re.findall(r"#/components/schemas/([\w.-]+)", json.dumps(schemas[name]))
+    for name in set(schemas) - reachable:
+        del schemas[name]
     return doc
 
 
 @app.get("/v1/openapi.json", include_in_schema=False)
-def openapi_json():  # noqa: ANN201 (a Response annotation would enter the schema)
+def openapi_json():
     return Response(
         status_code=200, content_type="application/json", body=json.dumps(openapi_document(_base_path()))
     )
 
 
 @app.get("/v1/docs", include_in_schema=False)
-def swagger_ui():  # noqa: ANN201
+def swagger_ui():
     # Powertools bundles the Swagger UI assets: the page is self-contained and works offline.
     from aws_lambda_powertools.event_handler.openapi import swagger_ui as assets
     from aws_lambda_powertools.event_handler.openapi.swagger_ui.html import generate_swagger_html
@@ -210,7 +218,7 @@ def swagger_ui():  # noqa: ANN201
     return Response(status_code=200, content_type="text/html", body=html)
 
 
-@logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
+@logger.inject_lambda_context(correlation_id_path="requestContext.requestId", clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

@@ -208,7 +208,7 @@ class ModelStore:
             raise ModelNotFound() from None
         try:
             coder = base.with_model_dir(target)
-        except Exception as exc:  # a model that does not load is not usable: say so, do not crash
+        except Exception as exc:  # noqa: BLE001 (a model that does not load is unusable: say so)
             logger.warning("custom model failed to load", extra={"error_type": type(exc).__name__})
             raise ModelNotFound("The model exists but could not be loaded.") from None
         with self._lock:
@@ -282,7 +282,7 @@ class CodifyService:
             )
             self._audit_failure(draft, error)
             raise error from None
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 (anything else is a 500, audited, logged without values)
             log_unexpected(exc)
             error = InternalError()
             self._audit_failure(draft, error)
@@ -369,7 +369,7 @@ class CodifyService:
     def _audit_failure(self, draft: RunDraft, error: ApiError) -> None:
         try:
             self.runs.put(draft.record(status="failed", http_status=error.status, error_code=error.code))
-        except Exception as exc:  # never hide the original error behind an audit failure
+        except Exception as exc:  # noqa: BLE001 (never hide the original error behind an audit failure)
             logger.error("audit write failed", extra={"error_type": type(exc).__name__})
         error.audited = True  # type: ignore[attr-defined]
         metrics.add_metric(name=f"Error{error.status}", unit=MetricUnit.Count, value=1)

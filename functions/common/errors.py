@@ -16,7 +16,10 @@ from typing import Any, ClassVar, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from pydantic import BaseModel, ConfigDict, Field
 
 from .observability import logger
@@ -209,7 +212,7 @@ def register(app: Any, on_error: Callable[[ApiError], None] | None = None) -> No
         if on_error is not None:
             try:
                 on_error(error)
-            except Exception as exc:  # the error answer must go out even if auditing it failed
+            except Exception as exc:  # noqa: BLE001 (the answer must go out even if auditing failed)
                 log_unexpected(exc)
         logger.info("request failed", extra={"status": error.status, "error_code": error.code})
         return error_response(error, request_id())
@@ -226,6 +229,10 @@ def register(app: Any, on_error: Callable[[ApiError], None] | None = None) -> No
         ):
             return respond(UnsupportedMediaType())
         return respond(from_validation_errors(errors))
+
+    @app.exception_handler(RequestUnsupportedContentType)
+    def _media_type(exc: RequestUnsupportedContentType) -> Response:
+        return respond(UnsupportedMediaType())
 
     @app.exception_handler(UnicodeDecodeError)
     def _not_utf8(exc: UnicodeDecodeError) -> Response:

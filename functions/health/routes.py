@@ -48,4 +48,4 @@ def health() -> HealthResponse:
     )
 
 
-__all__ = ["router", "health", "HealthResponse", "Response"]
+__all__ = ["HealthResponse", "Response", "health", "router"]

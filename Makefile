@@ -1,0 +1,72 @@
+# Codify: every target installs what it needs first (setup is a stamp, redone when pyproject.toml changes).
+#   make serve   the API on http://127.0.0.1:3000 (real coder, moto for AWS), dev token printed
+#   make demo    code a sample note and print the JSON
+#   make test    all tests: unit, functional, template, e2e, sam build + Lambda emulator integration
+#   make eval    CodiEsp dev (en and es) scores;  make bench: latency through the local API
+#   make build   sam build (no container)
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.12 2>/dev/null || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.codify-setup
+ASSETS := layers/coder/codify_coder/assets
+TERMINOLOGY := $(ASSETS)/terminology/manifest.json
+MODEL := $(ASSETS)/models/default/manifest.json
+DATA := ../shared/data/codiesp
+PORT ?= 3000
+PYTEST_ARGS ?=
+export SAM_CLI_TELEMETRY := 0
+
+.PHONY: setup assets serve demo test test-fast lint eval bench build clean
+
+setup: $(STAMP) $(MODEL)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[build,dev]'
+	# The three source roots, exactly as the Lambda layer and CodeUri see them (pyproject has packages = []).
+	$(BIN)/python -c "import pathlib, sysconfig; root = pathlib.Path.cwd(); \
+	  pathlib.Path(sysconfig.get_paths()['purelib'], 'codify-src.pth').write_text( \
+	  ''.join(f'{root / p}\n' for p in ('layers/coder', 'functions', 'cli')))"
+	touch $(STAMP)
+
+$(TERMINOLOGY): | $(STAMP)
+	$(BIN)/python -m codify_coder.terminology.build
+
+$(MODEL): $(TERMINOLOGY)
+	$(BIN)/python -m codify_coder.training.build_default
+
+assets: $(MODEL)
+
+serve: setup
+	$(BIN)/codify serve --port $(PORT)
+
+demo: setup
+	printf '%s\n' "Assessment: type 2 diabetes mellitus with diabetic chronic kidney disease, stage 3." \
+	  "Essential hypertension. No evidence of pneumonia. Family history of breast cancer." > .codify-demo-note.txt
+	$(BIN)/codify code .codify-demo-note.txt; rc=$$?; rm -f .codify-demo-note.txt; exit $$rc
+
+# pytest exit status 5 means "no tests collected": not a failure of the build.
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
+
+test-fast: setup
+	$(BIN)/python -m pytest -m "not slow and not e2e" $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check functions cli tests
+	$(BIN)/sam validate --lint
+
+eval: setup
+	$(BIN)/codify eval --notes $(DATA)/dev/text_files_en --gold $(DATA)/dev/devD.tsv --language en
+	$(BIN)/codify eval --notes $(DATA)/dev/text_files --gold $(DATA)/dev/devD.tsv --language es
+
+bench: setup
+	$(BIN)/python -m codify_cli.local.bench --notes $(DATA)/dev/text_files_en --limit 50
+
+build: setup
+	$(BIN)/sam build
+
+clean:
+	rm -rf .aws-sam .pytest_cache .codify
