@@ -29,7 +29,7 @@ from .types import Candidate, Mention, Understanding
 _RAW_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 MIN_COVERAGE = 0.5  # a term must have at least half of its (idf-weighted) words in the mention
-FUZZY_MIN_DICE = 0.72  # trigram Dice for an unknown word to stand for a vocabulary word
+FUZZY_MIN_DICE = 0.7  # trigram Dice for an unknown word to stand for a vocabulary word
 FUZZY_MAX = 2
 UNKNOWN_SLOT_IDF = 1.0  # words the terminology never uses weigh little in "explained"
 
@@ -103,7 +103,7 @@ class CandidateGenerator:
             exp = self._abbr.get(raw)  # case-sensitive: "IRA" is an abbreviation, "ira" a word
             if exp is not None:
                 # an English note may carry a Spanish abbreviation (and vice versa): expand in its language
-                lang = language if language in exp else sorted(exp)[0]
+                lang = language if language in exp else min(exp)
                 words.extend((w, lang) for w in tokens(exp[lang]))
             else:
                 words.extend((w, language) for w in tokens(raw))
@@ -147,7 +147,9 @@ class CandidateGenerator:
         if not keep.any():
             return []
         terms, coverage = terms[keep], coverage[keep]
-        explained = np.minimum(np.bincount(inverse, weights=np.concatenate(exp_parts))[keep] / total_slot, 1.0)
+        explained = np.minimum(
+            np.bincount(inverse, weights=np.concatenate(exp_parts))[keep] / total_slot, 1.0
+        )
         lexical = np.round(coverage * (0.6 + 0.4 * explained), 4)
         code_ids = self._term_code[terms]
         # best first; ties: more specific code, then code id (alphabetical), then term id
@@ -237,15 +239,21 @@ def _recall_main(argv: list[str] | None = None) -> int:
             base = g.replace("X", "").rstrip(".")
             if g in codes or (len(g) == 8 and any(c.replace("X", "") in (base[:-1], g[:-1]) for c in codes)):
                 hit7 += 1
-    print(json.dumps({
-        "notes": len(gold), "gold_codes": total,
-        "candidate_recall": round(hit / total, 4),
-        "candidate_recall_7th_family": round(hit7 / total, 4),
-        "distinct_candidate_codes_per_note": round(n_cand / len(gold), 1),
-        "candidates_ms_median": round(statistics.median(times), 2),
-        "candidates_ms_p95": round(sorted(times)[int(0.95 * len(times))], 2),
-        "load_s": round(load_s, 3),
-    }, indent=1))
+    print(
+        json.dumps(
+            {
+                "notes": len(gold),
+                "gold_codes": total,
+                "candidate_recall": round(hit / total, 4),
+                "candidate_recall_7th_family": round(hit7 / total, 4),
+                "distinct_candidate_codes_per_note": round(n_cand / len(gold), 1),
+                "candidates_ms_median": round(statistics.median(times), 2),
+                "candidates_ms_p95": round(sorted(times)[int(0.95 * len(times))], 2),
+                "load_s": round(load_s, 3),
+            },
+            indent=1,
+        )
+    )
     return 0
 
 

@@ -22,6 +22,19 @@ def ensure_assets() -> Path:
     return ASSETS
 
 
+def ensure_terminology() -> Path:
+    """Only the terminology (a few seconds to build): for tests that need no model."""
+    if not (ASSETS / "terminology" / "manifest.json").is_file():
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        subprocess.run([sys.executable, "-m", "codify_coder.terminology.build"], check=True, env=env)
+    return ASSETS / "terminology"
+
+
+@pytest.fixture(scope="session")
+def terminology_dir() -> Path:
+    return ensure_terminology()
+
+
 @pytest.fixture(scope="session")
 def assets_dir() -> Path:
     return ensure_assets()

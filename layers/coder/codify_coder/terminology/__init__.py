@@ -51,7 +51,7 @@ class CodeInfo:
 
 
 def normalize_code(code: str) -> str:
-    """"e1122" / "E11.22" / " e11.22 " -> "E11.22"."""
+    """ "e1122" / "E11.22" / " e11.22 " -> "E11.22"."""
     c = code.strip().upper().replace(".", "")
     return c if len(c) <= 3 else f"{c[:3]}.{c[3:]}"
 
@@ -93,7 +93,9 @@ def _read_arrays(raw: bytes) -> dict[str, np.ndarray]:
 
 
 class Terminology:
-    def __init__(self, manifest: dict, codes: dict[str, dict], spanish: dict[str, list[str]], index: MatchIndex):
+    def __init__(
+        self, manifest: dict, codes: dict[str, dict], spanish: dict[str, list[str]], index: MatchIndex
+    ):
         self.name: str = manifest.get("name", "ICD-10-CM FY2026")
         self.manifest = manifest
         self._codes = codes
@@ -269,7 +271,7 @@ class Terminology:
         return bool(rec and "e" in rec)
 
     def with_seventh(self, code: str, char: str) -> str | None:
-        """"S72.001"+"A" -> "S72.001A"; "T14.8"+"A" -> "T14.8XXA" (X placeholders); None when the tabular
+        """ "S72.001"+"A" -> "S72.001A"; "T14.8"+"A" -> "T14.8XXA" (X placeholders); None when the tabular
         does not allow that character on that code (or the code needs more characters first)."""
         rec = self._codes.get(normalize_code(code))
         char = (char or "").upper()

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .text import NORMALIZER_VERSION, STOP_WORDS, content_stems, fold, stem, term_stems, tokens
+from .text import NORMALIZER_VERSION, STOP_WORDS, content_stems, stem, term_stems, tokens
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = PACKAGE_DIR / "assets" / "terminology"
@@ -196,7 +196,12 @@ def load_lexicons(lexicon_dir: Path = LEXICON_DIR) -> dict:
         elif path.name.startswith("variants"):
             for word, alts in rows:
                 variants[word].add(alts)
-    return {"abbreviations": abbreviations, "synonyms": synonyms, "dictionary": dictionary, "variants": variants}
+    return {
+        "abbreviations": abbreviations,
+        "synonyms": synonyms,
+        "dictionary": dictionary,
+        "variants": variants,
+    }
 
 
 def _stem_map(entries: dict[str, set[str]]) -> dict[str, dict[str, float]]:
@@ -245,12 +250,15 @@ def learn_dictionary(pairs: list[tuple[str, str]], seed: dict[str, set[str]]) ->
     return {a: sorted([b, w] for b, w in d.items()) for a, d in sorted(out.items())}
 
 
-def _translation_overlap(es: str, en: str, dictionary: dict[str, list[list]]) -> float:
-    """Share of the Spanish description's content stems found (directly or translated) in the English one."""
-    s_es = [s for s in dict.fromkeys(content_stems(es))]
-    s_en = set(content_stems(en))
+def _translation_overlap(
+    es: str, en: str, dictionary: dict[str, list[list]], es_parent: str = "", en_parent: str = ""
+) -> float:
+    """Share of the Spanish description's distinguishing stems (those not already in its parent's
+    description) found, directly or translated, among the English description's distinguishing stems."""
+    s_es = [s for s in dict.fromkeys(content_stems(es)) if s not in set(content_stems(es_parent))]
+    s_en = set(content_stems(en)) - set(content_stems(en_parent))
     if not s_es:
-        return 0.0
+        return 1.0
     hit = 0
     for s in s_es:
         if s in s_en or any(b in s_en for b, _ in dictionary.get(s, ())):
@@ -281,7 +289,14 @@ def build(out_dir: Path = DEFAULT_OUT, lexicon_dir: Path = LEXICON_DIR, verbose:
         # Categories mean the same in WHO ICD-10 and ICD-10-CM; 4-character subcategories often diverge
         # (WHO E11.0 "con coma" vs CM E11.0 "with hyperosmolarity"), so those must share vocabulary.
         en_text = " ".join([cm[code]["d"], *cm[code].get("i", [])])
-        if len(code) == 3 or _translation_overlap(cie[code], en_text, dictionary) >= 0.5:
+        parent = code[:3]
+        if (
+            len(code) == 3
+            or _translation_overlap(
+                cie[code], en_text, dictionary, cie.get(parent, ""), cm.get(parent, {}).get("d", "")
+            )
+            >= 0.5
+        ):
             spanish[code].append(cie[code])
             mapped_exact += 1
         else:
@@ -318,7 +333,9 @@ def build(out_dir: Path = DEFAULT_OUT, lexicon_dir: Path = LEXICON_DIR, verbose:
     for _, _, _, req, opt in parsed:
         vocab_counter.update(set(req) | set(opt))
     vocab_words = set(vocab_counter)
-    variants = {a: sorted([b, w] for b, w in d.items()) for a, d in sorted(_stem_map(lex["variants"]).items())}
+    variants = {
+        a: sorted([b, w] for b, w in d.items()) for a, d in sorted(_stem_map(lex["variants"]).items())
+    }
     for mapping in (dictionary, variants):
         for a, trans in mapping.items():
             vocab_words.add(a)
@@ -389,9 +406,11 @@ def build(out_dir: Path = DEFAULT_OUT, lexicon_dir: Path = LEXICON_DIR, verbose:
         "tri_words": tri_words,
         "word_ntri": word_ntri,
     }
-    codes_payload = {"format": FORMAT_VERSION, "codes": {c: cm[c] for c in sorted(cm)}, "spanish": {
-        c: sorted(dict.fromkeys(v)) for c, v in sorted(spanish.items())
-    }}
+    codes_payload = {
+        "format": FORMAT_VERSION,
+        "codes": {c: cm[c] for c in sorted(cm)},
+        "spanish": {c: sorted(dict.fromkeys(v)) for c, v in sorted(spanish.items())},
+    }
 
     artifacts = {
         "codes.json.gz": _gzip_bytes(_canonical_json(codes_payload)),
@@ -405,9 +424,7 @@ def build(out_dir: Path = DEFAULT_OUT, lexicon_dir: Path = LEXICON_DIR, verbose:
         "name": "ICD-10-CM FY2026",
         "format": FORMAT_VERSION,
         "normalizer": NORMALIZER_VERSION,
-        "sources": {
-            pkg: metadata.version(pkg) for pkg in ("simple-icd-10-cm", "cie")
-        },
+        "sources": {pkg: metadata.version(pkg) for pkg in ("simple-icd-10-cm", "cie")},
         "lexicons": {
             p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(lexicon_dir.glob("*.tsv"))
         },
@@ -417,9 +434,8 @@ def build(out_dir: Path = DEFAULT_OUT, lexicon_dir: Path = LEXICON_DIR, verbose:
         },
         "counts": {
             "codes": len(cm),
-            "billable_codes": sum(1 for r in cm.values() if r["b"]) + sum(
-                len(r["e"][1]) for r in cm.values() if "e" in r
-            ),
+            "billable_codes": sum(1 for r in cm.values() if r["b"])
+            + sum(len(r["e"][1]) for r in cm.values() if "e" in r),
             "terms": n_terms,
             "terms_es": int(term_lang.sum()),
             "vocabulary": len(vocab),

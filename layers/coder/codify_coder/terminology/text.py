@@ -16,25 +16,30 @@ NORMALIZER_VERSION = "3"
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 
+
+def _words(block: str) -> frozenset[str]:
+    return frozenset(block.split())
+
+
 # Function words of both languages: never content words.
-STOP_WORDS = frozenset(
+STOP_WORDS = _words(
     """
     a an the of in on at to for by from with as and or is are was were be been being this that these those
     its it his her their into onto than then via per any all both each such due
     el la los las lo un una unos unas de del al en con por para y e o u que se su sus le les como sobre
     entre desde hasta tras ante segun es son fue era esta este estos estas ese esa
-    """.split()
+    """
 )
 
 # Words that qualify a code's term without naming anything the note must say (ICD-10-CM defaults):
 # a term's coverage is computed without them.
-GENERIC_WORDS = frozenset(
+GENERIC_WORDS = _words(
     """
     unspecified specified other nos nec elsewhere classified classifiable site sites part parts organism
     organisms type unsp mention mentioned
     especificado especificada especificados especificadas otro otra otros otras parte partes sitio sitios
     clasificado clasificada clasificados clasificadas mencion tipo
-    """.split()
+    """
 )
 
 # Words after which a term's tokens describe a default (absence): "without complications",
