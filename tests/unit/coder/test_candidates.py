@@ -6,7 +6,6 @@ import statistics
 import time
 
 import pytest
-
 from codify_coder.candidates import CandidateGenerator, sentence_mentions
 from codify_coder.terminology import Terminology
 from codify_coder.types import Mention, Understanding
@@ -83,9 +82,10 @@ def test_abbreviations_expand_case_sensitively(generator):
 
 
 def test_typo_falls_back_to_trigram_similarity(generator):
-    assert "I42.9" in codes_for(generator, "dilated cardiomiopathy", "en")[:3] or "I42.0" in codes_for(
-        generator, "dilated cardiomiopathy", "en"
-    )[:3]
+    assert (
+        "I42.9" in codes_for(generator, "dilated cardiomiopathy", "en")[:3]
+        or "I42.0" in codes_for(generator, "dilated cardiomiopathy", "en")[:3]
+    )
 
 
 def test_candidate_fields_and_bounds(generator):

@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from codify_coder.terminology import Terminology, TerminologyError, normalize_code
 from codify_coder.terminology.build import build, resolve_code_refs
 from codify_coder.terminology.text import stem, term_stems
