@@ -127,7 +127,8 @@ def load_icd10cm() -> dict[str, dict]:
         if not cm.is_category_or_subcategory(code) or cm.is_extended_subcategory(code):
             continue
         parent = cm.get_parent(code)
-        parent = parent if parent and cm.is_category_or_subcategory(parent) else None
+        # a category can share its name with its block ("T07"): never its own parent
+        parent = parent if parent and parent != code and cm.is_category_or_subcategory(parent) else None
         children = [c for c in cm.get_children(code) if not cm.is_extended_subcategory(c)]
         ext = [c for c in cm.get_children(code) if cm.is_extended_subcategory(c)]
         rec: dict = {
