@@ -33,7 +33,8 @@ class Coder:
 
     def __init__(self, terminology: Terminology, scorer: Scorer) -> None:
         self.terminology = terminology
-        self.scorer = scorer
+        # The scorer's features read code facts (billable, term kind) from the terminology.
+        self.scorer = scorer.bind(terminology) if hasattr(scorer, "bind") else scorer
         self.candidates = CandidateGenerator(terminology)
 
     @classmethod
