@@ -232,6 +232,8 @@ _DROP = {
         re.IGNORECASE,
     ),
 }
+# "Other specified ..." / "Otros ..." name residual codes: a note names the condition, not the residue.
+_RESIDUAL = re.compile(r"^(other|otr[oa]s?)\b", re.IGNORECASE)
 _PAREN = re.compile(r"\s*[\(\[][^\)\]]*[\)\]]")
 _SPACES = re.compile(r"\s{2,}")
 
@@ -259,7 +261,7 @@ def term_pools(terminology: Any, language: str) -> dict[str, list[tuple[str, str
     """Category -> [(code, term)] for codes a coder can report (billable, or needing a 7th character)."""
     pools: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for code, term in terminology.iter_terms(language):
-        if len(term) > 90 or len(term) < 3:
+        if len(term) > 90 or len(term) < 3 or _RESIDUAL.match(term):
             continue
         if not (terminology.is_billable(code) or terminology.needs_seventh(code)):
             continue
