@@ -127,7 +127,8 @@ class CandidateGenerator:
         if not best_w:
             return []
         total_slot = float(slot_idf.sum())
-        id_parts, cov_parts, exp_parts = [], [], []
+        id_parts, cov_parts, exp_parts, alpha_parts = [], [], [], []
+        vocab = self._idx.vocab
         for wid in sorted(best_w):
             lo, hi = self._post_ptr[wid], self._post_ptr[wid + 1]
             if hi == lo:
@@ -137,13 +138,15 @@ class CandidateGenerator:
             n = hi - lo
             cov_parts.append(np.full(n, self._idf[wid] * w, dtype=np.float32))
             exp_parts.append(np.full(n, slot_idf[best_slot[wid]] * w, dtype=np.float32))
+            alpha_parts.append(np.full(n, not vocab[wid].isdigit(), dtype=np.float32))
         if not id_parts:
             return []
         ids = np.concatenate(id_parts)
         terms, inverse = np.unique(ids, return_inverse=True)
         covered = np.bincount(inverse, weights=np.concatenate(cov_parts))
         coverage = np.minimum(covered / self._term_total[terms], 1.0)
-        keep = coverage >= MIN_COVERAGE
+        # a number alone ("18 months") must not select a term ("Trisomy 18"): some word must match too
+        keep = (coverage >= MIN_COVERAGE) & (np.bincount(inverse, weights=np.concatenate(alpha_parts)) > 0)
         if not keep.any():
             return []
         terms, coverage = terms[keep], coverage[keep]
@@ -210,7 +213,10 @@ def _recall_main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gold", type=Path, required=True)
     ap.add_argument("--language", choices=["en", "es"], required=True)
     ap.add_argument("--terminology", type=Path, default=Path(__file__).parent / "assets" / "terminology")
+    ap.add_argument("--mentions", choices=["understand", "clauses"], default="understand")
+    ap.add_argument("--misses", type=Path, help="write missed gold codes (code, description) here")
     args = ap.parse_args(argv)
+    from .understand import analyze
 
     t0 = time.perf_counter()
     term = Terminology.load(args.terminology)
@@ -222,10 +228,14 @@ def _recall_main(argv: list[str] | None = None) -> int:
             doc, code = line.split("\t")[:2]
             gold[doc].add(code.strip().upper())
     hit = hit7 = total = n_cand = 0
+    misses: list[str] = []
     times = []
     for doc in sorted(gold):
         text = (args.notes / f"{doc}.txt").read_text(encoding="utf-8")
-        und = Understanding(language=args.language, sentences=(), mentions=sentence_mentions(text))
+        if args.mentions == "understand":
+            und = analyze(text, args.language)
+        else:
+            und = Understanding(language=args.language, sentences=(), mentions=sentence_mentions(text))
         t = time.perf_counter()
         cands = gen.generate(text, und)
         times.append((time.perf_counter() - t) * 1000)
@@ -235,13 +245,21 @@ def _recall_main(argv: list[str] | None = None) -> int:
             total += 1
             if g in codes:
                 hit += 1
+            else:
+                misses.append(g)
             # a 7th-character code counts as found when its base family is a candidate (rules add the 7th)
             base = g.replace("X", "").rstrip(".")
             if g in codes or (len(g) == 8 and any(c.replace("X", "") in (base[:-1], g[:-1]) for c in codes)):
                 hit7 += 1
+    if args.misses:
+        from collections import Counter
+
+        lines = [f"{n}\t{c}\t{term.description(c) or '?'}" for c, n in Counter(misses).most_common()]
+        args.misses.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(
         json.dumps(
             {
+                "mentions": args.mentions,
                 "notes": len(gold),
                 "gold_codes": total,
                 "candidate_recall": round(hit / total, 4),

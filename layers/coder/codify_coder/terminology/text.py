@@ -12,7 +12,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-NORMALIZER_VERSION = "3"
+NORMALIZER_VERSION = "4"
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 
@@ -50,8 +50,9 @@ _ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6"}
 
 
 def fold(text: str) -> str:
-    """Lower case without accents ("Neumonía" -> "neumonia")."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    """Lower case without accents ("Neumonía" -> "neumonia"); "ñ" stays a letter of its own ("nn"), or
+    "años" (years) would fold onto "anos" (anus)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().replace("ñ", "nn"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
