@@ -18,6 +18,7 @@ Everything is numpy over the prebuilt postings (no index is built here), a few m
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 
 import numpy as np
@@ -31,7 +32,10 @@ _RAW_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 MIN_COVERAGE = 0.5  # a term must have at least half of its (idf-weighted) words in the mention
 FUZZY_MIN_DICE = 0.7  # trigram Dice for an unknown word to stand for a vocabulary word
 FUZZY_MAX = 2
-UNKNOWN_SLOT_IDF = 1.0  # words the terminology never uses weigh little in "explained"
+UNKNOWN_SLOT_IDF = 1.0
+CLAUSE_TOP_K = 5  # codes kept per clause-level match
+CLAUSE_DISCOUNT = 0.9  # a clause is a bag of several mentions' words: weaker evidence
+_CLAUSE = re.compile(r"[^.;:\n]+")  # words the terminology never uses weigh little in "explained"
 
 
 class CandidateGenerator:
@@ -53,6 +57,8 @@ class CandidateGenerator:
         # Abbreviations are matched case-sensitively ("MI", "FA"); lower-case forms only when the
         # lexicon wrote them so.
         self._abbr = idx.abbreviations
+        self._is_alpha = np.array([not w.isdigit() for w in idx.vocab], dtype=np.float32)
+        self._raw_words: dict[str, list[str]] = {}
         self._code_len = np.array([len(c) for c in idx.codes], dtype=np.int16)
         self._alts = lru_cache(maxsize=32768)(self._word_alternatives)
 
@@ -106,13 +112,24 @@ class CandidateGenerator:
                 lang = language if language in exp else min(exp)
                 words.extend((w, lang) for w in tokens(exp[lang]))
             else:
-                words.extend((w, language) for w in tokens(raw))
+                folded = self._raw_words.get(raw)
+                if folded is None:
+                    folded = tokens(raw)
+                    if len(self._raw_words) < 100_000:  # bounded memo of folded word forms
+                        self._raw_words[raw] = folded
+                words.extend((w, language) for w in folded)
         return [self._alts(w, lang) for w, lang in words if w not in STOP_WORDS]
 
     # ------------------------------------------------------------ matching
     def match(self, text: str, language: str) -> list[tuple[str, str, float]]:
         """(code, matched term, lexical) for one span of text, best first, at most top_k codes."""
-        slots = self._slots(text, language)
+        return [
+            (self._idx.codes[c], self._idx.terms[t], lex)
+            for c, t, lex in self._match(self._slots(text, language), self.top_k)
+        ]
+
+    def _match(self, slots, top_k: int) -> list[tuple[int, int, float]]:
+        """(code id, term id, lexical), best first, at most top_k codes."""
         if not slots:
             return []
         best_w: dict[int, float] = {}
@@ -127,56 +144,93 @@ class CandidateGenerator:
         if not best_w:
             return []
         total_slot = float(slot_idf.sum())
-        id_parts, cov_parts, exp_parts, alpha_parts = [], [], [], []
-        vocab = self._idx.vocab
-        for wid in sorted(best_w):
-            lo, hi = self._post_ptr[wid], self._post_ptr[wid + 1]
-            if hi == lo:
-                continue
-            w = best_w[wid]
-            id_parts.append(self._post_terms[lo:hi])
-            n = hi - lo
-            cov_parts.append(np.full(n, self._idf[wid] * w, dtype=np.float32))
-            exp_parts.append(np.full(n, slot_idf[best_slot[wid]] * w, dtype=np.float32))
-            alpha_parts.append(np.full(n, not vocab[wid].isdigit(), dtype=np.float32))
-        if not id_parts:
+        wids = np.fromiter(sorted(best_w), dtype=np.int64, count=len(best_w))
+        lens = self._post_ptr[wids + 1] - self._post_ptr[wids]
+        nz = lens > 0
+        if not nz.any():
             return []
-        ids = np.concatenate(id_parts)
+        wids, lens = wids[nz], lens[nz]
+        weight = np.array([best_w[w] for w in wids.tolist()], dtype=np.float32)
+        slot_w = slot_idf[[best_slot[w] for w in wids.tolist()]]
+        ids = np.concatenate(
+            [self._post_terms[self._post_ptr[w] : self._post_ptr[w + 1]] for w in wids.tolist()]
+        )
+        cov_w = np.repeat(self._idf[wids] * weight, lens)
+        exp_w = np.repeat(slot_w * weight, lens)
+        alpha_w = np.repeat(self._is_alpha[wids], lens)
         terms, inverse = np.unique(ids, return_inverse=True)
-        covered = np.bincount(inverse, weights=np.concatenate(cov_parts))
+        covered = np.bincount(inverse, weights=cov_w)
         coverage = np.minimum(covered / self._term_total[terms], 1.0)
         # a number alone ("18 months") must not select a term ("Trisomy 18"): some word must match too
-        keep = (coverage >= MIN_COVERAGE) & (np.bincount(inverse, weights=np.concatenate(alpha_parts)) > 0)
+        keep = (coverage >= MIN_COVERAGE) & (np.bincount(inverse, weights=alpha_w) > 0)
         if not keep.any():
             return []
         terms, coverage = terms[keep], coverage[keep]
-        explained = np.minimum(
-            np.bincount(inverse, weights=np.concatenate(exp_parts))[keep] / total_slot, 1.0
-        )
+        explained = np.minimum(np.bincount(inverse, weights=exp_w)[keep] / total_slot, 1.0)
         lexical = np.round(coverage * (0.6 + 0.4 * explained), 4)
         code_ids = self._term_code[terms]
         # best first; ties: more specific code, then code id (alphabetical), then term id
         order = np.lexsort((terms, code_ids, -self._code_len[code_ids], -lexical))
-        out: list[tuple[str, str, float]] = []
+        out: list[tuple[int, int, float]] = []
         seen: set[int] = set()
         for i in order:
             cid = int(code_ids[i])
             if cid in seen:
                 continue
             seen.add(cid)
-            out.append((self._idx.codes[cid], self._idx.terms[int(terms[i])], float(lexical[i])))
-            if len(out) >= self.top_k:
+            out.append((cid, int(terms[i]), float(lexical[i])))
+            if len(out) >= top_k:
                 break
         return out
 
+    @property
+    def max_per_mention(self) -> int:
+        return self.top_k + CLAUSE_TOP_K
+
     def generate(self, text: str, understanding: Understanding) -> list[Candidate]:
-        """Candidates for every mention, in mention order then rank order."""
-        out: list[Candidate] = []
+        """Candidates for every mention, in mention order then rank order (lexical, specificity, code).
+
+        Each mention is matched on its own; then each clause of the note is matched as a whole, which
+        finds terms whose words the mention chunker split across mentions ("dolor ... en testículo
+        derecho"). A clause match is attached to the clause's mention sharing most of the term's words,
+        with a lower score, and only when no mention of that clause already has the code.
+        """
         language = understanding.language
-        for mi, mention in enumerate(understanding.mentions):
-            span = mention.text or text[mention.start : mention.end]
-            for code, term, lexical in self.match(span, language):
-                out.append(Candidate(code=code, mention=mi, matched_term=term, lexical=lexical))
+        mentions = understanding.mentions
+        if not mentions:
+            return []
+        slots = [self._slots(m.text or text[m.start : m.end], language) for m in mentions]
+        found: list[list[tuple[int, int, float]]] = [self._match(s, self.top_k) for s in slots]
+        extra: list[list[tuple[int, int, float]]] = [[] for _ in mentions]
+        words = [{wid for alts in s for wid, _ in alts} for s in slots]
+        term_ptr, term_tok = self._idx.arrays["term_ptr"], self._idx.arrays["term_tok"]
+        by_start = sorted(range(len(mentions)), key=lambda i: (mentions[i].start, i))
+        starts = [mentions[i].start for i in by_start]
+        for cm in _CLAUSE.finditer(text):
+            lo, hi = bisect_left(starts, cm.start()), bisect_left(starts, cm.end())
+            mids = [by_start[k] for k in range(lo, hi)]
+            if not mids:
+                continue
+            have = {cid for mi in mids for cid, _, _ in found[mi]} | {
+                c for mi in mids for c, _, _ in extra[mi]
+            }
+            for cid, tid, lex in self._match(self._slots(cm.group(0), language), CLAUSE_TOP_K):
+                if cid in have:
+                    continue
+                tw = set(term_tok[term_ptr[tid] : term_ptr[tid + 1]].tolist())
+                overlap, best = max((len(tw & words[mi]), -mi) for mi in mids)
+                if overlap == 0:
+                    continue
+                extra[-best].append((cid, tid, round(lex * CLAUSE_DISCOUNT, 4)))
+                have.add(cid)
+        out: list[Candidate] = []
+        codes, terms = self._idx.codes, self._idx.terms
+        for mi in range(len(mentions)):
+            merged = sorted(found[mi] + extra[mi], key=lambda x: (-x[2], -self._code_len[x[0]], x[0]))
+            out.extend(
+                Candidate(code=codes[c], mention=mi, matched_term=terms[t], lexical=lex)
+                for c, t, lex in merged
+            )
         return out
 
 

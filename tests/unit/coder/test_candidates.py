@@ -100,7 +100,7 @@ def test_candidate_fields_and_bounds(generator):
     per_mention = {}
     for c in cands:
         per_mention.setdefault(c.mention, []).append(c)
-    assert all(len(v) <= generator.top_k for v in per_mention.values())
+    assert all(len(v) <= generator.max_per_mention for v in per_mention.values())
     for v in per_mention.values():  # best first within a mention, each code once
         assert [c.lexical for c in v] == sorted((c.lexical for c in v), reverse=True)
         assert len({c.code for c in v}) == len(v)
