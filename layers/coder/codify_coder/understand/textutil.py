@@ -24,13 +24,24 @@ def norm_token(tok: str) -> str:
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> tuple[list[int], list[int], list[str]]:
     """Token starts, ends and normalized forms of text[start:end] (offsets into `text`)."""
-    starts: list[int] = []
-    ends: list[int] = []
-    norms: list[str] = []
-    for m in TOKEN_RE.finditer(text, start, len(text) if end is None else end):
-        starts.append(m.start())
-        ends.append(m.end())
-        norms.append(norm_token(m.group()))
+    end = len(text) if end is None else end
+    low = text.lower()
+    if len(low) != len(text):  # a few characters change length when lowered ("İ"): token by token
+        starts, ends, norms = [], [], []
+        for m in TOKEN_RE.finditer(text, start, end):
+            starts.append(m.start())
+            ends.append(m.end())
+            norms.append(norm_token(m.group()))
+        return starts, ends, norms
+    # Folding keeps the length, so matching the folded text gives the original offsets in one pass.
+    folded = low.translate(_FOLD)
+    starts, ends, norms = [], [], []
+    for m in TOKEN_RE.finditer(folded, start, end):
+        s, e = m.span()
+        starts.append(s)
+        ends.append(e)
+        tok = m.group()
+        norms.append("sí" if tok == "si" and low[s + 1] == "í" else tok)
     return starts, ends, norms
 
 
