@@ -241,6 +241,87 @@ def test_empty_text():
     assert u.sentences == () and u.mentions == ()
 
 
+NOTA_ES = """MOTIVO DE CONSULTA: Dolor torácico.
+
+ENFERMEDAD ACTUAL: Varón de 68 años con antecedentes de HTA e IAM previo que acude por dolor torácico \
+opresivo. Niega fiebre, tos o disnea. Refiere náuseas sin vómitos.
+
+Antecedentes familiares: Padre fallecido por cáncer de colon. Sin antecedentes familiares de cardiopatía isquémica.
+Exploración física: Abdomen blando, no doloroso, sin masas ni megalias.
+Pruebas complementarias: Radiografía de tórax sin condensaciones; imagen compatible con derrame pleural.
+Juicio clínico: Síndrome coronario agudo. Posible insuficiencia cardiaca. Se descarta disección aórtica.
+Plan: Acudir a urgencias si presenta dolor torácico o disnea.
+"""
+
+
+def test_spanish_ehr_note():
+    u = analyze(NOTA_ES)
+    assert u.language == "es"
+    got = {(m.text, u.sentences[m.sentence].section): (m.assertion, m.trigger) for m in u.mentions}
+    assert got[("HTA", "hpi")] == ("historical", "antecedentes de")
+    assert got[("IAM", "hpi")] == ("historical", "previo")
+    assert got[("dolor torácico opresivo", "hpi")] == ("present", None)
+    assert got[("disnea", "hpi")] == ("negated", "niega")
+    assert got[("náuseas", "hpi")] == ("present", None)
+    assert got[("vómitos", "hpi")] == ("negated", "sin")
+    assert got[("cáncer de colon", "family_history")] == ("family", "padre")
+    assert got[("cardiopatía isquémica", "family_history")] == ("negated", "sin antecedentes familiares de")
+    assert got[("megalias", "exam")] == ("negated", "sin")
+    assert got[("derrame pleural", "results")] == ("present", None)  # a result "compatible con" confirms
+    assert got[("Síndrome coronario agudo", "assessment")] == ("present", None)
+    assert got[("insuficiencia cardiaca", "assessment")] == ("possible", "posible")
+    assert got[("disección aórtica", "assessment")] == ("negated", "se descarta")
+    assert got[("disnea", "plan")] == ("hypothetical", "si presenta")
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "expected"),
+    [
+        # negation stops at a new subject, a new predicate, "hasta que" and ", con"
+        (
+            "Sin recibir ninguna dosis, la paciente persiste con dificultad respiratoria.",
+            "dificultad",
+            "present",
+        ),
+        (
+            "Evolución sin complicaciones hasta que sufre una convulsión generalizada.",
+            "convulsión",
+            "present",
+        ),
+        ("Sin nuevas crisis, con resolución de la anemia.", "anemia", "present"),
+        ("Fiebre sin foco aparente, tos seca y dolor abdominal.", "dolor abdominal", "present"),
+        ("Antecedentes de HTA sin tratamiento, hernia de hiato y EPOC.", "hernia de hiato", "historical"),
+        # verbs join the negation cue instead of ending it
+        ("No ha desarrollado varices esofágicas ni ascitis.", "ascitis", "negated"),
+        ("No mostraban alteraciones.", "alteraciones", "negated"),
+        ("He has not had chest pain.", "chest pain", "negated"),
+        # pseudo-triggers
+        ("Antiinflamatorios no esteroideos si presenta dolor.", "dolor", "hypothetical"),
+        ("La analítica confirmó la sospecha de sangrado digestivo.", "sangrado digestivo", "present"),
+        ("Tras descartar orquiepididimitis se realiza TAC.", "orquiepididimitis", "negated"),
+        ("Inmunofluorescencia frente a pneumocystis.", "pneumocystis", "present"),
+        ("Desarrolla un SI con debilidad muscular.", "debilidad muscular", "present"),
+        # adjectival backward cue reaches one chunk only
+        (
+            "Síndrome miccional, algias pelvianas y perineales en los días previos.",
+            "síndrome miccional",
+            "present",
+        ),
+    ],
+)
+def test_scope_boundaries(text, phrase, expected):
+    language = "en" if text.startswith("He ") else "es"
+    assert assertion_of(text, phrase, language)[0] == expected
+
+
+def test_relatives_cover_a_short_scope_only():
+    u = analyze(
+        "Ingresa al notar sus padres un aumento de volumen abdominal, pérdida de peso y astenia.", "es"
+    )
+    got = {m.text: m.assertion for m in u.mentions}
+    assert got["astenia"] == "present"
+
+
 # ---------------------------------------------------------------- CodiEsp notes
 def _codiesp(sub: str, n: int) -> list[str]:
     folder = CODIESP / sub

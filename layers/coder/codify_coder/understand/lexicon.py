@@ -273,16 +273,13 @@ PSEUDO_KEEP_ES = [
     "no esteroideo", "no esteroideos", "no esteroidea", "no esteroideas", "no invasivo", "no invasiva",
     "no reactivo", "no reactiva", "no dependiente",
 ]
-PSEUDO_KEEP_EN += ["non-hodgkin", "non hodgkin", "non-small", "non small", "not otherwise specified",
+PSEUDO_KEEP_EN += ["nonsteroidal", "non-steroidal", "non-hodgkin", "non hodgkin", "non-small", "non small", "not otherwise specified",
                    "non-insulin-dependent", "non insulin dependent"]
 
 # ---------------------------------------------------------------- terminators
 # End the scope of triggers (all categories, or the listed ones) and split chunks.
 TERMINATE_ALL_EN = [
-    "until", "without apparent cause", "without a clear cause", "without an apparent cause",
-    "without apparent source", "without a clear source", "without obvious cause",
-    "nonsteroidal", "non-steroidal", "untreated", "without treatment", "no known drug allergies",
-    "no known allergies", "nkda", "but", "however", "although", "though", "yet", "except", "except for", "apart from", "aside from",
+    "until", "but", "however", "although", "though", "yet", "except", "except for", "apart from", "aside from",
     "nevertheless", "nonetheless", "whereas", "other than", "despite", "in spite of", "instead",
 ]
 TERMINATE_ALL_ES = [
@@ -291,14 +288,13 @@ TERMINATE_ALL_ES = [
     "antecedentes familiares de interés", "antecedentes quirúrgicos de interés",
     "antecedentes médico-quirúrgicos de interés", "antecedentes medicoquirúrgicos de interés",
     "otros antecedentes de interés", "antecedentes personales ni familiares de interés",
-    "hasta que", "sin foco aparente", "sin foco", "sin causa aparente", "sin desencadenante aparente",
-    "sin desencadenante", "sin motivo aparente", "sin otra sintomatología", "sin otros síntomas",
-    "sin otra clínica", "sin tratamiento", "sin tratamiento específico", "sin tratar", "no tratado",
-    "no tratada", "no tratados", "no tratadas", "no intervenido", "no intervenida", "sin alergias conocidas",
-    "sin alergias medicamentosas conocidas", "no alergias medicamentosas conocidas", "pero", "pero si", "pero sí", "aunque", "sin embargo", "no obstante", "excepto", "salvo",
+    "hasta que", "pero", "pero si", "pero sí", "aunque", "sin embargo", "no obstante", "excepto", "salvo",
     "a excepción de", "con excepción de", "aparte de", "si bien", "mientras que", "a pesar de", "excepto por",
 ]
 TERMINATE_NEGATED_EN = [
+    "without apparent cause", "without a clear cause", "without an apparent cause", "without apparent source",
+    "without a clear source", "without obvious cause", "untreated", "without treatment",
+    "no known drug allergies", "no known allergies", "nkda",
     ", with", "which", "who",
     "reports", "reported", "reporting", "complains of", "complaining of", "complained of", "c/o",
     "presents with", "presented with", "presenting with", "positive for", "endorses", "endorsed",
@@ -306,6 +302,12 @@ TERMINATE_NEGATED_EN = [
     "reveals", "demonstrated", "demonstrates", "developed",
 ]
 TERMINATE_NEGATED_ES = [
+    # negations of something that is not a condition: they end a negation's list
+    "sin foco aparente", "sin foco", "sin causa aparente", "sin desencadenante aparente",
+    "sin desencadenante", "sin motivo aparente", "sin otra sintomatología", "sin otros síntomas",
+    "sin otra clínica", "sin tratamiento", "sin tratamiento específico", "sin tratar", "no tratado",
+    "no tratada", "no tratados", "no tratadas", "no intervenido", "no intervenida", "sin alergias conocidas",
+    "sin alergias medicamentosas conocidas", "no alergias medicamentosas conocidas",
     ", con", "que", "y que", "el cual", "la cual", "los cuales", "las cuales",
     "refiere", "refería", "refirió", "refiriendo", "presenta", "presentaba", "presentó",
     "presentando", "aqueja", "consulta por", "acude por", "positivo para", "positiva para",
