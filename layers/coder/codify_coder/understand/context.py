@@ -27,6 +27,7 @@ Lambda layer, seconds to load) and have no Spanish rules; this runs in about a m
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..types import Language, Mention
@@ -36,13 +37,13 @@ from .textutil import fold, phrase_key
 ALL = None  # terminator of every category
 _FORWARD = frozenset({"f", "f1", "bi", "bi1"})
 _BACKWARD = frozenset({"b", "b1", "bi", "bi1"})
-_BACKWARD_ONE = frozenset({"b1", "bi1"})
-_CLAUSE_VERB_ENDS = frozenset(
-    {"negated", "possible", "historical"}
-)  # adjectival cues: only the chunk right before them
+_BACKWARD_ONE = frozenset({"b1", "bi1"})  # adjectival cues: only the chunk right before them
+# A Spanish conjugated verb starts a new predicate: it ends these scopes (not family or hypothetical).
+_CLAUSE_VERB_ENDS = frozenset({"negated", "possible", "historical"})
 # "Mother had X" covers X and one more chunk; "sus padres notaron ..." must not run over a narrative.
 _MAX_RELATIVE_FORWARD_CHUNKS = 2
 PRECEDENCE = ("negated", "family", "hypothetical", "possible", "historical")
+_DURATION_RE = re.compile(r"(?:year|month|week|day|hour)s?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +124,7 @@ class Lexicon:
             comma_stop = phrase not in lx.POSSIBLE_LIST_INTRO
         else:
             comma_stop = category == "hypothetical" and phrase in lx.HYPOTHETICAL_NOUN
-        if direction == "f1":
+        if direction in ("f1", "adj"):
             max_chunks = 1  # determiners: "ninguna medida", "no other"
         elif direction == "bi1" and category == "family":
             max_chunks = _MAX_RELATIVE_FORWARD_CHUNKS
@@ -240,6 +241,8 @@ def sentence_mentions(
             close(cur, i)
             cur = -1
         kind = entry.kind
+        if kind == "trig" and entry.category == "historical" and i > lo and _DURATION_RE.search(norms[i - 1]):
+            kind = "split"  # "a one-year history of proptosis": how long the current problem has lasted
         if kind == "trig":
             events.append(
                 ("t", entry.category, entry.direction, entry.label, i, entry.comma_stop, entry.max_chunks)
@@ -281,6 +284,10 @@ def sentence_mentions(
         close(cur, hi)
     if not chunks:
         return []
+    for k, ev in enumerate(events):
+        if ev[0] == "t" and ev[2] == "adj":
+            before_noun = k + 1 < len(events) and events[k + 1][0] == "c"
+            events[k] = (*ev[:2], "f1" if before_noun else "b1", *ev[3:5], False, 1 if before_noun else 0)
 
     # category -> (distance, trigger label) per chunk, nearest trigger kept
     found: list[dict[str, tuple[int, str]]] = [{} for _ in chunks]

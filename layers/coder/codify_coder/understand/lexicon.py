@@ -27,7 +27,9 @@ NEGATED_EN = [
         "reveals no", "demonstrated no", "no family history of", "no family hx of",
         "no fh of", "no known", "ruled out for", "rules out", "no suspicion of",
     )],
-    *[(p, "b1") for p in ("negative", "absent")],
+    # English adjectives go before or after the noun: "negative culture", "HIV negative" ("adj": the
+    # chunk right after when there is one, else the chunk right before)
+    *[(p, "adj") for p in ("negative", "absent")],
     *[(p, "b") for p in (
         "is negative", "was negative", "were negative", "are negative",
         "not present", "not seen", "not identified", "not detected", "not found", "not observed",
@@ -187,7 +189,7 @@ HISTORICAL_EN = [
         "significant for a history of", "previous", "previously", "prior", "status post", "s/p",
         "remote", "former", "previous episode of", "prior episode of",
     )],
-    *[(p, "b1") for p in ("resolved", "healed")],
+    *[(p, "adj") for p in ("resolved", "healed")],
     *[(p, "b") for p in ("in the past", "in childhood")],
 ]
 HISTORICAL_ES = [
@@ -239,7 +241,8 @@ PSEUDO_SPLIT_EN = [
     "history of present illness", "history and physical", "clinical history", "medical history",
     "mother reports", "mother states", "mother says", "father reports", "father states",
     "parents report", "per mother", "per father", "per parents", "lives with", "accompanied by",
-    "brought in by", "infant of", "born to", "confirmed the suspicion of", "confirming the suspicion of",
+    "brought in by", "infant of", "born to", "without correction", "not advisable", "not recommended",
+    "not indicated", "not possible", "not feasible", "confirmed the suspicion of", "confirming the suspicion of",
     "confirmed the suspected", "confirmed the clinical suspicion of", "compared to prior", "compared with prior",
     "compared to previous", "compared with previous", "compared to the prior", "compared with the prior", "mother of", "father of", "if any", "if needed",
     "if necessary", "as needed", "if possible", "should be", "risk factors", "risk factor",
@@ -258,7 +261,8 @@ PSEUDO_SPLIT_ES = [
     "con sus padres", "por su madre", "por su padre", "por sus padres", "acompañado de su madre",
     "acompañada de su madre", "acompañado por su madre", "acompañada por su madre",
     "hijo de madre", "hija de madre", "recién nacido de madre", "madre de", "padre de", "vive con",
-    "si bien", "sí", "confirmó la sospecha de", "confirma la sospecha de", "se confirmó la sospecha de",
+    "si bien", "sí", "sin corrección", "no indicado", "no indicada", "no recomendable", "no recomendado",
+    "no recomendada", "no fue posible", "no es posible", "confirmó la sospecha de", "confirma la sospecha de", "se confirmó la sospecha de",
     "confirmándose la sospecha de", "confirmando la sospecha de", "confirmó el diagnóstico de sospecha de",
     "sin cita previa", "sin cita", "respecto al previo", "respecto a la previa", "respecto a previo",
     "con respecto al previo", "con respecto a la previa", "en comparación con el previo", "factores de riesgo", "factor de riesgo", "si precisa", "si es necesario",
@@ -292,6 +296,11 @@ TERMINATE_ALL_ES = [
     "a excepción de", "con excepción de", "aparte de", "si bien", "mientras que", "a pesar de", "excepto por",
 ]
 TERMINATE_NEGATED_EN = [
+    # the negated noun phrase ends at its passive verb: "no lesion was found in the CT affecting ..."
+    "was found", "were found", "was seen", "were seen", "was observed", "were observed", "was detected",
+    "were detected", "was identified", "were identified", "was noted", "were noted", "is seen", "are seen",
+    "is noted", "are noted", "is identified", "are identified", "is observed", "are observed",
+    "because", "since", "due to", "given that", "as it", "as they",
     "without apparent cause", "without a clear cause", "without an apparent cause", "without apparent source",
     "without a clear source", "without obvious cause", "untreated", "without treatment",
     "no known drug allergies", "no known allergies", "nkda",
@@ -302,6 +311,7 @@ TERMINATE_NEGATED_EN = [
     "reveals", "demonstrated", "demonstrates", "developed",
 ]
 TERMINATE_NEGATED_ES = [
+    "porque", "ya que", "puesto que", "debido a", "dado que", "a causa de",
     # negations of something that is not a condition: they end a negation's list
     "sin foco aparente", "sin foco", "sin causa aparente", "sin desencadenante aparente",
     "sin desencadenante", "sin motivo aparente", "sin otra sintomatología", "sin otros síntomas",
