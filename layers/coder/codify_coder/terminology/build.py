@@ -251,18 +251,25 @@ def learn_dictionary(pairs: list[tuple[str, str]], seed: dict[str, set[str]]) ->
     return {a: sorted([b, w] for b, w in d.items()) for a, d in sorted(out.items())}
 
 
+def _cognate(a: str, b: str) -> bool:
+    """Spelling-level cognates ("multiparid"/"multiparity", "megaureter"/"megaloureter")."""
+    ga, gb = set(_trigrams(a)), set(_trigrams(b))
+    return 2 * len(ga & gb) / (len(ga) + len(gb)) >= 0.55
+
+
 def _translation_overlap(
     es: str, en: str, dictionary: dict[str, list[list]], es_parent: str = "", en_parent: str = ""
 ) -> float:
-    """Share of the Spanish description's distinguishing stems (those not already in its parent's
-    description) found, directly or translated, among the English description's distinguishing stems."""
-    s_es = [s for s in dict.fromkeys(content_stems(es)) if s not in set(content_stems(es_parent))]
-    s_en = set(content_stems(en)) - set(content_stems(en_parent))
+    """Share of the Spanish description's distinguishing words (required words not already in its
+    parent's description) found, directly, translated or as cognates, among the English description's
+    distinguishing words."""
+    s_es = [s for s in term_stems(es)[0] if s not in set(term_stems(es_parent)[0])]
+    s_en = set(term_stems(en)[0]) - set(term_stems(en_parent)[0])
     if not s_es:
         return 1.0
     hit = 0
     for s in s_es:
-        if s in s_en or any(b in s_en for b, _ in dictionary.get(s, ())):
+        if s in s_en or any(b in s_en for b, _ in dictionary.get(s, ())) or any(_cognate(s, e) for e in s_en):
             hit += 1
     return hit / len(s_es)
 

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-NORMALIZER_VERSION = "4"
+NORMALIZER_VERSION = "5"
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 
@@ -36,7 +36,7 @@ STOP_WORDS = _words(
 GENERIC_WORDS = _words(
     """
     unspecified specified other nos nec elsewhere classified classifiable site sites part parts organism
-    organisms type unsp mention mentioned
+    organisms type unsp mention mentioned not no
     especificado especificada especificados especificadas otro otra otros otras parte partes sitio sitios
     clasificado clasificada clasificados clasificadas mencion tipo
     """
