@@ -223,6 +223,15 @@ def test_numbered_inline_list_splits_into_items():
     assert [m.text for m in u.mentions] == ["Pneumonia", "Sepsis", "Acute kidney injury"]
 
 
+def test_abbreviation_before_a_value_does_not_split():
+    text = "Analítica: Hb 14,6 gr/dl, Hcto. 43,1%, VCM 88. Afebril."
+    u = analyze(text, "es")
+    assert [text[s.start : s.end] for s in u.sentences][-2:] == [
+        "Hb 14,6 gr/dl, Hcto. 43,1%, VCM 88.",
+        "Afebril.",
+    ]
+
+
 def test_hard_wrapped_lines_join_into_one_sentence():
     text = "The patient was admitted with shortness of breath and\nbilateral leg edema. He improved."
     u = analyze(text, "en")
@@ -312,6 +321,27 @@ def test_spanish_ehr_note():
 def test_scope_boundaries(text, phrase, expected):
     language = "en" if text.startswith("He ") else "es"
     assert assertion_of(text, phrase, language)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "expected"),
+    [
+        ("Blood culture negative.", "blood culture", ("negated", "negative")),
+        ("Biopsy of the lesion with negative culture.", "biopsy", ("present", None)),
+        ("Biopsy of the lesion with negative culture.", "culture", ("negated", "negative")),
+        ("Absent reflexes.", "reflexes", ("negated", "absent")),
+        ("Presented with a one-year history of proptosis.", "proptosis", ("present", None)),
+        ("No lesion was found in the CT affecting the mandible.", "mandible", ("present", None)),
+        ("No lesion was found in the CT affecting the mandible.", "lesion", ("negated", "no")),
+        (
+            "Surgery is not advisable because of the pulmonary fibrosis.",
+            "pulmonary fibrosis",
+            ("present", None),
+        ),
+    ],
+)
+def test_english_adjectives_and_clause_ends(text, phrase, expected):
+    assert assertion_of(text, phrase, "en") == expected
 
 
 def test_relatives_cover_a_short_scope_only():

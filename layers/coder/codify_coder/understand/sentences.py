@@ -123,6 +123,8 @@ def _split(text: str, a: int, b: int) -> list[tuple[int, int]]:
                 continue  # initials, "E. coli", "p. ej."
             if word.isdigit() and len(word) <= 2 and j == sent_start:
                 continue  # "1." list item at the start of a sentence
+            if text[nxt].isdigit() and word.isalpha() and len(word) <= 4:
+                continue  # a short abbreviation before a value: "Hcto. 43,1%", "approx. 5 cm"
         cuts.add(nxt)
         sent_start = nxt
     out: list[tuple[int, int]] = []
