@@ -421,3 +421,19 @@ def test_offsets_are_exact_and_ordered(text, language):
         assert m.start >= prev
         prev = m.end
     assert analyze(text, language) == u  # deterministic
+
+
+def test_stats_command_reports_counts_without_text(tmp_path, capsys):
+    import json
+
+    from codify_coder.understand.__main__ import main
+
+    (tmp_path / "a.txt").write_text("Niega fiebre. Antecedentes de HTA.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("No evidence of pneumonia. Mother had breast cancer.", encoding="utf-8")
+    assert main([str(tmp_path), "--repeat", "1"]) == 0
+    out = capsys.readouterr().out
+    stats = json.loads(out)
+    assert stats["notes"] == 2 and stats["languages"] == {"es": 1, "en": 1}
+    assert stats["mean_sentences"] == 2.0 and stats["mean_mentions"] == 2.0
+    assert stats["assertions"] == {"negated": 2, "historical": 1, "family": 1}
+    assert "fiebre" not in out and "pneumonia" not in out
