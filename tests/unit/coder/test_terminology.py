@@ -127,7 +127,6 @@ def test_stemmer_folds_number_and_gender():
     )
 
 
-@pytest.mark.slow
 def test_build_is_reproducible(tmp_path: Path):
     a = build(tmp_path / "a", verbose=False)
     b = build(tmp_path / "b", verbose=False)

@@ -27,6 +27,7 @@ import re
 import struct
 import sys
 import time
+import warnings
 import zipfile
 from collections import Counter, defaultdict
 from importlib import metadata, resources
@@ -120,7 +121,10 @@ def _read_tsv(path: Path) -> list[list[str]]:
 # ------------------------------------------------------------------ sources
 def load_icd10cm() -> dict[str, dict]:
     """Every category/subcategory (not chapters/blocks; 7th-character extensions are folded into their base)."""
-    from simple_icd_10_cm import simple_icd_10_cm as cm
+    with warnings.catch_warnings():
+        # the package reads its data with importlib.resources' deprecated read_text at import time
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from simple_icd_10_cm import simple_icd_10_cm as cm
 
     records: dict[str, dict] = {}
     for code in cm.get_all_codes(True):
