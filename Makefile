@@ -5,7 +5,9 @@
 #   make eval    CodiEsp dev (en and es) scores;  make bench: latency through the local API
 #   make build   sam build (no container)
 SHELL := /bin/bash
-PYTHON ?= $(shell command -v python3.12 2>/dev/null || command -v python3)
+# Python 3.12 where available (a pyenv shim that is installed but not selected does not count), else python3.
+PYTHON ?= $(shell for p in python3.12 $$(ls -d $$HOME/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null) python3; do \
+	$$p -c 'import sys; print(sys.executable)' 2>/dev/null && break; done)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.codify-setup
@@ -65,8 +67,9 @@ eval: setup
 bench: setup
 	$(BIN)/python -m codify_cli.local.bench --notes $(DATA)/dev/text_files_en --limit 50
 
+# sam's python3.12 builder looks for python3.12 on PATH: the venv's comes first.
 build: setup
-	$(BIN)/sam build
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/sam build
 
 clean:
 	rm -rf .aws-sam .pytest_cache .codify

@@ -10,7 +10,8 @@ from typing import Any
 
 from . import template as tpl
 
-STATE_FILE = tpl.REPO_ROOT / ".codify" / "serve.json"
+# Where a running `codify serve` says how to reach it (read by `codify tokens`); tests point it elsewhere.
+STATE_FILE = Path(os.environ.get("CODIFY_STATE_FILE") or tpl.REPO_ROOT / ".codify" / "serve.json")
 LOCAL_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",

@@ -1,0 +1,260 @@
+"""The `sam build` output itself: built without a container, small enough for Lambda, and each function
+run with its layers under the Lambda Runtime Interface Emulator that aws-sam-cli ships, invoked with the
+events/ files against a moto server. As close to `sam local invoke` as a machine without Docker allows.
+
+The function process gets only what Lambda gives it: the function folder, the layers, and a "runtime"
+folder with awslambdaric and boto3 (which Lambda's python3.12 image provides), on `python -S` (no site
+packages from this machine).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import sysconfig
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.conftest import load_event
+
+pytestmark = [pytest.mark.slow, pytest.mark.enable_socket]
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILD = ROOT / ".aws-sam" / "test-build"
+CACHE = ROOT / ".aws-sam" / "test-cache"
+SAMCLI_RAPID = Path(__import__("samcli").__file__).parent / "local" / "rapid"
+FUNCTIONS = {"CodifyFunction": "codify/app.lambda_handler", "HealthFunction": "health/app.lambda_handler",
+             "TokenAuthorizerFunction": "authorizer/app.lambda_handler"}  # fmt: skip
+LAYERS = {"CodifyFunction": ["CoderLayer", "DepsLayer"], "HealthFunction": ["CoderLayer", "DepsLayer"],
+          "TokenAuthorizerFunction": ["DepsLayer"]}  # fmt: skip
+LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024
+RUNTIME_PACKAGES = ("awslambdaric", "simplejson", "snapshot_restore_py.py", "boto3", "botocore", "s3transfer",
+                    "jmespath", "dateutil", "six.py", "urllib3")  # fmt: skip
+TOKEN = "cdf_events-only-token-0123456789abcdefghijklmn"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def du(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+@pytest.fixture(scope="session")
+def built(coder_assets) -> Path:
+    sam = Path(sys.executable).with_name("sam")
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"  # the venv python3.12 first
+    env = {**os.environ, "SAM_CLI_TELEMETRY": "0", "PATH": path}
+    started = time.monotonic()
+    result = subprocess.run(
+        [str(sam), "build", "--build-dir", str(BUILD), "--cache-dir", str(CACHE), "--cached"],
+        check=False, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    print(f"\nsam build (no container) took {time.monotonic() - started:.0f} s")
+    return BUILD
+
+
+def test_sam_build_output_is_far_below_the_lambda_size_limit(built):
+    sizes = {name: du(built / name) for name in (*FUNCTIONS, "CoderLayer", "DepsLayer")}
+    report = {fn: {"function": sizes[fn], "layers": {ly: sizes[ly] for ly in LAYERS[fn]},
+                   "total": sizes[fn] + sum(sizes[ly] for ly in LAYERS[fn])} for fn in FUNCTIONS}  # fmt: skip
+    (built / "sizes.json").write_text(json.dumps(report, indent=2))
+    for fn, r in report.items():
+        print(f"{fn}: function {r['function'] / 1e6:.1f} MB + layers "
+              + ", ".join(f"{ly} {s / 1e6:.1f} MB" for ly, s in r["layers"].items())
+              + f" = {r['total'] / 1e6:.1f} MB unzipped (limit {LAMBDA_UNZIPPED_LIMIT / 1e6:.0f} MB)")  # fmt: skip
+        assert r["total"] < 0.8 * LAMBDA_UNZIPPED_LIMIT
+    # The coder layer carries the built assets and no training code or tests.
+    coder = built / "CoderLayer" / "python" / "codify_coder"
+    assert (coder / "assets" / "models" / "default" / "model.onnx").is_file()
+    assert (coder / "assets" / "terminology" / "manifest.json").is_file()
+    assert not (coder / "training").exists() and not list(coder.rglob("__pycache__"))
+
+
+@pytest.fixture(scope="session")
+def deps_layer(built, tmp_path_factory) -> Path:
+    """The deployed layer targets x86_64; on another host architecture, the same Makefile builds for it."""
+    if platform.machine() in ("x86_64", "AMD64"):
+        return built / "DepsLayer"
+    out = tmp_path_factory.mktemp("deps-host")
+    subprocess.run(["make", "-f", str(ROOT / "layers" / "deps" / "Makefile"), "build-DepsLayer",
+                    f"ARTIFACTS_DIR={out}", f"ARCH={platform.machine()}", f"PYTHON={sys.executable}"],
+                   check=True, timeout=900)  # fmt: skip
+    return out
+
+
+@pytest.fixture(scope="session")
+def runtime_dir(tmp_path_factory) -> Path:
+    """What Lambda's python3.12 runtime provides besides the standard library."""
+    site = Path(sysconfig.get_paths()["purelib"])
+    out = tmp_path_factory.mktemp("runtime")
+    for name in RUNTIME_PACKAGES:
+        (out / name).symlink_to(site / name)
+    for so in site.glob("runtime_client*.so"):
+        (out / so.name).symlink_to(so)
+    return out
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint():
+    from codify_cli.local import stack
+
+    moto = stack.start_moto()
+    env = stack.handler_environment(moto.endpoint_url)
+    with pytest.MonkeyPatch.context() as mp:
+        for k, v in env.items():
+            mp.setenv(k, v)
+        import boto3
+        from authorizer.tokens import TokenRecord, hash_token
+        from codify_cli.local.resources import create_resources
+
+        create_resources(boto3.session.Session())
+        table = boto3.resource("dynamodb").Table(env["TOKENS_TABLE"])
+        table.put_item(Item=TokenRecord(hash_token(TOKEN), "clinic-a", "rie", ("codify",), "now").to_item())
+    yield moto.endpoint_url
+    moto.stop()
+
+
+class Emulated:
+    def __init__(self, function: str, built: Path, deps: Path, runtime: Path, endpoint: str) -> None:
+        from codify_cli.local import stack, template
+
+        rie = (
+            SAMCLI_RAPID
+            / f"aws-lambda-rie-{'arm64' if platform.machine() in ('aarch64', 'arm64') else 'x86_64'}"
+        )
+        self.port, api_port = free_port(), free_port()
+        layers = [deps if ly == "DepsLayer" else built / ly for ly in LAYERS[function]]
+        task = built / function
+        env = {
+            "PATH": os.environ["PATH"],
+            "LAMBDA_TASK_ROOT": str(task),
+            "PYTHONPATH": os.pathsep.join([str(task), *(str(ly / "python") for ly in layers), str(runtime)]),
+            "AWS_LAMBDA_FUNCTION_NAME": function,
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "2048",
+            "AWS_LAMBDA_FUNCTION_TIMEOUT": "29",
+            "AWS_EXECUTION_ENV": "AWS_Lambda_python3.12",
+            **template.function_environment(function),
+            **stack.LOCAL_CREDENTIALS,
+            "AWS_ENDPOINT_URL": endpoint,
+            "POWERTOOLS_TRACE_DISABLED": "true",  # no X-Ray daemon here
+            "MODEL_CACHE_DIR": str(Path(os.environ.get("TMPDIR", "/tmp")) / f"codify-rie-{self.port}"),
+        }
+        python = getattr(sys, "_base_executable", sys.executable)
+        self.proc = subprocess.Popen(
+            [str(rie), "--log-level", "error", "--runtime-interface-emulator-address", f"127.0.0.1:{self.port}",
+             "--runtime-api-address", f"127.0.0.1:{api_port}", python, "-S", "-m", "awslambdaric",
+             FUNCTIONS[function]],
+            cwd=task, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
+        self._wait_listening()
+
+    def _wait_listening(self) -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.2)
+        raise AssertionError("the emulator did not start")
+
+    def invoke(self, event: dict) -> dict:
+        r = requests.post(f"http://127.0.0.1:{self.port}/2015-03-31/functions/function/invocations",
+                          data=json.dumps(event), timeout=120)  # fmt: skip
+        return r.json()
+
+    def stop(self) -> str:
+        self.proc.terminate()
+        try:
+            out, _ = self.proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            out, _ = self.proc.communicate()
+        return out or ""
+
+
+@pytest.fixture(scope="session")
+def emulate(built, deps_layer, runtime_dir, moto_endpoint):
+    started: dict[str, Emulated] = {}
+
+    def get(function: str) -> Emulated:
+        if function not in started:
+            started[function] = Emulated(function, built, deps_layer, runtime_dir, moto_endpoint)
+        return started[function]
+
+    yield get
+    for emulated in started.values():
+        emulated.stop()
+
+
+def body(response: dict) -> dict:
+    assert "statusCode" in response, response  # a function error comes back as errorMessage/errorType
+    return json.loads(response["body"])
+
+
+def test_health_function_loads_the_model_from_its_layer(emulate):
+    response = emulate("HealthFunction").invoke(load_event("health"))
+    assert response["statusCode"] == 200, response
+    assert body(response)["model"]["id"] == "default"
+
+
+def test_codify_function_codes_a_note_and_audits_it(emulate):
+    codify = emulate("CodifyFunction")
+    response = codify.invoke(load_event("codify_text"))
+    assert response["statusCode"] == 200, response
+    result = body(response)
+    assert any(a["code"].startswith("E11") for a in result["final_assessments"]), result["final_assessments"]
+    lookup = load_event("runs_get")
+    lookup["path"] = f"/v1/runs/{result['run_id']}"
+    lookup["pathParameters"] = {"run_id": result["run_id"]}
+    record = codify.invoke(lookup)
+    assert record["statusCode"] == 200 and body(record)["patient_id"] == "pt-778"
+
+
+@pytest.mark.parametrize(
+    "event,status,code",
+    [
+        ("codify_too_large", 413, "PAYLOAD_TOO_LARGE"),
+        ("codify_invalid_json", 400, "INVALID_REQUEST"),
+        ("codify_wrong_content_type", 415, "UNSUPPORTED_MEDIA_TYPE"),
+        ("codify_unknown_model", 404, "MODEL_NOT_FOUND"),
+        ("codify_unauthenticated", 401, "UNAUTHORIZED"),
+    ],
+)
+def test_codify_function_refuses_bad_requests_in_the_envelope(emulate, event, status, code):
+    response = emulate("CodifyFunction").invoke(load_event(event))
+    assert (response["statusCode"], body(response)["error"]["code"]) == (status, code)
+
+
+def test_codify_function_serves_the_openapi_document(emulate):
+    from openapi_spec_validator import validate
+
+    response = emulate("CodifyFunction").invoke(load_event("openapi"))
+    assert response["statusCode"] == 200
+    validate(body(response))
+
+
+def test_authorizer_function_allows_a_stored_token_and_rejects_an_unknown_one(emulate):
+    authorizer = emulate("TokenAuthorizerFunction")
+    allowed = authorizer.invoke(load_event("authorizer_valid"))
+    assert allowed["context"]["tenant"] == "clinic-a"
+    assert allowed["policyDocument"]["Statement"][0]["Effect"] == "Allow"
+    rejected = authorizer.invoke(load_event("authorizer_unknown"))
+    assert rejected.get("errorMessage") == "Unauthorized"
+
+
+def test_rie_is_found_in_aws_sam_cli():
+    assert any(SAMCLI_RAPID.glob("aws-lambda-rie-*")), SAMCLI_RAPID
+    assert shutil.which("sam", path=str(Path(sys.executable).parent))

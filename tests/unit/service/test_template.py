@@ -1,0 +1,180 @@
+"""template.yaml: valid for SAM and cfn-lint, transforms offline, and every route reaches a real handler
+that gets the environment its settings class requires."""
+
+from __future__ import annotations
+
+import ast
+import copy
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from codify_cli.local import template as tpl
+from common.settings import SETTINGS_BY_HANDLER
+
+ROOT = Path(__file__).resolve().parents[3]
+FUNCTIONS = ROOT / "functions"
+
+
+class _NoManagedPolicies:
+    """The template names no managed policies, so the translator needs no IAM lookups."""
+
+    def load(self):
+        return {}
+
+
+@pytest.fixture(scope="module")
+def transformed() -> dict:
+    from samtranslator.translator.transform import transform
+
+    template = copy.deepcopy(tpl.load())
+    # Local paths become S3 locations, as `sam package` would make them.
+    for resource in template["Resources"].values():
+        props = resource.get("Properties", {})
+        for key in ("ContentUri",):
+            if key in props:
+                props[key] = "s3://bucket/layer.zip"
+    template["Globals"]["Function"]["CodeUri"] = "s3://bucket/functions.zip"
+    params = {"AWS::Region": "us-east-1", "AWS::AccountId": "123456789012", "AWS::Partition": "aws"}
+    with pytest.MonkeyPatch.context() as mp:  # the translator asks boto3 for a region; give it one, offline
+        mp.setenv("AWS_DEFAULT_REGION", "us-east-1")
+        mp.setenv("AWS_EC2_METADATA_DISABLED", "true")
+        return transform(template, params, _NoManagedPolicies())
+
+
+def test_sam_validate_lint_passes():
+    sam = Path(sys.executable).with_name("sam")
+    result = subprocess.run(
+        [str(sam), "validate", "--lint", "--template-file", str(ROOT / "template.yaml")],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "SAM_CLI_TELEMETRY": "0"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _routes(transformed: dict) -> dict[tuple[str, str], str]:
+    """(METHOD, path) -> the Lambda function logical id its integration invokes."""
+    (api,) = [r for r in transformed["Resources"].values() if r["Type"] == "AWS::ApiGateway::RestApi"]
+    out = {}
+    for path, item in api["Properties"]["Body"]["paths"].items():
+        for method, operation in item.items():
+            uri = operation["x-amazon-apigateway-integration"]["uri"]
+            (function,) = re.findall(r"\$\{(\w+)\.Arn\}", str(uri))
+            out[(method.upper(), path)] = function
+    return out
+
+
+def test_every_route_is_integrated_with_the_function_the_design_names(transformed):
+    assert _routes(transformed) == {
+        ("POST", "/v1/codify"): "CodifyFunction",
+        ("GET", "/v1/runs/{run_id}"): "CodifyFunction",
+        ("GET", "/v1/models"): "CodifyFunction",
+        ("POST", "/v1/uploads"): "CodifyFunction",
+        ("GET", "/v1/openapi.json"): "CodifyFunction",
+        ("GET", "/v1/docs"): "CodifyFunction",
+        ("GET", "/v1/health"): "HealthFunction",
+    }
+
+
+def test_only_health_and_docs_are_open(transformed):
+    (api,) = [r for r in transformed["Resources"].values() if r["Type"] == "AWS::ApiGateway::RestApi"]
+    open_routes = {
+        (method.upper(), path)
+        for path, item in api["Properties"]["Body"]["paths"].items()
+        for method, operation in item.items()
+        if operation.get("security") == [{"NONE": []}]
+    }
+    protected = {tuple(op["security"][0]) for item in api["Properties"]["Body"]["paths"].values()
+                 for op in item.values() if op.get("security") != [{"NONE": []}]}  # fmt: skip
+    assert protected == {("TokenAuthorizer",)}
+    assert open_routes == {("GET", "/v1/health"), ("GET", "/v1/openapi.json"), ("GET", "/v1/docs")}
+
+
+def test_each_function_handler_exists_and_gets_the_environment_its_settings_require(transformed):
+    functions = {k: v for k, v in transformed["Resources"].items() if v["Type"] == "AWS::Lambda::Function"}
+    assert set(functions) == {"CodifyFunction", "HealthFunction", "TokenAuthorizerFunction"}
+    for logical_id, fn in functions.items():
+        props = fn["Properties"]
+        handler = props["Handler"]
+        module_path, attribute = handler.rsplit(".", 1)
+        source = FUNCTIONS / f"{module_path}.py"
+        assert source.is_file(), handler
+        # Parsed, not imported: importing would start Powertools' tracer (a UDP socket) in a no-network test.
+        defined = {n.name for n in ast.parse(source.read_text()).body if isinstance(n, ast.FunctionDef)}
+        assert attribute in defined, handler
+        variables = set(props["Environment"]["Variables"])
+        missing = SETTINGS_BY_HANDLER[handler].required_env() - variables
+        assert not missing, f"{logical_id} lacks {missing}"
+        assert props["Runtime"] == "python3.12" and props["TracingConfig"] == {"Mode": "Active"}
+
+
+def test_functions_are_least_privilege(transformed):
+    def actions(function_logical_id: str) -> set[str]:
+        role = transformed["Resources"][f"{function_logical_id}Role"]
+        found = set()
+        for policy in role["Properties"].get("Policies", []):
+            for statement in policy["PolicyDocument"]["Statement"]:
+                found |= set(
+                    statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+                )
+        return found
+
+    assert actions("TokenAuthorizerFunction") == {"dynamodb:GetItem"}
+    codify = actions("CodifyFunction")
+    assert "dynamodb:UpdateItem" in codify  # the idempotency table only
+    assert not any(a.endswith("*") for a in codify)
+    assert actions("HealthFunction") == set()
+
+
+def test_storage_is_encrypted_private_and_recoverable():
+    template = tpl.load()
+    resources = template["Resources"]
+    for name in ("RunsTable", "TokensTable", "IdempotencyTable"):
+        assert resources[name]["Properties"]["SSESpecification"] == {"SSEEnabled": True}
+    assert resources["RunsTable"]["Properties"]["PointInTimeRecoverySpecification"] == {
+        "PointInTimeRecoveryEnabled": True
+    }
+    indexes = {i["IndexName"]: [k["AttributeName"] for k in i["KeySchema"]]
+               for i in resources["RunsTable"]["Properties"]["GlobalSecondaryIndexes"]}  # fmt: skip
+    assert indexes == {
+        "by-tenant-time": ["tenant", "created_at"],
+        "by-patient-time": ["tenant_patient", "created_at"],
+    }
+    for bucket in ("StagingBucket", "ModelsBucket"):
+        props = resources[bucket]["Properties"]
+        assert all(props["PublicAccessBlockConfiguration"].values())
+        assert props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+        policy = resources[f"{bucket}Policy"]["Properties"]["PolicyDocument"]["Statement"][0]
+        assert policy["Effect"] == "Deny" and policy["Condition"] == {
+            "Bool": {"aws:SecureTransport": "false"}
+        }
+    expiry = resources["StagingBucket"]["Properties"]["LifecycleConfiguration"]["Rules"][0][
+        "ExpirationInDays"
+    ]
+    assert expiry == {"Ref": "StagingExpiryDays"}
+
+
+def test_gateway_errors_use_the_envelope():
+    import json
+
+    responses = tpl.gateway_responses()
+    for kind in ("UNAUTHORIZED", "ACCESS_DENIED", "THROTTLED", "MISSING_AUTHENTICATION_TOKEN", "DEFAULT_4XX",
+                 "DEFAULT_5XX"):  # fmt: skip
+        body = json.loads(responses[kind]["ResponseTemplates"]["application/json"])
+        assert set(body["error"]) == {"code", "message", "request_id"}
+    assert responses["UNAUTHORIZED"]["StatusCode"] == 401 and responses["ACCESS_DENIED"]["StatusCode"] == 403
+
+
+def test_local_routes_match_the_template():
+    assert {(r.method, r.path, r.handler, r.authorized) for r in tpl.routes()} == {
+        ("POST", "/v1/codify", "codify/app.lambda_handler", True),
+        ("GET", "/v1/runs/{run_id}", "codify/app.lambda_handler", True),
+        ("GET", "/v1/models", "codify/app.lambda_handler", True),
+        ("POST", "/v1/uploads", "codify/app.lambda_handler", True),
+        ("GET", "/v1/openapi.json", "codify/app.lambda_handler", False),
+        ("GET", "/v1/docs", "codify/app.lambda_handler", False),
+        ("GET", "/v1/health", "health/app.lambda_handler", False),
+    }
