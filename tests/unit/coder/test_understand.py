@@ -238,6 +238,17 @@ def test_hard_wrapped_lines_join_into_one_sentence():
     assert len(u.sentences) == 2
 
 
+def test_line_ending_in_a_function_word_continues_on_the_next_line():
+    text = "Woman with a history of\nCOPD who presents with\nfever.\fPlan: antibiotics."
+    u = analyze(text, "en")
+    assert [text[s.start : s.end] for s in u.sentences] == [
+        "Woman with a history of\nCOPD who presents with\nfever.",
+        "Plan:",
+        "antibiotics.",
+    ]
+    assert {m.text: m.assertion for m in u.mentions}["COPD"] == "historical"
+
+
 def test_language_option_forces_the_lexicon():
     assert analyze("sin fiebre", "es").mentions[0].assertion == "negated"
     assert analyze("sin fiebre", "en").language == "en"

@@ -24,7 +24,51 @@ class RawSentence:
     section_cue: str | None = None  # normalized header text that opened the section
 
 
-_LINE_RE = re.compile(r"[^\n]+")
+_LINE_RE = re.compile(r"[^\n\f\v\x1c-\x1e\x85\u2028\u2029]+")  # str.splitlines() boundaries but \r
+_LAST_WORD_RE = re.compile(r"(\w+)\W*$")
+# A line ending in one of these (or in "," or "-") continues on the next line whatever its case:
+# "history of\nCOPD", "antecedentes de\nHTA".
+_CONTINUES = frozenset(
+    {
+        "of",
+        "with",
+        "and",
+        "or",
+        "the",
+        "a",
+        "an",
+        "to",
+        "for",
+        "in",
+        "on",
+        "at",
+        "by",
+        "from",
+        "no",
+        "not",
+        "de",
+        "del",
+        "con",
+        "y",
+        "e",
+        "o",
+        "u",
+        "el",
+        "la",
+        "los",
+        "las",
+        "por",
+        "para",
+        "sin",
+        "en",
+        "al",
+        "su",
+        "sus",
+        "un",
+        "una",
+        "que",
+    }
+)
 _END_RE = re.compile(r"[.!?…]+[\"'”’)\]»]*(?=\s|$)")
 _MARKER_RE = re.compile(r"(?<![^\s:])(\d{1,2})[.)](?=[ \t]+\S)")
 _HEADER_RE = re.compile(r"[#*•\-–>\s]*(?:\d{1,2}[.)]\s*)?([^\W\d_][^\n:.,;!?]{0,48}?)\s*:(?=\s|$)")
@@ -64,10 +108,8 @@ def _segments(text: str) -> list[tuple[int, int, bool]]:
         if (
             segs
             and not blank_before
-            and e - s > 0
-            and text[s].islower()
-            and (prev_line_end - last_line_start) >= _WRAP_MIN_CHARS
             and text[prev_line_end - 1] not in ".:;!?"
+            and _continues(text, last_line_start, prev_line_end, s)
         ):
             segs[-1][1] = e
         else:
@@ -75,6 +117,16 @@ def _segments(text: str) -> list[tuple[int, int, bool]]:
         prev_line_end = e
         last_line_start = s
     return [(s, e, b) for s, e, b in segs]
+
+
+def _continues(text: str, prev_start: int, prev_end: int, start: int) -> bool:
+    """Whether the line at `start` continues the line text[prev_start:prev_end] (hard-wrapped prose)."""
+    if text[prev_end - 1] in ",-":
+        return True
+    if text[start].islower() and prev_end - prev_start >= _WRAP_MIN_CHARS:
+        return True
+    m = _LAST_WORD_RE.search(text, max(prev_start, prev_end - 12), prev_end)
+    return bool(m) and m.group(1).lower() in _CONTINUES and prev_end - prev_start >= 12
 
 
 def _list_markers(text: str, a: int, b: int) -> list[int]:
