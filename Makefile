@@ -3,7 +3,7 @@
 #   make demo    code a sample note and print the JSON
 #   make test    all tests: unit, functional, template, e2e, sam build + Lambda emulator integration
 #   make eval    CodiEsp dev (en and es) scores;  make bench: latency through the local API
-#   make build   sam build (no container)
+#   make build   sam build (no container);  make invoke FUNCTION=… EVENT=events/….json
 SHELL := /bin/bash
 # Python 3.12 where available (a pyenv shim that is installed but not selected does not count), else python3.
 PYTHON ?= $(shell for p in python3.12 $$(ls -d $$HOME/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null) python3; do \
@@ -19,7 +19,7 @@ PORT ?= 3000
 PYTEST_ARGS ?=
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: setup assets serve demo test test-fast lint eval bench build clean
+.PHONY: setup assets serve demo test test-fast lint eval bench build invoke clean
 
 setup: $(STAMP) $(MODEL)
 
@@ -70,6 +70,12 @@ bench: setup
 # sam's python3.12 builder looks for python3.12 on PATH: the venv's comes first.
 build: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/sam build
+
+# Docker-free `sam local invoke`: make invoke FUNCTION=CodifyFunction EVENT=events/codify_text.json
+FUNCTION ?= HealthFunction
+EVENT ?= events/health.json
+invoke: setup
+	$(BIN)/python -m codify_cli.local.invoke $(FUNCTION) $(EVENT)
 
 clean:
 	rm -rf .aws-sam .pytest_cache .codify
