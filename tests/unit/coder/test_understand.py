@@ -321,6 +321,15 @@ def test_spanish_ehr_note():
         ("Tras descartar orquiepididimitis se realiza TAC.", "orquiepididimitis", "negated"),
         ("Inmunofluorescencia frente a pneumocystis.", "pneumocystis", "present"),
         ("Desarrolla un SI con debilidad muscular.", "debilidad muscular", "present"),
+        # across a comma a scope only continues into another short list item
+        (
+            "Dolor en hipocondrio, sin antecedentes traumáticos, de carácter constante, con mareo.",
+            "mareo",
+            "present",
+        ),
+        ("Niega fiebre, tos, disnea.", "disnea", "negated"),
+        ("Deshidratación con balances hídricos negativos.", "deshidratación", "present"),
+        ("Al no evidenciarse infiltración, realizamos frotis para estudiar la anemia.", "anemia", "present"),
         # adjectival backward cue reaches one chunk only
         (
             "Síndrome miccional, algias pelvianas y perineales en los días previos.",

@@ -43,6 +43,11 @@ _CLAUSE_VERB_ENDS = frozenset({"negated", "possible", "historical"})
 # "Mother had X" covers X and one more chunk; "sus padres notaron ..." must not run over a narrative.
 _MAX_RELATIVE_FORWARD_CHUNKS = 2
 PRECEDENCE = ("negated", "family", "hypothetical", "possible", "historical")
+_LIST_ITEM_MAX_TOKENS = 6
+_WITH = frozenset({"con", "with"})
+_NOT_LIST_OPENERS = frozenset(
+    {"de", "del", "con", "en", "a", "al", "por", "para", "of", "with", "in", "at", "on", "for", "to", "by"}
+)
 _DURATION_RE = re.compile(r"(?:year|month|week|day|hour)s?$")
 
 
@@ -154,7 +159,7 @@ def _spanish_verb(raw: str, norm: str) -> bool:
     return (
         (raw[-1:] in "óÓ" and n >= 3)
         or (n >= 5 and raw.endswith("ían"))
-        or (n >= 7 and norm.endswith(("aron", "ieron", "ando", "iendo")))
+        or (n >= 7 and norm.endswith(("aron", "ieron", "ando", "iendo", "amos", "imos")))
         or (n >= 6 and norm.endswith(("aba", "aban")))
         or norm.endswith(("andose", "iendose"))
     )
@@ -192,6 +197,7 @@ def sentence_mentions(
     chunks: list[tuple[int, int]] = []
 
     def close(a: int, b: int) -> None:
+        raw_first = norms[a]
         while a < b:
             if norms[a] in _STRIP_LEADING or not _is_word(norms[a]):
                 a += 1
@@ -202,7 +208,9 @@ def sentence_mentions(
         while b > a and (norms[b - 1] in _STRIP_EDGE or not _is_word(norms[b - 1])):
             b -= 1
         if a < b and any(_content(norms[j]) for j in range(a, b)):
-            events.append(("c", len(chunks)))
+            # an item of a list "fiebre, tos, disnea" is short and does not open with a preposition
+            list_item = b - a <= _LIST_ITEM_MAX_TOKENS and raw_first not in _NOT_LIST_OPENERS
+            events.append(("c", len(chunks), list_item))
             chunks.append((a, b))
         else:
             events.append(("d",))  # names nothing, but still stands between a backward cue and what precedes
@@ -289,6 +297,10 @@ def sentence_mentions(
             before_noun = k + 1 < len(events) and events[k + 1][0] == "c"
             events[k] = (*ev[:2], "f1" if before_noun else "b1", *ev[3:5], False, 1 if before_noun else 0)
 
+    def _has_with(chunk: tuple[int, int]) -> bool:
+        # "deshidratación con balances hídricos negativos": the adjective is about the last noun only
+        return any(norms[j] in _WITH for j in range(chunk[0], chunk[1]))
+
     # category -> (distance, trigger label) per chunk, nearest trigger kept
     found: list[dict[str, tuple[int, str]]] = [{} for _ in chunks]
 
@@ -300,7 +312,7 @@ def sentence_mentions(
             found[c][category] = (dist, label)
 
     active: list[list] = []  # [category, label, pos, comma_stop, max_chunks, chunks_seen]
-    for ev in events:
+    for k, ev in enumerate(events):
         t = ev[0]
         if t == "c":
             for a in active:
@@ -316,14 +328,18 @@ def sentence_mentions(
             if ev[1] == ";":
                 active = []
             elif ev[1] == ",":
-                active = [a for a in active if not (a[3] and a[5])]
+                # a scope goes on across a comma only into another list item: "niega fiebre, tos o disnea"
+                # but not "sin antecedentes traumáticos, de carácter constante, irradiado a epigastrio"
+                nxt = events[k + 1] if k + 1 < len(events) else None
+                into_item = nxt is None or nxt[0] != "c" or nxt[2]
+                active = [a for a in active if not a[5] or (not a[3] and into_item)]
 
     active = []  # [category, label, pos, chunks_seen, crossed_conj, single]
     for ev in reversed(events):
         t = ev[0]
         if t == "c" or t == "d":
             for a in active:
-                if t == "c":
+                if t == "c" and not (a[5] and _has_with(chunks[ev[1]])):
                     record(ev[1], a[0], a[1], a[2])
                 a[3] += 1
             active = [a for a in active if not a[5] and a[3] < _MAX_BACKWARD_CHUNKS]
