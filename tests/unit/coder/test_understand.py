@@ -364,6 +364,26 @@ def test_english_adjectives_and_clause_ends(text, phrase, expected):
     assert assertion_of(text, phrase, "en") == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "phrase", "expected"),
+    [
+        ("Madre diabética.", "es", "diabética", "family"),
+        ("Diabetes (madre).", "es", "diabetes", "family"),
+        ("Padre con HTA y cardiopatía isquémica.", "es", "cardiopatía isquémica", "family"),
+        ("Ingresa al notar sus padres un aumento de volumen abdominal.", "es", "aumento", "present"),
+        (
+            "The newborn came to the emergency room with his mother because of a scrotal swelling.",
+            "en",
+            "scrotal swelling",
+            "present",
+        ),
+        ("Father: myocardial infarction.", "en", "myocardial infarction", "family"),
+    ],
+)
+def test_relatives_need_a_link_to_the_condition(text, language, phrase, expected):
+    assert assertion_of(text, phrase, language)[0] == expected
+
+
 def test_relatives_cover_a_short_scope_only():
     u = analyze(
         "Ingresa al notar sus padres un aumento de volumen abdominal, pérdida de peso y astenia.", "es"

@@ -43,6 +43,51 @@ _CLAUSE_VERB_ENDS = frozenset({"negated", "possible", "historical"})
 # "Mother had X" covers X and one more chunk; "sus padres notaron ..." must not run over a narrative.
 _MAX_RELATIVE_FORWARD_CHUNKS = 2
 PRECEDENCE = ("negated", "family", "hypothetical", "possible", "historical")
+_FAMILY_LINKS = frozenset(
+    fold(w)
+    for w in (
+        "with",
+        ":",
+        "-",
+        "had",
+        "has",
+        "have",
+        "was",
+        "is",
+        "died",
+        "diagnosed",
+        "suffered",
+        "suffers",
+        "developed",
+        "also",
+        "con",
+        "tuvo",
+        "tiene",
+        "tenía",
+        "padece",
+        "padeció",
+        "padecía",
+        "falleció",
+        "fallecido",
+        "fallecida",
+        "murió",
+        "diagnosticado",
+        "diagnosticada",
+        "presenta",
+        "presentó",
+        "sufre",
+        "sufrió",
+        "afecto",
+        "afecta",
+        "había",
+        "también",
+        "es",
+        "era",
+        "fue",
+    )
+)
+_FAMILY_NOT_LINKS = frozenset({"y", "e", "o", "u", "ni", "que", "se", "refiere", "refieren", "notar", "nota"})
+_FAMILY_BACK_LINKS = frozenset({"in", "en", "of", "de", "by", "por", "(", "from"})
 _LIST_ITEM_MAX_TOKENS = 6
 _WITH = frozenset({"con", "with"})
 _NOT_LIST_OPENERS = frozenset(
@@ -165,6 +210,22 @@ def _spanish_verb(raw: str, norm: str) -> bool:
     )
 
 
+def _relative_direction(norms: list[str], i: int, j: int, lo: int, hi: int, spanish: bool) -> str | None:
+    """Where a relative ("mother", "padre" at norms[i:j]) points to a condition, if anywhere:
+    forward when a link follows ("mother had", "father: MI", "madre con", "padre diabético"), backward
+    when a preposition precedes ("cancer in his mother", "diabetes en la madre", "diabetes (madre)")."""
+    nxt = norms[j] if j < hi else ""
+    forward = nxt in _FAMILY_LINKS or (
+        spanish and nxt[:1].isalpha() and nxt not in _STRIP_EDGE and nxt not in _FAMILY_NOT_LINKS
+    )
+    backward = any(norms[k] in _FAMILY_BACK_LINKS for k in range(max(lo, i - 2), i))
+    if forward and backward:
+        return "bi1"
+    if forward:
+        return "f"
+    return "b1" if backward else None
+
+
 def _is_word(tok: str) -> bool:
     return tok[0].isalnum()
 
@@ -251,9 +312,16 @@ def sentence_mentions(
         kind = entry.kind
         if kind == "trig" and entry.category == "historical" and i > lo and _DURATION_RE.search(norms[i - 1]):
             kind = "split"  # "a one-year history of proptosis": how long the current problem has lasted
+        direction = entry.direction
+        if kind == "trig" and direction == "bi1" and entry.category == "family":
+            direction = _relative_direction(norms, i, i + size, lo, hi, spanish)
+            if direction is None:
+                kind = (
+                    "split"  # "sus padres notaron...", "the sixth of nine brothers": not about their health
+                )
         if kind == "trig":
             events.append(
-                ("t", entry.category, entry.direction, entry.label, i, entry.comma_stop, entry.max_chunks)
+                ("t", entry.category, direction, entry.label, i, entry.comma_stop, entry.max_chunks)
             )
             j = i + size
             if entry.category == "negated" and norms[j - 1] in _NEGATION_BARE:

@@ -92,7 +92,7 @@ POSSIBLE_EN = [
         "could not rule out", "not ruled out", "not been ruled out", "not be ruled out", "suggestive of",
         "suggests", "suggesting", "suggest", "presumed", "presumptive", "equivocal for", "evaluate for",
         "evaluation for", "not certain whether", "not certain if", "uncertain if", "uncertain whether",
-        "probable diagnosis of", "working diagnosis of",
+        "probable diagnosis of", "working diagnosis of", "would suggest", "which would suggest",
     )],
     *[(p, "b") for p in (
         "cannot be excluded", "can not be excluded", "cannot be ruled out", "can not be ruled out",
@@ -153,16 +153,17 @@ HYPOTHETICAL_EN = [
     *[(p, "f") for p in (
         "if", "should", "in case of", "in the event of", "return if", "call if", "come back if",
         "return for", "seek care if", "watch for", "monitor for", "look out for", "at risk for",
-        "at risk of", "risk of", "risk for", "to prevent", "prevention of", "prophylaxis",
+        "at risk of", "risk of", "risk for", "to prevent", "prevention of",
         "prophylaxis of", "prophylaxis for", "prophylaxis against", "screening for", "screen for",
-        "unless", "would", "in order to avoid", "to avoid",
+        "unless", "in order to avoid", "to avoid",
     )],
 ]
 HYPOTHETICAL_ES = [
     *[(p, "f") for p in (
         "si", "en caso de", "en el caso de", "si presenta", "si aparece", "si aparecen", "si presentara",
         "acudir si", "consultar si", "vigilar", "vigilar la aparición de",
-        "riesgo de", "prevención de", "para prevenir", "profilaxis", "profilaxis de",
+        "riesgo de", "prevención de", "para prevenir", "profilaxis de", "profilaxis para",
+        "profilaxis frente a",
         "cribado de", "despistaje de", "para evitar", "evitar",
     )],
 ]
@@ -176,10 +177,10 @@ POSSIBLE_LIST_INTRO = frozenset({
 })
 # Hypothetical cues naming one risk or aim ("riesgo de X, ..."); "if"-type cues cover a whole list.
 HYPOTHETICAL_NOUN = frozenset({
-    "at risk for", "at risk of", "risk of", "risk for", "to prevent", "prevention of", "prophylaxis",
+    "at risk for", "at risk of", "risk of", "risk for", "to prevent", "prevention of",
     "prophylaxis of", "prophylaxis for", "prophylaxis against", "screening for", "screen for",
-    "in order to avoid", "to avoid", "riesgo de", "prevención de", "para prevenir", "profilaxis",
-    "profilaxis de", "cribado de", "despistaje de", "para evitar", "evitar",
+    "in order to avoid", "to avoid", "riesgo de", "prevención de", "para prevenir", "profilaxis para",
+    "profilaxis frente a", "profilaxis de", "cribado de", "despistaje de", "para evitar", "evitar",
 })
 
 HISTORICAL_EN = [
