@@ -24,7 +24,7 @@ from functools import lru_cache
 import numpy as np
 
 from .terminology import Terminology
-from .terminology.text import STOP_WORDS, stem, tokens
+from .terminology.text import STOP_WORDS, skeleton, stem, tokens
 from .types import Candidate, Mention, Understanding
 
 _RAW_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
@@ -64,7 +64,7 @@ class CandidateGenerator:
 
     # ------------------------------------------------------------ words
     def _fuzzy(self, word: str) -> list[tuple[int, float]]:
-        w = f"#{word}#"
+        w = f"#{skeleton(word)}#"
         grams = {w[i : i + 3] for i in range(len(w) - 2)}
         ids = [self._idx.trigrams[g] for g in grams if g in self._idx.trigrams]
         if not ids:

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .text import NORMALIZER_VERSION, STOP_WORDS, content_stems, stem, term_stems, tokens
+from .text import NORMALIZER_VERSION, STOP_WORDS, content_stems, skeleton, stem, term_stems, tokens
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = PACKAGE_DIR / "assets" / "terminology"
@@ -238,7 +238,7 @@ def learn_dictionary(pairs: list[tuple[str, str]], seed: dict[str, set[str]]) ->
                 c_pair[(a, b)] += 1
     by_es: dict[str, list[tuple[float, str]]] = defaultdict(list)
     for (a, b), n in c_pair.items():
-        if n < 2 or a == b:
+        if n < 2 or a == b or a in c_en:  # a word the English side also uses is its own translation
             continue
         dice = 2 * n / (c_es[a] + c_en[b])
         if dice >= 0.3:
@@ -279,6 +279,31 @@ def _translation_overlap(
 
 
 # ------------------------------------------------------------------ build
+def _cognates(words: list[str], targets: list[str], min_dice: float = 0.7) -> dict[str, list[list]]:
+    """Best cognate among `targets` for each word, by trigram Dice of spelling skeletons."""
+    index: dict[str, list[int]] = defaultdict(list)
+    grams_t = []
+    for i, t in enumerate(targets):
+        g = _trigrams(skeleton(t))
+        grams_t.append(len(g))
+        for x in g:
+            index[x].append(i)
+    out: dict[str, list[list]] = {}
+    for w in words:
+        if len(w) < 5 or w.isdigit():
+            continue
+        g = _trigrams(skeleton(w))
+        counts: Counter = Counter()
+        for x in g:
+            counts.update(index.get(x, ()))
+        best = sorted(
+            ((2 * n / (len(g) + grams_t[i]), targets[i]) for i, n in counts.items()), key=lambda x: (-x[0], x[1])
+        )
+        if best and best[0][0] >= min_dice:
+            out[w] = [[best[0][1], round(best[0][0] * 0.9, 3)]]
+    return out
+
+
 def _trigrams(word: str) -> list[str]:
     w = f"#{word}#"
     return sorted({w[i : i + 3] for i in range(len(w) - 2)})
@@ -352,6 +377,13 @@ def build(out_dir: Path = DEFAULT_OUT, lexicon_dir: Path = LEXICON_DIR, verbose:
         for a, trans in mapping.items():
             vocab_words.add(a)
             vocab_words.update(b for b, _ in trans)
+    # Spanish words the English terms never use get their English cognate ("fotofobi" -> "photophobi")
+    en_words = {s for p in parsed if p[2] == "en" for s in p[3] + p[4]}
+    es_words = {s for p in parsed if p[2] == "es" for s in p[3] + p[4]} | set(dictionary)
+    cognates = _cognates(sorted(es_words - en_words - {k for k, v in dictionary.items() if v}), sorted(en_words))
+    for es_word, pairs_ in cognates.items():
+        dictionary[es_word] = pairs_
+    dictionary = dict(sorted(dictionary.items()))
     vocab = sorted(vocab_words)
     vid = {w: i for i, w in enumerate(vocab)}
     n_terms = len(parsed)
@@ -379,11 +411,12 @@ def build(out_dir: Path = DEFAULT_OUT, lexicon_dir: Path = LEXICON_DIR, verbose:
     post_ptr[1:] = np.cumsum([len(x) for x in postings])
     post_terms = np.array([x for lst in postings for x in lst], dtype=np.int32)
 
-    # char-trigram index over the vocabulary: the fuzzy fallback for unknown words (typos, cognates)
+    # char-trigram index over the vocabulary's spelling skeletons: the fuzzy fallback for unknown words
+    # (typos, cognates)
     tri_map: dict[str, list[int]] = defaultdict(list)
     word_ntri = np.zeros(len(vocab), dtype=np.uint8)
     for i, w in enumerate(vocab):
-        grams = _trigrams(w)
+        grams = _trigrams(skeleton(w))
         word_ntri[i] = min(255, len(grams))
         for g in grams:
             tri_map[g].append(i)

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-NORMALIZER_VERSION = "5"
+NORMALIZER_VERSION = "6"
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 
@@ -71,6 +71,16 @@ def stem(token: str) -> str:
     if len(t) >= 7 and t.endswith("ic"):  # "diabetic" -> "diabet" (as "diabetes")
         t = t[:-2]
     return t
+
+
+_SKELETON = (("ph", "f"), ("th", "t"), ("rh", "r"), ("ch", "c"), ("qu", "c"), ("k", "c"), ("y", "i"), ("ae", "e"))
+
+
+def skeleton(word: str) -> str:
+    """Spelling skeleton for cognate matching across English and Spanish ("photophobi" ~ "fotofobi")."""
+    for a, b in _SKELETON:
+        word = word.replace(a, b)
+    return word
 
 
 def tokens(text: str) -> list[str]:
