@@ -239,7 +239,7 @@ class CodifyService:
         )(self._execute)
 
     # ------------------------------------------------------------------ codify
-    @tracer.capture_method
+    @tracer.capture_method(capture_response=False, capture_error=False)  # never note text in traces
     def codify(
         self,
         caller: Caller,

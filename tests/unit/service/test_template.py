@@ -178,3 +178,12 @@ def test_local_routes_match_the_template():
         ("GET", "/v1/docs", "codify/app.lambda_handler", False),
         ("GET", "/v1/health", "health/app.lambda_handler", False),
     }
+
+
+def test_traces_and_logs_never_capture_bodies():
+    env = tpl.load()["Globals"]["Function"]["Environment"]["Variables"]
+    assert env["POWERTOOLS_TRACER_CAPTURE_RESPONSE"] == env["POWERTOOLS_TRACER_CAPTURE_ERROR"] == "false"
+    assert env["POWERTOOLS_LOGGER_LOG_EVENT"] == "false"
+    api = tpl.load()["Resources"]["CodifyApi"]["Properties"]
+    assert api["MethodSettings"][0]["DataTraceEnabled"] is False
+    assert "$input.body" not in api["AccessLogSetting"]["Format"]
