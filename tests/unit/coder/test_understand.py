@@ -211,6 +211,21 @@ def test_inline_header_section_does_not_leak_into_prose():
     assert got["disnea"] == "present"
 
 
+def test_inline_family_history_header_inside_a_case_report_paragraph():
+    text = (
+        "Refiere debilidad. Antecedentes familiares: tío paterno fallecido con ELA. "
+        "En la exploración presenta habla hipofónica. Fasciculaciones linguales.\n"
+        "PMH: HTN\n- DM2\nCKD stage 3\nHe presents today with a very long history of chest pain radiating."
+    )
+    u = analyze(text, "es")
+    sections = {text[s.start : s.end]: s.section for s in u.sentences}
+    assert sections["tío paterno fallecido con ELA."] == "family_history"
+    assert sections["En la exploración presenta habla hipofónica."] == "body"
+    assert sections["Fasciculaciones linguales."] == "body"
+    assert sections["- DM2"] == sections["CKD stage 3"] == "history"
+    assert sections["He presents today with a very long history of chest pain radiating."] == "body"
+
+
 def test_numbered_inline_list_splits_into_items():
     text = "Diagnoses: 1. Pneumonia 2. Sepsis 3. Acute kidney injury"
     u = analyze(text, "en")

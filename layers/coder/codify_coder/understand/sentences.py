@@ -76,7 +76,17 @@ _BULLET_RE = re.compile(r"[#*•\-–>\s]*")
 _PAREN_RE = re.compile(r"\s*\([^)]*\)")
 _SPACES_RE = re.compile(r"\s+")
 _SECTION_OF = {fold(name): section for section, names in SECTION_HEADERS.items() for name in names}
-_INLINE_SECTION_MAX_CHARS = 100  # longer sentences after an inline header are prose, not list items
+_ITEM_RE = re.compile(r"(?:[*•\-–>]|\d{1,2}[.)])\s")  # a bulleted or numbered item
+_ITEM_LINE_MAX_CHARS = 60  # a short line after "PMH: HTN" is one more item ("DM2", "CKD stage 3")
+_ITEM_LINE_MAX_WORDS = 6
+_INLINE_ITEM_MAX_CHARS = 100
+_NARRATIVE_RE = re.compile(
+    r"\b(?:se|presenta\w*|present(?:s|ed|ing)?|acud\w*|refier\w*|refer\w*|consult\w*|ingres\w*|"
+    r"exploraci[oó]n|explorac\w*|anal[ií]tica|muestra|mostr\w+|revel\w+|complain\w*|reports?|"
+    r"admitted|exam\w*|shows?|showed|he|she|patient|paciente|actualmente|currently|today|hoy)\b",
+    re.IGNORECASE,
+)
+_LIST_SECTIONS = frozenset({"history", "family_history", "social_history", "allergies", "medications"})
 _WRAP_MIN_CHARS = 40  # a line this long that stops mid-sentence is hard-wrapped
 
 
@@ -197,14 +207,17 @@ def split_sentences(text: str) -> list[RawSentence]:
     """Sentences in order, each with its normalized section.
 
     A header alone on its line ("PAST MEDICAL HISTORY", "Antecedentes familiares:") sets the section until
-    the next header. A header followed by text on the same line ("PMH: HTN, DM.") sets it for that text and
-    for the short list-like sentences/lines that follow, until a blank line or a prose-length sentence.
+    the next header. A header followed by text on the same line ("HPI: ...", "PMH: HTN, DM.") sets it for
+    the rest of that paragraph and for the short list-like lines after it (until a blank line); but the
+    list sections (history, family history, social history, allergies, medications) keep only their own
+    sentence and numbered/bulleted items, so that prose after them ("Antecedentes familiares: tío con ELA.
+    En la exploración presenta ...") goes back to the enclosing section.
     """
     out: list[RawSentence] = []
     block_section, block_cue = "body", None
     inline: tuple[str, str] | None = None
     for seg_start, seg_end, blank_before in _segments(text):
-        if blank_before:
+        if blank_before or (inline is not None and not _list_like_line(text, seg_start, seg_end)):
             inline = None
         # A standalone header line without a colon: "ASSESSMENT AND PLAN", "Past Medical History".
         body = _BULLET_RE.match(text, seg_start, seg_end).end()
@@ -215,6 +228,7 @@ def split_sentences(text: str) -> list[RawSentence]:
                 block_section, block_cue, inline = section, key, None
                 out.append(RawSentence(seg_start, seg_end, section, True, key))
                 continue
+        first = True
         for s, e in _split(text, seg_start, seg_end):
             hm = _HEADER_RE.match(text, s, e)
             if hm:
@@ -225,18 +239,38 @@ def split_sentences(text: str) -> list[RawSentence]:
                 if section is None and rest >= e and s == seg_start:
                     section = "body"  # an unknown header alone on its line ends the previous section
                 if section is not None:
+                    first = False
                     out.append(RawSentence(s, hm.end(), section, True, key))
-                    if rest >= e:
-                        if s == seg_start:
-                            block_section, block_cue, inline = section, key, None
-                        else:
-                            inline = (section, key)
+                    if rest >= e and s == seg_start:
+                        block_section, block_cue, inline = section, key, None
                         continue
                     inline = (section, key)
-                    out.append(RawSentence(rest, e, section, False, key))
+                    if rest < e:
+                        out.append(RawSentence(rest, e, section, False, key))
                     continue
-            if inline is not None and e - s > _INLINE_SECTION_MAX_CHARS:
+            if (
+                inline is not None
+                and not first
+                and inline[0] in _LIST_SECTIONS
+                and not _more_items(text, s, e)
+            ):
                 inline = None
+            first = False
             section, cue = inline if inline is not None else (block_section, block_cue)
             out.append(RawSentence(s, e, section, False, cue))
     return out
+
+
+def _more_items(text: str, start: int, end: int) -> bool:
+    """Whether a sentence after "Antecedentes familiares: X." still lists history rather than telling the
+    current story ("En la exploración presenta ...", "He presents with ...")."""
+    if _ITEM_RE.match(text, start, end):
+        return True
+    return end - start <= _INLINE_ITEM_MAX_CHARS and not _NARRATIVE_RE.search(text, start, end)
+
+
+def _list_like_line(text: str, start: int, end: int) -> bool:
+    """A line that reads as one more item of the list above it: bulleted, numbered or a few words."""
+    return bool(_ITEM_RE.match(text, start, end)) or (
+        end - start <= _ITEM_LINE_MAX_CHARS and len(text[start:end].split()) <= _ITEM_LINE_MAX_WORDS
+    )
