@@ -345,6 +345,12 @@ def test_spanish_ehr_note():
         ("Niega fiebre, tos, disnea.", "disnea", "negated"),
         ("Deshidratación con balances hídricos negativos.", "deshidratación", "present"),
         ("Al no evidenciarse infiltración, realizamos frotis para estudiar la anemia.", "anemia", "present"),
+        (
+            "Sin historia familiar conocida de trombosis que acude por dolor abdominal.",
+            "dolor abdominal",
+            "present",
+        ),
+        ("No refería antecedentes familiares de muerte súbita ni tenía síncopes.", "síncopes", "negated"),
         # adjectival backward cue reaches one chunk only
         (
             "Síndrome miccional, algias pelvianas y perineales en los días previos.",

@@ -123,10 +123,13 @@ class Lexicon:
             (frozenset({"historical"}), lx.TERMINATE_HISTORICAL_EN if en else lx.TERMINATE_HISTORICAL_ES),
             (ALL, lx.TERMINATE_FAMILY_EN if en else lx.TERMINATE_FAMILY_ES),
             (
-                frozenset({"negated", "historical", "possible"}),
+                frozenset({"negated", "historical", "possible", "family"}),
                 lx.TERMINATE_CURRENT_EN if en else lx.TERMINATE_CURRENT_ES,
             ),
-            (frozenset({"negated", "possible", "historical"}), [] if en else lx.TERMINATE_CLAUSE_ES),
+            (
+                frozenset({"negated", "possible", "historical", "family"}),
+                [] if en else lx.TERMINATE_CLAUSE_ES,
+            ),
         ):
             for p in phrases:
                 self._add_terminator(p, cats)
@@ -388,6 +391,9 @@ def sentence_mentions(
                 a[5] += 1
             active = [a for a in active if not a[4] or a[5] < a[4]]
         elif t == "t":
+            if ev[1] == "historical":
+                # "antecedentes familiares de X ni antecedentes personales de Y": the patient's own again
+                active = [a for a in active if a[0] != "family"]
             if ev[2] in _FORWARD:
                 active.append([ev[1], ev[3], ev[4], ev[5], ev[6], 0])
         elif t == "x":

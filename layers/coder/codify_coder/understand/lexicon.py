@@ -68,7 +68,8 @@ NEGATED_ES = [
         "negatividad de", "tras descartar", "después de descartar", "una vez descartado",
         "una vez descartada", "una vez descartados", "una vez descartadas", "no compatible con", "no compatibles con", "no se", "ni se observa",
         "ni se observan", "ni se aprecia", "ni se aprecian", "ni se palpa", "ni se palpan", "ni se objetiva",
-        "ni se objetivan", "ni se evidencia", "ni se evidencian", "ni presenta", "ni refiere",
+        "ni se objetivan", "ni se evidencia", "ni se evidencian", "ni presenta", "ni refiere", "ni tenía", "ni tiene",
+        "ni había", "ni hay", "ni existe", "ni existía", "ni presentaba", "ni refería", "ni mostraba",
     )],
     *[(p, "b1") for p in (
         "negativo", "negativa", "negativos", "negativas", "ausente", "ausentes", "descartado", "descartada",
