@@ -121,6 +121,13 @@ def test_assertions_spanish(text, phrase, expected):
     assert assertion_of(text, phrase, "es") == expected
 
 
+def test_capital_letters_are_names_not_words():
+    u = analyze("Déficit de vitamina E y hepatitis A. Síndrome SI con debilidad muscular.", "es")
+    got = {m.text: m.assertion for m in u.mentions}
+    assert got["Déficit de vitamina E"] == "present" and got["hepatitis A"] == "present"
+    assert got["Síndrome SI con debilidad muscular"] == "present"  # "SI" is not the conditional "si"
+
+
 def test_spanish_negation_terminated_by_pero_and_reporting_verb():
     u = analyze("Niega fiebre y tos, pero refiere disnea. Sin embargo presenta dolor torácico.", "es")
     got = {m.text: m.assertion for m in u.mentions}

@@ -270,6 +270,8 @@ def sentence_mentions(
             else:
                 break
         while b > a and (norms[b - 1] in _STRIP_EDGE or not _is_word(norms[b - 1])):
+            if len(norms[b - 1]) == 1 and text[starts[b - 1]].isupper() and norms[b - 1].isalpha():
+                break  # a letter that names something: "hepatitis A", "vitamina E"
             b -= 1
         if a < b and any(_content(norms[j]) for j in range(a, b)):
             # an item of a list "fiebre, tos, disnea" is short and does not open with a preposition
@@ -284,8 +286,8 @@ def sentence_mentions(
     while i < hi:
         tok = norms[i]
         longest = first_max.get(tok, 0)
-        if longest and tok == "si" and text[starts[i] : ends[i]] == "SI":
-            longest = 0  # an acronym, not the conditional "si"
+        if longest and (tok == "si" or len(tok) == 1) and text[starts[i] : ends[i]].isupper():
+            longest = 0  # an acronym or a letter ("SI", "vitamina E", "grupo O"), not "si" or a conjunction
         entry = None
         size = 1
         for k in range(min(longest, hi - i), 0, -1):

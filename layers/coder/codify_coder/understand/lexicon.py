@@ -276,10 +276,10 @@ PSEUDO_KEEP_ES = [
     "receptores negativos", "no hodgkin", "no hodgkiniano", "no microcítico", "no microcitico",
     "no insulinodependiente", "no insulino dependiente", "no filiado", "no filiada",
     "no especificado", "no especificada", "no clasificado", "no productiva", "no productivo",
-    "no esteroideo", "no esteroideos", "no esteroidea", "no esteroideas", "no invasivo", "no invasiva",
+    "sin especificar", "sin otra especificación", "sin hogar", "sin techo", "no esteroideo", "no esteroideos", "no esteroidea", "no esteroideas", "no invasivo", "no invasiva",
     "no reactivo", "no reactiva", "no dependiente",
 ]
-PSEUDO_KEEP_EN += ["nonsteroidal", "non-steroidal", "non-hodgkin", "non hodgkin", "non-small", "non small", "not otherwise specified",
+PSEUDO_KEEP_EN += ["without mention of", "not elsewhere classified", "nonsteroidal", "non-steroidal", "non-hodgkin", "non hodgkin", "non-small", "non small", "not otherwise specified",
                    "non-insulin-dependent", "non insulin dependent"]
 
 # ---------------------------------------------------------------- terminators

@@ -153,6 +153,21 @@ def _list_markers(text: str, a: int, b: int) -> list[int]:
     return []
 
 
+def _names_a_letter(text: str, a: int, j: int, letter: str) -> bool:
+    """ "hepatitis A." ends a sentence; "Dr. J. Smith" and "p. ej." do not: a capital letter after a
+    lower-case word is part of a name ("vitamina E", "grupo O"), not an initial."""
+    if not letter.isupper():
+        return False
+    k = j - 1
+    while k > a and text[k - 1].isspace():
+        k -= 1
+    w_end = k
+    while k > a and not text[k - 1].isspace():
+        k -= 1
+    prev = text[k:w_end]
+    return len(prev) > 2 and prev.isalpha() and prev.islower()
+
+
 def _split(text: str, a: int, b: int) -> list[tuple[int, int]]:
     """Sentences of text[a:b] (already stripped)."""
     markers = _list_markers(text, a, b)
@@ -181,7 +196,7 @@ def _split(text: str, a: int, b: int) -> list[tuple[int, int]]:
             low = word.lower()
             if low in ABBREVIATIONS or fold(low) in ABBREVIATIONS:
                 continue
-            if len(word) == 1 and word.isalpha():
+            if len(word) == 1 and word.isalpha() and not _names_a_letter(text, a, j, word):
                 continue  # initials, "E. coli", "p. ej."
             if word.isdigit() and len(word) <= 2 and j == sent_start:
                 continue  # "1." list item at the start of a sentence
