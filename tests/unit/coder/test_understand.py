@@ -49,6 +49,15 @@ def assertion_of(text: str, phrase: str, language="auto") -> tuple[str, str | No
         ("Chest X-ray findings consistent with pneumonia.", "pneumonia", ("present", None)),
         ("Symptoms consistent with pneumonia.", "pneumonia", ("possible", "consistent with")),
         ("Screening for colon cancer.", "colon cancer", ("hypothetical", "screening for")),
+        ("R/O MI.", "MI", ("possible", "r/o")),
+        ("H/o CVA.", "CVA", ("historical", "h/o")),
+        ("S/p CABG in 2010.", "CABG", ("historical", "s/p")),
+        ("No longer has abdominal pain.", "abdominal pain", ("negated", "no longer")),
+        ("PE unlikely.", "PE", ("negated", "unlikely")),
+        ("Grandmother with Alzheimer's disease.", "Alzheimer", ("family", "grandmother")),
+        ("At risk for falls.", "falls", ("hypothetical", "at risk for")),
+        ("CT negative for PE.", "PE", ("negated", "negative for")),
+        ("Resolved pneumonia.", "pneumonia", ("historical", "resolved")),
     ],
 )
 def test_assertions_english(text, phrase, expected):

@@ -286,8 +286,6 @@ def sentence_mentions(
     while i < hi:
         tok = norms[i]
         longest = first_max.get(tok, 0)
-        if longest and (tok == "si" or len(tok) == 1) and text[starts[i] : ends[i]].isupper():
-            longest = 0  # an acronym or a letter ("SI", "vitamina E", "grupo O"), not "si" or a conjunction
         entry = None
         size = 1
         for k in range(min(longest, hi - i), 0, -1):
@@ -295,6 +293,13 @@ def sentence_mentions(
             if entry is not None:
                 size = k
                 break
+        if (
+            entry is not None
+            and size == 1
+            and (tok == "si" or (len(tok) == 1 and entry.kind == "conj"))
+            and text[starts[i] : ends[i]].isupper()
+        ):
+            entry = None  # an acronym or a letter ("SI", "vitamina E", "grupo O"), not "si" or a conjunction
         if entry is None or entry.kind == "keep":
             if entry is None and len(tok) == 1 and tok in _BOUNDARY_PUNCT:
                 if cur >= 0:

@@ -439,7 +439,7 @@ NEGATION_VERBS = frozenset({
 })
 # Auxiliaries after which a participle also joins the cue ("no ha desarrollado", "has not had").
 NEGATION_AUX = frozenset({"ha", "han", "habia", "habian", "hubo", "has", "have", "had", "been"})
-NEGATION_BARE = frozenset({"no", "se", "not", "never", "nunca", "tampoco", "ni", "did", "does", "do"})
+NEGATION_BARE = frozenset({"no", "se", "not", "never", "nunca", "tampoco", "ni", "did", "does", "do", "longer"})
 # A chunk made only of these (plus numbers and punctuation) names nothing.
 NON_CONTENT = frozenset({
     "mg", "g", "gr", "kg", "mcg", "ug", "ml", "l", "dl", "mmol", "mol", "meq", "u", "ui", "iu",
