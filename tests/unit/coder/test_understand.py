@@ -124,6 +124,13 @@ def test_long_condition_phrase_stays_one_mention():
             ("possible", "no se puede descartar"),
         ),
         ("Recién nacido hijo de madre diabética.", "diabética", ("present", None)),
+        ("Serologías para VHB, VHC y VIH negativas.", "VHC", ("negated", "negativas")),
+        ("Deshidratación con balances hídricos negativos.", "deshidratación", ("present", None)),
+        ("Descartada patología tumoral.", "patología tumoral", ("negated", "descartada")),
+        ("TVP descartada.", "TVP", ("negated", "descartada")),
+        ("Dudosa tuberculosis epididimaria.", "tuberculosis", ("possible", "dudosa")),
+        ("Cirugía previa de hernia inguinal.", "hernia inguinal", ("historical", "previa de")),
+        ("Si dolor, paracetamol.", "dolor", ("hypothetical", "si")),
     ],
 )
 def test_assertions_spanish(text, phrase, expected):

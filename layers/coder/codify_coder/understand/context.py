@@ -36,8 +36,11 @@ from .textutil import fold, phrase_key
 
 ALL = None  # terminator of every category
 _FORWARD = frozenset({"f", "f1", "bi", "bi1"})
-_BACKWARD = frozenset({"b", "b1", "bi", "bi1"})
+_BACKWARD = frozenset({"b", "b1", "bi", "bi1", "bpl"})
 _BACKWARD_ONE = frozenset({"b1", "bi1"})  # adjectival cues: only the chunk right before them
+# postposed adjectives ("b1", "bi1", and plural "bpl": "serologías VHB, VHC y VIH negativas" covers the
+# list) qualify the last noun: not a chunk "deshidratación con balances hídricos" as a whole
+_BACKWARD_ADJECTIVE = frozenset({"b1", "bi1", "bpl"})
 # A Spanish conjugated verb starts a new predicate: it ends these scopes (not family or hypothetical).
 _CLAUSE_VERB_ENDS = frozenset({"negated", "possible", "historical"})
 # "Mother had X" covers X and one more chunk; "sus padres notaron ..." must not run over a narrative.
@@ -415,12 +418,12 @@ def sentence_mentions(
                 into_item = nxt is None or nxt[0] != "c" or nxt[2]
                 active = [a for a in active if not a[5] or (not a[3] and into_item)]
 
-    active = []  # [category, label, pos, chunks_seen, crossed_conj, single]
+    active = []  # [category, label, pos, chunks_seen, crossed_conj, single, adjective]
     for ev in reversed(events):
         t = ev[0]
         if t == "c" or t == "d":
             for a in active:
-                if t == "c" and not (a[5] and _has_with(chunks[ev[1]])):
+                if t == "c" and not (a[6] and _has_with(chunks[ev[1]])):
                     record(ev[1], a[0], a[1], a[2])
                 a[3] += 1
             active = [a for a in active if not a[5] and a[3] < _MAX_BACKWARD_CHUNKS]
@@ -428,7 +431,9 @@ def sentence_mentions(
             active = []  # a clause boundary ("which", "que", a verb) ends backward scopes
         elif t == "t":
             if ev[2] in _BACKWARD:
-                active.append([ev[1], ev[3], ev[4], 0, False, ev[2] in _BACKWARD_ONE])
+                active.append(
+                    [ev[1], ev[3], ev[4], 0, False, ev[2] in _BACKWARD_ONE, ev[2] in _BACKWARD_ADJECTIVE]
+                )
         elif t == "x":
             active = [] if ev[1] is ALL else [a for a in active if a[0] not in ev[1]]
         elif t == "j":

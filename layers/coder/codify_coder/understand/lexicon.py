@@ -71,11 +71,12 @@ NEGATED_ES = [
         "ni se objetivan", "ni se evidencia", "ni se evidencian", "ni presenta", "ni refiere", "ni tenía", "ni tiene",
         "ni había", "ni hay", "ni existe", "ni existía", "ni presentaba", "ni refería", "ni mostraba",
     )],
-    *[(p, "b1") for p in (
-        "negativo", "negativa", "negativos", "negativas", "ausente", "ausentes", "descartado", "descartada",
-    )],
+    *[(p, "b1") for p in ("negativo", "negativa", "ausente")],
+    *[(p, "bpl") for p in ("negativos", "negativas", "ausentes")],
+    # "descartada patología tumoral" / "TVP descartada": before or after the noun
+    *[(p, "adj") for p in ("descartado", "descartada", "descartados", "descartadas")],
     *[(p, "b") for p in (
-        "descartados", "descartadas", "fue descartado", "fue descartada",
+        "fue descartado", "fue descartada",
         "fueron descartados", "fueron descartadas", "no visible", "no visibles", "no palpable",
         "no palpables",
     )],
@@ -115,9 +116,9 @@ POSSIBLE_ES = [
         "presunto", "presunta", "presuntivo", "presuntiva", "podría tratarse de", "puede tratarse de",
         "podría corresponder a", "probabilidad de",
     )],
-    *[(p, "b1") for p in ("dudoso", "dudosa")],
+    *[(p, "adj") for p in ("dudoso", "dudosa", "dudosos", "dudosas")],
     *[(p, "b") for p in (
-        "dudosos", "dudosas", "no descartado", "no descartada", "a descartar",
+        "no descartado", "no descartada", "a descartar",
         "sin descartar", "por confirmar", "pendiente de confirmar", "no confirmado", "no confirmada",
     )],
     *[(p, "bi") for p in ("vs", "versus")],
@@ -205,6 +206,8 @@ HISTORICAL_ES = [
         "previo", "previa", "previos", "previas", "resuelto", "resuelta", "antiguo", "antigua",
     )],
     *[(p, "b") for p in ("resueltos", "resueltas", "en la infancia", "en el pasado")],
+    # "cirugía previa de hernia inguinal": the next noun phrase too
+    *[(p, "f1") for p in ("previa de", "previo de", "previas de", "previos de")],
 ]
 
 FAMILY_EN = [
@@ -268,7 +271,7 @@ PSEUDO_SPLIT_ES = [
     "confirmándose la sospecha de", "confirmando la sospecha de", "confirmó el diagnóstico de sospecha de",
     "sin cita previa", "sin cita", "respecto al previo", "respecto a la previa", "respecto a previo",
     "con respecto al previo", "con respecto a la previa", "en comparación con el previo", "factores de riesgo", "factor de riesgo", "si precisa", "si es necesario",
-    "si procede", "si dolor",
+    "si procede",
 ]
 PSEUDO_KEEP_ES = [
     "gram negativo", "gram negativos", "gram negativa", "gram negativas", "gramnegativo",
