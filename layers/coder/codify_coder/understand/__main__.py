@@ -1,10 +1,11 @@
 """Measure the understand stage on a folder of notes (counts and timings only, never note text):
 
-    python -m codify_coder.understand DIR [--limit 50] [--language auto|en|es] [--repeat 9]
+    python -m codify_coder.understand DIR [--limit 50] [--language auto|en|es] [--repeat 9] [--size 4096]
 
 Prints JSON: notes, detected languages, mean sentences and mentions per note, assertion counts, and
 analyze() time per note (each note timed `repeat` times, its fastest run kept, so other processes on the
-machine disturb the figure less), median and p95 over the notes.
+machine disturb the figure less), median and p95 over the notes. With --size N, each note is instead
+N characters of consecutive files joined by blank lines (to time fixed-size notes, e.g. 4 KB).
 """
 
 from __future__ import annotations
@@ -27,16 +28,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=50, help="first N *.txt files in name order")
     ap.add_argument("--language", choices=["auto", "en", "es"], default="auto")
     ap.add_argument("--repeat", type=int, default=9)
+    ap.add_argument("--size", type=int, default=0, help="time notes of exactly this many characters")
     args = ap.parse_args(argv)
 
-    files = sorted(args.folder.glob("*.txt"))[: args.limit]
+    files = sorted(args.folder.glob("*.txt"))
     if not files:
         ap.error(f"no .txt files in {args.folder}")
+    notes = (
+        _sized(files, args.size, args.limit)
+        if args.size
+        else [p.read_text("utf-8") for p in files[: args.limit]]
+    )
     languages: Counter[str] = Counter()
     assertions: Counter[str] = Counter()
     sentences, mentions, chars, times_ms = [], [], [], []
-    for path in files:
-        text = path.read_text(encoding="utf-8")
+    for text in notes:
         u = analyze(text, args.language)  # warm-up, and the result counted
         best = min(_timed(text, args.language) for _ in range(args.repeat))
         languages[u.language] += 1
@@ -50,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         json.dumps(
             {
                 "folder": str(args.folder),
-                "notes": len(files),
+                "notes": len(notes),
                 "languages": dict(languages),
                 "mean_chars": round(statistics.mean(chars)),
                 "mean_sentences": round(statistics.mean(sentences), 1),
@@ -63,6 +69,19 @@ def main(argv: list[str] | None = None) -> int:
         )
     )
     return 0
+
+
+def _sized(files: list[Path], size: int, limit: int) -> list[str]:
+    texts = [p.read_text("utf-8") for p in files]
+    notes = []
+    for i in range(min(limit, len(texts))):
+        parts, n, j = [], 0, i
+        while n < size:
+            parts.append(texts[j % len(texts)])
+            n += len(parts[-1]) + 2
+            j += 1
+        notes.append("\n\n".join(parts)[:size])
+    return notes
 
 
 def _timed(text: str, language: str) -> float:
