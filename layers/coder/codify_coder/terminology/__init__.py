@@ -106,7 +106,12 @@ class Terminology:
         for code, rec in codes.items():
             if "e" in rec:
                 self._ext_base[rec["e"][0]] = code
-        self._info = lru_cache(maxsize=8192)(self._make_info)
+        # The rules call get/ancestors/excludes1 hundreds of thousands of times per note: memoize (the
+        # code universe is finite, so these stay bounded by the number of codes).
+        self._info_memo: dict[str, CodeInfo | None] = {}
+        self._ancestors_memo: dict[str, tuple[str, ...]] = {}
+        self._ranges_memo: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._conflict = lru_cache(maxsize=65536)(self._excludes1_conflict)
 
     # ------------------------------------------------------------ loading
     @classmethod
@@ -192,9 +197,16 @@ class Terminology:
         )
 
     def get(self, code: str) -> CodeInfo | None:
+        try:
+            return self._info_memo[code]
+        except (KeyError, TypeError):
+            pass
         if not isinstance(code, str) or not code.strip():
             return None
-        return self._info(normalize_code(code))
+        info = self._make_info(normalize_code(code))
+        if info is not None or len(self._info_memo) < 200_000:  # unknown strings: bounded
+            self._info_memo[code] = info
+        return info
 
     def __contains__(self, code: object) -> bool:
         return isinstance(code, str) and self.get(code) is not None
@@ -212,12 +224,17 @@ class Terminology:
 
     def ancestors(self, code: str) -> list[str]:
         """Nearest first, up to the 3-character category (chapters and blocks are not codes)."""
-        info = self.get(code)
-        out: list[str] = []
-        while info is not None and info.parent is not None:
-            out.append(info.parent)
-            info = self.get(info.parent)
-        return out
+        memo = self._ancestors_memo.get(code)
+        if memo is None:
+            info = self.get(code)
+            out: list[str] = []
+            while info is not None and info.parent is not None:
+                out.append(info.parent)
+                info = self.get(info.parent)
+            memo = tuple(out)
+            if info is not None or len(self._ancestors_memo) < 200_000:
+                self._ancestors_memo[code] = memo
+        return list(memo)
 
     def descendants(self, code: str) -> list[str]:
         """Depth-first, in tabular order, 7th-character extensions included."""
@@ -240,19 +257,33 @@ class Terminology:
     # ------------------------------------------------------------ conventions
     def excludes1_ranges(self, code: str) -> list[tuple[str, str]]:
         """Resolved Excludes1 ranges of the code and all its ancestors (notes apply to the whole subtree)."""
-        out: list[tuple[str, str]] = []
-        for c in [normalize_code(code), *self.ancestors(code)]:
-            info = self.get(c)
-            if info is not None:
-                out.extend(info.excludes1_ranges)
-        return out
+        memo = self._ranges_memo.get(code)
+        if memo is None:
+            out: list[tuple[str, str]] = []
+            for c in [normalize_code(code), *self.ancestors(code)]:
+                info = self.get(c)
+                if info is not None:
+                    out.extend(info.excludes1_ranges)
+            memo = tuple(out)
+            if len(self._ranges_memo) < 200_000:
+                self._ranges_memo[code] = memo
+        return list(memo)
 
     def excludes1_conflict(self, a: str, b: str) -> bool:
         """True if a's (or an ancestor's) Excludes1 names b or a code above b, or vice versa."""
-        if a not in self or b not in self:
+        return self._conflict(a, b)
+
+    def _excludes1_conflict(self, a: str, b: str) -> bool:
+        ra, rb = self._ranges(a), self._ranges(b)
+        if not (ra or rb) or self.get(a) is None or self.get(b) is None:
             return False
         na, nb = normalize_code(a).replace(".", ""), normalize_code(b).replace(".", "")
-        return _in_ranges(nb, self.excludes1_ranges(a)) or _in_ranges(na, self.excludes1_ranges(b))
+        return _in_ranges(nb, ra) or _in_ranges(na, rb)
+
+    def _ranges(self, code: str) -> tuple[tuple[str, str], ...]:
+        if code not in self._ranges_memo:
+            self.excludes1_ranges(code)
+        return self._ranges_memo.get(code, ())
 
     def seventh_characters(self, code: str) -> dict[str, str]:
         """7th-character meanings that apply to this code (defined on it or inherited from an ancestor)."""

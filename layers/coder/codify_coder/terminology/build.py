@@ -297,7 +297,8 @@ def _cognates(words: list[str], targets: list[str], min_dice: float = 0.7) -> di
         for x in g:
             counts.update(index.get(x, ()))
         best = sorted(
-            ((2 * n / (len(g) + grams_t[i]), targets[i]) for i, n in counts.items()), key=lambda x: (-x[0], x[1])
+            ((2 * n / (len(g) + grams_t[i]), targets[i]) for i, n in counts.items()),
+            key=lambda x: (-x[0], x[1]),
         )
         if best and best[0][0] >= min_dice:
             out[w] = [[best[0][1], round(best[0][0] * 0.9, 3)]]
@@ -380,7 +381,9 @@ def build(out_dir: Path = DEFAULT_OUT, lexicon_dir: Path = LEXICON_DIR, verbose:
     # Spanish words the English terms never use get their English cognate ("fotofobi" -> "photophobi")
     en_words = {s for p in parsed if p[2] == "en" for s in p[3] + p[4]}
     es_words = {s for p in parsed if p[2] == "es" for s in p[3] + p[4]} | set(dictionary)
-    cognates = _cognates(sorted(es_words - en_words - {k for k, v in dictionary.items() if v}), sorted(en_words))
+    cognates = _cognates(
+        sorted(es_words - en_words - {k for k, v in dictionary.items() if v}), sorted(en_words)
+    )
     for es_word, pairs_ in cognates.items():
         dictionary[es_word] = pairs_
     dictionary = dict(sorted(dictionary.items()))

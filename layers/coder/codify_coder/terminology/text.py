@@ -73,7 +73,16 @@ def stem(token: str) -> str:
     return t
 
 
-_SKELETON = (("ph", "f"), ("th", "t"), ("rh", "r"), ("ch", "c"), ("qu", "c"), ("k", "c"), ("y", "i"), ("ae", "e"))
+_SKELETON = (
+    ("ph", "f"),
+    ("th", "t"),
+    ("rh", "r"),
+    ("ch", "c"),
+    ("qu", "c"),
+    ("k", "c"),
+    ("y", "i"),
+    ("ae", "e"),
+)
 
 
 def skeleton(word: str) -> str:
