@@ -366,6 +366,12 @@ def test_spanish_ehr_note():
             "present",
         ),
         ("Niega fiebre, tos, disnea.", "disnea", "negated"),
+        ("Sin fiebre ni síndrome miccional.", "síndrome miccional", "negated"),
+        (
+            "Coagulopatía sin evidencia de sangrado y rápido deterioro clínico con insuficiencia respiratoria.",
+            "insuficiencia respiratoria",
+            "present",
+        ),
         ("Deshidratación con balances hídricos negativos.", "deshidratación", "present"),
         ("Al no evidenciarse infiltración, realizamos frotis para estudiar la anemia.", "anemia", "present"),
         (

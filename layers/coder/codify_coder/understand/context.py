@@ -408,6 +408,12 @@ def sentence_mentions(
                 active.append([ev[1], ev[3], ev[4], ev[5], ev[6], 0])
         elif t == "x":
             active = [] if ev[1] is ALL else [a for a in active if a[0] not in ev[1]]
+        elif t == "j":
+            # "sin fiebre ni disuria" goes on; "sin evidencia de sangrado y rápido deterioro clínico con
+            # insuficiencia respiratoria ..." or "... y a los hallazgos del TAC" starts another statement
+            nxt = events[k + 1] if k + 1 < len(events) else None
+            if nxt is not None and nxt[0] == "c" and not nxt[2]:
+                active = [a for a in active if not a[5]]
         elif t == "p":
             if ev[1] == ";":
                 active = []
