@@ -368,7 +368,10 @@ def test_spanish_ehr_note():
         ("Niega fiebre, tos, disnea.", "disnea", "negated"),
         ("Sin fiebre ni síndrome miccional.", "síndrome miccional", "negated"),
         (
-            "Coagulopatía sin evidencia de sangrado y rápido deterioro clínico con insuficiencia respiratoria.",
+            (
+                "Coagulopatía sin evidencia de sangrado y rápido deterioro con insuficiencia respiratoria grave "
+                "dependiente de ventilación mecánica."
+            ),
             "insuficiencia respiratoria",
             "present",
         ),
