@@ -392,7 +392,8 @@ SPLIT_EN = [
     "including", "includes", "so", "therefore", "thus", "after which", "did", "does", "do",
     "performed", "confirmed", "showed", "revealed", "observed", "demonstrated", "described", "describing",
     "showing", "revealing", "corresponded", "consulted", "treated", "continued", "required", "diagnosed",
-    "died of", "died from", "died", "passed away from", "deceased from",
+    "died of", "died from", "died", "passed away from", "deceased from", "demonstrating", "allowing",
+    "corresponding to", "indicating", "consisting of",
 ]
 SPLIT_ES = [
     "que", "quien", "quienes", "cual", "cuales", "donde", "cuando", "es", "fue", "era", "son",
@@ -402,6 +403,7 @@ SPLIT_ES = [
     "iniciándose", "iniciando", "p. ej", "por ejemplo", "como", "entonces", "también",
     "además", "luego", "posteriormente", "siendo", "estando", "quedando", "fallecido por",
     "fallecida por", "fallecido de", "fallecida de", "fallecido", "fallecida",
+    "trata de", "tratarse de", "explica", "corresponde a", "correspondiente a", "consistente en",
 ]
 
 # Punctuation tokens that end a chunk. ";" also ends every scope (ConText treats it as a clause end).
