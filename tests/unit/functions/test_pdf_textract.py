@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
-from codify import pdf_input
+
+
+@pytest.fixture
+def pdf_input(monkeypatch):
+    # Powertools reads its namespace when common.observability is first imported; importing here, with
+    # the template's values, keeps this test from leaving a namespace-less Metrics to later tests.
+    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "codify")
+    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "Codify")
+    return importlib.import_module("codify.pdf_input")
 
 
 class ScriptedTextract:
@@ -36,7 +46,7 @@ def line(text, page):
 
 
 @pytest.fixture
-def fake(monkeypatch):
+def fake(monkeypatch, pdf_input):
     def install(client):
         monkeypatch.setattr(pdf_input.aws, "textract", lambda: client)
         monkeypatch.setattr(pdf_input.time, "sleep", lambda s: None)
@@ -45,7 +55,7 @@ def fake(monkeypatch):
     return install
 
 
-def test_async_job_is_polled_then_every_result_page_is_read(fake):
+def test_async_job_is_polled_then_every_result_page_is_read(fake, pdf_input):
     client = fake(
         ScriptedTextract(
             ["IN_PROGRESS", "IN_PROGRESS"],
@@ -65,13 +75,13 @@ def test_async_job_is_polled_then_every_result_page_is_read(fake):
     assert client.calls == [("start", "key.pdf"), ("get", None), ("get", None), ("get", None), ("get", "t2")]
 
 
-def test_single_page_uses_the_synchronous_api(fake):
+def test_single_page_uses_the_synchronous_api(fake, pdf_input):
     client = fake(ScriptedTextract([], {}))
     assert pdf_input.textract_lines("bucket", "key.pdf", pages=1, timeout=30) == {1: ["Single page line"]}
     assert client.calls == [("detect", "key.pdf")]
 
 
-def test_a_job_that_never_finishes_times_out(fake, monkeypatch):
+def test_a_job_that_never_finishes_times_out(fake, monkeypatch, pdf_input):
     fake(ScriptedTextract(["IN_PROGRESS"] * 1000, {}))
     clock = iter(range(0, 10_000, 5))  # every monotonic() call advances 5 s
     monkeypatch.setattr(pdf_input.time, "monotonic", lambda: next(clock))
@@ -80,7 +90,7 @@ def test_a_job_that_never_finishes_times_out(fake, monkeypatch):
         pdf_input.textract_lines("bucket", "key.pdf", pages=2, timeout=20)
 
 
-def test_a_failed_job_raises_a_client_error(fake):
+def test_a_failed_job_raises_a_client_error(fake, pdf_input):
     from botocore.exceptions import ClientError
 
     fake(ScriptedTextract(["FAILED"], {}))
