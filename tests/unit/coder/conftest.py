@@ -23,8 +23,11 @@ def ensure_assets() -> Path:
 
 
 def ensure_terminology() -> Path:
-    """Only the terminology (a few seconds to build): for tests that need no model."""
-    if not (ASSETS / "terminology" / "manifest.json").is_file():
+    """Only the terminology (a few seconds to build): for tests that need no model. Rebuilt when the
+    lexicons or the normalizer changed since the last build."""
+    from codify_coder.terminology import is_stale
+
+    if is_stale(ASSETS / "terminology"):
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
         subprocess.run([sys.executable, "-m", "codify_coder.terminology.build"], check=True, env=env)
     return ASSETS / "terminology"

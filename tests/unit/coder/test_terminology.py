@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from codify_coder.terminology import Terminology, TerminologyError, normalize_code
+from codify_coder.terminology import Terminology, TerminologyError, is_stale, normalize_code
 from codify_coder.terminology.build import build, resolve_code_refs
 from codify_coder.terminology.text import stem, term_stems
 
@@ -108,6 +108,15 @@ def test_manifest_records_sources_and_hashes(terminology_dir, terminology):
 def test_missing_assets_raise(tmp_path):
     with pytest.raises(TerminologyError):
         Terminology.load(tmp_path)
+    assert is_stale(tmp_path)
+
+
+def test_staleness_follows_the_lexicons(terminology_dir, tmp_path):
+    assert not is_stale(terminology_dir)
+    lex = tmp_path / "lexicons"
+    lex.mkdir()
+    (lex / "synonyms_en.tsv").write_text("I10\thigh blood pressure\n", encoding="utf-8")
+    assert is_stale(terminology_dir, lexicon_dir=lex)
 
 
 def test_load_is_fast(terminology_dir):

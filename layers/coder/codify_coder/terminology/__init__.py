@@ -23,7 +23,22 @@ import numpy as np
 
 from .text import NORMALIZER_VERSION
 
-__all__ = ["CodeInfo", "MatchIndex", "Terminology", "TerminologyError", "normalize_code"]
+__all__ = ["CodeInfo", "MatchIndex", "Terminology", "TerminologyError", "is_stale", "normalize_code"]
+
+LEXICON_DIR = Path(__file__).resolve().parent.parent / "lexicons"
+
+
+def is_stale(directory: Path, lexicon_dir: Path = LEXICON_DIR) -> bool:
+    """True when the assets in `directory` are missing or were built from other lexicons or another
+    normalizer/format version than this checkout's (a development check: `make`/tests rebuild then)."""
+    try:
+        manifest = json.loads((Path(directory) / "manifest.json").read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return True
+    if manifest.get("format") != FORMAT_VERSION or manifest.get("normalizer") != NORMALIZER_VERSION:
+        return True
+    current = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(lexicon_dir.glob("*.tsv"))}
+    return bool(current) and manifest.get("lexicons") != current
 
 INDEX_MAGIC = b"CDFYIDX1"
 FORMAT_VERSION = 1
