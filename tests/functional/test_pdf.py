@@ -131,15 +131,11 @@ def service(moto_url, monkeypatch):
     from moto.textract.models import TextractBackend
 
     requests.post(f"{moto_url}/moto-api/reset", timeout=10)
-    env = {
-        **FUNCTION_ENV,
-        "AWS_ENDPOINT_URL": moto_url,
-        "AWS_DEFAULT_REGION": REGION,
-        "AWS_REGION": REGION,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "POWERTOOLS_TRACE_DISABLED": "true",
-    }
+    from codify_cli.local import stack
+
+    # The functions' environment exactly as `codify serve` and test_service give it (template.yaml values,
+    # local credentials, tracing and EMF metrics off), pointed at this module's moto server.
+    env = {**stack.handler_environment(moto_url), "STAGING_BUCKET": BUCKET, "RUNS_TABLE": RUNS}
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setattr(TextractBackend, "BLOCKS", [])
