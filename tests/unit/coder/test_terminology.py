@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 from codify_coder.terminology import Terminology, TerminologyError, is_stale, normalize_code
-from codify_coder.terminology.build import build, resolve_code_refs
+from codify_coder.terminology.build import resolve_code_refs
 from codify_coder.terminology.text import stem, term_stems
 
 
@@ -137,9 +140,17 @@ def test_stemmer_folds_number_and_gender():
 
 
 def test_build_is_reproducible(tmp_path: Path):
-    a = build(tmp_path / "a", verbose=False)
-    b = build(tmp_path / "b", verbose=False)
-    assert a["artifacts"] == b["artifacts"]
+    """Two builds in fresh processes with different hash seeds give byte-identical artifacts."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    for seed, name in (("1", "a"), ("2", "b")):
+        subprocess.run(
+            [sys.executable, "-m", "codify_coder.terminology.build", "--out", str(tmp_path / name)],
+            check=True,
+            env={**env, "PYTHONHASHSEED": seed},
+            capture_output=True,
+        )
     for name in ("codes.json.gz", "index.json.gz", "index.bin", "manifest.json"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
-    assert json.loads((tmp_path / "a" / "manifest.json").read_text())["counts"]["codes"] > 40000
+    manifest = json.loads((tmp_path / "a" / "manifest.json").read_text())
+    assert manifest["counts"]["codes"] > 40000
+    assert set(manifest["artifacts"]) == {"codes.json.gz", "index.json.gz", "index.bin"}
