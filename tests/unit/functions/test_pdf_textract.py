@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-import importlib
+import os
 
 import pytest
 
+# common.observability builds Powertools' Logger/Metrics/Tracer at import, from the environment: import it
+# here, at collection (before sockets are disabled; the X-Ray SDK opens a UDP socket when imported), with
+# the template's values where nothing set them yet, so no later test inherits a namespace-less Metrics.
+for _key, _value in {
+    "POWERTOOLS_SERVICE_NAME": "codify",
+    "POWERTOOLS_METRICS_NAMESPACE": "Codify",
+    "POWERTOOLS_TRACE_DISABLED": "true",
+}.items():
+    os.environ.setdefault(_key, _value)
+
+from codify import pdf_input as _pdf_input
+
 
 @pytest.fixture
-def pdf_input(monkeypatch):
-    # Powertools reads its namespace when common.observability is first imported; importing here, with
-    # the template's values, keeps this test from leaving a namespace-less Metrics to later tests.
-    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "codify")
-    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "Codify")
-    return importlib.import_module("codify.pdf_input")
+def pdf_input():
+    return _pdf_input
 
 
 class ScriptedTextract:
