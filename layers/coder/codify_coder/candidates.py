@@ -24,7 +24,7 @@ from functools import lru_cache
 import numpy as np
 
 from .terminology import Terminology
-from .terminology.text import STOP_WORDS, skeleton, stem, tokens
+from .terminology.text import OTHER_WORDS, STOP_WORDS, skeleton, stem, tokens
 from .types import Candidate, Mention, Understanding
 
 _RAW_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
@@ -33,6 +33,7 @@ MIN_COVERAGE = 0.5  # a term must have at least half of its (idf-weighted) words
 FUZZY_MIN_DICE = 0.7  # trigram Dice for an unknown word to stand for a vocabulary word
 FUZZY_MAX = 2
 UNKNOWN_SLOT_IDF = 1.0
+OTHER_PENALTY = 0.9  # "Other X" when the note does not say "other"
 CLAUSE_TOP_K = 5  # codes kept per clause-level match
 CLAUSE_DISCOUNT = 0.9  # a clause is a bag of several mentions' words: weaker evidence
 _CLAUSE = re.compile(r"[^.;:\n]+")  # words the terminology never uses weigh little in "explained"
@@ -57,6 +58,8 @@ class CandidateGenerator:
         # Abbreviations are matched case-sensitively ("MI", "FA"); lower-case forms only when the
         # lexicon wrote them so.
         self._abbr = idx.abbreviations
+        self._term_other = a["term_other"]
+        self._other_ids = {idx.word_id[stem(w)] for w in OTHER_WORDS if stem(w) in idx.word_id}
         self._is_alpha = np.array([not w.isdigit() for w in idx.vocab], dtype=np.float32)
         self._raw_words: dict[str, list[str]] = {}
         self._code_len = np.array([len(c) for c in idx.codes], dtype=np.int16)
@@ -144,6 +147,7 @@ class CandidateGenerator:
         if not best_w:
             return []
         total_slot = float(slot_idf.sum())
+        mentions_other = any(wid in self._other_ids for wid in best_w)
         wids = np.fromiter(sorted(best_w), dtype=np.int64, count=len(best_w))
         lens = self._post_ptr[wids + 1] - self._post_ptr[wids]
         nz = lens > 0
@@ -167,7 +171,10 @@ class CandidateGenerator:
             return []
         terms, coverage = terms[keep], coverage[keep]
         explained = np.minimum(np.bincount(inverse, weights=exp_w)[keep] / total_slot, 1.0)
-        lexical = np.round(coverage * (0.6 + 0.4 * explained), 4)
+        lexical = coverage * (0.6 + 0.4 * explained)
+        if not mentions_other:
+            lexical = lexical * np.where(self._term_other[terms] > 0, OTHER_PENALTY, 1.0)
+        lexical = np.round(lexical, 4)
         code_ids = self._term_code[terms]
         # best first; ties: more specific code, then code id (alphabetical), then term id
         order = np.lexsort((terms, code_ids, -self._code_len[code_ids], -lexical))

@@ -60,6 +60,13 @@ def test_most_specific_supported_code_ranks_first(generator):
     assert "E11.9" in codes or "E11" in codes
 
 
+def test_residual_other_codes_rank_below_the_plain_term(generator):
+    # "Other pneumonia, unspecified organism" (J18.8) must not tie with J18.9 when the note says "pneumonia"
+    codes = codes_for(generator, "pneumonia", "en")
+    assert codes[0] == "J18.9" and codes.index("J18.8") > codes.index("J18.9")
+    assert top(generator, "neumonía", "es") == "J18.9"
+
+
 def test_spanish_fracture_reaches_femoral_neck_family(generator):
     codes = codes_for(generator, "fractura del cuello del fémur derecho", "es")
     assert any(c.startswith("S72.0") for c in codes[:3])

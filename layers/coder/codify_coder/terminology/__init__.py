@@ -40,8 +40,9 @@ def is_stale(directory: Path, lexicon_dir: Path = LEXICON_DIR) -> bool:
     current = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(lexicon_dir.glob("*.tsv"))}
     return bool(current) and manifest.get("lexicons") != current
 
+
 INDEX_MAGIC = b"CDFYIDX1"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 class TerminologyError(RuntimeError):

@@ -35,12 +35,21 @@ from pathlib import Path
 
 import numpy as np
 
-from .text import NORMALIZER_VERSION, STOP_WORDS, content_stems, skeleton, stem, term_stems, tokens
+from .text import (
+    NORMALIZER_VERSION,
+    OTHER_WORDS,
+    STOP_WORDS,
+    content_stems,
+    skeleton,
+    stem,
+    term_stems,
+    tokens,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = PACKAGE_DIR / "assets" / "terminology"
 LEXICON_DIR = PACKAGE_DIR / "lexicons"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 INDEX_MAGIC = b"CDFYIDX1"
 
 _CODE_REF = re.compile(r"\b([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)(-?)")
@@ -404,6 +413,9 @@ def build(out_dir: Path = DEFAULT_OUT, lexicon_dir: Path = LEXICON_DIR, verbose:
     term_ptr[1:] = np.cumsum([len(t) for t in tok_lists])
     term_tok = np.array([x for t in tok_lists for x in t], dtype=np.int32)
     term_nreq = np.array([len(p[3]) for p in parsed], dtype=np.uint8)
+    # "Other X" is a residual category: it must not tie with "X, unspecified" when the note just says "X"
+    other_stems = {stem(w) for w in OTHER_WORDS}
+    term_other = np.array([any(s in other_stems for s in p[4]) for p in parsed], dtype=np.uint8)
     term_total = np.array([float(idf[[vid[s] for s in p[3]]].sum()) for p in parsed], dtype=np.float32)
 
     postings: list[list[int]] = [[] for _ in vocab]
@@ -447,6 +459,7 @@ def build(out_dir: Path = DEFAULT_OUT, lexicon_dir: Path = LEXICON_DIR, verbose:
         "term_ptr": term_ptr,
         "term_tok": term_tok,
         "term_nreq": term_nreq,
+        "term_other": term_other,
         "term_total": term_total,
         "post_ptr": post_ptr,
         "post_terms": post_terms,

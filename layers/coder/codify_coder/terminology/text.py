@@ -42,6 +42,9 @@ GENERIC_WORDS = _words(
     """
 )
 
+# Residual-category words ("Other pneumonia"): generic, but a term with them ranks below the plain one.
+OTHER_WORDS = _words("other otro otra otros otras")
+
 # Words after which a term's tokens describe a default (absence): "without complications",
 # "sin mención de complicación". The note need not say them.
 _OPTIONAL_AFTER = frozenset({"without", "sin"})
