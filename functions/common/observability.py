@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 
+METRICS_NAMESPACE = "Codify"
+
 logger = Logger()
-metrics = Metrics()
+# The namespace is fixed in code: Metrics reads its environment once, at import, and a module imported
+# before the environment is set (a test collection, a REPL) must still be able to flush.
+metrics = Metrics(namespace=METRICS_NAMESPACE)
 tracer = Tracer()
