@@ -26,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     moto = stack.boot()
+    from common.observability import logger
+
+    logger.registered_handler.setStream(sys.stderr)  # stdout carries only the function's result
     try:
         handler = tpl.load()["Resources"][args.function]["Properties"]["Handler"]
         event = json.loads(args.event.read_text(encoding="utf-8"))
