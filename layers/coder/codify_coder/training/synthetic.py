@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ..score import TerminologyFacts
+
 ASSERTION_WEIGHTS = {
     "present": 0.58,
     "negated": 0.15,
@@ -221,6 +223,82 @@ HEADINGS: dict[str, dict[str, tuple[str, ...]]] = {
         "present": ("JUICIO CLÍNICO:", "DIAGNÓSTICO:", "DIAGNÓSTICOS AL ALTA:", "Impresión diagnóstica:"),
     },
 }
+MODIFIERS: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": {
+        "before": (
+            "severe",
+            "mild",
+            "known",
+            "extensive",
+            "recurrent",
+            "progressive",
+            "longstanding",
+            "moderate",
+            "newly diagnosed",
+            "symptomatic",
+            "persistent",
+            "bilateral",
+            "left",
+            "right",
+        ),
+        "after": (
+            "of {day} years' duration",
+            "with good response to treatment",
+            "since childhood",
+            "requiring admission",
+            "of the {organ}",
+            "diagnosed {day} years ago",
+            "under follow-up",
+            "in the {organ}",
+            "on the left side",
+            "on the right side",
+        ),
+    },
+    "es": {
+        "before": (),
+        "after": (
+            "severa",
+            "leve",
+            "conocida",
+            "extensa",
+            "recidivante",
+            "progresiva",
+            "de larga evolución",
+            "moderada",
+            "de reciente diagnóstico",
+            "sintomática",
+            "persistente",
+            "bilateral",
+            "izquierda",
+            "derecha",
+            "de {day} años de evolución",
+            "con buena respuesta al tratamiento",
+            "desde la infancia",
+            "que requirió ingreso",
+            "en {organ}",
+            "en seguimiento",
+        ),
+    },
+}
+# Findings a note reports without them being coded (a fragment of a term: "mass", "lesion of the liver").
+NOISE_TEMPLATES: dict[str, tuple[str, ...]] = {
+    "en": (
+        "Imaging revealed {t} in the {organ}.",
+        "The {organ} showed {t}.",
+        "Ultrasound: {t}.",
+        "A CT scan was performed to assess {t}.",
+        "Biopsy to characterize the {t}.",
+    ),
+    "es": (
+        "La prueba de imagen mostró {t} en {organ}.",
+        "Se observa {t} en {organ}.",
+        "Ecografía: {t}.",
+        "Se realiza TC para valorar {t}.",
+        "Se toma biopsia para caracterizar {t}.",
+    ),
+}
+_CONTENT = re.compile(r"[^\W\d_]{4,}", re.UNICODE)
+
 # Words a clinician leaves out of a term (ICD-10-CM qualifiers a note rarely spells out).
 _DROP = {
     "en": re.compile(
@@ -248,11 +326,18 @@ class SyntheticNote:
 
 
 def _category_weight(category: str) -> float:
-    # External causes (V00-Y99) are rare as a note's only diagnoses; injuries have thousands of
-    # near-identical categories, so each one is sampled less.
-    if category[0] in "VWXY":
+    # A clinical prior, not a corpus statistic: notes name symptoms and findings (R00-R99) far more
+    # often than their share of categories; external causes (V00-Y99) rarely stand alone; injuries have
+    # thousands of near-identical categories; perinatal, pregnancy and congenital codes belong to
+    # specific settings.
+    first = category[0]
+    if first == "R":
+        return 2.5
+    if first in "VWXY":
         return 0.1
-    if category[0] in "ST":
+    if first in "ST":
+        return 0.4
+    if first in "OPQ":
         return 0.4
     return 1.0
 
@@ -297,11 +382,16 @@ def vary(term: str, language: str, rng: random.Random, abbreviations: list[tuple
                 lowered = t.casefold()
                 break
     words = t.split()
-    if len(words) >= 5 and rng.random() < 0.15:  # a word left out
+    if len(words) >= 3 and rng.random() < 0.25:  # a word left out
         del words[rng.randrange(1, len(words))]
         t = " ".join(words)
     if rng.random() < 0.85:
         t = t[:1].lower() + t[1:] if not t[:2].isupper() else t
+    if rng.random() < 0.45:  # notes qualify what they name: extra words the term does not have
+        if language == "en" and rng.random() < 0.5:
+            t = f"{rng.choice(MODIFIERS[language]['before'])} {t}"
+        else:
+            t = f"{t} {_fill(rng.choice(MODIFIERS[language]['after']), language, rng)}"
     return t or term
 
 
@@ -335,6 +425,15 @@ def generate(
     weights = {lang: [_category_weight(c) for c in cats[lang]] for lang in langs}
     abbreviations = {lang: _abbreviation_map(terminology, lang) for lang in langs}
     assertions, a_weights = zip(*ASSERTION_WEIGHTS.items(), strict=True)
+    by_code: dict[str, dict[str, list[str]]] = {lang: defaultdict(list) for lang in langs}
+    for lang in langs:
+        for items in pools[lang].values():
+            for code, term in items:
+                by_code[lang][code].append(term)
+    # Codes the project's lexicons give everyday synonyms for are the conditions notes name most.
+    facts = TerminologyFacts(terminology)
+    common = sorted({c for c, t in terminology.iter_terms("en") if facts.term_kind(c, t) == "synonym"})
+    common_by_lang = {lang: [c for c in common if c in by_code[lang]] for lang in langs}
 
     notes = []
     for i in range(n_notes):
@@ -344,8 +443,12 @@ def generate(
         n_mentions = rng.randint(2, 7)
         chosen = []
         for _ in range(n_mentions):
-            cat = rng.choices(cats[lang], weights[lang])[0]
-            code, term = rng.choice(pools[lang][cat])
+            if common_by_lang[lang] and rng.random() < 0.3:
+                code = rng.choice(common_by_lang[lang])
+                term = rng.choice(by_code[lang][code])
+            else:
+                cat = rng.choices(cats[lang], weights[lang])[0]
+                code, term = rng.choice(pools[lang][cat])
             assertion = rng.choices(assertions, a_weights)[0]
             chosen.append((code, term, assertion))
         structured = rng.random() < 0.5
@@ -363,6 +466,13 @@ def generate(
                 )
         for _ in range(rng.randint(1, 6)):
             sentences.append(("body", _fill(rng.choice(DISTRACTORS[lang]), lang, rng)))
+        for _ in range(rng.choice((0, 0, 1, 1, 2, 3))):
+            cat = rng.choices(cats[lang], weights[lang])[0]
+            words = _CONTENT.findall(rng.choice(pools[lang][cat])[1])
+            if words:
+                start = rng.randrange(len(words))
+                fragment = " ".join(words[start : start + rng.choice((1, 1, 2))]).lower()
+                sentences.append(("body", _fill(rng.choice(NOISE_TEMPLATES[lang]), lang, rng, fragment)))
         if structured:
             order = ("body", "historical", "family", "present")
             parts = []
