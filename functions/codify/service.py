@@ -27,7 +27,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
     IdempotencyValidationError,
 )
-from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
+from aws_lambda_powertools.utilities.idempotency.serialization.base import BaseIdempotencySerializer
 from botocore.exceptions import ClientError
 from common import aws
 from common.coder import CoderPort, CoderUnavailable, get_coder
@@ -218,6 +218,24 @@ class ModelStore:
         return coder
 
 
+@dataclass(frozen=True)
+class ReplayRef:
+    """What the idempotency record keeps of a response: its identity, never its content (evidence spans
+    are note text). A replay recodes the same body (the payload hash matched) under the same run id."""
+
+    run_id: str
+    created_at: str
+    model_version: str
+
+
+class _ReplayRefSerializer(BaseIdempotencySerializer):
+    def to_dict(self, data: CodifyResponse) -> dict:
+        return {"run_id": data.run_id, "created_at": data.created_at, "model_version": data.model.version}
+
+    def from_dict(self, data: dict) -> ReplayRef:
+        return ReplayRef(str(data["run_id"]), str(data["created_at"]), str(data.get("model_version", "")))
+
+
 class CodifyService:
     def __init__(self, settings: CodifySettings) -> None:
         self.settings = settings
@@ -235,7 +253,7 @@ class CodifyService:
             data_keyword_argument="idempotency",
             persistence_store=persistence,
             config=self._idempotency_config,
-            output_serializer=PydanticSerializer(model=CodifyResponse),
+            output_serializer=_ReplayRefSerializer(),
         )(self._execute)
 
     # ------------------------------------------------------------------ codify
@@ -262,15 +280,18 @@ class CodifyService:
             body_sha = hashlib.sha256(
                 json.dumps(request.model_dump(mode="json"), sort_keys=True).encode()
             ).hexdigest()
-            response = self._idempotent_execute(
+            outcome = self._idempotent_execute(
                 idempotency={"tenant": caller.tenant, "key": idempotency_key, "body_sha256": body_sha},
                 request=request,
                 draft=draft,
             )
-            if response.run_id != draft.run_id:
+            if isinstance(outcome, ReplayRef):
                 metrics.add_metric(name="IdempotentReplay", unit=MetricUnit.Count, value=1)
-                logger.info("idempotent replay", extra={"run_id": response.run_id})
-            return response
+                logger.info("idempotent replay", extra={"run_id": outcome.run_id})
+                # The same run: its id and time, recoded (deterministic); its audit record already exists.
+                draft.run_id, draft.created_at = outcome.run_id, outcome.created_at
+                return self._code(request, draft)[0]
+            return outcome
         except ApiError as exc:
             self._audit_failure(draft, exc)
             raise
@@ -291,6 +312,24 @@ class CodifyService:
     def _execute(
         self, *, idempotency: dict[str, Any], request: CodifyRequest, draft: RunDraft
     ) -> CodifyResponse:
+        response, result, source_bytes = self._code(request, draft)
+        self.runs.put(draft.record(status="succeeded", http_status=200))
+        metrics.add_metric(name="CodesReturned", unit=MetricUnit.Count, value=len(result.final_assessments))
+        logger.info(
+            "coded",
+            extra={
+                "run_id": draft.run_id,
+                "input_type": draft.details["input_type"],
+                "input_bytes": source_bytes,
+                "input_sha256": draft.details["input_sha256"],
+                "final_codes": len(result.final_assessments),
+                "discarded_codes": len(result.discarded_assessments),
+            },
+        )
+        return response
+
+    def _code(self, request: CodifyRequest, draft: RunDraft) -> tuple[CodifyResponse, Any, int]:
+        """Code the request's document and fill the draft's audit details; writes nothing."""
         from codify_coder.serialize import response_body
         from codify_coder.types import CodeOptions
 
@@ -300,7 +339,7 @@ class CodifyService:
             raise ServiceUnavailable("The coding model could not be loaded.") from None
         if request.model != DEFAULT_MODEL:
             coder = self.models.coder_for(draft.caller.tenant, request.model, coder)
-        document, source_bytes = self._document(request, draft.caller.tenant, draft)
+        document, source_bytes = self._document(request, draft)
         draft.details.update(
             input_sha256=hashlib.sha256(document.text.encode("utf-8")).hexdigest(),
             input_bytes=source_bytes,
@@ -334,22 +373,9 @@ class CodifyService:
                 for d in result.discarded_assessments
             ],
         )
-        self.runs.put(draft.record(status="succeeded", http_status=200))
-        metrics.add_metric(name="CodesReturned", unit=MetricUnit.Count, value=len(result.final_assessments))
-        logger.info(
-            "coded",
-            extra={
-                "run_id": draft.run_id,
-                "input_type": draft.details["input_type"],
-                "input_bytes": source_bytes,
-                "input_sha256": draft.details["input_sha256"],
-                "final_codes": len(result.final_assessments),
-                "discarded_codes": len(result.discarded_assessments),
-            },
-        )
-        return response
+        return response, result, source_bytes
 
-    def _document(self, request: CodifyRequest, tenant: str, draft: RunDraft) -> tuple[Any, int]:
+    def _document(self, request: CodifyRequest, draft: RunDraft) -> tuple[Any, int]:
         """The Document to code and the size in bytes of what was sent."""
         from codify_coder.types import Document
 
@@ -358,7 +384,7 @@ class CodifyService:
         from . import pdf_input  # the PDF engineer's module: bounded extraction, uploads lookup
 
         return pdf_input.document_for(
-            tenant=tenant,
+            tenant=draft.caller.tenant,
             pdf=request.pdf_bytes,
             upload_id=request.upload_id,
             settings=self.settings,
