@@ -90,6 +90,13 @@ def test_spanish_terms_are_mapped(terminology):
     assert not any("coma" in t.lower() for t in terminology.get("E11.0").spanish)
 
 
+def test_spanish_description_falls_back_to_the_nearest_mapped_ancestor(terminology):
+    term, owner = terminology.spanish_description("E11.22")
+    assert owner == "E11.2" and "renal" in term.lower()
+    assert terminology.spanish_description("J18.9")[1] == "J18.9"
+    assert terminology.spanish_description("XYZ") is None
+
+
 def test_iter_terms_has_both_languages_and_lexicons(terminology):
     en = set(terminology.iter_terms("en"))
     es = set(terminology.iter_terms("es"))

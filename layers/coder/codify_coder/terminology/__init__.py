@@ -326,6 +326,16 @@ class Terminology:
             return None
         return rec["e"][0] + char
 
+    def spanish_description(self, code: str) -> tuple[str, str] | None:
+        """(Spanish description, code it describes): the code's own Spanish term, else the nearest
+        ancestor's (a broader but correct description: E11.22 -> WHO E11.2 "... con complicaciones
+        renales"). None when no ancestor has one. For display; matching uses only exact mappings."""
+        for c in [normalize_code(code), *self.ancestors(code)]:
+            terms = self._spanish.get(c)
+            if terms:
+                return terms[0], c
+        return None
+
     # ------------------------------------------------------------ terms
     def iter_terms(self, language: str) -> Iterator[tuple[str, str]]:
         """(code, term): descriptions, inclusion terms, Spanish terms and lexicon synonyms of a language."""

@@ -470,7 +470,8 @@ def build(out_dir: Path = DEFAULT_OUT, lexicon_dir: Path = LEXICON_DIR, verbose:
     codes_payload = {
         "format": FORMAT_VERSION,
         "codes": {c: cm[c] for c in sorted(cm)},
-        "spanish": {c: sorted(dict.fromkeys(v)) for c, v in sorted(spanish.items())},
+        # WHO description first, then the lexicon terms (both in a fixed order)
+        "spanish": {c: list(dict.fromkeys(v)) for c, v in sorted(spanish.items())},
     }
 
     artifacts = {
