@@ -59,6 +59,7 @@ class CandidateGenerator:
         # lexicon wrote them so.
         self._abbr = idx.abbreviations
         self._term_other = a["term_other"]
+        self._term_lang = a["term_lang"]
         self._other_ids = {idx.word_id[stem(w)] for w in OTHER_WORDS if stem(w) in idx.word_id}
         self._is_alpha = np.array([not w.isdigit() for w in idx.vocab], dtype=np.float32)
         self._raw_words: dict[str, list[str]] = {}
@@ -128,10 +129,10 @@ class CandidateGenerator:
         """(code, matched term, lexical) for one span of text, best first, at most top_k codes."""
         return [
             (self._idx.codes[c], self._idx.terms[t], lex)
-            for c, t, lex in self._match(self._slots(text, language), self.top_k)
+            for c, t, lex in self._match(self._slots(text, language), self.top_k, language)
         ]
 
-    def _match(self, slots, top_k: int) -> list[tuple[int, int, float]]:
+    def _match(self, slots, top_k: int, language: str = "en") -> list[tuple[int, int, float]]:
         """(code id, term id, lexical), best first, at most top_k codes."""
         if not slots:
             return []
@@ -176,8 +177,10 @@ class CandidateGenerator:
             lexical = lexical * np.where(self._term_other[terms] > 0, OTHER_PENALTY, 1.0)
         lexical = np.round(lexical, 4)
         code_ids = self._term_code[terms]
-        # best first; ties: more specific code, then code id (alphabetical), then term id
-        order = np.lexsort((terms, code_ids, -self._code_len[code_ids], -lexical))
+        # best first; ties: more specific code, then code id (alphabetical), then a term in the note's
+        # language (the evidence a coder reads), then term id
+        foreign = self._term_lang[terms] != (1 if language == "es" else 0)
+        order = np.lexsort((terms, foreign, code_ids, -self._code_len[code_ids], -lexical))
         out: list[tuple[int, int, float]] = []
         seen: set[int] = set()
         for i in order:
@@ -211,7 +214,7 @@ class CandidateGenerator:
         found: list[list[tuple[int, int, float]]] = []
         for sl in slots:
             if sl not in memo:
-                memo[sl] = self._match(sl, self.top_k)
+                memo[sl] = self._match(sl, self.top_k, language)
             found.append(memo[sl])
         extra: list[list[tuple[int, int, float]]] = [[] for _ in mentions]
         words = [{wid for alts in s for wid, _ in alts} for s in slots]
@@ -229,7 +232,7 @@ class CandidateGenerator:
             have = {cid for mi in mids for cid, _, _ in found[mi]} | {
                 c for mi in mids for c, _, _ in extra[mi]
             }
-            for cid, tid, lex in self._match(clause_slots, CLAUSE_TOP_K):
+            for cid, tid, lex in self._match(clause_slots, CLAUSE_TOP_K, language):
                 if cid in have:
                     continue
                 tw = set(term_tok[term_ptr[tid] : term_ptr[tid + 1]].tolist())
