@@ -88,6 +88,11 @@ def test_abbreviations_expand_case_sensitively(generator):
     assert "N17.9" not in codes_for(generator, "ira", "es")
 
 
+def test_matched_term_is_in_the_notes_language_on_ties(generator):
+    assert generator.match("HTA", "es")[0][:2] == ("I10", "hipertensión arterial")
+    assert generator.match("hypertension", "en")[0][:2] == ("I10", "hypertension")
+
+
 def test_typo_falls_back_to_trigram_similarity(generator):
     assert (
         "I42.9" in codes_for(generator, "dilated cardiomiopathy", "en")[:3]
