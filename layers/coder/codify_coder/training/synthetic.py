@@ -4,9 +4,12 @@ Each note mentions a few ICD-10-CM terms (descriptions, inclusion terms, Spanish
 synonyms) the way notes do: shortened ("unspecified" dropped), reordered, abbreviated, with a word
 missing, inside template sentences that carry assertion cues (negation, family, history, uncertainty,
 hypothetical), between distractor sentences (vitals, labs, drugs, procedures, anatomy) and under
-section headings or in narrative form. The intended code of every mention asserted present is the
-note's gold set; everything else the candidate generator proposes (parents, siblings, other codes
-sharing words, codes of negated or family mentions) is a negative.
+section headings or in narrative form, plus fragments of terms reported as findings. The intended
+code of every mention is the note's gold set, whatever its assertion: the default model answers "is
+this the code of the condition the note names?", and rules.py decides what a negated, family or
+history mention becomes (discarded `negated`, Z80.3 from a family breast cancer, I25.2 from an old MI),
+using this probability as that decision's confidence. Everything else the candidate generator proposes
+(parents, siblings, other codes sharing words, codes of the finding fragments) is a negative.
 
 No CodiEsp text goes into these notes: the default model is built from the terminology only.
 Deterministic: a seed and the terminology give the same notes.
@@ -237,21 +240,14 @@ MODIFIERS: dict[str, dict[str, tuple[str, ...]]] = {
             "newly diagnosed",
             "symptomatic",
             "persistent",
-            "bilateral",
-            "left",
-            "right",
         ),
         "after": (
             "of {day} years' duration",
             "with good response to treatment",
             "since childhood",
             "requiring admission",
-            "of the {organ}",
             "diagnosed {day} years ago",
             "under follow-up",
-            "in the {organ}",
-            "on the left side",
-            "on the right side",
         ),
     },
     "es": {
@@ -268,14 +264,10 @@ MODIFIERS: dict[str, dict[str, tuple[str, ...]]] = {
             "de reciente diagnóstico",
             "sintomática",
             "persistente",
-            "bilateral",
-            "izquierda",
-            "derecha",
             "de {day} años de evolución",
             "con buena respuesta al tratamiento",
             "desde la infancia",
             "que requirió ingreso",
-            "en {organ}",
             "en seguimiento",
         ),
     },
@@ -296,6 +288,10 @@ NOISE_TEMPLATES: dict[str, tuple[str, ...]] = {
         "Se realiza TC para valorar {t}.",
         "Se toma biopsia para caracterizar {t}.",
     ),
+}
+JOINERS = {
+    "en": (" with ", " and ", ", ", " complicated by "),
+    "es": (" con ", " y ", ", ", " complicada con "),
 }
 _CONTENT = re.compile(r"[^\W\d_]{4,}", re.UNICODE)
 
@@ -321,7 +317,7 @@ class SyntheticNote:
     key: str
     language: str
     text: str
-    gold: frozenset[str]  # intended codes of mentions asserted present
+    gold: frozenset[str]  # the intended codes of all mentions (assertions are rules.py's business)
     mentions: tuple[tuple[str, str], ...]  # (intended code, assertion) in note order
 
 
@@ -381,10 +377,6 @@ def vary(term: str, language: str, rng: random.Random, abbreviations: list[tuple
                 t = re.sub(rf"\b{re.escape(expansion)}\b", abbr, lowered, count=1)
                 lowered = t.casefold()
                 break
-    words = t.split()
-    if len(words) >= 3 and rng.random() < 0.25:  # a word left out
-        del words[rng.randrange(1, len(words))]
-        t = " ".join(words)
     if rng.random() < 0.85:
         t = t[:1].lower() + t[1:] if not t[:2].isupper() else t
     if rng.random() < 0.45:  # notes qualify what they name: extra words the term does not have
@@ -453,8 +445,17 @@ def generate(
             chosen.append((code, term, assertion))
         structured = rng.random() < 0.5
         sentences: list[tuple[str, str]] = []  # (group, sentence)
-        for code, term, assertion in chosen:
+        i_m = 0
+        while i_m < len(chosen):
+            code, term, assertion = chosen[i_m]
             surface = vary(term, lang, rng, abbreviations[lang])
+            nxt = chosen[i_m + 1] if i_m + 1 < len(chosen) else None
+            if assertion == "present" and nxt and nxt[2] == "present" and rng.random() < 0.3:
+                # Two conditions in one phrase ("X with Y", "X y Y"): one mention, two right codes.
+                joiner = rng.choice(JOINERS[lang])
+                surface = f"{surface}{joiner}{vary(nxt[1], lang, rng, abbreviations[lang])}"
+                i_m += 1
+            i_m += 1
             template = rng.choice(TEMPLATES[lang][assertion])
             group = (
                 assertion if assertion in ("historical", "family") else "present" if structured else "body"
@@ -485,7 +486,7 @@ def generate(
             body = [s for _, s in sentences]
             rng.shuffle(body)
             text = " ".join(body) + "\n"
-        gold = frozenset(code for code, _, assertion in chosen if assertion == "present")
+        gold = frozenset(code for code, _, _ in chosen)
         notes.append(
             SyntheticNote(
                 key=f"synthetic-{seed}-{i:06d}",
