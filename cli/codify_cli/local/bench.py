@@ -32,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"no .txt notes in {args.notes}")
     moto = stack.boot()
     from common import aws
+    from common.observability import logger
+
+    logger.setLevel("WARNING")  # one INFO line per request would bury the summary
     from common.coder import get_coder
     from common.settings import authorizer_settings
 
