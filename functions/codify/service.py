@@ -289,8 +289,9 @@ class CodifyService:
                 metrics.add_metric(name="IdempotentReplay", unit=MetricUnit.Count, value=1)
                 logger.info("idempotent replay", extra={"run_id": outcome.run_id})
                 # The same run: its id and time, recoded (deterministic); its audit record already exists.
-                draft.run_id, draft.created_at = outcome.run_id, outcome.created_at
-                return self._code(request, draft)[0]
+                replay = RunDraft(caller, tracking, started=draft.started, run_id=outcome.run_id,
+                                  created_at=outcome.created_at, idempotency_key=idempotency_key)  # fmt: skip
+                return self._code(request, replay)[0]
             return outcome
         except ApiError as exc:
             self._audit_failure(draft, exc)
