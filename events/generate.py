@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "functions"), str(ROOT / "cli"), str(ROOT / "layers" / "coder")]
 from codify_cli.local.front import proxy_event
 
-OUT = ROOT / "events"
+OUT = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "events"
 TENANT = {
     "principalId": "clinic-a",
     "tenant": "clinic-a",

@@ -187,3 +187,13 @@ def test_traces_and_logs_never_capture_bodies():
     api = tpl.load()["Resources"]["CodifyApi"]["Properties"]
     assert api["MethodSettings"][0]["DataTraceEnabled"] is False
     assert "$input.body" not in api["AccessLogSetting"]["Format"]
+
+
+def test_event_files_are_what_events_generate_writes(tmp_path):
+    subprocess.run([sys.executable, str(ROOT / "events" / "generate.py"), str(tmp_path)], check=True, cwd=ROOT)
+    generated = sorted(p.name for p in tmp_path.glob("*.json"))
+    assert len(generated) >= 20
+    for name in generated:
+        assert (tmp_path / name).read_text() == (ROOT / "events" / name).read_text(), (
+            f"events/{name} is stale: run python events/generate.py"
+        )
