@@ -102,29 +102,35 @@ def apply(
         else:
             add_final(replace(d, code=leaf, rule=how, derived_from=code))
 
-    # 3. Most specific: an ancestor, or an unspecified sibling in the same category, yields to a specific code.
+    # 3. Most specific: an ancestor, or an unspecified sibling in the same category, yields to a specific
+    # code, but only to one the model itself believes at least as much (a weak sibling is a guess).
+    floor = max(threshold, options.min_confidence / 100)
     for code in sorted(finals):
         d = finals.get(code)
         if d is None:
             continue
-        better = _more_specific(code, finals, terminology)
+        better = _more_specific(code, finals, terminology, min_probability=max(floor, d.probability - 0.15))
         if better is not None:
             del finals[code]
             discard(d, "superseded_by_more_specific", f"{better} is more specific", by=better)
 
-    # 4. Combination codes ("with" convention).
+    # 4. Combination codes ("with" convention). A component counts when it is final or when a present
+    # mention names it well (lexical >= COMBINATION_LEXICAL): the convention, not the model, links them.
+    named = _well_named(candidates, mentions, terminology)
     for required, combo, replaces in conventions.COMBINATIONS:
-        if combo not in terminology or combo in finals:
+        if combo not in terminology:
             continue
-        parts = [_first_with_prefix(finals, p) for p in required]
+        pool = {**named, **{c: d for c, d in finals.items() if c not in named or d.probability > named[c].probability}}
+        parts = [_first_with_prefix(pool, p, combo) for p in required]
         if any(p is None for p in parts):
             continue
-        evidence = tuple(sorted({m for p in parts for m in finals[p].mentions}))  # type: ignore[index]
-        prob = min(finals[p].probability for p in parts)  # type: ignore[index]
+        support = [pool[p] for p in parts]  # type: ignore[index]
+        finals.pop(combo, None)  # named directly too: the convention's support replaces the weaker match
         add_final(
             Decision(
-                code=combo, probability=prob, mentions=evidence, assertion="present",
-                matched_term=" + ".join(finals[p].matched_term for p in parts),  # type: ignore[index]
+                code=combo, probability=min(d.probability for d in support),
+                mentions=tuple(sorted({m for d in support for m in d.mentions})), assertion="present",
+                matched_term=" + ".join(d.matched_term for d in support),
                 rule=f"combination code for {' with '.join(parts)} ('with' convention, Guideline I.A.15)",  # type: ignore[arg-type]
             )
         )
@@ -149,7 +155,6 @@ def apply(
                 discard(finals.pop(b), "excludes1_conflict", f"Excludes1 with {a}", by=a)
 
     # 7. Confidence floor, then the requested number of codes.
-    floor = max(threshold, options.min_confidence / 100)
     ranked = sorted(finals.values(), key=lambda d: (-d.probability, d.code))
     kept: list[Decision] = []
     for d in ranked:
@@ -271,10 +276,12 @@ def _is_unspecified(code: str, terminology: Terminology) -> bool:
     return bool(info and _UNSPECIFIED.search(info.description))
 
 
-def _more_specific(code: str, finals: dict[str, Decision], terminology: Terminology) -> str | None:
+def _more_specific(
+    code: str, finals: dict[str, Decision], terminology: Terminology, min_probability: float
+) -> str | None:
     """A final code that makes `code` redundant: a descendant, or (for an unspecified code) a sibling."""
     for other in sorted(finals, key=lambda c: (-finals[c].probability, c)):
-        if other == code:
+        if other == code or finals[other].probability < min_probability:
             continue
         if code in terminology.ancestors(other):
             return other
@@ -288,11 +295,27 @@ def _more_specific(code: str, finals: dict[str, Decision], terminology: Terminol
     return None
 
 
-def _first_with_prefix(finals: dict[str, Decision], prefix: str) -> str | None:
-    for code in sorted(finals):
-        if code.startswith(prefix) and finals[code].assertion == "present":
-            return code
-    return None
+COMBINATION_LEXICAL = 0.7
+
+
+def _well_named(candidates: list[Candidate], mentions, terminology: Terminology) -> dict[str, Decision]:
+    """Codes a present mention names closely, with a confidence from the match when the model's is lower."""
+    named: dict[str, Decision] = {}
+    for c in candidates:
+        if c.lexical < COMBINATION_LEXICAL or mentions[c.mention].assertion != "present" or c.code not in terminology:
+            continue
+        prob = max(c.probability, 0.8 * c.lexical)
+        prior = named.get(c.code)
+        if prior is None or prob > prior.probability:
+            named[c.code] = Decision(code=c.code, probability=prob, mentions=(c.mention,), assertion="present",
+                                     matched_term=c.matched_term, rule="named by a present mention")
+    return named
+
+
+def _first_with_prefix(pool: dict[str, Decision], prefix: str, besides: str) -> str | None:
+    """The best supported present code under `prefix` (other than the combination itself)."""
+    hits = [c for c in pool if c != besides and c.startswith(prefix) and pool[c].assertion == "present"]
+    return min(hits, key=lambda c: (-pool[c].probability, c)) if hits else None
 
 
 def _integral_target(symptom: str, finals: dict[str, Decision]) -> str | None:
