@@ -66,7 +66,7 @@ def run(args) -> int:
     for path in iterator:
         try:
             document = _document(path)
-        except Exception as exc:  # a bad file is reported and skipped; the others are still coded
+        except Exception as exc:  # noqa: BLE001 - a bad file is reported and skipped; the others are still coded
             print(f"codify: {path}: {getattr(exc, 'message', type(exc).__name__)}", file=sys.stderr)
             status = 1
             continue

@@ -21,10 +21,9 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from tqdm import tqdm
-
     from codify_coder.evaluation import evaluate, load_gold, note_files
     from codify_coder.types import CodeOptions
+    from tqdm import tqdm
 
     coder = _coder.load(args.model)
     options = CodeOptions(language=args.language, setting=args.setting)

@@ -224,8 +224,8 @@ def _mapped(table: dict[str, str], code: str, terminology: Terminology) -> str |
     return leaf
 
 
-_SUBSEQUENT = re.compile(r"\b(subsequent encounter|follow[- ]up visit|routine healing|seguimiento)\b", re.I)
-_SEQUELA = re.compile(r"\b(sequela|secuela)", re.I)
+_SUBSEQUENT = re.compile(r"\b(subsequent encounter|follow[- ]up visit|routine healing|seguimiento)\b", re.IGNORECASE)
+_SEQUELA = re.compile(r"\b(sequela|secuela)", re.IGNORECASE)
 
 
 def _encounter_character(text: str) -> str:
@@ -237,8 +237,8 @@ def _encounter_character(text: str) -> str:
     return "A"
 
 
-_UNSPECIFIED = re.compile(r"\b(unspecified|without complications?|not elsewhere classified)\b", re.I)
-_OTHER = re.compile(r"^other\b|\bother\b", re.I)
+_UNSPECIFIED = re.compile(r"\b(unspecified|without complications?|not elsewhere classified)\b", re.IGNORECASE)
+_OTHER = re.compile(r"^other\b|\bother\b", re.IGNORECASE)
 
 
 def _billable_leaf(code: str, terminology: Terminology, encounter: str) -> tuple[str | None, str]:
