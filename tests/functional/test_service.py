@@ -545,3 +545,36 @@ def test_revoking_takes_effect(tokens):
     assert tokens.revoke(hash_token(VALID))
     assert [s["Effect"] for s in authorize("authorizer_valid")["policyDocument"]["Statement"]] == ["Deny"]
     assert not tokens.revoke("0" * 64)
+
+
+def test_token_store_creates_lists_and_refuses_unknown_scopes(tokens):
+    from authorizer.tokens import hash_token
+
+    token, record = tokens.create("clinic-c", "billing", ("codify", "runs:read"))
+    assert record.token_sha256 == hash_token(token) and record.scopes == ("codify", "runs:read")
+    stored = json.dumps(tokens.table.get_item(Key={"token_sha256": record.token_sha256})["Item"], default=str)
+    assert token not in stored  # only the hash is kept
+    assert [(r.tenant, r.name) for r in tokens.list("clinic-c")] == [("clinic-c", "billing")]
+    assert {r.tenant for r in tokens.list()} == {"clinic-a", "clinic-c"}
+    with pytest.raises(ValueError, match="unknown scopes"):
+        tokens.create("clinic-c", "x", ("admin",))
+
+
+def test_local_front_applies_the_template_identity_rules(env, fake, tokens):
+    from codify_cli.local.front import LocalApi
+
+    api = LocalApi()
+    body = json.dumps({"text": NOTE}).encode()
+    json_header = ("Content-Type", "application/json")
+    status, _, data = api.handle("POST", "/v1/codify", [json_header], body)
+    assert (status, json.loads(data)["error"]["code"]) == (401, "UNAUTHORIZED")
+    status, _, _ = api.handle("POST", "/v1/codify", [json_header, ("Authorization", "Bearer a b")], body)
+    assert status == 401  # fails the validation expression: the authorizer is not even called
+    status, _, data = api.handle(
+        "POST", "/v1/codify", [json_header, ("Authorization", f"Bearer {VALID}")], body
+    )
+    assert status == 200 and json.loads(data)["final_assessments"][0]["code"] == "E11.9"
+    status, _, data = api.handle("GET", "/v1/models", [("Authorization", f"Bearer {VALID}")], None)
+    assert (status, json.loads(data)["error"]["code"]) == (403, "FORBIDDEN")  # token scoped to codify only
+    status, _, data = api.handle("GET", "/v1/nowhere", [], None)
+    assert (status, json.loads(data)["error"]["code"]) == (404, "NOT_FOUND")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import importlib
 import json
+import re
 import threading
 import time
 import uuid
@@ -132,6 +133,11 @@ class LocalApi:
         self.stage = tpl.stage(self.template)
         self.gateway_responses = tpl.gateway_responses(self.template)
         self.authorizer = load_handler(tpl.authorizer_handler(self.template))
+        identity = tpl.authorizer_identity(self.template)
+        self.identity_header = identity.get("Header", "Authorization").lower()
+        self.identity_pattern = (
+            re.compile(identity["ValidationExpression"]) if "ValidationExpression" in identity else None
+        )
         self._handlers: dict[str, Callable[..., dict[str, Any]]] = {}
         self._lock = threading.Lock()
 
@@ -172,8 +178,9 @@ class LocalApi:
         authorizer_context = None
         if route.authorized:
             lowered = {k.lower(): v for k, v in headers}
-            token = lowered.get("authorization")
-            if not token:  # API Gateway answers 401 without calling the authorizer
+            token = lowered.get(self.identity_header)
+            # Missing, or not matching the validation expression: 401 without calling the authorizer.
+            if not token or (self.identity_pattern is not None and not self.identity_pattern.match(token)):
                 return self.gateway_response("UNAUTHORIZED", 401, request_id)
             method_arn = (
                 f"arn:aws:execute-api:{tpl.REGION}:{tpl.ACCOUNT}:{tpl.API_ID}/{self.stage}/{method}{path}"

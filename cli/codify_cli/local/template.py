@@ -144,6 +144,14 @@ def authorizer_handler(template: dict[str, Any] | None = None) -> str:
     return template["Resources"][logical_id]["Properties"]["Handler"]
 
 
+def authorizer_identity(template: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The authorizer's Identity block (header, validation expression, cache TTL)."""
+    template = template or load()
+    api = next(iter(resources_of_type(template, "AWS::Serverless::Api").values()))
+    auth = api["Properties"]["Auth"]
+    return auth["Authorizers"][auth["DefaultAuthorizer"]].get("Identity", {})
+
+
 def stage(template: dict[str, Any] | None = None) -> str:
     template = template or load()
     api = next(iter(resources_of_type(template, "AWS::Serverless::Api").values()))
