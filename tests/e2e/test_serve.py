@@ -152,3 +152,18 @@ def test_tokens_cli_mints_tokens_for_other_tenants_and_revokes_them(server):
     subprocess.run([*cli, "revoke", "--token", token], env=env, check=True, capture_output=True, cwd=ROOT)
     r = requests.get(f"{server['url']}/v1/models", headers=auth(token), timeout=30)
     assert r.status_code == 403 and r.json()["error"]["code"] == "FORBIDDEN"
+
+
+def test_sigterm_stops_the_server_and_removes_its_state_file(coder_assets, tmp_path):
+    state = tmp_path / "serve.json"
+    env = {**os.environ, "CODIFY_STATE_FILE": str(state), "PYTHONUNBUFFERED": "1",
+           "PYTHONPATH": os.pathsep.join(str(ROOT / p) for p in ("layers/coder", "functions", "cli"))}  # fmt: skip
+    proc = subprocess.Popen([sys.executable, "-m", "codify_cli.main", "serve", "--port", "0", "--quiet"],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    for line in proc.stdout:
+        if line.startswith("Dev token"):
+            break
+    assert json.loads(state.read_text())["url"].startswith("http://127.0.0.1:")
+    proc.terminate()
+    assert proc.wait(timeout=20) == 0
+    assert not state.exists()

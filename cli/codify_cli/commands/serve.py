@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
 
@@ -64,6 +65,10 @@ def run(args) -> int:
     _say(f"Dev token (tenant {args.tenant}): {dev_token}")
     _say(f"Try: curl -s {url}/v1/codify -H 'Authorization: Bearer {dev_token}' -H 'Content-Type: application/json' "
          "-d '{\"text\": \"Type 2 diabetes mellitus with diabetic chronic kidney disease.\"}'")  # fmt: skip
+    def stop(signum, frame):  # SIGTERM (CI, process managers) cleans up like Ctrl-C
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
