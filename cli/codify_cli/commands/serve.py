@@ -35,46 +35,50 @@ def run(args) -> int:
         )
         return 2
 
-    moto = local_stack.boot()
-    from common import aws
-
-    tokens_table = os.environ["TOKENS_TABLE"]
-    record = TokenRecord(hash_token(dev_token), args.tenant, "dev", ("codify", "runs:read", "models:read"),
-                         now_iso())  # fmt: skip
-    aws.dynamodb().Table(tokens_table).put_item(Item=record.to_item())
-
-    # Load the coder now: the first request is then fast, and a missing model shows here, not later.
-    from common.coder import CoderUnavailable, get_coder
-
-    try:
-        model = get_coder().model
-        model_line = f"model {model.id} {model.version} ({model.terminology})"
-    except CoderUnavailable as exc:
-        model_line = f"WARNING: the coder could not load ({exc}); /v1/health answers 503. Run `make assets`."
-
-    api = LocalApi()
-    server = make_server(api, args.host, args.port, quiet=args.quiet)
-    host, port = server.server_address[:2]
-    url = f"http://{host}:{port}"
-    local_stack.write_state(url=url, endpoint_url=moto.endpoint_url, tokens_table=tokens_table,
-                            pid=os.getpid())  # fmt: skip
-    _say(f"Codify API listening on {url}")
-    _say(f"  Swagger UI: {url}/v1/docs   OpenAPI: {url}/v1/openapi.json")
-    _say(f"  {model_line}")
-    _say(f"  AWS stand-in (moto): {moto.endpoint_url}")
-    _say(f"Dev token (tenant {args.tenant}): {dev_token}")
-    _say(f"Try: curl -s {url}/v1/codify -H 'Authorization: Bearer {dev_token}' -H 'Content-Type: application/json' "
-         "-d '{\"text\": \"Type 2 diabetes mellitus with diabetic chronic kidney disease.\"}'")  # fmt: skip
     def stop(signum, frame):  # SIGTERM (CI, process managers) cleans up like Ctrl-C
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
+    moto = server = None
     try:
+        moto = local_stack.boot()
+        from common import aws
+        from common.coder import CoderUnavailable, get_coder
+
+        tokens_table = os.environ["TOKENS_TABLE"]
+        record = TokenRecord(hash_token(dev_token), args.tenant, "dev", ("codify", "runs:read", "models:read"),
+                             now_iso())  # fmt: skip
+        aws.dynamodb().Table(tokens_table).put_item(Item=record.to_item())
+
+        # Load the coder now: the first request is then fast, and a missing model shows here, not later.
+        try:
+            model = get_coder().model
+            model_line = f"model {model.id} {model.version} ({model.terminology})"
+        except CoderUnavailable as exc:
+            model_line = (
+                f"WARNING: the coder could not load ({exc}); /v1/health answers 503. Run `make assets`."
+            )
+
+        server = make_server(LocalApi(), args.host, args.port, quiet=args.quiet)
+        host, port = server.server_address[:2]
+        url = f"http://{host}:{port}"
+        local_stack.write_state(url=url, endpoint_url=moto.endpoint_url, tokens_table=tokens_table,
+                                pid=os.getpid())  # fmt: skip
+        _say(f"Codify API listening on {url}")
+        _say(f"  Swagger UI: {url}/v1/docs   OpenAPI: {url}/v1/openapi.json")
+        _say(f"  {model_line}")
+        _say(f"  AWS stand-in (moto): {moto.endpoint_url}")
+        _say(f"Dev token (tenant {args.tenant}): {dev_token}")
+        _say(f"Try: curl -s {url}/v1/codify -H 'Authorization: Bearer {dev_token}' "
+             "-H 'Content-Type: application/json' "
+             "-d '{\"text\": \"Type 2 diabetes mellitus with diabetic chronic kidney disease.\"}'")  # fmt: skip
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
-        moto.stop()
+        if server is not None:
+            server.server_close()
+        if moto is not None:
+            moto.stop()
         local_stack.clear_state()
     return 0

@@ -89,5 +89,11 @@ def read_state() -> dict[str, Any] | None:
         return None
 
 
-def clear_state(path: Path = STATE_FILE) -> None:
-    path.unlink(missing_ok=True)
+def clear_state(path: Path | None = None) -> None:
+    """Remove the state file if this process wrote it (a second `serve` that failed must not)."""
+    path = path or STATE_FILE
+    try:
+        if json.loads(path.read_text(encoding="utf-8")).get("pid") == os.getpid():
+            path.unlink()
+    except (OSError, ValueError):
+        pass
