@@ -5,7 +5,8 @@ synonyms) the way notes do: shortened ("unspecified" dropped), reordered, abbrev
 missing, inside template sentences that carry assertion cues (negation, family, history, uncertainty,
 hypothetical), between distractor sentences (vitals, labs, drugs, procedures, anatomy) and under
 section headings or in narrative form, plus fragments of terms reported as findings. The intended
-code of every mention is the note's gold set, whatever its assertion: the default model answers "is
+code of every mention is in the note's gold set (unless drawn as not reported, see UNREPORTED_RATE),
+whatever its assertion: the default model answers "is
 this the code of the condition the note names?", and rules.py decides what a negated, family or
 history mention becomes (discarded `negated`, Z80.3 from a family breast cancer, I25.2 from an old MI),
 using this probability as that decision's confidence. Everything else the candidate generator proposes
@@ -26,6 +27,8 @@ from typing import Any
 
 from ..score import TerminologyFacts
 
+# Share of named conditions a coder leaves out (an assumption of the project, not a corpus statistic).
+UNREPORTED_RATE = 0.25
 ASSERTION_WEIGHTS = {
     "present": 0.58,
     "negated": 0.15,
@@ -486,7 +489,10 @@ def generate(
             body = [s for _, s in sentences]
             rng.shuffle(body)
             text = " ".join(body) + "\n"
-        gold = frozenset(code for code, _, _ in chosen)
+        # Not every condition a note names is reported (ICD-10-CM guidelines, Section III: additional
+        # diagnoses are those that affect the encounter), so some named codes are not in the gold set:
+        # this keeps the model from promising certainty that the note's words alone cannot give.
+        gold = frozenset(code for code, _, _ in chosen if rng.random() >= UNREPORTED_RATE)
         notes.append(
             SyntheticNote(
                 key=f"synthetic-{seed}-{i:06d}",
