@@ -19,7 +19,7 @@ PORT ?= 3000
 PYTEST_ARGS ?=
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: setup assets serve demo test test-fast lint eval bench build invoke clean
+.PHONY: setup assets assets-rebuild serve demo test test-fast lint eval bench build invoke clean
 
 setup: $(STAMP) $(MODEL)
 
@@ -33,13 +33,18 @@ $(STAMP): pyproject.toml
 	  ''.join(f'{root / p}\n' for p in ('layers/coder', 'functions', 'cli')))"
 	touch $(STAMP)
 
+# Built when missing (CI always starts fresh); after changing the coder's build code, `make assets-rebuild`.
 $(TERMINOLOGY): | $(STAMP)
 	$(BIN)/python -m codify_coder.terminology.build
 
-$(MODEL): $(TERMINOLOGY)
+$(MODEL): | $(TERMINOLOGY)
 	$(BIN)/python -m codify_coder.training.build_default
 
 assets: $(MODEL)
+
+assets-rebuild: $(STAMP)
+	$(BIN)/python -m codify_coder.terminology.build
+	$(BIN)/python -m codify_coder.training.build_default
 
 serve: setup
 	$(BIN)/codify serve --port $(PORT)
