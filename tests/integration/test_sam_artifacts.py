@@ -33,8 +33,10 @@ CACHE = ROOT / ".aws-sam" / "test-cache"
 SAMCLI_RAPID = Path(__import__("samcli").__file__).parent / "local" / "rapid"
 FUNCTIONS = {"CodifyFunction": "codify/app.lambda_handler", "HealthFunction": "health/app.lambda_handler",
              "TokenAuthorizerFunction": "authorizer/app.lambda_handler"}  # fmt: skip
-LAYERS = {"CodifyFunction": ["CoderLayer", "DepsLayer"], "HealthFunction": ["CoderLayer", "DepsLayer"],
-          "TokenAuthorizerFunction": ["DepsLayer"]}  # fmt: skip
+LAYERS = {"CodifyFunction": ["CoderLayer", "DepsLayer", "BaseLayer"],
+          "HealthFunction": ["CoderLayer", "DepsLayer", "BaseLayer"],
+          "TokenAuthorizerFunction": ["BaseLayer"]}  # fmt: skip
+WHEEL_LAYERS = ("BaseLayer", "DepsLayer")  # rebuilt for the host when its architecture differs
 LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024
 RUNTIME_PACKAGES = ("awslambdaric", "simplejson", "snapshot_restore_py.py", "boto3", "botocore", "s3transfer",
                     "jmespath", "dateutil", "six.py", "urllib3")  # fmt: skip
@@ -67,7 +69,7 @@ def built(coder_assets) -> Path:
 
 
 def test_sam_build_output_is_far_below_the_lambda_size_limit(built):
-    sizes = {name: du(built / name) for name in (*FUNCTIONS, "CoderLayer", "DepsLayer")}
+    sizes = {name: du(built / name) for name in (*FUNCTIONS, "CoderLayer", *WHEEL_LAYERS)}
     report = {fn: {"function": sizes[fn], "layers": {ly: sizes[ly] for ly in LAYERS[fn]},
                    "total": sizes[fn] + sum(sizes[ly] for ly in LAYERS[fn])} for fn in FUNCTIONS}  # fmt: skip
     (built / "sizes.json").write_text(json.dumps(report, indent=2))
@@ -86,15 +88,25 @@ def test_sam_build_output_is_far_below_the_lambda_size_limit(built):
 
 
 @pytest.fixture(scope="session")
-def deps_layer(built, tmp_path_factory) -> Path:
-    """The deployed layer targets x86_64; on another host architecture, the same Makefile builds for it."""
-    if platform.machine() in ("x86_64", "AMD64"):
-        return built / "DepsLayer"
-    out = tmp_path_factory.mktemp("deps-host")
-    subprocess.run(["make", "-f", str(ROOT / "layers" / "deps" / "Makefile"), "build-DepsLayer",
-                    f"ARTIFACTS_DIR={out}", f"ARCH={platform.machine()}", f"PYTHON={sys.executable}"],
-                   check=True, timeout=900)  # fmt: skip
-    return out
+def layer_dirs(built, tmp_path_factory) -> dict[str, Path]:
+    """The deployed wheel layers target x86_64; on another host architecture the same Makefile builds them
+    for the host, so the emulated function can load them."""
+    dirs = {name: built / name for name in ("CoderLayer", *WHEEL_LAYERS)}
+    if platform.machine() not in ("x86_64", "AMD64"):
+        for name in WHEEL_LAYERS:
+            out = tmp_path_factory.mktemp(name)
+            subprocess.run(["make", "-f", str(ROOT / "layers" / "deps" / "Makefile"), f"build-{name}",
+                            f"ARTIFACTS_DIR={out}", f"ARCH={platform.machine()}", f"PYTHON={sys.executable}"],
+                           check=True, timeout=900)  # fmt: skip
+            dirs[name] = out
+    return dirs
+
+
+def test_the_authorizer_carries_no_machine_learning_dependencies(built):
+    base = built / "BaseLayer" / "python"
+    assert (base / "pydantic").is_dir() and (base / "aws_lambda_powertools").is_dir()
+    assert not (base / "onnxruntime").exists() and not (base / "numpy").exists()
+    assert not (built / "DepsLayer" / "python" / "pydantic").exists()  # one copy of each package
 
 
 @pytest.fixture(scope="session")
@@ -130,7 +142,7 @@ def moto_endpoint():
 
 
 class Emulated:
-    def __init__(self, function: str, built: Path, deps: Path, runtime: Path, endpoint: str) -> None:
+    def __init__(self, function: str, built: Path, layers: dict[str, Path], runtime: Path, endpoint: str) -> None:
         from codify_cli.local import stack, template
 
         rie = (
@@ -138,12 +150,11 @@ class Emulated:
             / f"aws-lambda-rie-{'arm64' if platform.machine() in ('aarch64', 'arm64') else 'x86_64'}"
         )
         self.port, api_port = free_port(), free_port()
-        layers = [deps if ly == "DepsLayer" else built / ly for ly in LAYERS[function]]
         task = built / function
         env = {
             "PATH": os.environ["PATH"],
             "LAMBDA_TASK_ROOT": str(task),
-            "PYTHONPATH": os.pathsep.join([str(task), *(str(ly / "python") for ly in layers), str(runtime)]),
+            "PYTHONPATH": os.pathsep.join([str(task), *(str(layers[ly] / "python") for ly in LAYERS[function]), str(runtime)]),
             "AWS_LAMBDA_FUNCTION_NAME": function,
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "2048",
             "AWS_LAMBDA_FUNCTION_TIMEOUT": "29",
@@ -188,12 +199,12 @@ class Emulated:
 
 
 @pytest.fixture(scope="session")
-def emulate(built, deps_layer, runtime_dir, moto_endpoint):
+def emulate(built, layer_dirs, runtime_dir, moto_endpoint):
     started: dict[str, Emulated] = {}
 
     def get(function: str) -> Emulated:
         if function not in started:
-            started[function] = Emulated(function, built, deps_layer, runtime_dir, moto_endpoint)
+            started[function] = Emulated(function, built, layer_dirs, runtime_dir, moto_endpoint)
         return started[function]
 
     yield get
