@@ -31,7 +31,7 @@ MODEL_FILE = "model.onnx"
 MANIFEST_FILE = "manifest.json"
 INPUT_NAME = "features"
 OUTPUT_NAME = "probability"
-FEATURE_SCHEMA = 1  # bump when FEATURE_NAMES change: models of another schema refuse to load
+FEATURE_SCHEMA = 2  # bump when FEATURE_NAMES change: models of another schema refuse to load
 
 ASSERTIONS = ("present", "negated", "possible", "hypothetical", "historical", "family")
 # Normalized section names of understand/ (anything else counts as "other").
@@ -70,6 +70,8 @@ _NUMERIC = (
     "exact_match",
     "code_depth",
     "billable",
+    "code_unspecified",
+    "code_other",
     "support_mentions",
     "support_present",
     "mention_candidates",
@@ -101,6 +103,8 @@ class CodeFacts(Protocol):
     def billable(self, code: str) -> bool: ...
 
     def term_kind(self, code: str, term: str) -> str: ...  # one of TERM_KINDS
+
+    def description(self, code: str) -> str: ...
 
 
 @dataclasses.dataclass(frozen=True)
@@ -209,6 +213,11 @@ def extract_features(
         row[col["exact_match"]] = float(bool(term_tok) and term_tok == mention_tok)
         row[col["code_depth"]] = max(len(plain) - 3, 0) / 4
         row[col["billable"]] = float(facts.billable(code))
+        # A note that names a condition without detail is coded to the "unspecified" code; "other"
+        # codes need the note to name something specific.
+        description = fold_tokens(facts.description(code))
+        row[col["code_unspecified"]] = float("unspecified" in description or "nos" in description)
+        row[col["code_other"]] = float(bool(description) and description[0] == "other")
         row[col["support_mentions"]] = _log_scaled(len(code_mentions[code]), 10)
         row[col["support_present"]] = _log_scaled(len(code_present[code]), 10)
         siblings = by_mention[cand.mention]
@@ -254,6 +263,9 @@ class TerminologyFacts:
 
     def billable(self, code: str) -> bool:
         return bool(self._t.is_billable(code))
+
+    def description(self, code: str) -> str:
+        return self._t.description(code) or ""
 
     def term_kind(self, code: str, term: str) -> str:
         key = (code, term)

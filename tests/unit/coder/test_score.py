@@ -33,6 +33,12 @@ class DictFacts:
     def term_kind(self, code: str, term: str) -> str:
         return term.split(":", 1)[0]
 
+    def description(self, code: str) -> str:
+        return {
+            "E11.9": "Type 2 diabetes mellitus without complications",
+            "J18.9": "Pneumonia, unspecified",
+        }.get(code, "Other disorder")
+
 
 def tiny_examples(n_notes: int = 160, seed: int = 7):
     """Notes where the right code is the best lexical match of a present mention; distractor codes
