@@ -329,7 +329,10 @@ class Scorer:
             raise ModelLoadError(f"no model in {model_dir} (need {MODEL_FILE} and {MANIFEST_FILE})")
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         if tuple(manifest.get("feature_names", ())) != FEATURE_NAMES:
-            raise ModelLoadError(f"model {manifest.get('model_id')!r} was built for another feature schema")
+            raise ModelLoadError(
+                f"model {manifest.get('model_id')!r} was built for another feature schema: rebuild it "
+                "(python -m codify_coder.training.build_default, or codify train for a custom model)"
+            )
         model_bytes = model_path.read_bytes()
         if verify and hashlib.sha256(model_bytes).hexdigest() != manifest.get("sha256"):
             raise ModelLoadError(f"{model_path} does not match the sha256 in its manifest")

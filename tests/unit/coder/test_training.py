@@ -84,7 +84,8 @@ def test_manifest_records_what_a_model_needs(tmp_path):
     assert manifest["model_id"] == "tiny" and manifest["version"] == manifest["sha256"][:12]
     assert manifest["training_data_sha256"] == "1" * 64
     held_out = manifest["metrics"]["held_out"]
-    assert held_out["notes"] > 0 and 0 <= held_out["code_ece"] <= 1
+    assert held_out["notes"] > 0 and 0 <= held_out["code_ece"] <= 1 and 0 <= held_out["final_ece"] <= 1
+    assert held_out["final_codes"] > 0
     # The tiny notes are learnable: the held-out part must show it.
     assert held_out["candidate_auc"] > 0.8 and held_out["code_f1"] > 0.6
     assert 0.05 <= manifest["thresholds"]["final"] <= 0.95

@@ -154,6 +154,9 @@ def evaluate(
         "candidate_brier": float(((probs - y) ** 2).mean()) if len(y) else 0.0,
         "candidate_ece": cal.expected_calibration_error(probs, y),
         "code_ece": cal.expected_calibration_error(code_p, code_y),
+        # The codes a coder would see as final: at or above the threshold.
+        "final_codes": int((code_p >= threshold).sum()),
+        "final_ece": cal.expected_calibration_error(code_p[code_p >= threshold], code_y[code_p >= threshold]),
         "gold_codes": gold_total,
         "gold_reached_by_candidates": (reachable / gold_total) if gold_total else 0.0,
         "threshold": threshold,
