@@ -210,6 +210,7 @@ class ModelSummary(BaseModel):
     id: str
     version: str
     terminology: str | None = None
+    description: str | None = None
     default: bool = False
     created_at: str | None = None
     metrics: dict[str, Any] | None = Field(None, description="From the model manifest")

@@ -172,18 +172,26 @@ class ModelStore:
                     manifest = json.loads(obj["Body"].read())
                 except (ClientError, ValueError):
                     continue  # an incomplete upload is not a model
-                out.append(
-                    ModelSummary(
-                        id=model_id,
-                        version=str(manifest.get("version", "")),
-                        terminology=manifest.get("terminology"),
-                        created_at=manifest.get("created_at") or obj["LastModified"].isoformat(),
-                        metrics=manifest.get("metrics")
-                        if isinstance(manifest.get("metrics"), dict)
-                        else None,
-                    )
-                )
+                if not isinstance(manifest, dict):
+                    continue
+                out.append(self._summary(model_id, manifest, obj["LastModified"].isoformat()))
         return sorted(out, key=lambda m: m.id)
+
+    @staticmethod
+    def _summary(model_id: str, manifest: dict[str, Any], uploaded_at: str) -> ModelSummary:
+        """The listing entry from a manifest as `codify train` writes it (terminology is {"name": …})."""
+        terminology = manifest.get("terminology")
+        if isinstance(terminology, dict):
+            terminology = terminology.get("name")
+        metrics = manifest.get("metrics")
+        return ModelSummary(
+            id=model_id,
+            version=str(manifest.get("version", "")),
+            terminology=terminology if isinstance(terminology, str) else None,
+            description=manifest.get("description") if isinstance(manifest.get("description"), str) else None,
+            created_at=str(manifest.get("created_at") or uploaded_at),
+            metrics=metrics if isinstance(metrics, dict) else None,
+        )
 
     def coder_for(self, tenant: str, model_id: str, base: CoderPort) -> CoderPort:
         s3 = aws.s3()

@@ -167,3 +167,30 @@ def test_sigterm_stops_the_server_and_removes_its_state_file(coder_assets, tmp_p
     proc.terminate()
     assert proc.wait(timeout=20) == 0
     assert not state.exists()
+
+
+def test_a_custom_model_in_the_models_bucket_is_listed_and_used(server, coder_assets):
+    import boto3
+    from codify_cli.local import stack, template
+
+    state = json.loads(server["state"].read_text())
+    bucket = template.function_environment("CodifyFunction")["MODELS_BUCKET"]
+    s3 = boto3.client("s3", endpoint_url=state["endpoint_url"], region_name=template.REGION,
+                      aws_access_key_id="testing", aws_secret_access_key="testing")  # fmt: skip
+    source = coder_assets / "models" / "default"
+    for name in ("model.onnx", "manifest.json"):  # the default model, published as this tenant's own
+        s3.upload_file(str(source / name), bucket, f"tenants/dev/models/clinic-v1/{name}")
+    version = json.loads((source / "manifest.json").read_text())["version"]
+
+    listed = requests.get(f"{server['url']}/v1/models", headers=auth(), timeout=30)
+    assert listed.status_code == 200, listed.text
+    models = listed.json()["models"]
+    assert [(m["id"], m["version"]) for m in models if not m["default"]] == [("clinic-v1", version)]
+    r = requests.post(f"{server['url']}/v1/codify", headers=auth(),
+                      data=json.dumps({"text": NOTE, "model": "clinic-v1"}), timeout=60)  # fmt: skip
+    assert r.status_code == 200, r.text
+    assert r.json()["model"]["version"] == version
+    missing = requests.post(f"{server['url']}/v1/codify", headers=auth(),
+                            data=json.dumps({"text": NOTE, "model": "clinic-v2"}), timeout=60)  # fmt: skip
+    assert (missing.status_code, missing.json()["error"]["code"]) == (404, "MODEL_NOT_FOUND")
+    assert stack.LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"] == "testing"

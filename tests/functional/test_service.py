@@ -371,7 +371,13 @@ def put_model(env, tenant: str, model_id: str, version: str = "c0ffee") -> None:
     s3 = boto3.client("s3", region_name="us-east-1")
     prefix = f"tenants/{tenant}/models/{model_id}/"
     s3.put_object(Bucket=env.models_bucket, Key=prefix + "model.onnx", Body=b"onnx-bytes")
-    manifest = {"model_id": model_id, "version": version, "metrics": {"held_out": {"f1": 0.5}}}
+    manifest = {
+        "model_id": model_id,
+        "version": version,
+        "metrics": {"held_out": {"f1": 0.5}},
+        "terminology": {"name": "ICD-10-CM FY2026", "artifacts": {}},
+        "description": "Cardiology notes",
+    }
     s3.put_object(Bucket=env.models_bucket, Key=prefix + "manifest.json", Body=json.dumps(manifest).encode())
 
 
@@ -399,6 +405,10 @@ def test_models_lists_default_and_the_tenants_own(env, fake):
         ("cardio-v2", "abc123", False),
     ]
     assert body["models"][1]["metrics"] == {"held_out": {"f1": 0.5}}
+    assert (body["models"][1]["terminology"], body["models"][1]["description"]) == (
+        "ICD-10-CM FY2026",
+        "Cardiology notes",
+    )
 
 
 # ---------------------------------------------------------------- health, OpenAPI, docs
