@@ -373,6 +373,9 @@ class CodifyService:
         response = CodifyResponse.model_validate(
             response_body(result, document, run_id=draft.run_id, created_at=draft.created_at)
         )
+        # A custom model is named as the tenant selected it (its folder in the models store, as listed by
+        # GET /v1/models and audited), whatever id its manifest was trained under.
+        response.model.id = request.model
         draft.details.update(
             language=result.language,
             pages=response.input.pages,

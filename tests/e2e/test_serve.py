@@ -189,7 +189,7 @@ def test_a_custom_model_in_the_models_bucket_is_listed_and_used(server, coder_as
     r = requests.post(f"{server['url']}/v1/codify", headers=auth(),
                       data=json.dumps({"text": NOTE, "model": "clinic-v1"}), timeout=60)  # fmt: skip
     assert r.status_code == 200, r.text
-    assert r.json()["model"]["version"] == version
+    assert (r.json()["model"]["id"], r.json()["model"]["version"]) == ("clinic-v1", version)
     missing = requests.post(f"{server['url']}/v1/codify", headers=auth(),
                             data=json.dumps({"text": NOTE, "model": "clinic-v2"}), timeout=60)  # fmt: skip
     assert (missing.status_code, missing.json()["error"]["code"]) == (404, "MODEL_NOT_FOUND")
