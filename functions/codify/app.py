@@ -36,7 +36,6 @@ app.include_router(uploads_router)
 app.include_router(health_router)
 
 SECURITY = [{"bearerAuth": []}]
-TrackingHeader = Annotated[str | None, Header(pattern=TRACKING_PATTERN, max_length=128)]
 
 
 @cache
@@ -56,8 +55,6 @@ def caller() -> Caller:
 
 def _tracking_from_headers() -> tuple[Tracking, str | None]:
     """Valid tracking headers only (used to audit a request that failed validation)."""
-    import re
-
     headers = app.current_event.headers
     pattern = re.compile(TRACKING_PATTERN)
 
