@@ -302,3 +302,26 @@ def test_codify_train_cli(tmp_path, terminology_dir, capsys):
         == 2
     )
     assert main(["train", "--data", str(data), "--out", str(tmp_path / "x"), "--id", "default"]) == 2
+
+
+def test_same_bytes_across_processes_with_different_hash_seeds(tmp_path):
+    # Set and dict iteration orders change with PYTHONHASHSEED; the model must not.
+    script = (
+        "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[2]);"
+        "from test_score import DictFacts, tiny_examples;"
+        "from codify_coder.training.core import TrainConfig, train_and_write;"
+        "m = train_and_write(tiny_examples(60), Path(sys.argv[1]), 'tiny', DictFacts(), use_priors=True,"
+        " data_sha256='2' * 64, config=TrainConfig(epochs=3, hidden=8)); print(m['sha256'])"
+    )
+    shas = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        out = subprocess.run(
+            [sys.executable, "-c", script, str(tmp_path / seed), str(Path(__file__).parent)],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+        shas.append(out.stdout.strip().splitlines()[-1])
+    assert shas[0] == shas[1] and len(shas[0]) == 64
