@@ -327,7 +327,14 @@ class Scorer:
         model_path, manifest_path = model_dir / MODEL_FILE, model_dir / MANIFEST_FILE
         if not model_path.is_file() or not manifest_path.is_file():
             raise ModelLoadError(f"no model in {model_dir} (need {MODEL_FILE} and {MANIFEST_FILE})")
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ModelLoadError(f"{manifest_path} is not valid JSON") from exc
+        if not isinstance(manifest, dict) or not all(
+            isinstance(manifest.get(k), str) for k in ("model_id", "version")
+        ):
+            raise ModelLoadError(f"{manifest_path} lacks model_id/version")
         if tuple(manifest.get("feature_names", ())) != FEATURE_NAMES:
             raise ModelLoadError(
                 f"model {manifest.get('model_id')!r} was built for another feature schema: rebuild it "
@@ -340,7 +347,10 @@ class Scorer:
         # Lambda gives one vCPU per ~1.8 GB; a note's batch is small, so threads only add overhead.
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
-        session = ort.InferenceSession(model_bytes, options, providers=["CPUExecutionProvider"])
+        try:
+            session = ort.InferenceSession(model_bytes, options, providers=["CPUExecutionProvider"])
+        except Exception as exc:  # onnxruntime raises its own exception types for a corrupt graph
+            raise ModelLoadError(f"{model_path} cannot be loaded by onnxruntime") from exc
         facts = TerminologyFacts(terminology) if terminology is not None else None
         return cls(session, manifest, facts)
 

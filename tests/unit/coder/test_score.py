@@ -165,6 +165,19 @@ def test_other_feature_schema_is_rejected(model_dir, tmp_path):
         Scorer.load(other)
 
 
+def test_corrupt_manifest_or_graph_is_a_load_error(model_dir, tmp_path):
+    broken = tmp_path / "broken"
+    shutil.copytree(model_dir, broken)
+    (broken / "manifest.json").write_text("{not json")
+    with pytest.raises(ModelLoadError, match="JSON"):
+        Scorer.load(broken)
+    garbage = tmp_path / "garbage"
+    shutil.copytree(model_dir, garbage)
+    (garbage / "model.onnx").write_bytes(b"not an onnx graph")
+    with pytest.raises(ModelLoadError, match="onnxruntime"):
+        Scorer.load(garbage, verify=False)
+
+
 def test_missing_model_dir(tmp_path):
     with pytest.raises(ModelLoadError):
         Scorer.load(tmp_path / "nowhere")
