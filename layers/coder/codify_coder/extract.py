@@ -107,11 +107,7 @@ def extract_pdf(data: bytes, limits: PdfLimits | None = None) -> Document:
     except PdfRejected:
         raise
     except (_Timeout, TimeoutError):
-        raise PdfRejected(
-            "UNPROCESSABLE_DOCUMENT",
-            f"PDF processing exceeded the time limit of {limits.max_seconds:g} s.",
-            reason="timeout",
-        ) from None
+        raise _timeout(limits) from None
     except RecursionError:
         raise PdfRejected(
             "UNPROCESSABLE_DOCUMENT", "PDF structure is nested too deeply to read.", reason="nesting"
@@ -122,7 +118,17 @@ def extract_pdf(data: bytes, limits: PdfLimits | None = None) -> Document:
         ) from None
     # pypdf raises many types (PdfReadError, ValueError, KeyError, struct.error...) on bad input
     except Exception as exc:  # noqa: BLE001
+        if time.monotonic() >= deadline:  # the timer fired inside pypdf, which wrapped it in its own error
+            raise _timeout(limits) from None
         raise _from_pypdf_error(exc, limits) from None
+
+
+def _timeout(limits: PdfLimits) -> PdfRejected:
+    return PdfRejected(
+        "UNPROCESSABLE_DOCUMENT",
+        f"PDF processing exceeded the time limit of {limits.max_seconds:g} s.",
+        reason="timeout",
+    )
 
 
 def is_pdf(data: bytes) -> bool:
