@@ -33,11 +33,15 @@ $(STAMP): pyproject.toml
 	  ''.join(f'{root / p}\n' for p in ('layers/coder', 'functions', 'cli')))"
 	touch $(STAMP)
 
-# Built when missing (CI always starts fresh); after changing the coder's build code, `make assets-rebuild`.
-$(TERMINOLOGY): | $(STAMP)
+# Built when missing (CI always starts fresh) and rebuilt when what they are built from changes: the
+# lexicons and terminology build for the terminology; it, the stages that make candidates and the
+# training code for the model (the coder refuses assets built for another schema). `make assets-rebuild` forces both.
+CODER := layers/coder/codify_coder
+$(TERMINOLOGY): $(wildcard $(CODER)/lexicons/*) $(wildcard $(CODER)/terminology/*.py) | $(STAMP)
 	$(BIN)/python -m codify_coder.terminology.build
 
-$(MODEL): | $(TERMINOLOGY)
+$(MODEL): $(TERMINOLOGY) $(wildcard $(CODER)/training/*.py) $(CODER)/score.py $(CODER)/candidates.py \
+		$(wildcard $(CODER)/understand/*.py) | $(STAMP)
 	$(BIN)/python -m codify_coder.training.build_default
 
 assets: $(MODEL)
@@ -70,6 +74,8 @@ eval: setup
 	$(BIN)/codify eval --notes $(DATA)/dev/text_files --gold $(DATA)/dev/devD.tsv --language es
 
 bench: setup
+	$(BIN)/python -m codify_cli.bench_coder --notes $(DATA)/dev/text_files_en --limit 100
+	$(BIN)/python -m codify_cli.bench_coder --notes $(DATA)/dev/text_files --limit 100
 	$(BIN)/python -m codify_cli.local.bench --notes $(DATA)/dev/text_files_en --limit 50
 
 # sam's python3.12 builder looks for python3.12 on PATH: the venv's comes first.
