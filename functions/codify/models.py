@@ -7,6 +7,7 @@ import binascii
 import re
 from typing import Any, Literal, Self
 
+from codify_coder.types import Assertion, DiscardReason
 from common.settings import MAX_PDF_BYTES, MAX_TEXT_BYTES
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -17,20 +18,7 @@ UPLOAD_ID_PATTERN = r"^[A-Za-z0-9._-]{1,128}$"
 RUN_ID_PATTERN = r"^run_[0-9a-f]{32}$"
 _BASE64 = re.compile(r"^[A-Za-z0-9+/]*={0,2}$")
 
-Assertion = Literal["present", "negated", "possible", "hypothetical", "historical", "family"]
-DiscardReason = Literal[
-    "negated",
-    "family_history",
-    "history_of",
-    "uncertain",
-    "hypothetical",
-    "superseded_by_more_specific",
-    "excludes1_conflict",
-    "symptom_integral_to_diagnosis",
-    "low_confidence",
-    "not_billable",
-    "duplicate",
-]
+# The coder owns these vocabularies; the API re-exports them so the OpenAPI document cannot drift.
 
 
 class CodifyRequest(BaseModel):
