@@ -125,6 +125,8 @@ def apply(
         if any(p is None for p in parts):
             continue
         support = [pool[p] for p in parts]  # type: ignore[index]
+        if min(d.probability for d in support) < floor:
+            continue  # a combination is only as sure as its weakest part; below the floor, code neither
         finals.pop(combo, None)  # named directly too: the convention's support replaces the weaker match
         add_final(
             Decision(
@@ -163,7 +165,11 @@ def apply(
         else:
             kept.append(d)
 
-    return kept + _dedupe_discarded(discarded, {d.code for d in kept})
+    final_codes = {d.code for d in kept}
+    # `superseded_by` names a code the response reports; one that fell to the floor later is not named.
+    discarded = [d if d.superseded_by in final_codes or d.superseded_by is None else replace(d, superseded_by=None)
+                 for d in discarded]
+    return kept + _dedupe_discarded(discarded, final_codes)
 
 
 # ------------------------------------------------------------------ helpers

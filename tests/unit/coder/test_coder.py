@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from codify_coder.types import CodeOptions
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from codify_coder.types import CodeOptions
 
 
 def finals(result) -> dict[str, object]:
@@ -114,8 +113,12 @@ def test_properties_codes_exist_spans_match_output_deterministic(coder, phrases,
         for e in a.evidence:
             assert 0 <= e.start < e.end <= len(text)
             assert text[e.start : e.end] == e.text
+    final_codes = {a.code for a in r1.final_assessments}
     for a in r1.final_assessments:
         assert a.evidence
+    for d in r1.discarded_assessments:
+        assert d.code not in final_codes
+        assert d.superseded_by is None or d.superseded_by in final_codes
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "\x00\x01", "a" * 5000])
