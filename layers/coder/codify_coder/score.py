@@ -31,7 +31,7 @@ MODEL_FILE = "model.onnx"
 MANIFEST_FILE = "manifest.json"
 INPUT_NAME = "features"
 OUTPUT_NAME = "probability"
-FEATURE_SCHEMA = 2  # bump when FEATURE_NAMES change: models of another schema refuse to load
+FEATURE_SCHEMA = 3  # bump when FEATURE_NAMES change: models of another schema refuse to load
 
 ASSERTIONS = ("present", "negated", "possible", "hypothetical", "historical", "family")
 # Normalized section names of understand/ (anything else counts as "other").
@@ -86,6 +86,11 @@ _NUMERIC = (
     "code_prior",
     "code_seen",
     "category_prior",
+    "term_in_sentence",
+    "mention_rest_explained",
+    "code_terms",
+    "mention_rank",
+    "code_max_lexical",
 )
 FEATURE_NAMES: tuple[str, ...] = (
     _NUMERIC
@@ -190,6 +195,22 @@ def extract_features(
         by_mention[cand.mention].append(cand)
         category_codes[cand.code[:3]].add(cand.code)
     best_lexical = {m: max(c.lexical for c in cs) for m, cs in by_mention.items()}
+    code_terms: dict[str, set[str]] = defaultdict(set)
+    code_max_lexical: dict[str, float] = defaultdict(float)
+    for cand in candidates:
+        code_terms[cand.code].add(cand.matched_term)
+        code_max_lexical[cand.code] = max(code_max_lexical[cand.code], cand.lexical)
+    # Where each candidate ranks among its mention's candidates by lexical score (0 = best).
+    rank_of: dict[int, int] = {}
+    for cs in by_mention.values():
+        levels = sorted({c.lexical for c in cs}, reverse=True)
+        for c in cs:
+            rank_of[id(c)] = levels.index(c.lexical)
+    # Words each mention's candidates' terms cover: a mention that names two conditions ("diabetes with
+    # chronic kidney disease") has words one term leaves out that another candidate's term explains.
+    mention_covered: dict[int, dict[str, set[str]]] = defaultdict(dict)
+    for cand in candidates:
+        mention_covered[cand.mention].setdefault(cand.code, set()).update(fold_tokens(cand.matched_term))
     mention_codes = {m: {c.code for c in cs} for m, cs in by_mention.items()}
     text_len = max(len(text), 1)
 
@@ -236,6 +257,21 @@ def extract_features(
             row[col["code_prior"]] = _log_scaled(count, priors.notes)
             row[col["code_seen"]] = float(count > 0)
             row[col["category_prior"]] = _log_scaled(priors.categories.get(code[:3], 0), priors.notes)
+
+        if mention and term_set and 0 <= mention.sentence < len(sentences):
+            sent = sentences[mention.sentence]
+            sentence_set = set(fold_tokens(text[sent.start : sent.end]))
+            row[col["term_in_sentence"]] = len(term_set & sentence_set) / len(term_set)
+        rest = mention_set - term_set
+        if rest:
+            explained: set[str] = set()
+            for other_code, words in mention_covered[cand.mention].items():
+                if other_code != code and other_code[:3] != code[:3]:
+                    explained |= words & rest
+            row[col["mention_rest_explained"]] = len(explained) / len(rest)
+        row[col["code_terms"]] = _log_scaled(len(code_terms[code]), 10)
+        row[col["mention_rank"]] = 1.0 / (1 + rank_of[id(cand)])
+        row[col["code_max_lexical"]] = code_max_lexical[code]
 
         kind = facts.term_kind(code, cand.matched_term)
         row[col[f"term_{kind if kind in TERM_KINDS else 'other'}"]] = 1.0

@@ -296,6 +296,22 @@ JOINERS = {
     "en": (" with ", " and ", ", ", " complicated by "),
     "es": (" con ", " y ", ", ", " complicada con "),
 }
+# How a note restates an ICD-10-CM combination ("X with Y"): as two conditions side by side, or as a
+# cause ("Y due to X"); the combination code is still the right one.
+COMBINATION_FORMS = {
+    "en": ("{a} with {b}", "{a} and {b}", "{a}, {b}", "{b} due to {a}", "{b} secondary to {a}"),
+    "es": ("{a} con {b}", "{a} y {b}", "{a}, {b}", "{b} secundaria a {a}", "{b} por {a}"),
+}
+_COMBINATION = {
+    "en": re.compile(r"^(?P<a>.+?)\s+(?:with|due to)\s+(?P<b>.+)$", re.IGNORECASE),
+    "es": re.compile(r"^(?P<a>.+?)\s+(?:con|debid[oa] a|por)\s+(?P<b>.+)$", re.IGNORECASE),
+}
+# Words of a combination's second part that a note does not repeat ("diabetic chronic kidney disease").
+_ECHO = {
+    "en": re.compile(r"^(diabetic|hypertensive|alcoholic|associated)\s+", re.IGNORECASE),
+    "es": re.compile(r"\s+(diabética|diabético|hipertensiva|hipertensivo|asociad[oa])\b", re.IGNORECASE),
+}
+AND = {"en": " and ", "es": " y "}
 _CONTENT = re.compile(r"[^\W\d_]{4,}", re.UNICODE)
 
 # Words a clinician leaves out of a term (ICD-10-CM qualifiers a note rarely spells out).
@@ -390,6 +406,28 @@ def vary(term: str, language: str, rng: random.Random, abbreviations: list[tuple
     return t or term
 
 
+def rephrase_combination(surface: str, language: str, rng: random.Random) -> str:
+    """ "type 2 diabetes mellitus with diabetic chronic kidney disease" -> "chronic kidney disease due to
+    type 2 diabetes mellitus" or "type 2 diabetes mellitus and chronic kidney disease"."""
+    match = _COMBINATION[language].match(surface)
+    if not match:
+        return surface
+    a, b = match.group("a").strip(" ,"), _ECHO[language].sub("", match.group("b")).strip(" ,")
+    if not a or not b:
+        return surface
+    return rng.choice(COMBINATION_FORMS[language]).format(a=a, b=b)
+
+
+def _series(items: list[str], language: str) -> str:
+    """ "fever, cough and dyspnea" """
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + AND[language] + items[-1]
+
+
+def _short(term: str, language: str, rng: random.Random) -> str:
+    t = _SPACES.sub(" ", _DROP[language].sub("", _PAREN.sub("", term))).strip(" ,;:")
+    return (t[:1].lower() + t[1:]) if t and not t[:2].isupper() else (t or term)
+
+
 def _fill(template: str, language: str, rng: random.Random, term: str = "") -> str:
     fillers = FILLERS[language]
     values = {
@@ -430,6 +468,17 @@ def generate(
     common = sorted({c for c, t in terminology.iter_terms("en") if facts.term_kind(c, t) == "synonym"})
     common_by_lang = {lang: [c for c in common if c in by_code[lang]] for lang in langs}
 
+    # Symptom codes (R00-R69) with short terms: the items of a note's symptom list.
+    symptom_pool = {
+        lang: [
+            (code, term)
+            for cat, items in pools[lang].items()
+            if cat[0] == "R" and cat[:3] <= "R69"
+            for code, term in items
+            if len(term.split()) <= 4
+        ]
+        for lang in langs
+    }
     notes = []
     for i in range(n_notes):
         lang = langs[i % len(langs)]
@@ -446,14 +495,27 @@ def generate(
                 code, term = rng.choice(pools[lang][cat])
             assertion = rng.choices(assertions, a_weights)[0]
             chosen.append((code, term, assertion))
+        if symptom_pool[lang] and rng.random() < 0.4:
+            # Symptoms come in lists ("fever, cough and dyspnea"): one phrase, one right code per item.
+            listed = [rng.choice(symptom_pool[lang]) for _ in range(rng.randint(2, 4))]
+            for code, term in listed:
+                chosen.append((code, term, "present"))
+            symptom_list = _series([_short(t, lang, rng) for _, t in listed], lang)
+        else:
+            symptom_list = ""
         structured = rng.random() < 0.5
         sentences: list[tuple[str, str]] = []  # (group, sentence)
         i_m = 0
-        while i_m < len(chosen):
+        if symptom_list:
+            sentences.append(("body", _fill(rng.choice(TEMPLATES[lang]["present"]), lang, rng, symptom_list)))
+        n_named = len(chosen) - (len(listed) if symptom_list else 0)
+        while i_m < n_named:
             code, term, assertion = chosen[i_m]
             surface = vary(term, lang, rng, abbreviations[lang])
+            if rng.random() < 0.5:
+                surface = rephrase_combination(surface, lang, rng)
             nxt = chosen[i_m + 1] if i_m + 1 < len(chosen) else None
-            if assertion == "present" and nxt and nxt[2] == "present" and rng.random() < 0.3:
+            if assertion == "present" and nxt and nxt[2] == "present" and rng.random() < 0.45:
                 # Two conditions in one phrase ("X with Y", "X y Y"): one mention, two right codes.
                 joiner = rng.choice(JOINERS[lang])
                 surface = f"{surface}{joiner}{vary(nxt[1], lang, rng, abbreviations[lang])}"
