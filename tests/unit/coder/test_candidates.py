@@ -46,6 +46,18 @@ def top(generator, text: str, language: str) -> str:
         ("EPOC", "es", "J44.9"),
         ("COPD", "en", "J44.9"),
         ("hipertensión arterial", "es", "I10"),
+        # general clinical lexicon: index-style "tumor of <site>", symptoms, derived adjectives
+        ("tumor testicular", "es", "D49.59"),
+        ("testicular tumor", "en", "D49.59"),
+        ("tumor de colon", "es", "D49.0"),
+        ("parada cardiorrespiratoria", "es", "I46.9"),
+        ("neumomediastino", "es", "J98.2"),
+        ("riñón atrófico", "es", "N26.1"),
+        ("atrophic kidney", "en", "N26.1"),
+        ("carcinoma renal derecho", "es", "C64.1"),
+        ("paresia", "es", "G83.9"),
+        ("dolor en fosa ilíaca derecha", "es", "R10.31"),
+        ("coughing", "en", "R05.9"),
     ],
 )
 def test_phrase_reaches_code(generator, text, language, expected):

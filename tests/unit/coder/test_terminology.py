@@ -144,6 +144,14 @@ def test_stemmer_folds_number_and_gender():
         ["2", "diabet", "mellitus"],
         ["typ", "complication"],
     )
+    # an exclusion or an "unspecified whether" clause names nothing the note must say
+    assert term_stems("Malignant neoplasm of right kidney, except renal pelvis")[0] == [
+        "malignant",
+        "neoplasm",
+        "right",
+        "kidney",
+    ]
+    assert "descend" not in term_stems("Malignant neoplasm of right testis, unspecified whether descended")[0]
 
 
 def test_build_is_reproducible(tmp_path: Path):

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-NORMALIZER_VERSION = "6"
+NORMALIZER_VERSION = "7"
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 
@@ -45,9 +45,10 @@ GENERIC_WORDS = _words(
 # Residual-category words ("Other pneumonia"): generic, but a term with them ranks below the plain one.
 OTHER_WORDS = _words("other otro otra otros otras")
 
-# Words after which a term's tokens describe a default (absence): "without complications",
-# "sin mención de complicación". The note need not say them.
-_OPTIONAL_AFTER = frozenset({"without", "sin"})
+# Words after which a term's tokens describe a default (absence) or an exclusion: "without
+# complications", "sin mención de complicación", "except renal pelvis", "unspecified whether descended or
+# undescended". The note need not say them.
+_OPTIONAL_AFTER = frozenset({"without", "sin", "except", "excepto", "whether"})
 
 _ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6"}
 
