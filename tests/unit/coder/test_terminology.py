@@ -140,6 +140,8 @@ def test_stemmer_folds_number_and_gender():
     assert stem("crónica".replace("ó", "o")) == stem("cronico")
     assert stem("fracturas") == stem("fractura") == stem("fracture")
     assert stem("diabetes") == stem("diabetic")
+    assert stem("cicatrices") == stem("cicatriz") and stem("narices") == stem("nariz")
+    assert stem("devices") == stem("device")
     assert term_stems("Type 2 diabetes mellitus without complications") == (
         ["2", "diabet", "mellitus"],
         ["typ", "complication"],

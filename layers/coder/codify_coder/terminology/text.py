@@ -12,7 +12,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-NORMALIZER_VERSION = "7"
+NORMALIZER_VERSION = "8"
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 
@@ -72,6 +72,8 @@ def stem(token: str) -> str:
         t = t[:-1]
     if len(t) >= 4 and t[-1] in "aoe":
         t = t[:-1]
+    if len(t) >= 4 and t[-1] == "z":  # Spanish z/c plural: "cicatriz"/"cicatrices", "nariz"/"narices"
+        t = t[:-1] + "c"
     if len(t) >= 7 and t.endswith("ic"):  # "diabetic" -> "diabet" (as "diabetes")
         t = t[:-2]
     return t
