@@ -69,6 +69,8 @@ def apply(
         best = prior if prior.probability >= d.probability else d
         finals[d.code] = replace(best, mentions=merged)
 
+    floor = max(threshold, options.min_confidence / 100)
+
     # 1. Group evidence per code and route it by assertion.
     for code, group in _group(candidates, terminology).items():
         by_assertion: dict[str, list[Candidate]] = {}
@@ -92,7 +94,8 @@ def apply(
         if terminology.is_billable(code):
             continue
         del finals[code]
-        specific = [c for c in finals if c != code and code in terminology.ancestors(c)]
+        specific = [c for c in finals
+                    if c != code and finals[c].probability >= floor and code in terminology.ancestors(c)]
         if specific:
             discard(d, "superseded_by_more_specific", "a more specific code is supported", by=specific[0])
             continue
@@ -102,9 +105,14 @@ def apply(
         else:
             add_final(replace(d, code=leaf, rule=how, derived_from=code))
 
-    # 3. Most specific: an ancestor, or an unspecified sibling in the same category, yields to a specific
+    # 3. The confidence floor comes before the conventions that weigh codes against each other: a code
+    # the model does not believe must not supersede, combine with or exclude one it does.
+    for code in sorted(finals):
+        if finals[code].probability < floor:
+            discard(finals.pop(code), "low_confidence", f"confidence below {round(floor * 100)}")
+
+    # 4. Most specific: an ancestor, or an unspecified sibling in the same category, yields to a specific
     # code, but only to one the model itself believes at least as much (a weak sibling is a guess).
-    floor = max(threshold, options.min_confidence / 100)
     for code in sorted(finals):
         d = finals.get(code)
         if d is None:
@@ -114,7 +122,7 @@ def apply(
             del finals[code]
             discard(d, "superseded_by_more_specific", f"{better} is more specific", by=better)
 
-    # 4. Combination codes ("with" convention). A component counts when it is final or when a present
+    # 5. Combination codes ("with" convention). A component counts when it is final or when a present
     # mention names it well (lexical >= COMBINATION_LEXICAL): the convention, not the model, links them.
     named = _well_named(candidates, mentions, terminology)
     for required, combo, replaces in conventions.COMBINATIONS:
@@ -140,7 +148,7 @@ def apply(
             if p is not None and conventions.has_prefix(p, replaces) and p in finals:
                 discard(finals.pop(p), "superseded_by_more_specific", f"combined into {combo}", by=combo)
 
-    # 5. Signs and symptoms integral to a confirmed diagnosis (Guideline I.B.5).
+    # 6. Signs and symptoms integral to a confirmed diagnosis (Guideline I.B.5).
     for code in sorted(finals):
         d = finals[code]
         integral_to = _integral_target(code, finals)
@@ -148,7 +156,7 @@ def apply(
             del finals[code]
             discard(d, "symptom_integral_to_diagnosis", f"routinely associated with {integral_to}", by=integral_to)
 
-    # 6. Excludes1: two codes that cannot be reported together; keep the better supported one.
+    # 7. Excludes1: two codes that cannot be reported together; keep the better supported one.
     for a in sorted(finals, key=lambda c: (-finals[c].probability, c)):
         if a not in finals:
             continue
@@ -156,14 +164,11 @@ def apply(
             if b != a and b in finals and terminology.excludes1_conflict(a, b):
                 discard(finals.pop(b), "excludes1_conflict", f"Excludes1 with {a}", by=a)
 
-    # 7. Confidence floor, then the requested number of codes.
+    # 8. The requested number of codes: the rest are reported as below the cut.
     ranked = sorted(finals.values(), key=lambda d: (-d.probability, d.code))
-    kept: list[Decision] = []
-    for d in ranked:
-        if d.probability < floor or (options.max_codes is not None and len(kept) >= options.max_codes):
-            discard(d, "low_confidence", f"confidence below {round(floor * 100)} or beyond max_codes")
-        else:
-            kept.append(d)
+    kept = ranked[: options.max_codes] if options.max_codes is not None else ranked
+    for d in ranked[len(kept) :]:
+        discard(d, "low_confidence", f"beyond max_codes={options.max_codes}")
 
     final_codes = {d.code for d in kept}
     # `superseded_by` names a code the response reports; one that fell to the floor later is not named.
