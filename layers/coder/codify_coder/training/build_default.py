@@ -28,6 +28,8 @@ DEFAULT_NOTES = 3000
 # a smoother model transfers better (chosen between two settings by the scorer's ranking on CodiEsp
 # train, which is read to study errors and never trained on).
 HIDDEN, L2, EPOCHS = 16, 1e-3, 30
+# Five members averaged: +0.008 / +0.010 scorer-alone MAP on CodiEsp train (en / es) over one.
+MEMBERS = 5
 
 
 def build(
@@ -54,7 +56,7 @@ def build(
         TerminologyFacts(terminology),
         use_priors=False,
         data_sha256=data_hash([(n.key, n.text, sorted(n.gold)) for n in notes]),
-        config=config or TrainConfig(hidden=HIDDEN, l2=L2, epochs=EPOCHS, seed=seed),
+        config=config or TrainConfig(hidden=HIDDEN, l2=L2, epochs=EPOCHS, seed=seed, members=MEMBERS),
         extra_manifest={
             "description": "Default candidate scorer, trained on synthetic notes generated from the terminology",
             "training_data": {

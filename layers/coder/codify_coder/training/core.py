@@ -30,7 +30,7 @@ from ..score import (
 )
 from ..types import Candidate, Understanding
 from . import calibration as cal
-from .mlp import fit_mlp
+from .mlp import fit_ensemble
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,7 @@ class TrainConfig:
     fractions: tuple[float, float] = (0.7, 0.15)  # train, calibration; the rest is the test part
     prior_folds: int = 5
     max_quant_rows: int = 20000
+    members: int = 1  # MLPs averaged into the served one (seeds seed, seed+1, ...)
 
 
 @dataclass
@@ -202,9 +203,10 @@ def train_and_write(
     x_test, y_test = featurize(split.test, facts, train_priors)
     t1 = time.perf_counter()
 
-    mlp = fit_mlp(
+    mlp = fit_ensemble(
         x_train,
         y_train,
+        members=config.members,
         hidden=config.hidden,
         epochs=config.epochs,
         batch=config.batch,
@@ -282,6 +284,7 @@ def train_and_write(
             "lr": config.lr,
             "l2": config.l2,
             "seed": config.seed,
+            "members": config.members,
         },
         "metrics": {
             "held_out": evaluate(split.test, p_test, y_test, threshold),
