@@ -50,16 +50,17 @@ PERSONAL_HISTORY: dict[str, str] = {
     "C91": "Z85.6", "C92": "Z85.6", "C81": "Z85.71", "C82": "Z85.72", "C83": "Z85.72", "C85": "Z85.72",
     "C": "Z85.9",
     "I63": "Z86.73", "G45": "Z86.73", "I26": "Z86.711", "I80": "Z86.718", "I82": "Z86.718",
-    "A15": "Z86.11", "A16": "Z86.11", "A": "Z86.19", "B": "Z86.19",
-    "D12": "Z86.010", "D1": "Z86.018", "D2": "Z86.018", "D3": "Z86.018",
-    "J18": "Z87.01", "J1": "Z87.01", "J": "Z87.09",
-    "N39.0": "Z87.440", "N30": "Z87.440", "N20": "Z87.442", "N21": "Z87.442", "N": "Z87.448",
-    "K25": "Z87.11", "K26": "Z87.11", "K27": "Z87.11", "K": "Z87.19",
-    "L": "Z87.2", "M": "Z87.39",
-    "S": "Z87.81" , "T": "Z87.828",
-    "O": "Z87.59", "Q": "Z87.798",
-    "F": "Z86.59", "G": "Z86.69", "E": "Z86.39", "D5": "Z86.2", "D6": "Z86.2",
+    "A15": "Z86.11", "A16": "Z86.11",
+    "D12": "Z86.010",
+    "J18": "Z87.01", "J12": "Z87.01", "J13": "Z87.01", "J14": "Z87.01", "J15": "Z87.01",
+    "N39.0": "Z87.440", "N30": "Z87.440", "N20": "Z87.442", "N21": "Z87.442",
+    "K25": "Z87.11", "K26": "Z87.11", "K27": "Z87.11",
+    "S02": "Z87.81", "S12": "Z87.81", "S22": "Z87.81", "S32": "Z87.81", "S42": "Z87.81", "S52": "Z87.81",
+    "S62": "Z87.81", "S72": "Z87.81", "S82": "Z87.81", "S92": "Z87.81",
+    "O14": "Z87.59", "O15": "Z87.59",
 }
+# Only specific history codes: a chapter-wide "personal history of other diseases of the X system" says
+# little a coder can use, so a past condition without a specific code is discarded `history_of` instead.
 
 # Chronic conditions: "history of hypertension" means the patient has it, so it is coded as present.
 CHRONIC_PREFIXES: tuple[str, ...] = (
