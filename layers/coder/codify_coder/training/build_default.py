@@ -56,7 +56,8 @@ def build(
         TerminologyFacts(terminology),
         use_priors=False,
         data_sha256=data_hash([(n.key, n.text, sorted(n.gold)) for n in notes]),
-        config=config or TrainConfig(hidden=HIDDEN, l2=L2, epochs=EPOCHS, seed=seed, members=MEMBERS),
+        config=config
+        or TrainConfig(hidden=HIDDEN, l2=L2, epochs=EPOCHS, seed=seed, members=MEMBERS, note_weighting=True),
         extra_manifest={
             "description": "Default candidate scorer, trained on synthetic notes generated from the terminology",
             "training_data": {

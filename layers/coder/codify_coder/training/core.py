@@ -58,6 +58,9 @@ class TrainConfig:
     prior_folds: int = 5
     max_quant_rows: int = 20000
     members: int = 1  # MLPs averaged into the served one (seeds seed, seed+1, ...)
+    # Weight each training candidate by 1/(its note's candidates), so every note counts the same (as it
+    # does in MAP) instead of long notes with hundreds of candidates dominating the loss.
+    note_weighting: bool = False
 
 
 @dataclass
@@ -203,10 +206,16 @@ def train_and_write(
     x_test, y_test = featurize(split.test, facts, train_priors)
     t1 = time.perf_counter()
 
+    weights = None
+    if config.note_weighting:
+        weights = np.concatenate(
+            [np.full(len(e.candidates), 1.0 / max(len(e.candidates), 1)) for e in split.train]
+        )
     mlp = fit_ensemble(
         x_train,
         y_train,
         members=config.members,
+        weights=weights,
         hidden=config.hidden,
         epochs=config.epochs,
         batch=config.batch,
@@ -285,6 +294,7 @@ def train_and_write(
             "l2": config.l2,
             "seed": config.seed,
             "members": config.members,
+            "note_weighting": config.note_weighting,
         },
         "metrics": {
             "held_out": evaluate(split.test, p_test, y_test, threshold),

@@ -40,6 +40,7 @@ def fit_mlp(
     lr: float = 3e-3,
     l2: float = 1e-4,
     seed: int = 0,
+    weights: np.ndarray | None = None,
 ) -> MLP:
     """Binary cross-entropy, Adam, fixed seed and a fixed batch order: the same data gives the same
     weights bit for bit on the same machine."""
@@ -47,6 +48,9 @@ def fit_mlp(
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64).reshape(-1)
     n, d = x.shape
+    # Per-example weights, rescaled to mean 1 so the learning rate means the same with or without them.
+    sw = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64).reshape(-1)
+    sw = sw * (n / sw.sum()) if n and sw.sum() > 0 else sw
     mean = x.mean(axis=0) if n else np.zeros(d)
     scale = x.std(axis=0) if n else np.ones(d)
     scale = np.where(scale < 1e-6, 1.0, scale)
@@ -65,12 +69,12 @@ def fit_mlp(
         order = rng.permutation(n)
         for start in range(0, n, batch):
             idx = order[start : start + batch]
-            xb, yb = xs[idx], y[idx]
+            xb, yb, wb = xs[idx], y[idx], sw[idx]
             pre = xb @ params["w1"] + params["b1"]
             h = np.maximum(pre, 0.0)
             z = (h @ params["w2"] + params["b2"]).reshape(-1)
             p = 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
-            dz = ((p - yb) / len(idx)).reshape(-1, 1)
+            dz = (wb * (p - yb) / len(idx)).reshape(-1, 1)
             grads = {
                 "w2": h.T @ dz + l2 * params["w2"],
                 "b2": dz.sum(axis=0),
@@ -88,7 +92,7 @@ def fit_mlp(
     return MLP(params["w1"], params["b1"], params["w2"], params["b2"].reshape(1), mean, scale)
 
 
-def fit_ensemble(x: np.ndarray, y: np.ndarray, *, members: int = 1, seed: int = 0, **kwargs: float) -> MLP:
+def fit_ensemble(x: np.ndarray, y: np.ndarray, *, members: int = 1, seed: int = 0, **kwargs: object) -> MLP:
     """`members` MLPs trained with seeds seed..seed+members-1, averaged, as one wider MLP.
 
     Averaging the logits of members that differ only in their initialization and batch order removes
