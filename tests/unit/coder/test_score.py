@@ -225,3 +225,26 @@ def test_priors_features():
 def test_text_helpers():
     assert fold_tokens("Diabétes  Mellitus, tipo-2") == ("diabetes", "mellitus", "tipo", "2")
     assert chapter_index("E11.22") == 3 and chapter_index("S72.001A") == 18 and chapter_index("Z80.3") == 20
+
+
+def test_a_mention_naming_two_conditions_supports_both_codes():
+    # "diabetes with kidney disease": what E11.9's term leaves out, N18.9's term explains, and v.v.
+    text = "type 2 diabetes with chronic kidney disease. x"
+    understanding = Understanding(
+        "en", (Sentence(0, 44, "body"),), (Mention(0, 43, "type 2 diabetes with chronic kidney disease", 0),)
+    )
+    candidates = [
+        Candidate("E11.9", 0, "description:type 2 diabetes", 0.7),
+        Candidate("N18.9", 0, "description:chronic kidney disease", 0.7),
+        Candidate("E11.9", 0, "synonym:diabetes", 0.5),
+    ]
+    x = extract_features(text, understanding, candidates, DictFacts())
+    col = {n: i for i, n in enumerate(FEATURE_NAMES)}
+    # E11.9's rest ("with chronic kidney disease") is mostly N18.9's words, and N18.9's rest E11.9's.
+    assert x[0, col["mention_rest_explained"]] == pytest.approx(3 / 4)
+    assert x[1, col["mention_rest_explained"]] == pytest.approx(3 / 4)
+    assert x[2, col["mention_rest_explained"]] == pytest.approx(3 / 6)  # "diabetes" alone leaves "type 2"
+    assert x[0, col["code_terms"]] > x[1, col["code_terms"]]  # E11.9 matched by two terms
+    assert x[0, col["mention_rank"]] == 1.0 and x[2, col["mention_rank"]] == 0.5
+    assert x[2, col["code_max_lexical"]] == pytest.approx(0.7)
+    assert x[0, col["term_in_sentence"]] == pytest.approx(3 / 4)  # "description" is not in the note

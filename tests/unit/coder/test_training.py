@@ -325,3 +325,46 @@ def test_same_bytes_across_processes_with_different_hash_seeds(tmp_path):
         )
         shas.append(out.stdout.strip().splitlines()[-1])
     assert shas[0] == shas[1] and len(shas[0]) == 64
+
+
+def test_ensemble_is_the_average_of_its_members():
+    from codify_coder.training.mlp import fit_ensemble, fit_mlp
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(300, 5))
+    y = (x[:, 0] + 0.5 * x[:, 1] > 0).astype(float)
+    members = [fit_mlp(x, y, hidden=4, epochs=3, seed=s) for s in (10, 11, 12)]
+    ensemble = fit_ensemble(x, y, members=3, seed=10, hidden=4, epochs=3)
+    assert ensemble.w1.shape == (5, 12)
+    np.testing.assert_allclose(ensemble.logits(x), np.mean([m.logits(x) for m in members], axis=0), atol=1e-9)
+
+
+def test_example_weights_change_what_the_mlp_learns():
+    from codify_coder.training.mlp import fit_mlp
+
+    x = np.array([[0.0], [0.0], [1.0], [1.0]] * 50)
+    y = np.array([0.0, 1.0, 0.0, 1.0] * 50)
+    heavy_positive = np.array([1.0, 9.0, 1.0, 9.0] * 50)
+    plain = fit_mlp(x, y, hidden=2, epochs=300, lr=0.03, seed=0)
+    weighted = fit_mlp(x, y, hidden=2, epochs=300, lr=0.03, seed=0, weights=heavy_positive)
+    assert abs(cal.sigmoid(plain.logits(x[:2])).mean() - 0.5) < 0.1
+    assert cal.sigmoid(weighted.logits(x[:2])).mean() == pytest.approx(0.9, abs=0.05)  # 9:1 weights
+
+
+def test_synthetic_phrasing_helpers():
+    import random
+
+    from codify_coder.training.synthetic import COMBINATION_FORMS, _series, rephrase_combination
+
+    assert _series(["fever", "cough", "dyspnea"], "en") == "fever, cough and dyspnea"
+    assert _series(["fiebre", "tos"], "es") == "fiebre y tos"
+    rng = random.Random(0)
+    forms = {
+        rephrase_combination("type 2 diabetes mellitus with diabetic chronic kidney disease", "en", rng)
+        for _ in range(60)
+    }
+    expected = {
+        f.format(a="type 2 diabetes mellitus", b="chronic kidney disease") for f in COMBINATION_FORMS["en"]
+    }
+    assert forms == expected
+    assert rephrase_combination("essential hypertension", "en", rng) == "essential hypertension"
