@@ -203,14 +203,17 @@ def extract_features(
     # Where each candidate ranks among its mention's candidates by lexical score (0 = best).
     rank_of: dict[int, int] = {}
     for cs in by_mention.values():
-        levels = sorted({c.lexical for c in cs}, reverse=True)
+        level = {v: k for k, v in enumerate(sorted({c.lexical for c in cs}, reverse=True))}
         for c in cs:
-            rank_of[id(c)] = levels.index(c.lexical)
+            rank_of[id(c)] = level[c.lexical]
     # Words each mention's candidates' terms cover: a mention that names two conditions ("diabetes with
     # chronic kidney disease") has words one term leaves out that another candidate's term explains.
-    mention_covered: dict[int, dict[str, set[str]]] = defaultdict(dict)
+    # mention -> word -> the categories whose candidate terms contain it.
+    mention_covered: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for cand in candidates:
-        mention_covered[cand.mention].setdefault(cand.code, set()).update(fold_tokens(cand.matched_term))
+        covered = mention_covered[cand.mention]
+        for word in fold_tokens(cand.matched_term):
+            covered[word].add(cand.code[:3])
     mention_codes = {m: {c.code for c in cs} for m, cs in by_mention.items()}
     text_len = max(len(text), 1)
 
@@ -264,11 +267,10 @@ def extract_features(
             row[col["term_in_sentence"]] = len(term_set & sentence_set) / len(term_set)
         rest = mention_set - term_set
         if rest:
-            explained: set[str] = set()
-            for other_code, words in mention_covered[cand.mention].items():
-                if other_code != code and other_code[:3] != code[:3]:
-                    explained |= words & rest
-            row[col["mention_rest_explained"]] = len(explained) / len(rest)
+            covered = mention_covered[cand.mention]
+            category = code[:3]
+            explained = sum(1 for w in rest if w in covered and len(covered[w] - {category}) > 0)
+            row[col["mention_rest_explained"]] = explained / len(rest)
         row[col["code_terms"]] = _log_scaled(len(code_terms[code]), 10)
         row[col["mention_rank"]] = 1.0 / (1 + rank_of[id(cand)])
         row[col["code_max_lexical"]] = code_max_lexical[code]
