@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..evaluation import average_precision  # CodiEsp's AP, one definition for eval and training
+
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
@@ -73,18 +75,6 @@ def log_loss(probs: np.ndarray, labels: np.ndarray) -> float:
     p = np.clip(np.asarray(probs, dtype=np.float64), 1e-7, 1 - 1e-7)
     y = np.asarray(labels, dtype=np.float64)
     return float(-(y * np.log(p) + (1 - y) * np.log(1 - p)).mean()) if len(p) else 0.0
-
-
-def average_precision(ranked: Sequence[str], gold: set[str] | frozenset[str]) -> float:
-    """CodiEsp's AP: precision at each relevant rank, divided by the number of gold codes."""
-    if not gold:
-        return 0.0
-    hits, total = 0, 0.0
-    for rank, code in enumerate(ranked, start=1):
-        if code in gold:
-            hits += 1
-            total += hits / rank
-    return total / len(gold)
 
 
 def code_level(
