@@ -145,8 +145,14 @@ def apply(
             )
         )
         for p in parts:
-            if p is not None and conventions.has_prefix(p, replaces) and p in finals:
-                discard(finals.pop(p), "superseded_by_more_specific", f"combined into {combo}", by=combo)
+            if p is None:
+                continue
+            if conventions.has_prefix(p, replaces):
+                if p in finals:
+                    discard(finals.pop(p), "superseded_by_more_specific", f"combined into {combo}", by=combo)
+            elif p not in finals and terminology.is_billable(p):
+                # The part the combination does not replace is its "use additional code" (e.g. the N18 stage).
+                add_final(replace(pool[p], rule=f"reported with {combo} as its additional code"))
 
     # 6. Signs and symptoms integral to a confirmed diagnosis (Guideline I.B.5).
     for code in sorted(finals):

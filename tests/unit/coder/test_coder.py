@@ -22,6 +22,14 @@ def test_diabetes_with_ckd_takes_the_combination_code_and_the_stage(coder):
     assert "E11.9" not in finals(r)
 
 
+def test_combination_keeps_the_stage_as_its_additional_code(coder):
+    r = coder.code("Assessment: type 2 diabetes mellitus with diabetic chronic kidney disease, stage 3.")
+    f = finals(r)
+    assert "E11.22" in f
+    # The stage is a separate mention here ("stage 3"), so the additional code may be the unspecified stage.
+    assert any(code.startswith("N18") for code in f), sorted(f)
+
+
 def test_negated_pneumonia_is_discarded_negated(coder):
     r = coder.code("Chest X-ray today shows no evidence of pneumonia.")
     assert "J18.9" not in finals(r)
