@@ -492,7 +492,9 @@ def _alarm(seconds: float) -> Iterator[None]:
         raise _Timeout
 
     previous = signal.signal(signal.SIGALRM, _raise)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Re-fire every 50 ms after the deadline: a signal that lands inside a finalizer run by the garbage
+    # collector has its exception swallowed ("Exception ignored in ..."), so one shot is not enough.
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
     try:
         yield
     finally:

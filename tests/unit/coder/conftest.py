@@ -38,6 +38,12 @@ def terminology_dir() -> Path:
     return ensure_terminology()
 
 
+@pytest.fixture(autouse=True)
+def _no_network(socket_disabled):
+    """The coder is a pure library: nothing in it may touch the network (pytest-socket)."""
+    yield
+
+
 @pytest.fixture(scope="session")
 def assets_dir() -> Path:
     return ensure_assets()
