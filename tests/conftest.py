@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -27,5 +28,7 @@ def coder_assets() -> Path:
     ]
     for marker, module in steps:
         if not marker.is_file():
-            subprocess.run([sys.executable, "-m", module], cwd=ROOT, check=True)
+            # A bare pytest has the source roots on sys.path only through pyproject's pythonpath: pass them on.
+            env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+            subprocess.run([sys.executable, "-m", module], cwd=ROOT, check=True, env=env)
     return ASSETS

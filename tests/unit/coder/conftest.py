@@ -12,16 +12,6 @@ import pytest
 ASSETS = Path(__file__).resolve().parents[3] / "layers" / "coder" / "codify_coder" / "assets"
 
 
-def ensure_assets() -> Path:
-    """`make setup` builds the assets; a bare `pytest` on a fresh checkout builds them here once."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-    if not (ASSETS / "terminology" / "manifest.json").is_file():
-        subprocess.run([sys.executable, "-m", "codify_coder.terminology.build"], check=True, env=env)
-    if not (ASSETS / "models" / "default" / "manifest.json").is_file():
-        subprocess.run([sys.executable, "-m", "codify_coder.training.build_default"], check=True, env=env)
-    return ASSETS
-
-
 def ensure_terminology() -> Path:
     """Only the terminology (a few seconds to build): for tests that need no model. Rebuilt when the
     lexicons or the normalizer changed since the last build."""
@@ -45,8 +35,9 @@ def _no_network(socket_disabled):
 
 
 @pytest.fixture(scope="session")
-def assets_dir() -> Path:
-    return ensure_assets()
+def assets_dir(coder_assets) -> Path:
+    """The real terminology and default model (tests/conftest.py builds them once if missing)."""
+    return coder_assets
 
 
 @pytest.fixture(scope="session")
