@@ -22,8 +22,9 @@ from .types import Assertion, Candidate, CodeOptions, DiscardReason, Understandi
 if TYPE_CHECKING:
     from .terminology import Terminology
 
-# Below this, a discarded candidate is noise, not something a coder needs to see.
-REPORT_FLOOR = 0.05
+# A discarded candidate is reported when its confidence shows as at least 1 (of 100): the coder sees
+# every code that was weighed, ranked, and the ranking's tail is where a missed code is found.
+REPORT_FLOOR = 0.005
 # Most discarded entries a response carries (the ones with the highest confidence).
 MAX_DISCARDED = 40
 
