@@ -36,6 +36,8 @@ UNKNOWN_SLOT_IDF = 1.0
 OTHER_PENALTY = 0.9  # "Other X" when the note does not say "other"
 CLAUSE_TOP_K = 5  # codes kept per clause-level match
 CLAUSE_DISCOUNT = 0.9  # a clause is a bag of several mentions' words: weaker evidence
+# A patient's age ("81-year-old") is not "old age" (R54).
+_AGE = re.compile(r"\b(?:\d+|[a-z]+)[- ](?:year|month|week|day)s?[- ]old\b", re.IGNORECASE)
 _CLAUSE = re.compile(r"[^.;:\n]+")  # words the terminology never uses weigh little in "explained"
 
 
@@ -109,7 +111,7 @@ class CandidateGenerator:
 
     def _slots(self, text: str, language: str) -> list[tuple[tuple[int, float], ...]]:
         words: list[tuple[str, str]] = []
-        for raw in _RAW_TOKEN.findall(text):
+        for raw in _RAW_TOKEN.findall(_AGE.sub(" ", text)):
             exp = self._abbr.get(raw)  # case-sensitive: "IRA" is an abbreviation, "ira" a word
             if exp is not None:
                 # an English note may carry a Spanish abbreviation (and vice versa): expand in its language

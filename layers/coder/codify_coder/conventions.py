@@ -129,3 +129,16 @@ def lookup(table: dict[str, str], code: str) -> str | None:
 
 def has_prefix(code: str, prefixes: tuple[str, ...]) -> bool:
     return any(code.startswith(p) for p in prefixes)
+
+# Guideline I.C.21.c.3: Z79 (long-term drug therapy) is for continuous use of a prescribed drug, not a
+# course given for a brief period; the note must say so. Cues are matched as words in the mention's
+# sentence, folded (no accents, lower case).
+LONG_TERM_PREFIXES: tuple[str, ...] = ("Z79",)
+LONG_TERM_CUES: tuple[str, ...] = (
+    "long-term", "long term", "longterm", "chronic", "chronically", "maintenance", "usual", "habitual",
+    "habitually", "regular", "regularly", "daily", "at home", "home medication", "for years", "since",
+    "lifelong", "permanent", "indefinitely",
+    "cronico", "cronica", "cronicos", "cronicas", "habitualmente", "mantenimiento", "domiciliario",
+    "domiciliaria", "de base", "desde hace", "diario", "diaria", "de forma continuada", "permanente",
+    "indefinida", "indefinidamente", "de por vida", "annos",
+)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from . import conventions
+from .terminology.text import fold
 from .types import Assertion, Candidate, CodeOptions, DiscardReason, Understanding
 
 if TYPE_CHECKING:
@@ -122,6 +123,27 @@ def apply(
         if better is not None:
             del finals[code]
             discard(d, "superseded_by_more_specific", f"{better} is more specific", by=better)
+
+    # 4b. One mention, one code among siblings: "vomiting" supports R11.10 or R11.11, not both. The weaker
+    # sibling coded from exactly the same evidence is the same condition coded twice.
+    for code in sorted(finals, key=lambda c: (finals[c].probability, c)):
+        d = finals.get(code)
+        parent = terminology.ancestors(code)[:1]
+        if d is None or not parent:
+            continue
+        for other, o in finals.items():
+            if (other != code and o.mentions == d.mentions and o.probability >= d.probability
+                    and terminology.ancestors(other)[:1] == parent):
+                del finals[code]
+                discard(d, "duplicate", f"the same words are coded {other}, a sibling code", by=other)
+                break
+
+    # 4c. Long-term drug therapy (Z79) only when the note says the use is long-term (Guideline I.C.21.c.3).
+    for code in sorted(finals):
+        if conventions.has_prefix(code, conventions.LONG_TERM_PREFIXES) and not _says_long_term(
+            text, understanding, finals[code]
+        ):
+            discard(finals.pop(code), "low_confidence", "long-term use is not stated (Guideline I.C.21.c.3)")
 
     # 5. Combination codes ("with" convention). A component counts when it is final or when a present
     # mention names it well (lexical >= COMBINATION_LEXICAL): the convention, not the model, links them.
@@ -362,3 +384,17 @@ def _dedupe_discarded(discarded: list[Decision], final_codes: set[str]) -> list[
             best[d.code] = d
     ranked = sorted(best.values(), key=lambda d: (-d.probability, d.code))
     return ranked[:MAX_DISCARDED]
+
+
+
+_LONG_TERM = re.compile(
+    r"\b(?:" + "|".join(re.escape(c) for c in conventions.LONG_TERM_CUES) + r")\b", re.IGNORECASE
+)
+
+
+def _says_long_term(text: str, understanding: Understanding, d: Decision) -> bool:
+    for m in d.mentions:
+        sentence = understanding.sentences[understanding.mentions[m].sentence]
+        if _LONG_TERM.search(fold(text[sentence.start : sentence.end])):
+            return True
+    return False

@@ -91,6 +91,36 @@ def test_spanish_type_2_diabetes(coder):
     assert "E11.9" in finals(r)
 
 
+def test_long_term_drug_therapy_needs_the_note_to_say_long_term(coder):
+    es = CodeOptions(language="es")
+    unstated = coder.code("Tratamiento con corticoides.", es)
+    assert "Z79.52" not in finals(unstated)
+    assert discarded(unstated)["Z79.52"].reason == "low_confidence"
+    assert "long-term use is not stated" in discarded(unstated)["Z79.52"].justification
+    chronic = coder.code("Tratamiento crónico con corticoides.", es)
+    assert "Z79.52" in finals(chronic)
+
+
+def test_one_phrase_gets_one_code_among_siblings(coder):
+    r = coder.code("He presented vomiting for 48 hours.")
+    assert "R11.10" in finals(r)
+    assert "R11.11" not in finals(r)  # "without nausea" is not what the note says
+
+
+@pytest.mark.parametrize(
+    ("note", "language", "absent"),
+    [
+        ("An 81-year-old woman came for a routine visit.", "en", "R54"),  # age, not "old age"
+        ("Paciente afebril y estable.", "es", "R50.9"),  # "afebril" states an absence
+        ("Se realizó TAC abdominal.", "es", "E87.71"),  # TAC is a CT scan, not TACO
+        ("Se pautaron gotas de dexametasona.", "es", "M10.9"),  # eye drops, not gout
+    ],
+)
+def test_words_that_are_not_the_condition_they_resemble(coder, note, language, absent):
+    r = coder.code(note, CodeOptions(language=language))
+    assert absent not in finals(r)
+
+
 def test_every_final_code_is_billable_with_evidence(coder):
     r = coder.code("History of hypertension and type 2 diabetes. Now with acute appendicitis.")
     assert r.final_assessments

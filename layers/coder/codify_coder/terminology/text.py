@@ -12,7 +12,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-NORMALIZER_VERSION = "8"
+NORMALIZER_VERSION = "9"
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 
@@ -28,6 +28,11 @@ STOP_WORDS = _words(
     its it his her their into onto than then via per any all both each such due
     el la los las lo un una unos unas de del al en con por para y e o u que se su sus le les como sobre
     entre desde hasta tras ante segun es son fue era esta este estos estas ese esa
+    """
+    # Words that state an absence ("afebril" must not fuzzy-match "febril") and "gotas" (eye drops; gout
+    # is "gota", which the stemmer would otherwise fold it onto).
+    """
+    afebril afebriles afebrile apyrexial apiretico apiretica gotas
     """
 )
 
