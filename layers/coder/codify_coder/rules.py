@@ -6,8 +6,9 @@ assertion and the rule, so assemble.py can write a justification a coder can ver
 
 Order matters and follows how a coder works: group the evidence per code, route by assertion (negated,
 family, history, uncertain, hypothetical), resolve to billable leaves (7th characters, X placeholders,
-unspecified children), prefer the most specific supported code, apply combination codes ("with"), drop
-symptoms integral to a confirmed diagnosis, resolve Excludes1 conflicts, then apply the confidence floor.
+unspecified children), apply the confidence floor, keep one code among siblings coded from the same
+words, prefer the most specific supported code, require a long-term cue for Z79, apply combination codes
+("with"), drop symptoms integral to a confirmed diagnosis, resolve Excludes1 conflicts, then max_codes.
 """
 
 from __future__ import annotations
@@ -113,18 +114,7 @@ def apply(
         if finals[code].probability < floor:
             discard(finals.pop(code), "low_confidence", f"confidence below {round(floor * 100)}")
 
-    # 4. Most specific: an ancestor, or an unspecified sibling in the same category, yields to a specific
-    # code, but only to one the model itself believes at least as much (a weak sibling is a guess).
-    for code in sorted(finals):
-        d = finals.get(code)
-        if d is None:
-            continue
-        better = _more_specific(code, finals, terminology, min_probability=max(floor, d.probability - 0.15))
-        if better is not None:
-            del finals[code]
-            discard(d, "superseded_by_more_specific", f"{better} is more specific", by=better)
-
-    # 4b. One mention, one code among siblings: "vomiting" supports R11.10 or R11.11, not both. The weaker
+    # 4a. One mention, one code among siblings: "vomiting" supports R11.10 or R11.11, not both. The weaker
     # sibling coded from exactly the same evidence is the same condition coded twice.
     for code in sorted(finals, key=lambda c: (finals[c].probability, c)):
         d = finals.get(code)
@@ -137,6 +127,17 @@ def apply(
                 del finals[code]
                 discard(d, "duplicate", f"the same words are coded {other}, a sibling code", by=other)
                 break
+
+    # 4b. Most specific: an ancestor, or an unspecified sibling in the same category, yields to a specific
+    # code, but only to one the model itself believes at least as much (a weak sibling is a guess).
+    for code in sorted(finals):
+        d = finals.get(code)
+        if d is None:
+            continue
+        better = _more_specific(code, finals, terminology, min_probability=max(floor, d.probability - 0.15))
+        if better is not None:
+            del finals[code]
+            discard(d, "superseded_by_more_specific", f"{better} is more specific", by=better)
 
     # 4c. Long-term drug therapy (Z79) only when the note says the use is long-term (Guideline I.C.21.c.3).
     for code in sorted(finals):

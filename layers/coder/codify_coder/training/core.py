@@ -61,6 +61,8 @@ class TrainConfig:
     # Weight each training candidate by 1/(its note's candidates), so every note counts the same (as it
     # does in MAP) instead of long notes with hundreds of candidates dominating the loss.
     note_weighting: bool = False
+    # The final-assessment threshold; None: the F1-maximizing one on the calibration split.
+    threshold: float | None = None
 
 
 @dataclass
@@ -248,9 +250,10 @@ def train_and_write(
         return sess.run(["probability"], {"features": x.astype(np.float32)})[0].reshape(-1).astype(np.float64)
 
     p_cal, p_test = predict(x_cal), predict(x_test)
-    threshold = cal.best_threshold(
+    fitted_threshold = cal.best_threshold(
         note_code_scores(split.calibration, p_cal), [e.gold for e in split.calibration]
     )
+    threshold = fitted_threshold if config.threshold is None else config.threshold
     fp32_test = cal.sigmoid(a * mlp.logits(x_test) + b) if len(x_test) else np.zeros(0)
     t3 = time.perf_counter()
 
@@ -276,7 +279,7 @@ def train_and_write(
             "b": round(b, 8),
             "fitted_on": "calibration split, code level: a code's probability is its best candidate's",
         },
-        "thresholds": {"final": threshold},
+        "thresholds": {"final": threshold, "f1_max_on_calibration_split": fitted_threshold},
         "training_data_sha256": data_sha256,
         "split": {
             "notes": {
