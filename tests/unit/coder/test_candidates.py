@@ -169,3 +169,53 @@ def test_fast_on_a_note_sized_text(generator):
         generator.generate(note, und)
         times.append(time.perf_counter() - t)
     assert statistics.median(times) < 0.1  # budget 20 ms; generous for slow CI machines
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        # Spanish clinical words that had no English translation
+        ("pérdida ponderal", "es", "R63.4"),
+        ("paciente pálida", "es", "R23.1"),
+        ("episodio de pérdida de conocimiento", "es", "R55"),
+        # index entries the descriptions do not carry
+        ("diarrea crónica", "es", "K52.9"),
+        ("chronic diarrhea", "en", "K52.9"),
+        ("visión borrosa", "es", "H53.8"),
+        ("blurred vision", "en", "H53.8"),
+        ("fístula cutánea", "es", "L98.8"),
+        ("transient loss of consciousness", "en", "R55"),
+        # derivational / lay English forms
+        ("pale skin", "en", "R23.1"),
+        ("redness of the skin", "en", "L53.9"),
+    ],
+)
+def test_recall_lexicon_phrase_reaches_code(generator, text, language, expected):
+    assert expected in codes_for(generator, text, language)
+
+
+def test_redness_is_not_tiredness(generator):
+    # "redness" is a lexicon word now, so the trigram fallback no longer reads it as "tiredness"
+    assert "R53.83" not in codes_for(generator, "redness of the eye", "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        # tumour morphology names reach the index's neoplasm-table rows
+        ("liposarcoma retroperitoneal", "es", "C48.0"),
+        ("retroperitoneal liposarcoma", "en", "C48.0"),
+        ("leiomiosarcoma de útero", "es", "C55"),
+        ("ameloblastoma mandibular", "es", "D16.5"),
+        ("mandibular ameloblastoma", "en", "D16.5"),
+        ("neuroblastoma", "en", "C74.90"),
+        ("tumor de Wilms en riñón izquierdo", "es", "C64.2"),
+    ],
+)
+def test_tumour_morphology_reaches_neoplasm_codes(generator, text, language, expected):
+    assert expected in codes_for(generator, text, language)
+
+
+def test_parotid_is_not_glans(generator):
+    # "parótida" -> "parotid salivary": "gland" would also match the Spanish "glande" (N48.9)
+    assert "N48.9" not in codes_for(generator, "lesión en parótida izquierda", "es")
