@@ -101,6 +101,35 @@ def test_long_term_drug_therapy_needs_the_note_to_say_long_term(coder):
     assert "Z79.52" in finals(chronic)
 
 
+def test_abnormal_findings_need_the_note_to_call_them_abnormal(coder):
+    named = coder.code("Alkaline phosphatase 162 U/L.")
+    assert "R74.8" not in finals(named)
+    assert "Guideline III.B" in discarded(named)["R74.8"].justification
+    positive = coder.code("The tuberculin test was performed, which was positive.")
+    assert "R76.11" in finals(positive)
+    es = CodeOptions(language="es")
+    assert "R70.0" in finals(coder.code("Velocidad de sedimentación elevada.", es))
+
+
+def test_radiotherapy_received_is_not_an_encounter_for_radiotherapy(coder):
+    es = CodeOptions(language="es")
+    mentioned = coder.code("Se realizó radioterapia.", es)
+    assert "Z51.0" not in finals(mentioned)
+    assert "Guideline I.C.2.e" in discarded(mentioned)["Z51.0"].justification
+
+
+def test_unstated_activity_is_not_coded(coder):
+    r = coder.code("Injured during spontaneous activity at an unspecified place.")
+    assert "Guideline I.C.20" in discarded(r)["Y93.9"].justification
+    assert "Y93.9" not in finals(r)
+
+
+def test_chronic_conditions_in_the_history_are_still_present(coder):
+    r = coder.code("History of chronic prostatitis.")
+    assert "N41.1" in finals(r)
+    assert finals(r)["N41.1"].assertion == "present"
+
+
 def test_one_phrase_gets_one_code_among_siblings(coder):
     r = coder.code("He presented vomiting for 48 hours.")
     assert "R11.10" in finals(r)
