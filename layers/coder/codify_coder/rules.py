@@ -158,11 +158,15 @@ def apply(
         ):
             discard(finals.pop(code), "low_confidence",
                     "the treatment is mentioned, not the reason for this encounter (Guideline I.C.2.e)")
-        elif conventions.has_prefix(code, conventions.ABNORMAL_FINDING_PREFIXES) and not _says_abnormal(
-            text, understanding, finals[code]
+        elif conventions.has_prefix(code, conventions.ABNORMAL_FINDING_PREFIXES) and not _near_mention(
+            _ABNORMAL, text, understanding, finals[code]
         ):
             discard(finals.pop(code), "low_confidence",
                     "a test is named, not an abnormal result (Guideline III.B)")
+        elif conventions.has_prefix(code, conventions.VISION_LOSS_PREFIXES) and not _near_mention(
+            _VISION_LOSS, text, understanding, finals[code]
+        ):
+            discard(finals.pop(code), "low_confidence", "visual acuity is measured, no loss of vision is stated")
 
     # 5. Combination codes ("with" convention). A component counts when it is final or when a present
     # mention names it well (lexical >= COMBINATION_LEXICAL): the convention, not the model, links them.
@@ -429,6 +433,7 @@ _ENCOUNTER = _words_regex(conventions.ENCOUNTER_CUES)
 _ABNORMAL = re.compile(
     r"\b(?:" + "|".join(re.escape(w) for w in conventions.ABNORMAL_CUES) + r")\w*|\w{3,}(?:uria|emia)\b"
 )
+_VISION_LOSS = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in conventions.VISION_LOSS_CUES) + r")")
 _ABNORMAL_BEFORE = 30  # characters around the mention where "elevated ..." or "... was positive" is said
 _ABNORMAL_AFTER = 40
 
@@ -441,12 +446,12 @@ def _sentence_says(pattern: re.Pattern[str], text: str, understanding: Understan
     return False
 
 
-def _says_abnormal(text: str, understanding: Understanding, d: Decision) -> bool:
+def _near_mention(pattern: re.Pattern[str], text: str, understanding: Understanding, d: Decision) -> bool:
     for m in d.mentions:
         mention = understanding.mentions[m]
         sentence = understanding.sentences[mention.sentence]
         lo = max(sentence.start, mention.start - _ABNORMAL_BEFORE)
         hi = min(sentence.end, mention.end + _ABNORMAL_AFTER)
-        if _ABNORMAL.search(fold(text[lo:hi])):
+        if pattern.search(fold(text[lo:hi])):
             return True
     return False

@@ -118,6 +118,14 @@ def test_radiotherapy_received_is_not_an_encounter_for_radiotherapy(coder):
     assert "Guideline I.C.2.e" in discarded(mentioned)["Z51.0"].justification
 
 
+def test_visual_acuity_measured_is_not_visual_loss(coder):
+    es = CodeOptions(language="es")
+    measured = coder.code("Agudeza visual de 0,5 en ambos ojos.", es)
+    assert not [c for c in finals(measured) if c.startswith("H54")]
+    lost = coder.code("Pérdida de agudeza visual en ambos ojos.", es)
+    assert [c for c in finals(lost) if c.startswith("H54")]
+
+
 def test_unstated_activity_is_not_coded(coder):
     r = coder.code("Injured during spontaneous activity at an unspecified place.")
     assert "Guideline I.C.20" in discarded(r)["Y93.9"].justification
