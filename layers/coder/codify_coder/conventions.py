@@ -183,10 +183,12 @@ ABNORMAL_CUES: tuple[str, ...] = (
 )
 # A visual acuity or field measured is not visual loss: H54 needs the note to say vision is lost or low
 # ("agudeza visual de 0,5" names a test; "pérdida de agudeza visual" a finding; blurred vision is H53.8).
-VISION_LOSS_PREFIXES: tuple[str, ...] = ("H54",)
+VISION_LOSS_PREFIXES: tuple[str, ...] = ("H54", "H53.4")  # and a visual field examined is not a defect
 VISION_LOSS_CUES: tuple[str, ...] = (
     "perdid", "disminu", "descen", "baja", "bajo", "mala", "malo", "escas", "reduc", "empeor", "deterior",
     "ceguera", "ciego", "ciega", "amaurosis", "dificultad", "loss", "lost", "decreas", "poor", "low",
     "impair", "worse", "blind", "diminish", "difficult", "cuenta dedos", "counting fingers",
     "movimiento de manos", "hand motion", "percepcion de luz", "light perception",
+    "defect", "alterac", "alterad", "escotoma", "scotoma", "hemianop", "cuadrantanop", "quadrantanop",
+    "constric", "contraccion", "restric", "amputac",
 )
