@@ -151,6 +151,11 @@ def test_one_phrase_gets_one_code_among_siblings(coder):
         ("Paciente afebril y estable.", "es", "R50.9"),  # "afebril" states an absence
         ("Se realizó TAC abdominal.", "es", "E87.71"),  # TAC is a CT scan, not TACO
         ("Se pautaron gotas de dexametasona.", "es", "M10.9"),  # eye drops, not gout
+        ("Accidente de coche.", "es", "R57.9"),  # a car, not shock ("choque")
+        ("Tolerancia oral progresiva.", "es", "E73.9"),  # tolerance, not intolerance
+        ("Depresión foveal.", "es", "F32.A"),  # the fovea, not the mood
+        ("Paciente en buen estado general.", "es", "R53.81"),  # good health, not malaise
+        ("Inestabilidad hemodinámica.", "es", "R42"),  # not dizziness
     ],
 )
 def test_words_that_are_not_the_condition_they_resemble(coder, note, language, absent):

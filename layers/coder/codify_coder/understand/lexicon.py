@@ -270,6 +270,7 @@ PSEUDO_SPLIT_EN = [
     # condition ("good general condition" is not malaise, "hemodynamic instability" is not dizziness)
     "good general condition", "good general state", "good general status", "good condition",
     "good tolerance", "well tolerated", "hemodynamic instability", "hemodynamically unstable",
+    "foveal depression",
 ]
 PSEUDO_KEEP_EN = [
     "gram negative", "gram-negative", "triple negative", "triple-negative", "rh negative",
@@ -296,8 +297,8 @@ PSEUDO_SPLIT_ES = [
     "buen estado general", "buen estado general y nutricional", "buen estado nutricional",
     "buen estado de salud", "buen estado", "buena tolerancia", "bien tolerado", "bien tolerada",
     "inestabilidad hemodinámica", "hemodinámicamente inestable",
-    # una dosis de carga, no un estado de shock
-    "dosis de choque",
+    # una dosis de carga, no un estado de shock; la fóvea normal, no un trastorno del ánimo
+    "dosis de choque", "depresión foveal",
 ]
 PSEUDO_KEEP_ES = [
     "gram negativo", "gram negativos", "gram negativa", "gram negativas", "gramnegativo",
