@@ -38,6 +38,9 @@ FAMILY_HISTORY: dict[str, str] = {
     "M": "Z82.69",
     "N0": "Z84.1", "N1": "Z84.1", "N2": "Z84.1",
     "Q": "Z82.79",
+    "A": "Z83.1", "B": "Z83.1", "B20": "Z83.0",
+    # a relative's symptom, injury, death or encounter is no family history of a disease: no code ("")
+    "R": "", "S": "", "T": "", "V": "", "W": "", "X": "", "Y": "", "Z": "",
     "": "Z84.89",
 }
 

@@ -126,7 +126,8 @@ def apply(
             discard(d, "superseded_by_more_specific", f"{better} is more specific", by=better)
 
     # 4b. One mention, one code among siblings: "vomiting" supports R11.10 or R11.11, not both. The weaker
-    # sibling coded from exactly the same evidence is the same condition coded twice.
+    # sibling coded from exactly the same evidence is the same condition coded twice; so is a code of the
+    # same category ("rheumatoid arthritis": M06.9, not also M06.00 "without rheumatoid factor").
     for code in sorted(finals, key=lambda c: (finals[c].probability, c)):
         d = finals.get(code)
         parent = terminology.ancestors(code)[:1]
@@ -134,9 +135,10 @@ def apply(
             continue
         for other, o in finals.items():
             if (other != code and o.mentions == d.mentions and o.probability >= d.probability
-                    and terminology.ancestors(other)[:1] == parent):
+                    and (terminology.ancestors(other)[:1] == parent or other[:3] == code[:3])):
                 del finals[code]
-                discard(d, "duplicate", f"the same words are coded {other}, a sibling code", by=other)
+                discard(d, "duplicate", f"the same words are coded {other}, a code of the same category",
+                        by=other)
                 break
 
     # 4c. Long-term drug therapy (Z79) only when the note says the use is long-term (Guideline I.C.21.c.3).

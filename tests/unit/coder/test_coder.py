@@ -144,6 +144,18 @@ def test_one_phrase_gets_one_code_among_siblings(coder):
     assert "R11.11" not in finals(r)  # "without nausea" is not what the note says
 
 
+def test_one_phrase_gets_one_code_of_a_category(coder):
+    r = coder.code("Rheumatoid arthritis.")
+    assert "M06.9" in finals(r)
+    assert "M06.00" not in finals(r)  # "without rheumatoid factor" is not what the note says
+    assert discarded(r)["M06.00"].reason == "duplicate"
+
+
+def test_a_relatives_death_is_no_family_history_of_a_disease(coder):
+    r = coder.code("Family history: death of his father.")
+    assert not [c for c in finals(r) if c.startswith("Z84")]
+
+
 @pytest.mark.parametrize(
     ("note", "language", "absent"),
     [

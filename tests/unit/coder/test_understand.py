@@ -469,6 +469,9 @@ def test_normal_findings_and_where_the_current_problem_starts(text, language, ph
         ("Se administró una dosis de choque.", "es", "choque"),
         ("The patient was in good general condition.", "en", "general condition"),
         ("He developed hemodynamic instability.", "en", "instability"),
+        ("Índice de masa corporal de 31.", "es", "masa"),
+        ("Body mass index of 31.", "en", "mass"),
+        ("Depresión foveal conservada.", "es", "depresión"),
     ],
 )
 def test_statements_of_good_health_name_no_condition(text, language, phrase):

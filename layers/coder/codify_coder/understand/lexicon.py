@@ -270,7 +270,7 @@ PSEUDO_SPLIT_EN = [
     # condition ("good general condition" is not malaise, "hemodynamic instability" is not dizziness)
     "good general condition", "good general state", "good general status", "good condition",
     "good tolerance", "well tolerated", "hemodynamic instability", "hemodynamically unstable",
-    "foveal depression",
+    "foveal depression", "body mass index",
 ]
 PSEUDO_KEEP_EN = [
     "gram negative", "gram-negative", "triple negative", "triple-negative", "rh negative",
@@ -299,6 +299,8 @@ PSEUDO_SPLIT_ES = [
     "inestabilidad hemodinámica", "hemodinámicamente inestable",
     # una dosis de carga, no un estado de shock; la fóvea normal, no un trastorno del ánimo
     "dosis de choque", "depresión foveal",
+    # una medida, no una masa
+    "índice de masa corporal",
 ]
 PSEUDO_KEEP_ES = [
     "gram negativo", "gram negativos", "gram negativa", "gram negativas", "gramnegativo",
