@@ -136,6 +136,8 @@ def test_chronic_conditions_in_the_history_are_still_present(coder):
     r = coder.code("History of chronic prostatitis.")
     assert "N41.1" in finals(r)
     assert finals(r)["N41.1"].assertion == "present"
+    lasting = coder.code("History of benign prostatic hyperplasia and hiatal hernia.")
+    assert {"N40.0", "K44.9"} <= set(finals(lasting))
 
 
 def test_one_phrase_gets_one_code_among_siblings(coder):

@@ -454,6 +454,15 @@ def test_relatives_need_a_link_to_the_condition(text, language, phrase, expected
         ("No personal history of interest, consulted for hematuria.", "en", "hematuria", ("present", None)),
         ("Several closures without result, also suffering erythema.", "en", "erythema", ("present", None)),
         ("Abdominal swelling since the previous month.", "en", "abdominal swelling", ("present", None)),
+        ("Fiebre la semana previa.", "es", "fiebre", ("present", None)),
+        (
+            "Sin antecedentes familiares de interés y con antecedentes personales de hipertensión.",
+            "es",
+            "hipertensión",
+            ("historical", "antecedentes personales de"),
+        ),
+        ("He does not improve and starts to present diplopia.", "en", "diplopia", ("present", None)),
+        ("Se drenó con la mayor brevedad posible el absceso.", "es", "absceso", ("present", None)),
     ],
 )
 def test_normal_findings_and_where_the_current_problem_starts(text, language, phrase, expected):

@@ -271,6 +271,8 @@ PSEUDO_SPLIT_EN = [
     "good general condition", "good general state", "good general status", "good condition",
     "good tolerance", "well tolerated", "hemodynamic instability", "hemodynamically unstable",
     "foveal depression", "body mass index",
+    # "possible" as in "as soon as possible" expresses no doubt
+    "as soon as possible", "whenever possible", "as much as possible", "where possible",
 ]
 PSEUDO_KEEP_EN = [
     "gram negative", "gram-negative", "triple negative", "triple-negative", "rh negative",
@@ -301,6 +303,13 @@ PSEUDO_SPLIT_ES = [
     "dosis de choque", "depresión foveal",
     # una medida, no una masa
     "índice de masa corporal",
+    # "posible" sin duda diagnóstica
+    "la mayor brevedad posible", "lo antes posible", "lo más pronto posible", "lo más rápido posible",
+    "en lo posible", "en la medida de lo posible", "lo máximo posible",
+    # cuándo empezó el problema actual, no un antecedente
+    "la semana previa", "las semanas previas", "el día previo", "los días previos", "el mes previo",
+    "los meses previos", "el año previo", "la noche previa", "las horas previas", "semanas previas",
+    "días previos", "meses previos", "horas previas",
 ]
 PSEUDO_KEEP_ES = [
     "gram negativo", "gram negativos", "gram negativa", "gram negativas", "gramnegativo",
@@ -323,8 +332,9 @@ PSEUDO_KEEP_EN += ["normal pressure hydrocephalus", "normal-pressure hydrocephal
 TERMINATE_ALL_EN = [
     "until", "but", "however", "although", "though", "yet", "except", "except for", "apart from", "aside from",
     "nevertheless", "nonetheless", "whereas", "other than", "despite", "in spite of", "instead",
-    # "no personal history of interest, consulted for X": as "de interés" in Spanish
-    "of interest",
+    # "no personal history of interest, consulted for X": as "de interés" in Spanish ("no history of" takes
+    # the "of", so "interest" ends the scope alone too)
+    "of interest", "interest",
 ]
 TERMINATE_ALL_ES = [
     "de interés", "de interes", "antecedentes de interés", "antecedentes personales de interés",
@@ -334,6 +344,8 @@ TERMINATE_ALL_ES = [
     "otros antecedentes de interés", "antecedentes personales ni familiares de interés",
     "hasta que", "pero", "pero si", "pero sí", "aunque", "sin embargo", "no obstante", "excepto", "salvo",
     "a excepción de", "con excepción de", "aparte de", "si bien", "mientras que", "a pesar de", "excepto por",
+    # "sin antecedentes familiares de interés": the trigger takes the "de"
+    "interés",
 ]
 TERMINATE_NEGATED_EN = [
     # the negated noun phrase ends at its passive verb: "no lesion was found in the CT affecting ..."
@@ -383,6 +395,7 @@ TERMINATE_CURRENT_EN = [
     "complains of", "complaining of", "presents", "presented", "presenting", "develops", "developed",
     "suffered", "suffers", "began", "started", "diagnosed with", "was diagnosed with",
     "consulted for", "consults for", "consulted", "consults", "suffering", "suffering from",
+    "starts", "starts to", "begins", "begins to", "started to", "began to",
 ]
 TERMINATE_CURRENT_ES = [
     "acude", "acudió", "acude por", "acudió por", "acude a urgencias por", "acudió a urgencias por",
@@ -391,7 +404,8 @@ TERMINATE_CURRENT_ES = [
     "ingresa", "ingresó", "presenta", "presentó", "presentaba", "refiere", "refería",
     "es remitido por", "es remitida por", "remitido por", "remitida por", "derivado por", "derivada por",
     "presentar", "por presentar", "al presentar", "tras presentar", "sufre", "sufrió", "sufría",
-    "padece", "padecía", "desarrolla", "desarrolló", "inicia", "inició", "comienza", "comenzó",
+    "padece", "padecía", "desarrolla", "desarrolló", "inicia", "inició", "comienza", "comenzó", "empieza",
+    "empezó",
     "diagnosticado de", "diagnosticada de", "diagnosticados de", "diagnosticadas de",
 ]
 TERMINATE_CLAUSE_ES = ["se"]
