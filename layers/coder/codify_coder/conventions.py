@@ -38,6 +38,9 @@ FAMILY_HISTORY: dict[str, str] = {
     "M": "Z82.69",
     "N0": "Z84.1", "N1": "Z84.1", "N2": "Z84.1",
     "Q": "Z82.79",
+    "A": "Z83.1", "B": "Z83.1", "B20": "Z83.0",
+    # a relative's symptom, injury, death or encounter is no family history of a disease: no code ("")
+    "R": "", "S": "", "T": "", "V": "", "W": "", "X": "", "Y": "", "Z": "",
     "": "Z84.89",
 }
 
@@ -64,9 +67,21 @@ PERSONAL_HISTORY: dict[str, str] = {
 
 # Chronic conditions: "history of hypertension" means the patient has it, so it is coded as present.
 CHRONIC_PREFIXES: tuple[str, ...] = (
-    "E10", "E11", "E13", "E03", "E05", "E66", "E78", "I10", "I11", "I12", "I13", "I25.1", "I48", "I50",
+    "E10", "E11", "E13", "E03", "E05", "E66", "E78", "I10", "I11", "I12", "I13", "I25", "I48", "I50",
     "I73", "N18", "J44", "J45", "J47", "K70", "K74", "B18", "B20", "M05", "M06", "M15", "M16", "M17",
     "M19", "M81", "G20", "G30", "G35", "G40", "F20", "F31", "F17", "F10", "D63", "Z",
+    # lasting until treated: hyperuricemia, hiatal hernia, prostatic hyperplasia, hearing loss, chronic
+    # pancreatitis, chronic bronchitis and emphysema, polycystic kidney, chronic venous insufficiency
+    "E79", "K44", "N40", "H90", "H91", "K86.0", "K86.1", "J41", "J42", "J43", "Q61", "I87.2",
+    # lifelong or progressive: heart disease, atherosclerosis, fatty liver, sleep apnea, intellectual
+    # disability, cerebral palsy
+    "I51.9", "I70", "K76.0", "G47.3", "F7", "G80",
+)
+# A past condition the note itself calls chronic or long-standing is still present ("history of chronic
+# prostatitis"). Matched as words in the mention, folded.
+CHRONIC_WORDS: tuple[str, ...] = (
+    "chronic", "chronically", "long-standing", "longstanding", "long standing", "cronico", "cronica",
+    "cronicos", "cronicas", "de larga evolucion", "de larga data", "de larga duracion",
 )
 
 # Guideline I.B.5: signs and symptoms routinely associated with a confirmed diagnosis are not coded.
@@ -141,4 +156,45 @@ LONG_TERM_CUES: tuple[str, ...] = (
     "cronico", "cronica", "cronicos", "cronicas", "habitualmente", "mantenimiento", "domiciliario",
     "domiciliaria", "de base", "desde hace", "diario", "diaria", "de forma continuada", "permanente",
     "indefinida", "indefinidamente", "de por vida", "annos",
+)
+
+# Guideline I.C.2.e.2 / I.C.21.c.12: Z51.0 and Z51.1- are for an encounter solely to receive radiotherapy,
+# chemotherapy or immunotherapy; a case that mentions the treatment it received is not such an encounter.
+ENCOUNTER_PREFIXES: tuple[str, ...] = ("Z51.0", "Z51.1")
+ENCOUNTER_CUES: tuple[str, ...] = (
+    "encounter for", "admitted for", "admitted to receive", "admission for", "comes for", "came for",
+    "presents for", "presented for", "scheduled for", "to receive", "ingresa para", "ingreso para",
+    "ingresado para", "ingresada para", "acude para", "acudio para", "para recibir", "para administrar",
+    "programado para", "programada para", "citado para", "citada para",
+)
+
+# Guideline I.C.20.b/c/k: Y92.9, Y93.9 and Y99.9 are not assigned when the place, activity or status is
+# not stated; a vague word ("activity", "place") is not a statement.
+NOT_ASSIGNED: tuple[str, ...] = ("Y92.9", "Y93.9", "Y99.9")
+
+# Guideline III.B: abnormal findings (laboratory, pathology and other results) are coded only when the
+# note calls them abnormal: "alkaline phosphatase 162" or "fosfatasa alcalina" names a test, not a
+# finding. The mention (with a few words around it, same sentence) must carry one of these word stems, or
+# name the abnormality itself ("hypercalciuria", "bacteriemia", "hyperglycemia").
+ABNORMAL_FINDING_PREFIXES: tuple[str, ...] = (
+    "R70", "R71", "R72", "R74", "R75", "R76", "R77", "R78", "R79", "R82", "R83", "R84", "R85", "R86",
+    "R87", "R88", "R89",
+)
+ABNORMAL_CUES: tuple[str, ...] = (
+    "elevat", "elevad", "elevac", "high", "increas", "raised", "rais", "aument", "incremen", "alto", "alta",
+    "altos", "altas", "abnormal", "anormal", "alterad", "alterac", "deranged", "low", "decreas", "reduc",
+    "descen", "bajo", "baja", "bajos", "bajas", "disminu", "positiv", "reactiv", "detectab",
+    "isolat", "aislad", "crecimient", "growth", "grew", "patolog", "patholog", "hyper", "hiper", "hypo",
+    "hipo",
+)
+# A visual acuity or field measured is not visual loss: H54 needs the note to say vision is lost or low
+# ("agudeza visual de 0,5" names a test; "pérdida de agudeza visual" a finding; blurred vision is H53.8).
+VISION_LOSS_PREFIXES: tuple[str, ...] = ("H54", "H53.4")  # and a visual field examined is not a defect
+VISION_LOSS_CUES: tuple[str, ...] = (
+    "perdid", "disminu", "descen", "baja", "bajo", "mala", "malo", "escas", "reduc", "empeor", "deterior",
+    "ceguera", "ciego", "ciega", "amaurosis", "dificultad", "loss", "lost", "decreas", "poor", "low",
+    "impair", "worse", "blind", "diminish", "difficult", "cuenta dedos", "counting fingers",
+    "movimiento de manos", "hand motion", "percepcion de luz", "light perception",
+    "defect", "alterac", "alterad", "escotoma", "scotoma", "hemianop", "cuadrantanop", "quadrantanop",
+    "constric", "contraccion", "restric", "amputac",
 )

@@ -89,7 +89,8 @@ def apply(
                 matched_term=best.matched_term,
                 rule="mention matches the code's terminology",
             )
-            _route(d, terminology, options, add_final, discard)
+            chronic = assertion == "historical" and any(_CHRONIC.search(fold(mentions[c.mention].text)) for c in cands)
+            _route(d, terminology, options, add_final, discard, chronic)
 
     # 2. Billable leaves: 7th characters with X placeholders, unspecified children.
     encounter = _encounter_character(text)
@@ -115,7 +116,8 @@ def apply(
             discard(finals.pop(code), "low_confidence", f"confidence below {round(floor * 100)}")
 
     # 4a. One mention, one code among siblings: "vomiting" supports R11.10 or R11.11, not both. The weaker
-    # sibling coded from exactly the same evidence is the same condition coded twice.
+    # sibling coded from exactly the same evidence is the same condition coded twice; so is a code of the
+    # same category ("rheumatoid arthritis": M06.9, not also M06.00 "without rheumatoid factor").
     for code in sorted(finals, key=lambda c: (finals[c].probability, c)):
         d = finals.get(code)
         parent = terminology.ancestors(code)[:1]
@@ -123,9 +125,10 @@ def apply(
             continue
         for other, o in finals.items():
             if (other != code and o.mentions == d.mentions and o.probability >= d.probability
-                    and terminology.ancestors(other)[:1] == parent):
+                    and (terminology.ancestors(other)[:1] == parent or other[:3] == code[:3])):
                 del finals[code]
-                discard(d, "duplicate", f"the same words are coded {other}, a sibling code", by=other)
+                discard(d, "duplicate", f"the same words are coded {other}, a code of the same category",
+                        by=other)
                 break
 
     # 4b. Most specific: an ancestor, or an unspecified sibling in the same category, yields to a specific
@@ -145,6 +148,28 @@ def apply(
             text, understanding, finals[code]
         ):
             discard(finals.pop(code), "low_confidence", "long-term use is not stated (Guideline I.C.21.c.3)")
+
+    # 4d. Codes the guidelines reserve for what the note states: an encounter for radiotherapy or
+    # chemotherapy (I.C.2.e.2), an abnormal (not just measured) finding (III.B), an external cause's place,
+    # activity or status (I.C.20).
+    for code in sorted(finals):
+        if conventions.has_prefix(code, conventions.NOT_ASSIGNED):
+            discard(finals.pop(code), "low_confidence",
+                    "not assigned when the place, activity or status is not stated (Guideline I.C.20)")
+        elif conventions.has_prefix(code, conventions.ENCOUNTER_PREFIXES) and not _sentence_says(
+            _ENCOUNTER, text, understanding, finals[code]
+        ):
+            discard(finals.pop(code), "low_confidence",
+                    "the treatment is mentioned, not the reason for this encounter (Guideline I.C.2.e)")
+        elif conventions.has_prefix(code, conventions.ABNORMAL_FINDING_PREFIXES) and not _near_mention(
+            _ABNORMAL, text, understanding, finals[code]
+        ):
+            discard(finals.pop(code), "low_confidence",
+                    "a test is named, not an abnormal result (Guideline III.B)")
+        elif conventions.has_prefix(code, conventions.VISION_LOSS_PREFIXES) and not _near_mention(
+            _VISION_LOSS, text, understanding, finals[code]
+        ):
+            discard(finals.pop(code), "low_confidence", "visual acuity is measured, no loss of vision is stated")
 
     # 5. Combination codes ("with" convention). A component counts when it is final or when a present
     # mention names it well (lexical >= COMBINATION_LEXICAL): the convention, not the model, links them.
@@ -218,7 +243,8 @@ def _group(candidates: list[Candidate], terminology: Terminology) -> dict[str, l
     return dict(sorted(groups.items()))
 
 
-def _route(d: Decision, terminology: Terminology, options: CodeOptions, add_final, discard) -> None:
+def _route(d: Decision, terminology: Terminology, options: CodeOptions, add_final, discard,
+           chronic: bool = False) -> None:
     code, a = d.code, d.assertion
     if a == "present":
         add_final(d)
@@ -242,7 +268,7 @@ def _route(d: Decision, terminology: Terminology, options: CodeOptions, add_fina
         else:
             discard(d, "family_history", "the condition belongs to a relative")
     elif a == "historical":
-        if conventions.has_prefix(code, conventions.CHRONIC_PREFIXES):
+        if chronic or conventions.has_prefix(code, conventions.CHRONIC_PREFIXES):
             add_final(replace(d, assertion="present",
                               rule="chronic condition named in the history is still present"))
             return
@@ -397,5 +423,38 @@ def _says_long_term(text: str, understanding: Understanding, d: Decision) -> boo
     for m in d.mentions:
         sentence = understanding.sentences[understanding.mentions[m].sentence]
         if _LONG_TERM.search(fold(text[sentence.start : sentence.end])):
+            return True
+    return False
+
+
+def _words_regex(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+
+
+_CHRONIC = _words_regex(conventions.CHRONIC_WORDS)
+_ENCOUNTER = _words_regex(conventions.ENCOUNTER_CUES)
+_ABNORMAL = re.compile(
+    r"\b(?:" + "|".join(re.escape(w) for w in conventions.ABNORMAL_CUES) + r")\w*|\w{3,}(?:uria|emia)\b"
+)
+_VISION_LOSS = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in conventions.VISION_LOSS_CUES) + r")")
+_ABNORMAL_BEFORE = 30  # characters around the mention where "elevated ..." or "... was positive" is said
+_ABNORMAL_AFTER = 40
+
+
+def _sentence_says(pattern: re.Pattern[str], text: str, understanding: Understanding, d: Decision) -> bool:
+    for m in d.mentions:
+        sentence = understanding.sentences[understanding.mentions[m].sentence]
+        if pattern.search(fold(text[sentence.start : sentence.end])):
+            return True
+    return False
+
+
+def _near_mention(pattern: re.Pattern[str], text: str, understanding: Understanding, d: Decision) -> bool:
+    for m in d.mentions:
+        mention = understanding.mentions[m]
+        sentence = understanding.sentences[mention.sentence]
+        lo = max(sentence.start, mention.start - _ABNORMAL_BEFORE)
+        hi = min(sentence.end, mention.end + _ABNORMAL_AFTER)
+        if pattern.search(fold(text[lo:hi])):
             return True
     return False

@@ -101,10 +101,61 @@ def test_long_term_drug_therapy_needs_the_note_to_say_long_term(coder):
     assert "Z79.52" in finals(chronic)
 
 
+def test_abnormal_findings_need_the_note_to_call_them_abnormal(coder):
+    named = coder.code("Alkaline phosphatase 162 U/L.")
+    assert "R74.8" not in finals(named)
+    assert "Guideline III.B" in discarded(named)["R74.8"].justification
+    positive = coder.code("The tuberculin test was performed, which was positive.")
+    assert "R76.11" in finals(positive)
+    es = CodeOptions(language="es")
+    assert "R70.0" in finals(coder.code("Velocidad de sedimentación elevada.", es))
+
+
+def test_radiotherapy_received_is_not_an_encounter_for_radiotherapy(coder):
+    es = CodeOptions(language="es")
+    mentioned = coder.code("Se realizó radioterapia.", es)
+    assert "Z51.0" not in finals(mentioned)
+    assert "Guideline I.C.2.e" in discarded(mentioned)["Z51.0"].justification
+
+
+def test_visual_acuity_measured_is_not_visual_loss(coder):
+    es = CodeOptions(language="es")
+    measured = coder.code("Exploración: agudeza visual y campo visual. La agudeza visual era de 0,8.", es)
+    assert not [c for c in finals(measured) if c.startswith(("H54", "H53.4"))]
+    lost = coder.code("Pérdida de agudeza visual en ambos ojos.", es)
+    assert [c for c in finals(lost) if c.startswith("H54")]
+
+
+def test_unstated_activity_is_not_coded(coder):
+    r = coder.code("Injured during spontaneous activity at an unspecified place.")
+    assert "Guideline I.C.20" in discarded(r)["Y93.9"].justification
+    assert "Y93.9" not in finals(r)
+
+
+def test_chronic_conditions_in_the_history_are_still_present(coder):
+    r = coder.code("History of chronic prostatitis.")
+    assert "N41.1" in finals(r)
+    assert finals(r)["N41.1"].assertion == "present"
+    lasting = coder.code("History of benign prostatic hyperplasia and hiatal hernia.")
+    assert {"N40.0", "K44.9"} <= set(finals(lasting))
+
+
 def test_one_phrase_gets_one_code_among_siblings(coder):
     r = coder.code("He presented vomiting for 48 hours.")
     assert "R11.10" in finals(r)
     assert "R11.11" not in finals(r)  # "without nausea" is not what the note says
+
+
+def test_one_phrase_gets_one_code_of_a_category(coder):
+    r = coder.code("Rheumatoid arthritis.")
+    assert "M06.9" in finals(r)
+    assert "M06.00" not in finals(r)  # "without rheumatoid factor" is not what the note says
+    assert discarded(r)["M06.00"].reason == "duplicate"
+
+
+def test_a_relatives_death_is_no_family_history_of_a_disease(coder):
+    r = coder.code("Family history: death of his father.")
+    assert not [c for c in finals(r) if c.startswith("Z84")]
 
 
 @pytest.mark.parametrize(
@@ -114,6 +165,11 @@ def test_one_phrase_gets_one_code_among_siblings(coder):
         ("Paciente afebril y estable.", "es", "R50.9"),  # "afebril" states an absence
         ("Se realizó TAC abdominal.", "es", "E87.71"),  # TAC is a CT scan, not TACO
         ("Se pautaron gotas de dexametasona.", "es", "M10.9"),  # eye drops, not gout
+        ("Accidente de coche.", "es", "R57.9"),  # a car, not shock ("choque")
+        ("Tolerancia oral progresiva.", "es", "E73.9"),  # tolerance, not intolerance
+        ("Depresión foveal.", "es", "F32.A"),  # the fovea, not the mood
+        ("Paciente en buen estado general.", "es", "R53.81"),  # good health, not malaise
+        ("Inestabilidad hemodinámica.", "es", "R42"),  # not dizziness
     ],
 )
 def test_words_that_are_not_the_condition_they_resemble(coder, note, language, absent):

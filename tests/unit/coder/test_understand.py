@@ -437,6 +437,56 @@ def test_relatives_need_a_link_to_the_condition(text, language, phrase, expected
     assert assertion_of(text, phrase, language)[0] == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "phrase", "expected"),
+    [
+        # a normal finding is the absence of disease there
+        ("Vejiga normal.", "es", "vejiga", ("negated", "normal")),
+        ("Hígado, bazo y páncreas normales.", "es", "bazo", ("negated", "normales")),
+        ("Infiltrados bilaterales con silueta cardiaca normal.", "es", "infiltrados", ("present", None)),
+        ("Hidrocefalia a presión normal.", "es", "hidrocefalia", ("present", None)),
+        ("The bladder was normal.", "en", "bladder", ("negated", "was normal")),
+        ("Normal cardiac silhouette.", "en", "cardiac silhouette", ("negated", "normal")),
+        ("Normal cardiac silhouette with bilateral infiltrates.", "en", "infiltrates", ("present", None)),
+        ("Normal pressure hydrocephalus.", "en", "hydrocephalus", ("present", None)),
+        ("PSA within normal limits.", "en", "psa", ("negated", "within normal limits")),
+        # where the current problem starts, past and negated scopes end
+        ("No personal history of interest, consulted for hematuria.", "en", "hematuria", ("present", None)),
+        ("Several closures without result, also suffering erythema.", "en", "erythema", ("present", None)),
+        ("Abdominal swelling since the previous month.", "en", "abdominal swelling", ("present", None)),
+        ("Fiebre la semana previa.", "es", "fiebre", ("present", None)),
+        (
+            "Sin antecedentes familiares de interés y con antecedentes personales de hipertensión.",
+            "es",
+            "hipertensión",
+            ("historical", "antecedentes personales de"),
+        ),
+        ("He does not improve and starts to present diplopia.", "en", "diplopia", ("present", None)),
+        ("Se drenó con la mayor brevedad posible el absceso.", "es", "absceso", ("present", None)),
+    ],
+)
+def test_normal_findings_and_where_the_current_problem_starts(text, language, phrase, expected):
+    assert assertion_of(text, phrase, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "phrase"),
+    [
+        ("Paciente en buen estado general.", "es", "estado general"),
+        ("Buena tolerancia al tratamiento.", "es", "tolerancia"),
+        ("Presentó inestabilidad hemodinámica.", "es", "inestabilidad"),
+        ("Se administró una dosis de choque.", "es", "choque"),
+        ("The patient was in good general condition.", "en", "general condition"),
+        ("He developed hemodynamic instability.", "en", "instability"),
+        ("Índice de masa corporal de 31.", "es", "masa"),
+        ("Body mass index of 31.", "en", "mass"),
+        ("Depresión foveal conservada.", "es", "depresión"),
+    ],
+)
+def test_statements_of_good_health_name_no_condition(text, language, phrase):
+    assert not [m for m in analyze(text, language).mentions if phrase in m.text.lower()]
+
+
 def test_relatives_cover_a_short_scope_only():
     u = analyze(
         "Ingresa al notar sus padres un aumento de volumen abdominal, pérdida de peso y astenia.", "es"

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-NORMALIZER_VERSION = "9"
+NORMALIZER_VERSION = "10"
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 
@@ -29,10 +29,11 @@ STOP_WORDS = _words(
     el la los las lo un una unos unas de del al en con por para y e o u que se su sus le les como sobre
     entre desde hasta tras ante segun es son fue era esta este estos estas ese esa
     """
-    # Words that state an absence ("afebril" must not fuzzy-match "febril") and "gotas" (eye drops; gout
-    # is "gota", which the stemmer would otherwise fold it onto).
+    # Words that state an absence ("afebril" must not fuzzy-match "febril"; "tolerancia" is the opposite
+    # of "intolerancia") and words that are not the condition they resemble: "gotas" (eye drops; gout is
+    # "gota", which the stemmer would otherwise fold it onto), "coche" (a car, not "choque", shock).
     """
-    afebril afebriles afebrile apyrexial apiretico apiretica gotas
+    afebril afebriles afebrile apyrexial apiretico apiretica gotas tolerancia tolerancias coche coches
     """
 )
 

@@ -35,7 +35,7 @@ from . import lexicon as lx
 from .textutil import fold, phrase_key
 
 ALL = None  # terminator of every category
-_FORWARD = frozenset({"f", "f1", "bi", "bi1"})
+_FORWARD = frozenset({"f", "f1", "f1a", "bi", "bi1"})
 _BACKWARD = frozenset({"b", "b1", "bi", "bi1", "bpl"})
 _BACKWARD_ONE = frozenset({"b1", "bi1"})  # adjectival cues: only the chunk right before them
 # postposed adjectives ("b1", "bi1", and plural "bpl": "serologías VHB, VHC y VIH negativas" covers the
@@ -376,7 +376,7 @@ def sentence_mentions(
     for k, ev in enumerate(events):
         if ev[0] == "t" and ev[2] == "adj":
             before_noun = k + 1 < len(events) and events[k + 1][0] == "c"
-            events[k] = (*ev[:2], "f1" if before_noun else "b1", *ev[3:5], False, 1 if before_noun else 0)
+            events[k] = (*ev[:2], "f1a" if before_noun else "b1", *ev[3:5], False, 1 if before_noun else 0)
 
     def _has_with(chunk: tuple[int, int]) -> bool:
         # "deshidratación con balances hídricos negativos": the adjective is about the last noun only
@@ -392,12 +392,14 @@ def sentence_mentions(
         if prev is None or dist < prev[0]:
             found[c][category] = (dist, label)
 
-    active: list[list] = []  # [category, label, pos, comma_stop, max_chunks, chunks_seen]
+    active: list[list] = []  # [category, label, pos, comma_stop, max_chunks, chunks_seen, adjective]
     for k, ev in enumerate(events):
         t = ev[0]
         if t == "c":
             for a in active:
-                record(ev[1], a[0], a[1], a[2])
+                # "normal cardiac silhouette with bilateral infiltrates": the adjective is about the first noun
+                if not (a[6] and _has_with(chunks[ev[1]])):
+                    record(ev[1], a[0], a[1], a[2])
                 a[5] += 1
             active = [a for a in active if not a[4] or a[5] < a[4]]
         elif t == "t":
@@ -405,7 +407,7 @@ def sentence_mentions(
                 # "antecedentes familiares de X ni antecedentes personales de Y": the patient's own again
                 active = [a for a in active if a[0] != "family"]
             if ev[2] in _FORWARD:
-                active.append([ev[1], ev[3], ev[4], ev[5], ev[6], 0])
+                active.append([ev[1], ev[3], ev[4], ev[5], ev[6], 0, ev[2] == "f1a"])
         elif t == "x":
             active = [] if ev[1] is ALL else [a for a in active if a[0] not in ev[1]]
         elif t == "j":

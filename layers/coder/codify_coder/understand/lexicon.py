@@ -30,6 +30,8 @@ NEGATED_EN = [
     # English adjectives go before or after the noun: "negative culture", "HIV negative" ("adj": the
     # chunk right after when there is one, else the chunk right before)
     *[(p, "adj") for p in ("negative", "absent")],
+    # a normal finding states the absence of disease there: "normal cardiac silhouette", "bladder normal"
+    *[(p, "adj") for p in ("normal",)],
     *[(p, "b") for p in (
         "is negative", "was negative", "were negative", "are negative",
         "not present", "not seen", "not identified", "not detected", "not found", "not observed",
@@ -39,6 +41,8 @@ NEGATED_EN = [
         "were not found", "was not identified", "were not identified", "was not detected",
         "were not detected", "was not observed", "were not observed", "is not present", "was not present",
         "were not present", "are not present",
+        "was normal", "were normal", "is normal", "are normal", "within normal limits", "within normal range",
+        "within the normal range", "within the range of normal", "within normal values", "wnl",
     )],
     *[(p, "bi") for p in ("ruled out", "unlikely", "is unlikely", "was unlikely")],
 ]
@@ -73,6 +77,13 @@ NEGATED_ES = [
     )],
     *[(p, "b1") for p in ("negativo", "negativa", "ausente")],
     *[(p, "bpl") for p in ("negativos", "negativas", "ausentes")],
+    # a normal finding states the absence of disease there: "vejiga normal", "hígado y bazo normales"
+    *[(p, "b1") for p in (
+        "normal", "fue normal", "era normal", "es normal", "resultó normal", "dentro de la normalidad",
+        "dentro de los límites normales", "dentro de límites normales", "dentro del rango de la normalidad",
+        "en rango normal", "dentro de valores normales",
+    )],
+    *[(p, "bpl") for p in ("normales", "fueron normales", "eran normales", "son normales", "resultaron normales")],
     # "descartada patología tumoral" / "TVP descartada": before or after the noun
     *[(p, "adj") for p in ("descartado", "descartada", "descartados", "descartadas")],
     *[(p, "b") for p in (
@@ -251,6 +262,17 @@ PSEUDO_SPLIT_EN = [
     "confirmed the suspected", "confirmed the clinical suspicion of", "compared to prior", "compared with prior",
     "compared to previous", "compared with previous", "compared to the prior", "compared with the prior", "mother of", "father of", "if any", "if needed",
     "if necessary", "as needed", "if possible", "should be", "risk factors", "risk factor",
+    # when the current problem began, not a past condition
+    "previous day", "previous days", "previous week", "previous weeks", "previous month", "previous months",
+    "previous year", "previous night", "previous hours", "prior day", "prior days", "prior week",
+    "prior weeks", "prior month", "prior months",
+    # statements of good health or tolerance, and a sign with no ICD-10-CM code of its own: they name no
+    # condition ("good general condition" is not malaise, "hemodynamic instability" is not dizziness)
+    "good general condition", "good general state", "good general status", "good condition",
+    "good tolerance", "well tolerated", "hemodynamic instability", "hemodynamically unstable",
+    "foveal depression", "body mass index",
+    # "possible" as in "as soon as possible" expresses no doubt
+    "as soon as possible", "whenever possible", "as much as possible", "where possible",
 ]
 PSEUDO_KEEP_EN = [
     "gram negative", "gram-negative", "triple negative", "triple-negative", "rh negative",
@@ -272,17 +294,37 @@ PSEUDO_SPLIT_ES = [
     "sin cita previa", "sin cita", "respecto al previo", "respecto a la previa", "respecto a previo",
     "con respecto al previo", "con respecto a la previa", "en comparación con el previo", "factores de riesgo", "factor de riesgo", "si precisa", "si es necesario",
     "si procede",
+    # estados de buena salud o tolerancia, y un signo sin código propio: no nombran ninguna enfermedad
+    # ("buen estado general" no es malestar; "inestabilidad hemodinámica" no es mareo)
+    "buen estado general", "buen estado general y nutricional", "buen estado nutricional",
+    "buen estado de salud", "buen estado", "buena tolerancia", "bien tolerado", "bien tolerada",
+    "inestabilidad hemodinámica", "hemodinámicamente inestable",
+    # una dosis de carga, no un estado de shock; la fóvea normal, no un trastorno del ánimo
+    "dosis de choque", "depresión foveal",
+    # una medida, no una masa
+    "índice de masa corporal",
+    # "posible" sin duda diagnóstica
+    "la mayor brevedad posible", "lo antes posible", "lo más pronto posible", "lo más rápido posible",
+    "en lo posible", "en la medida de lo posible", "lo máximo posible",
+    # cuándo empezó el problema actual, no un antecedente
+    "la semana previa", "las semanas previas", "el día previo", "los días previos", "el mes previo",
+    "los meses previos", "el año previo", "la noche previa", "las horas previas", "semanas previas",
+    "días previos", "meses previos", "horas previas",
 ]
 PSEUDO_KEEP_ES = [
     "gram negativo", "gram negativos", "gram negativa", "gram negativas", "gramnegativo",
     "gramnegativos", "triple negativo", "triple negativa", "rh negativo", "rh negativa",
-    "receptores negativos", "no hodgkin", "no hodgkiniano", "no microcítico", "no microcitico",
+    "receptores negativos", "hidrocefalia a presión normal", "hidrocefalia de presión normal",
+    "hidrocefalia normotensiva", "glaucoma de presión normal", "glaucoma de tensión normal", "parto normal",
+    "embarazo normal", "no hodgkin", "no hodgkiniano", "no microcítico", "no microcitico",
     "no insulinodependiente", "no insulino dependiente", "no filiado", "no filiada",
     "no especificado", "no especificada", "no clasificado", "no productiva", "no productivo",
     "sin especificar", "sin otra especificación", "sin hogar", "sin techo", "no esteroideo", "no esteroideos", "no esteroidea", "no esteroideas", "no invasivo", "no invasiva",
     "no reactivo", "no reactiva", "no dependiente",
 ]
-PSEUDO_KEEP_EN += ["without mention of", "not elsewhere classified", "nonsteroidal", "non-steroidal", "non-hodgkin", "non hodgkin", "non-small", "non small", "not otherwise specified",
+PSEUDO_KEEP_EN += ["normal pressure hydrocephalus", "normal-pressure hydrocephalus", "normal tension glaucoma",
+                   "normal-tension glaucoma", "normal pressure glaucoma", "normal delivery", "normal pregnancy",
+                   "without mention of", "not elsewhere classified", "nonsteroidal", "non-steroidal", "non-hodgkin", "non hodgkin", "non-small", "non small", "not otherwise specified",
                    "non-insulin-dependent", "non insulin dependent"]
 
 # ---------------------------------------------------------------- terminators
@@ -290,6 +332,9 @@ PSEUDO_KEEP_EN += ["without mention of", "not elsewhere classified", "nonsteroid
 TERMINATE_ALL_EN = [
     "until", "but", "however", "although", "though", "yet", "except", "except for", "apart from", "aside from",
     "nevertheless", "nonetheless", "whereas", "other than", "despite", "in spite of", "instead",
+    # "no personal history of interest, consulted for X": as "de interés" in Spanish ("no history of" takes
+    # the "of", so "interest" ends the scope alone too)
+    "of interest", "interest",
 ]
 TERMINATE_ALL_ES = [
     "de interés", "de interes", "antecedentes de interés", "antecedentes personales de interés",
@@ -299,6 +344,8 @@ TERMINATE_ALL_ES = [
     "otros antecedentes de interés", "antecedentes personales ni familiares de interés",
     "hasta que", "pero", "pero si", "pero sí", "aunque", "sin embargo", "no obstante", "excepto", "salvo",
     "a excepción de", "con excepción de", "aparte de", "si bien", "mientras que", "a pesar de", "excepto por",
+    # "sin antecedentes familiares de interés": the trigger takes the "de"
+    "interés",
 ]
 TERMINATE_NEGATED_EN = [
     # the negated noun phrase ends at its passive verb: "no lesion was found in the CT affecting ..."
@@ -347,6 +394,8 @@ TERMINATE_CURRENT_EN = [
     "admitted with", "was admitted for", "was admitted with", "comes in with", "came in with",
     "complains of", "complaining of", "presents", "presented", "presenting", "develops", "developed",
     "suffered", "suffers", "began", "started", "diagnosed with", "was diagnosed with",
+    "consulted for", "consults for", "consulted", "consults", "suffering", "suffering from",
+    "starts", "starts to", "begins", "begins to", "started to", "began to",
 ]
 TERMINATE_CURRENT_ES = [
     "acude", "acudió", "acude por", "acudió por", "acude a urgencias por", "acudió a urgencias por",
@@ -355,7 +404,8 @@ TERMINATE_CURRENT_ES = [
     "ingresa", "ingresó", "presenta", "presentó", "presentaba", "refiere", "refería",
     "es remitido por", "es remitida por", "remitido por", "remitida por", "derivado por", "derivada por",
     "presentar", "por presentar", "al presentar", "tras presentar", "sufre", "sufrió", "sufría",
-    "padece", "padecía", "desarrolla", "desarrolló", "inicia", "inició", "comienza", "comenzó",
+    "padece", "padecía", "desarrolla", "desarrolló", "inicia", "inició", "comienza", "comenzó", "empieza",
+    "empezó",
     "diagnosticado de", "diagnosticada de", "diagnosticados de", "diagnosticadas de",
 ]
 TERMINATE_CLAUSE_ES = ["se"]
