@@ -8,6 +8,10 @@ non-billable target is resolved to its unspecified/other leaf.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+_T = TypeVar("_T")
+
 # Guideline I.C.21.c.4: family history -> Z80-Z84 ("mother had breast cancer" -> Z80.3).
 FAMILY_HISTORY: dict[str, str] = {
     "C15": "Z80.0", "C16": "Z80.0", "C17": "Z80.0", "C18": "Z80.0", "C19": "Z80.0", "C20": "Z80.0",
@@ -133,7 +137,7 @@ COMBINATIONS: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = (
 )
 
 
-def lookup(table: dict[str, str], code: str) -> str | None:
+def lookup(table: dict[str, _T], code: str) -> _T | None:
     """Longest prefix of `code` present in `table`."""
     for n in range(len(code), -1, -1):
         hit = table.get(code[:n])
@@ -198,3 +202,16 @@ VISION_LOSS_CUES: tuple[str, ...] = (
     "defect", "alterac", "alterad", "escotoma", "scotoma", "hemianop", "cuadrantanop", "quadrantanop",
     "constric", "contraccion", "restric", "amputac",
 )
+
+# Codes for an unspecified site or type (Guideline I.A.9: "unspecified" only when the record gives no
+# more detail): when the note's final codes name the site or kind elsewhere, the unspecified one is
+# redundant. Code prefix -> the 3-character range of codes that make it so.
+SITE_UNSPECIFIED: dict[str, tuple[str, str]] = {
+    "D49.9": ("C00", "D49"),  # neoplasm of unspecified behavior and site <- any neoplasm with a site/kind
+    "D36.9": ("D10", "D36"),  # benign neoplasm of unspecified site <- a benign neoplasm with a site
+    "C79.9": ("C77", "C79"),  # secondary malignancy of unspecified site <- one with a site
+    "C80.1": ("C00", "C76"),  # malignant neoplasm, unspecified <- a primary site
+    "C80.0": ("C00", "C76"),
+    "T14": ("S00", "T13"),  # injury of unspecified body region <- an injury of a named region
+    "R22.9": ("R22", "R22"),  # localized swelling/mass, unspecified <- one with a site
+}

@@ -142,6 +142,19 @@ def apply(
             del finals[code]
             discard(d, "superseded_by_more_specific", f"{better} is more specific", by=better)
 
+    # 4b'. An unspecified site or kind yields to a final code that names it (D49.9 when the note codes
+    # the kidney tumor as C64.2; T14.90XA when the injury is coded by region).
+    for code in sorted(finals):
+        site = conventions.lookup(conventions.SITE_UNSPECIFIED, code)
+        if site is None or code not in finals:
+            continue
+        named_site = next((o for o in sorted(finals, key=lambda c: (-finals[c].probability, c))
+                           if o != code and site[0] <= o[:3] <= site[1]
+                           and conventions.lookup(conventions.SITE_UNSPECIFIED, o) is None), None)
+        if named_site is not None:
+            discard(finals.pop(code), "superseded_by_more_specific", f"the note names the site: {named_site}",
+                    by=named_site)
+
     # 4c. Long-term drug therapy (Z79) only when the note says the use is long-term (Guideline I.C.21.c.3).
     for code in sorted(finals):
         if conventions.has_prefix(code, conventions.LONG_TERM_PREFIXES) and not _says_long_term(

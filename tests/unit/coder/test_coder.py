@@ -177,6 +177,21 @@ def test_words_that_are_not_the_condition_they_resemble(coder, note, language, a
     assert absent not in finals(r)
 
 
+@pytest.mark.parametrize(
+    ("note", "unspecified", "named"),
+    [
+        ("Metastasis. Liver metastases were found.", "C79.9", "C78.7"),
+        ("Injury. Contusion of the left knee.", "T14.90XA", "S80.02XA"),
+        ("Tumor. Renal tumor.", "D49.9", "D49.519"),
+    ],
+)
+def test_an_unspecified_site_yields_to_the_site_the_note_names(coder, note, unspecified, named):
+    r = coder.code(note)
+    assert named in finals(r) and unspecified not in finals(r)
+    d = discarded(r)[unspecified]
+    assert d.reason == "superseded_by_more_specific" and d.superseded_by == named
+
+
 def test_every_final_code_is_billable_with_evidence(coder):
     r = coder.code("History of hypertension and type 2 diabetes. Now with acute appendicitis.")
     assert r.final_assessments
