@@ -235,3 +235,17 @@ def test_parotid_is_not_glans(generator):
 )
 def test_compound_words_reach_phrase_codes(generator, text, language, expected):
     assert expected in codes_for(generator, text, language)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        # tenderness by abdominal region; chronic kidney disease stage by severity (index)
+        ("doloroso a la palpación en hipocondrio derecho", "es", "R10.811"),
+        ("insuficiencia renal crónica leve", "es", "N18.2"),
+        ("severe chronic kidney disease", "en", "N18.4"),
+        ("frank hematuria", "en", "R31.0"),
+    ],
+)
+def test_severity_and_region_phrases(generator, text, language, expected):
+    assert top(generator, text, language) == expected
