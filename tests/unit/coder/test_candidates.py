@@ -219,3 +219,33 @@ def test_tumour_morphology_reaches_neoplasm_codes(generator, text, language, exp
 def test_parotid_is_not_glans(generator):
     # "parótida" -> "parotid salivary": "gland" would also match the Spanish "glande" (N48.9)
     assert "N48.9" not in codes_for(generator, "lesión en parótida izquierda", "es")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        # "-algia" / "-artrosis" compounds and regional words spelled as phrases by the ICD-10-CM terms
+        ("gonalgia derecha", "es", "M25.561"),
+        ("right gonalgia", "en", "M25.561"),
+        ("coxartrosis", "es", "M16.9"),
+        ("poliartralgias", "es", "M25.50"),
+        ("hematochezia", "en", "K92.1"),
+        ("masa en hipocondrio izquierdo", "es", "R19.02"),
+    ],
+)
+def test_compound_words_reach_phrase_codes(generator, text, language, expected):
+    assert expected in codes_for(generator, text, language)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        # tenderness by abdominal region; chronic kidney disease stage by severity (index)
+        ("doloroso a la palpación en hipocondrio derecho", "es", "R10.811"),
+        ("insuficiencia renal crónica leve", "es", "N18.2"),
+        ("severe chronic kidney disease", "en", "N18.4"),
+        ("frank hematuria", "en", "R31.0"),
+    ],
+)
+def test_severity_and_region_phrases(generator, text, language, expected):
+    assert top(generator, text, language) == expected
