@@ -198,3 +198,14 @@ VISION_LOSS_CUES: tuple[str, ...] = (
     "defect", "alterac", "alterad", "escotoma", "scotoma", "hemianop", "cuadrantanop", "quadrantanop",
     "constric", "contraccion", "restric", "amputac",
 )
+
+# Neoplasm table: D49 (unspecified behavior) is for a tumor or neoplasm whose behavior the note does not
+# state; a named morphology states it ("carcinoma" is malignant, "adenoma" benign; Guideline I.C.2).
+# Matched as parts of folded words ("adenocarcinoma", "hipernefroma").
+UNSPECIFIED_BEHAVIOR_PREFIXES: tuple[str, ...] = ("D49",)
+BEHAVIOR_STATED: tuple[str, ...] = (
+    "carcinom", "cancer", "malign", "metasta", "sarcom", "linfom", "lymphom", "melanom", "leucemi",
+    "leukemi", "mielom", "myelom", "blastom", "nefrom", "nephrom", "seminom", "benign", "adenom",
+    "fibrom", "lipom", "papilom", "papillom", "angiom", "miom", "myom", "warthin", "schwannom", "neurinom",
+    "meningiom",
+)

@@ -169,6 +169,11 @@ def apply(
             _VISION_LOSS, text, understanding, finals[code]
         ):
             discard(finals.pop(code), "low_confidence", "visual acuity is measured, no loss of vision is stated")
+        elif conventions.has_prefix(code, conventions.UNSPECIFIED_BEHAVIOR_PREFIXES) and any(
+            _BEHAVIOR_STATED.search(fold(mentions[m].text)) for m in finals[code].mentions
+        ):
+            discard(finals.pop(code), "low_confidence",
+                    "the note names the neoplasm's morphology: its behavior is stated (Neoplasm table)")
 
     # 5. Combination codes ("with" convention). A component counts when it is final or when a present
     # mention names it well (lexical >= COMBINATION_LEXICAL): the convention, not the model, links them.
@@ -436,6 +441,7 @@ _ABNORMAL = re.compile(
     r"\b(?:" + "|".join(re.escape(w) for w in conventions.ABNORMAL_CUES) + r")\w*|\w{3,}(?:uria|emia)\b"
 )
 _VISION_LOSS = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in conventions.VISION_LOSS_CUES) + r")")
+_BEHAVIOR_STATED = re.compile("|".join(re.escape(w) for w in conventions.BEHAVIOR_STATED))
 _ABNORMAL_BEFORE = 30  # characters around the mention where "elevated ..." or "... was positive" is said
 _ABNORMAL_AFTER = 40
 

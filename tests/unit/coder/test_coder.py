@@ -126,6 +126,21 @@ def test_visual_acuity_measured_is_not_visual_loss(coder):
     assert [c for c in finals(lost) if c.startswith("H54")]
 
 
+def test_a_named_morphology_is_no_neoplasm_of_unspecified_behavior(coder):
+    from codify_coder import rules
+    from codify_coder.types import Candidate
+    from codify_coder.understand import analyze
+
+    def decide(note: str) -> dict[str, object]:
+        u = analyze(note, "es")
+        cand = Candidate("D49.9", 0, "neoplasia", lexical=0.6, probability=0.8)
+        return {d.code: d for d in rules.apply(note, u, [cand], coder.terminology, CodeOptions(language="es"))}
+
+    assert decide("Tumoración en el muslo.")["D49.9"].final  # behavior not stated: D49
+    named = decide("Adenocarcinoma moderadamente diferenciado.")["D49.9"]
+    assert named.reason == "low_confidence" and "Neoplasm table" in named.rule
+
+
 def test_unstated_activity_is_not_coded(coder):
     r = coder.code("Injured during spontaneous activity at an unspecified place.")
     assert "Guideline I.C.20" in discarded(r)["Y93.9"].justification
