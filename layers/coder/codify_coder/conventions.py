@@ -74,8 +74,8 @@ CHRONIC_PREFIXES: tuple[str, ...] = (
     # pancreatitis, chronic bronchitis and emphysema, polycystic kidney, chronic venous insufficiency
     "E79", "K44", "N40", "H90", "H91", "K86.0", "K86.1", "J41", "J42", "J43", "Q61", "I87.2",
     # lifelong or progressive: heart disease, atherosclerosis, fatty liver, sleep apnea, intellectual
-    # disability, cerebral palsy
-    "I51.9", "I70", "K76.0", "G47.3", "F7", "G80",
+    # disability, cerebral palsy, inflammatory bowel disease
+    "I51.9", "I70", "K76.0", "G47.3", "F7", "G80", "K50", "K51",
 )
 # A past condition the note itself calls chronic or long-standing is still present ("history of chronic
 # prostatitis"). Matched as words in the mention, folded.
