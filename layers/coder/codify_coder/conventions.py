@@ -77,6 +77,15 @@ CHRONIC_PREFIXES: tuple[str, ...] = (
     # disability, cerebral palsy, inflammatory bowel disease
     "I51.9", "I70", "K76.0", "G47.3", "F7", "G80", "K50", "K51",
 )
+# Guideline I.C.2.d: a malignancy is history (Z85) only once excised or eradicated with no further treatment
+# and no evidence of disease; metastases, a recurrence or ongoing treatment named in the same sentence make
+# the cancer in the history current. Matched as word beginnings in the sentence, folded.
+CURRENT_CANCER_CUES: tuple[str, ...] = (
+    "metasta", "en tratamiento", "bajo tratamiento", "under treatment", "currently", "actualmente",
+    "en la actualidad", "quimioterapia", "chemotherapy", "hormonoterapia", "hormone therapy",
+    "hormonal therapy", "paliativ", "palliative", "recidiv", "recurren", "progresion", "progression",
+    "persistent", "persistencia",
+)
 # A past condition the note itself calls chronic or long-standing is still present ("history of chronic
 # prostatitis"). Matched as words in the mention, folded.
 CHRONIC_WORDS: tuple[str, ...] = (

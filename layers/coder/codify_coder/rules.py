@@ -88,7 +88,11 @@ def apply(
                 matched_term=best.matched_term,
                 rule="mention matches the code's terminology",
             )
-            chronic = assertion == "historical" and any(_CHRONIC.search(fold(mentions[c.mention].text)) for c in cands)
+            chronic = assertion == "historical" and (
+                any(_CHRONIC.search(fold(mentions[c.mention].text)) for c in cands)
+                or (_malignant(code) and any(_sentence_says(_CURRENT_CANCER, text, understanding, c.mention)
+                                             for c in cands))
+            )
             _route(d, terminology, options, add_final, discard, chronic)
 
     # 2. Billable leaves: 7th characters with X placeholders, unspecified children.
@@ -155,8 +159,8 @@ def apply(
         if conventions.has_prefix(code, conventions.NOT_ASSIGNED):
             discard(finals.pop(code), "low_confidence",
                     "not assigned when the place, activity or status is not stated (Guideline I.C.20)")
-        elif conventions.has_prefix(code, conventions.ENCOUNTER_PREFIXES) and not _sentence_says(
-            _ENCOUNTER, text, understanding, finals[code]
+        elif conventions.has_prefix(code, conventions.ENCOUNTER_PREFIXES) and not any(
+            _sentence_says(_ENCOUNTER, text, understanding, m) for m in finals[code].mentions
         ):
             discard(finals.pop(code), "low_confidence",
                     "the treatment is mentioned, not the reason for this encounter (Guideline I.C.2.e)")
@@ -274,7 +278,7 @@ def _route(d: Decision, terminology: Terminology, options: CodeOptions, add_fina
     elif a == "historical":
         if chronic or conventions.has_prefix(code, conventions.CHRONIC_PREFIXES):
             add_final(replace(d, assertion="present",
-                              rule="chronic condition named in the history is still present"))
+                              rule="chronic condition, or cancer still treated, named in the history is still present"))
             return
         target = _mapped(conventions.PERSONAL_HISTORY, code, terminology)
         if target:
@@ -437,6 +441,7 @@ def _words_regex(words: tuple[str, ...]) -> re.Pattern[str]:
 
 _CHRONIC = _words_regex(conventions.CHRONIC_WORDS)
 _ENCOUNTER = _words_regex(conventions.ENCOUNTER_CUES)
+_CURRENT_CANCER = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in conventions.CURRENT_CANCER_CUES) + r")")
 _ABNORMAL = re.compile(
     r"\b(?:" + "|".join(re.escape(w) for w in conventions.ABNORMAL_CUES) + r")\w*|\w{3,}(?:uria|emia)\b"
 )
@@ -446,12 +451,13 @@ _ABNORMAL_BEFORE = 30  # characters around the mention where "elevated ..." or "
 _ABNORMAL_AFTER = 40
 
 
-def _sentence_says(pattern: re.Pattern[str], text: str, understanding: Understanding, d: Decision) -> bool:
-    for m in d.mentions:
-        sentence = understanding.sentences[understanding.mentions[m].sentence]
-        if pattern.search(fold(text[sentence.start : sentence.end])):
-            return True
-    return False
+def _sentence_says(pattern: re.Pattern[str], text: str, understanding: Understanding, mention: int) -> bool:
+    sentence = understanding.sentences[understanding.mentions[mention].sentence]
+    return pattern.search(fold(text[sentence.start : sentence.end])) is not None
+
+
+def _malignant(code: str) -> bool:
+    return code[:1] == "C" and code[1:3].isdigit() and int(code[1:3]) <= 96
 
 
 def _near_mention(pattern: re.Pattern[str], text: str, understanding: Understanding, d: Decision) -> bool:

@@ -141,6 +141,24 @@ def test_a_named_morphology_is_no_neoplasm_of_unspecified_behavior(coder):
     assert named.reason == "low_confidence" and "Neoplasm table" in named.rule
 
 
+def test_a_cancer_in_the_history_with_metastases_is_current(coder):
+    from codify_coder import rules
+    from codify_coder.types import Candidate
+    from codify_coder.understand import analyze
+
+    def decide(note: str) -> dict[str, object]:
+        u = analyze(note, "es")
+        m = next(i for i, x in enumerate(u.mentions) if "adenocarcinoma" in x.text)
+        assert u.mentions[m].assertion == "historical"
+        cand = Candidate("C61", m, "adenocarcinoma de próstata", lexical=1.0, probability=0.8)
+        return {d.code: d for d in rules.apply(note, u, [cand], coder.terminology, CodeOptions(language="es"))}
+
+    excised = decide("Antecedentes de adenocarcinoma de próstata tratado con prostatectomía radical.")
+    assert excised["Z85.46"].final and excised["C61"].reason == "history_of"
+    metastatic = decide("Antecedentes de adenocarcinoma de próstata con metástasis óseas múltiples.")
+    assert metastatic["C61"].final and "Z85.46" not in metastatic
+
+
 def test_unstated_activity_is_not_coded(coder):
     r = coder.code("Injured during spontaneous activity at an unspecified place.")
     assert "Guideline I.C.20" in discarded(r)["Y93.9"].justification
