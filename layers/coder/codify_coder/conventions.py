@@ -218,3 +218,18 @@ BEHAVIOR_STATED: tuple[str, ...] = (
     "fibrom", "lipom", "papilom", "papillom", "angiom", "miom", "myom", "warthin", "schwannom", "neurinom",
     "meningiom",
 )
+
+# T14 (injury of unspecified body region) is for an injury the note does not place; a phrase that names a
+# site or a kind ("hematoma retroperitoneal", "herida de arma de fuego en la nalga", "lesión nodular")
+# asks for the specific code (Guideline I.C.19; "lesión" is also a nontraumatic lesion). A mention keeps
+# T14 only when all its content words are among these (folded).
+UNSPECIFIED_REGION_PREFIXES: tuple[str, ...] = ("T14",)
+UNPLACED_INJURY_WORDS: frozenset[str] = frozenset(
+    """
+    traumatismo traumatismos trauma traumas traumatic traumatico traumatica politraumatismo politrauma
+    polytrauma injury injuries injured lesion lesiones herida heridas wound wounds wounded herido herida
+    hematoma hematomas contusion contusiones contusions contuso contusa blunt penetrating penetrante
+    abierto abierta open grave severe leve mild minor menor moderate moderado moderada multiple multiples
+    sufrir sufrio suffered suffer accidental accidentalmente casual reciente recent
+    """.split()
+)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from . import conventions
-from .terminology.text import fold
+from .terminology.text import STOP_WORDS, fold, tokens
 from .types import Assertion, Candidate, CodeOptions, DiscardReason, Understanding
 
 if TYPE_CHECKING:
@@ -173,6 +173,12 @@ def apply(
             _VISION_LOSS, text, understanding, finals[code]
         ):
             discard(finals.pop(code), "low_confidence", "visual acuity is measured, no loss of vision is stated")
+        elif conventions.has_prefix(code, conventions.UNSPECIFIED_REGION_PREFIXES) and not any(
+            _unplaced_injury(mentions[m].text) for m in finals[code].mentions
+        ):
+            discard(finals.pop(code), "low_confidence",
+                    "the note names the site or kind of the injury or lesion: T14 is for an unspecified region "
+                    "(Guideline I.C.19)")
         elif conventions.has_prefix(code, conventions.UNSPECIFIED_BEHAVIOR_PREFIXES) and any(
             _BEHAVIOR_STATED.search(fold(mentions[m].text)) for m in finals[code].mentions
         ):
@@ -454,6 +460,11 @@ _ABNORMAL_AFTER = 40
 def _sentence_says(pattern: re.Pattern[str], text: str, understanding: Understanding, mention: int) -> bool:
     sentence = understanding.sentences[understanding.mentions[mention].sentence]
     return pattern.search(fold(text[sentence.start : sentence.end])) is not None
+
+
+def _unplaced_injury(mention_text: str) -> bool:
+    words = [w for w in tokens(mention_text) if w not in STOP_WORDS and not w.isdigit()]
+    return bool(words) and all(w in conventions.UNPLACED_INJURY_WORDS for w in words)
 
 
 def _malignant(code: str) -> bool:

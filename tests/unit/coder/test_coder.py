@@ -159,6 +159,15 @@ def test_a_cancer_in_the_history_with_metastases_is_current(coder):
     assert metastatic["C61"].final and "Z85.46" not in metastatic
 
 
+def test_an_injury_of_unspecified_region_only_when_the_note_names_none(coder):
+    es = CodeOptions(language="es")
+    placed = coder.code("Presenta una lesión exofítica en el glande. Herida de arma de fuego en la nalga.", es)
+    assert not [c for c in finals(placed) if c.startswith("T14")]
+    assert "Guideline I.C.19" in discarded(placed)["T14.8XXA"].justification
+    unplaced = coder.code("Sufrió un traumatismo.", es)
+    assert "T14.90XA" in finals(unplaced)
+
+
 def test_unstated_activity_is_not_coded(coder):
     r = coder.code("Injured during spontaneous activity at an unspecified place.")
     assert "Guideline I.C.20" in discarded(r)["Y93.9"].justification
