@@ -210,6 +210,7 @@ def test_a_relatives_death_is_no_family_history_of_a_disease(coder):
         ("Accidente de coche.", "es", "R57.9"),  # a car, not shock ("choque")
         ("Tolerancia oral progresiva.", "es", "E73.9"),  # tolerance, not intolerance
         ("Depresión foveal.", "es", "F32.A"),  # the fovea, not the mood
+        ("Dolor abdominal, más intenso por la noche.", "es", "R22.9"),  # "más" (more), not "masa"
         ("Paciente en buen estado general.", "es", "R53.81"),  # good health, not malaise
         ("Inestabilidad hemodinámica.", "es", "R42"),  # not dizziness
     ],

@@ -486,6 +486,7 @@ def test_normal_findings_and_where_the_current_problem_starts(text, language, ph
         ("He developed hemodynamic instability.", "en", "instability"),
         ("Índice de masa corporal de 31.", "es", "masa"),
         ("Body mass index of 31.", "en", "mass"),
+        ("Hematoma con efecto masa.", "es", "masa"),
         ("Depresión foveal conservada.", "es", "depresión"),
     ],
 )

@@ -271,7 +271,7 @@ PSEUDO_SPLIT_EN = [
     # condition ("good general condition" is not malaise, "hemodynamic instability" is not dizziness)
     "good general condition", "good general state", "good general status", "good condition",
     "good tolerance", "well tolerated", "hemodynamic instability", "hemodynamically unstable",
-    "foveal depression", "body mass index",
+    "foveal depression", "body mass index", "mass effect",
     # "possible" as in "as soon as possible" expresses no doubt
     "as soon as possible", "whenever possible", "as much as possible", "where possible",
 ]
@@ -303,8 +303,8 @@ PSEUDO_SPLIT_ES = [
     "inestabilidad hemodinámica", "hemodinámicamente inestable",
     # una dosis de carga, no un estado de shock; la fóvea normal, no un trastorno del ánimo
     "dosis de choque", "depresión foveal",
-    # una medida, no una masa
-    "índice de masa corporal",
+    # una medida o un signo radiológico, no una masa
+    "índice de masa corporal", "efecto masa", "efecto de masa",
     # "posible" sin duda diagnóstica
     "la mayor brevedad posible", "lo antes posible", "lo más pronto posible", "lo más rápido posible",
     "en lo posible", "en la medida de lo posible", "lo máximo posible",
