@@ -151,6 +151,15 @@ def lookup(table: dict[str, str], code: str) -> str | None:
     return None
 
 
+def lookup_set(table: dict[str, frozenset[str]], code: str) -> frozenset[str] | None:
+    """The entry of the longest prefix of `code` in `table`, None when no prefix is listed."""
+    for n in range(len(code), 0, -1):
+        hit = table.get(code[:n])
+        if hit is not None:
+            return hit
+    return None
+
+
 def has_prefix(code: str, prefixes: tuple[str, ...]) -> bool:
     return any(code.startswith(p) for p in prefixes)
 
@@ -221,9 +230,9 @@ BEHAVIOR_STATED: tuple[str, ...] = (
 
 # T14 (injury of unspecified body region) is for an injury the note does not place; a phrase that names a
 # site or a kind ("hematoma retroperitoneal", "herida de arma de fuego en la nalga", "lesión nodular")
-# asks for the specific code (Guideline I.C.19; "lesión" is also a nontraumatic lesion). A mention keeps
-# T14 only when all its content words are among these (folded).
-UNSPECIFIED_REGION_PREFIXES: tuple[str, ...] = ("T14",)
+# asks for the specific code (Guideline I.C.19; "lesión" is also a nontraumatic lesion). Likewise R22.9
+# (localized mass, unspecified): "masa renal" is indexed under the organ (Mass, kidney N28.89). A mention
+# keeps such a code only when all its content words are among these (folded).
 UNPLACED_INJURY_WORDS: frozenset[str] = frozenset(
     """
     traumatismo traumatismos trauma traumas traumatic traumatico traumatica politraumatismo politrauma
@@ -233,3 +242,13 @@ UNPLACED_INJURY_WORDS: frozenset[str] = frozenset(
     sufrir sufrio suffered suffer accidental accidentalmente casual reciente recent
     """.split()
 )
+UNPLACED_MASS_WORDS: frozenset[str] = frozenset(
+    """
+    masa masas mass masses bulto bultos lump lumps tumoracion tumoraciones tumefaccion tumefacciones
+    swelling swellings palpable palpables dura duro hard blanda blando soft grande gran large big small
+    pequenna pequenno indolora indoloro painless dolorosa doloroso painful localizada localizado localized
+    firme firm movil mobile solida solido solid quistica quistico cystic consistencia consistency aspecto
+    crecimiento growing progresivo progresiva voluminosa voluminoso
+    """.split()
+)
+UNPLACED: dict[str, frozenset[str]] = {"T14": UNPLACED_INJURY_WORDS, "R22.9": UNPLACED_MASS_WORDS}

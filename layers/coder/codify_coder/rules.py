@@ -173,12 +173,13 @@ def apply(
             _VISION_LOSS, text, understanding, finals[code]
         ):
             discard(finals.pop(code), "low_confidence", "visual acuity is measured, no loss of vision is stated")
-        elif conventions.has_prefix(code, conventions.UNSPECIFIED_REGION_PREFIXES) and not any(
-            _unplaced_injury(mentions[m].text) for m in finals[code].mentions
+        elif conventions.lookup_set(conventions.UNPLACED, code) is not None and not any(
+            _unplaced(mentions[m].text, conventions.lookup_set(conventions.UNPLACED, code))
+            for m in finals[code].mentions
         ):
             discard(finals.pop(code), "low_confidence",
-                    "the note names the site or kind of the injury or lesion: T14 is for an unspecified region "
-                    "(Guideline I.C.19)")
+                    "the note names the site or kind: this code is for an unspecified region "
+                    "(Guideline I.C.19, Index: the site's own entry)")
         elif conventions.has_prefix(code, conventions.UNSPECIFIED_BEHAVIOR_PREFIXES) and any(
             _BEHAVIOR_STATED.search(fold(mentions[m].text)) for m in finals[code].mentions
         ):
@@ -462,9 +463,9 @@ def _sentence_says(pattern: re.Pattern[str], text: str, understanding: Understan
     return pattern.search(fold(text[sentence.start : sentence.end])) is not None
 
 
-def _unplaced_injury(mention_text: str) -> bool:
-    words = [w for w in tokens(mention_text) if w not in STOP_WORDS and not w.isdigit()]
-    return bool(words) and all(w in conventions.UNPLACED_INJURY_WORDS for w in words)
+def _unplaced(mention_text: str, allowed: frozenset[str]) -> bool:
+    words = [w for w in tokens(mention_text) if w not in STOP_WORDS and not any(c.isdigit() for c in w)]
+    return bool(words) and all(w in allowed for w in words)
 
 
 def _malignant(code: str) -> bool:

@@ -168,6 +168,21 @@ def test_an_injury_of_unspecified_region_only_when_the_note_names_none(coder):
     assert "T14.90XA" in finals(unplaced)
 
 
+def test_a_mass_the_note_places_is_not_an_unspecified_mass(coder):
+    from codify_coder import rules
+    from codify_coder.types import Candidate
+    from codify_coder.understand import analyze
+
+    def decide(note: str) -> dict[str, object]:
+        u = analyze(note, "es")
+        cand = Candidate("R22.9", 0, "masa", lexical=0.6, probability=0.8)
+        return {d.code: d for d in rules.apply(note, u, [cand], coder.terminology, CodeOptions(language="es"))}
+
+    assert decide("Masa palpable de 3 cm.")["R22.9"].final
+    placed = decide("Masa renal derecha de 5 cm.")["R22.9"]
+    assert placed.reason == "low_confidence" and "Guideline I.C.19" in placed.rule
+
+
 def test_unstated_activity_is_not_coded(coder):
     r = coder.code("Injured during spontaneous activity at an unspecified place.")
     assert "Guideline I.C.20" in discarded(r)["Y93.9"].justification
