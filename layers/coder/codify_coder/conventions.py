@@ -251,4 +251,10 @@ UNPLACED_MASS_WORDS: frozenset[str] = frozenset(
     crecimiento growing progresivo progresiva voluminosa voluminoso
     """.split()
 )
-UNPLACED: dict[str, frozenset[str]] = {"T14": UNPLACED_INJURY_WORDS, "R22.9": UNPLACED_MASS_WORDS}
+# sizes say nothing about the site: "masa palpable de unos 3 cm de diámetro"
+MEASURE_WORDS: frozenset[str] = frozenset(
+    "cm mm x diametro diameter aproximadamente approximately aprox unos unas about".split()
+)
+UNPLACED: dict[str, frozenset[str]] = {
+    "T14": UNPLACED_INJURY_WORDS | MEASURE_WORDS, "R22.9": UNPLACED_MASS_WORDS | MEASURE_WORDS,
+}
