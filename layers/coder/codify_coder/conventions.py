@@ -258,3 +258,13 @@ MEASURE_WORDS: frozenset[str] = frozenset(
 UNPLACED: dict[str, frozenset[str]] = {
     "T14": UNPLACED_INJURY_WORDS | MEASURE_WORDS, "R22.9": UNPLACED_MASS_WORDS | MEASURE_WORDS,
 }
+
+# Codes that name an organ or region: one of its words must be in the phrase coded ("testículo aumentado
+# de tamaño" is no hepatomegaly; a mass with no neck word is no mass of the neck). Matched as parts of
+# folded words ("hepatoesplenomegalia").
+REQUIRED_SITE: dict[str, tuple[str, ...]] = {
+    "R16.0": ("hepat", "higad", "liver"),
+    "R16.1": ("esplen", "bazo", "splen", "spleen"),
+    "R16.2": ("hepat", "higad", "liver"),
+    "R22.1": ("cuell", "cervic", "neck", "submandib", "submaxil", "supraclav"),
+}

@@ -180,6 +180,10 @@ def apply(
             discard(finals.pop(code), "low_confidence",
                     "the note names the site or kind: this code is for an unspecified region "
                     "(Guideline I.C.19, Index: the site's own entry)")
+        elif (site := conventions.REQUIRED_SITE.get(code)) is not None and not any(
+            w in fold(mentions[m].text) for m in finals[code].mentions for w in site
+        ):
+            discard(finals.pop(code), "low_confidence", "the organ or region the code names is not in the phrase")
         elif conventions.has_prefix(code, conventions.UNSPECIFIED_BEHAVIOR_PREFIXES) and any(
             _BEHAVIOR_STATED.search(fold(mentions[m].text)) for m in finals[code].mentions
         ):

@@ -183,6 +183,20 @@ def test_a_mass_the_note_places_is_not_an_unspecified_mass(coder):
     assert placed.reason == "low_confidence" and "Guideline I.C.19" in placed.rule
 
 
+def test_an_organ_code_needs_the_organ_in_the_phrase(coder):
+    from codify_coder import rules
+    from codify_coder.types import Candidate
+    from codify_coder.understand import analyze
+
+    def decide(note: str) -> dict[str, object]:
+        u = analyze(note, "es")
+        cand = Candidate("R16.0", 0, "hígado aumentado de tamaño", lexical=0.6, probability=0.8)
+        return {d.code: d for d in rules.apply(note, u, [cand], coder.terminology, CodeOptions(language="es"))}
+
+    assert decide("Hepatomegalia de 3 cm.")["R16.0"].final
+    assert decide("Testículo aumentado de tamaño.")["R16.0"].reason == "low_confidence"
+
+
 def test_unstated_activity_is_not_coded(coder):
     r = coder.code("Injured during spontaneous activity at an unspecified place.")
     assert "Guideline I.C.20" in discarded(r)["Y93.9"].justification
