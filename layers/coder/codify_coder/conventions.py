@@ -151,7 +151,7 @@ def lookup(table: dict[str, str], code: str) -> str | None:
     return None
 
 
-def lookup_set(table: dict[str, frozenset[str]], code: str) -> frozenset[str] | None:
+def lookup_prefix(table: dict, code: str):
     """The entry of the longest prefix of `code` in `table`, None when no prefix is listed."""
     for n in range(len(code), 0, -1):
         hit = table.get(code[:n])
@@ -189,6 +189,9 @@ ENCOUNTER_CUES: tuple[str, ...] = (
 # Guideline I.C.20.b/c/k: Y92.9, Y93.9 and Y99.9 are not assigned when the place, activity or status is
 # not stated; a vague word ("activity", "place") is not a statement.
 NOT_ASSIGNED: tuple[str, ...] = ("Y92.9", "Y93.9", "Y99.9")
+# Place, activity and status codes (Y92, Y93, Y99) only accompany an external cause code (V00-Y38) of the
+# same note (Guideline I.C.20.b/c/k): "prothrombin activity" is no activity code.
+WITH_EXTERNAL_CAUSE: tuple[str, ...] = ("Y92", "Y93", "Y99")
 
 # Guideline III.B: abnormal findings (laboratory, pathology and other results) are coded only when the
 # note calls them abnormal: "alkaline phosphatase 162" or "fosfatasa alcalina" names a test, not a
@@ -268,3 +271,11 @@ REQUIRED_SITE: dict[str, tuple[str, ...]] = {
     "R16.2": ("hepat", "higad", "liver"),
     "R22.1": ("cuell", "cervic", "neck", "submandib", "submaxil", "supraclav"),
 }
+# Abdominal and pelvic pain: the region alone ("incisión en fosa ilíaca derecha") is no pain; the pain word
+# may stand just outside the phrase ("dolor ... en fosa ilíaca izquierda"), so a few words around count.
+PAIN_PREFIXES: tuple[str, ...] = ("R10",)
+PAIN_CUES: tuple[str, ...] = (
+    "dolor", "pain", "algia", "colic", "colico", "tender", "sensib", "defensa", "guarding", "rigid",
+    "molestia", "discomfort", "abdomen agudo", "acute abdomen", "peritonism", "irritacion peritoneal",
+    "dyspeps", "dispeps", "ache",
+)

@@ -173,14 +173,18 @@ def apply(
             _VISION_LOSS, text, understanding, finals[code]
         ):
             discard(finals.pop(code), "low_confidence", "visual acuity is measured, no loss of vision is stated")
-        elif conventions.lookup_set(conventions.UNPLACED, code) is not None and not any(
-            _unplaced(mentions[m].text, conventions.lookup_set(conventions.UNPLACED, code))
+        elif conventions.lookup_prefix(conventions.UNPLACED, code) is not None and not any(
+            _unplaced(mentions[m].text, conventions.lookup_prefix(conventions.UNPLACED, code))
             for m in finals[code].mentions
         ):
             discard(finals.pop(code), "low_confidence",
                     "the note names the site or kind: this code is for an unspecified region "
                     "(Guideline I.C.19, Index: the site's own entry)")
-        elif (site := conventions.REQUIRED_SITE.get(code)) is not None and not any(
+        elif conventions.has_prefix(code, conventions.PAIN_PREFIXES) and not _near_mention(
+            _PAIN, text, understanding, finals[code]
+        ):
+            discard(finals.pop(code), "low_confidence", "a region is named, no pain or tenderness there")
+        elif (site := conventions.lookup_prefix(conventions.REQUIRED_SITE, code)) is not None and not any(
             w in fold(mentions[m].text) for m in finals[code].mentions for w in site
         ):
             discard(finals.pop(code), "low_confidence", "the organ or region the code names is not in the phrase")
@@ -189,6 +193,13 @@ def apply(
         ):
             discard(finals.pop(code), "low_confidence",
                     "the note names the neoplasm's morphology: its behavior is stated (Neoplasm table)")
+
+    # 4e. Place, activity and status codes only with an external cause code (Guideline I.C.20).
+    if not any(_external_cause(c) for c in finals):
+        for code in sorted(finals):
+            if conventions.has_prefix(code, conventions.WITH_EXTERNAL_CAUSE):
+                discard(finals.pop(code), "low_confidence",
+                        "place, activity and status codes accompany an external cause code (Guideline I.C.20)")
 
     # 5. Combination codes ("with" convention). A component counts when it is final or when a present
     # mention names it well (lexical >= COMBINATION_LEXICAL): the convention, not the model, links them.
@@ -458,6 +469,7 @@ _ABNORMAL = re.compile(
 )
 _VISION_LOSS = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in conventions.VISION_LOSS_CUES) + r")")
 _BEHAVIOR_STATED = re.compile("|".join(re.escape(w) for w in conventions.BEHAVIOR_STATED))
+_PAIN = re.compile("|".join(re.escape(w) for w in conventions.PAIN_CUES))
 _ABNORMAL_BEFORE = 30  # characters around the mention where "elevated ..." or "... was positive" is said
 _ABNORMAL_AFTER = 40
 
@@ -470,6 +482,11 @@ def _sentence_says(pattern: re.Pattern[str], text: str, understanding: Understan
 def _unplaced(mention_text: str, allowed: frozenset[str]) -> bool:
     words = [w for w in tokens(mention_text) if w not in STOP_WORDS and not any(c.isdigit() for c in w)]
     return bool(words) and all(w in allowed for w in words)
+
+
+def _external_cause(code: str) -> bool:
+    """V00-Y38: the external cause of an injury (transport, falls, assault, ...)."""
+    return code[:1] in "VWX" or (code[:1] == "Y" and code[1:3].isdigit() and int(code[1:3]) <= 38)
 
 
 def _malignant(code: str) -> bool:

@@ -197,6 +197,22 @@ def test_an_organ_code_needs_the_organ_in_the_phrase(coder):
     assert decide("Testículo aumentado de tamaño.")["R16.0"].reason == "low_confidence"
 
 
+def test_a_region_without_pain_is_no_abdominal_pain_and_activity_needs_an_external_cause(coder):
+    from codify_coder import rules
+    from codify_coder.types import Candidate
+    from codify_coder.understand import analyze
+
+    def decide(note: str, code: str) -> dict[str, object]:
+        u = analyze(note, "en")
+        cand = Candidate(code, 0, "term", lexical=0.6, probability=0.8)
+        return {d.code: d for d in rules.apply(note, u, [cand], coder.terminology, CodeOptions(language="en"))}
+
+    assert decide("Pain in the right iliac fossa.", "R10.31")["R10.31"].final
+    assert decide("Incision in the right iliac fossa.", "R10.31")["R10.31"].reason == "low_confidence"
+    activity = decide("Prothrombin activity 80%.", "Y99.8")["Y99.8"]
+    assert activity.reason == "low_confidence" and "external cause" in activity.rule
+
+
 def test_unstated_activity_is_not_coded(coder):
     r = coder.code("Injured during spontaneous activity at an unspecified place.")
     assert "Guideline I.C.20" in discarded(r)["Y93.9"].justification
