@@ -78,8 +78,17 @@ CHRONIC_PREFIXES: tuple[str, ...] = (
     # pancreatitis, chronic bronchitis and emphysema, polycystic kidney, chronic venous insufficiency
     "E79", "K44", "N40", "H90", "H91", "K86.0", "K86.1", "J41", "J42", "J43", "Q61", "I87.2",
     # lifelong or progressive: heart disease, atherosclerosis, fatty liver, sleep apnea, intellectual
-    # disability, cerebral palsy
-    "I51.9", "I70", "K76.0", "G47.3", "F7", "G80",
+    # disability, cerebral palsy, inflammatory bowel disease
+    "I51.9", "I70", "K76.0", "G47.3", "F7", "G80", "K50", "K51",
+)
+# Guideline I.C.2.d: a malignancy is history (Z85) only once excised or eradicated with no further treatment
+# and no evidence of disease; metastases, a recurrence or ongoing treatment named in the same sentence make
+# the cancer in the history current. Matched as word beginnings in the sentence, folded.
+CURRENT_CANCER_CUES: tuple[str, ...] = (
+    "metasta", "en tratamiento", "bajo tratamiento", "under treatment", "currently", "actualmente",
+    "en la actualidad", "quimioterapia", "chemotherapy", "hormonoterapia", "hormone therapy",
+    "hormonal therapy", "paliativ", "palliative", "recidiv", "recurren", "progresion", "progression",
+    "persistent", "persistencia",
 )
 # A past condition the note itself calls chronic or long-standing is still present ("history of chronic
 # prostatitis"). Matched as words in the mention, folded.
@@ -146,6 +155,15 @@ def lookup(table: dict[str, _T], code: str) -> _T | None:
     return None
 
 
+def lookup_prefix(table: dict, code: str):
+    """The entry of the longest prefix of `code` in `table`, None when no prefix is listed."""
+    for n in range(len(code), 0, -1):
+        hit = table.get(code[:n])
+        if hit is not None:
+            return hit
+    return None
+
+
 def has_prefix(code: str, prefixes: tuple[str, ...]) -> bool:
     return any(code.startswith(p) for p in prefixes)
 
@@ -175,6 +193,9 @@ ENCOUNTER_CUES: tuple[str, ...] = (
 # Guideline I.C.20.b/c/k: Y92.9, Y93.9 and Y99.9 are not assigned when the place, activity or status is
 # not stated; a vague word ("activity", "place") is not a statement.
 NOT_ASSIGNED: tuple[str, ...] = ("Y92.9", "Y93.9", "Y99.9")
+# Place, activity and status codes (Y92, Y93, Y99) only accompany an external cause code (V00-Y38) of the
+# same note (Guideline I.C.20.b/c/k): "prothrombin activity" is no activity code.
+WITH_EXTERNAL_CAUSE: tuple[str, ...] = ("Y92", "Y93", "Y99")
 
 # Guideline III.B: abnormal findings (laboratory, pathology and other results) are coded only when the
 # note calls them abnormal: "alkaline phosphatase 162" or "fosfatasa alcalina" names a test, not a
@@ -215,3 +236,63 @@ SITE_UNSPECIFIED: dict[str, tuple[str, str]] = {
     "T14": ("S00", "T13"),  # injury of unspecified body region <- an injury of a named region
     "R22.9": ("R22", "R22"),  # localized swelling/mass, unspecified <- one with a site
 }
+
+# Neoplasm table: D49 (unspecified behavior) is for a tumor or neoplasm whose behavior the note does not
+# state; a named morphology states it ("carcinoma" is malignant, "adenoma" benign; Guideline I.C.2).
+# Matched as parts of folded words ("adenocarcinoma", "hipernefroma").
+UNSPECIFIED_BEHAVIOR_PREFIXES: tuple[str, ...] = ("D49",)
+BEHAVIOR_STATED: tuple[str, ...] = (
+    "carcinom", "cancer", "malign", "metasta", "sarcom", "linfom", "lymphom", "melanom", "leucemi",
+    "leukemi", "mielom", "myelom", "blastom", "nefrom", "nephrom", "seminom", "benign", "adenom",
+    "fibrom", "lipom", "papilom", "papillom", "angiom", "miom", "myom", "warthin", "schwannom", "neurinom",
+    "meningiom",
+)
+
+# T14 (injury of unspecified body region) is for an injury the note does not place; a phrase that names a
+# site or a kind ("hematoma retroperitoneal", "herida de arma de fuego en la nalga", "lesión nodular")
+# asks for the specific code (Guideline I.C.19; "lesión" is also a nontraumatic lesion). Likewise R22.9
+# (localized mass, unspecified): "masa renal" is indexed under the organ (Mass, kidney N28.89). A mention
+# keeps such a code only when all its content words are among these (folded).
+UNPLACED_INJURY_WORDS: frozenset[str] = frozenset(
+    """
+    traumatismo traumatismos trauma traumas traumatic traumatico traumatica politraumatismo politrauma
+    polytrauma injury injuries injured lesion lesiones herida heridas wound wounds wounded herido herida
+    hematoma hematomas contusion contusiones contusions contuso contusa blunt penetrating penetrante
+    abierto abierta open grave severe leve mild minor menor moderate moderado moderada multiple multiples
+    sufrir sufrio suffered suffer accidental accidentalmente casual reciente recent
+    """.split()
+)
+UNPLACED_MASS_WORDS: frozenset[str] = frozenset(
+    """
+    masa masas mass masses bulto bultos lump lumps tumoracion tumoraciones tumefaccion tumefacciones
+    swelling swellings palpable palpables dura duro hard blanda blando soft grande gran large big small
+    pequenna pequenno indolora indoloro painless dolorosa doloroso painful localizada localizado localized
+    firme firm movil mobile solida solido solid quistica quistico cystic consistencia consistency aspecto
+    crecimiento growing progresivo progresiva voluminosa voluminoso
+    """.split()
+)
+# sizes say nothing about the site: "masa palpable de unos 3 cm de diámetro"
+MEASURE_WORDS: frozenset[str] = frozenset(
+    "cm mm x diametro diameter aproximadamente approximately aprox unos unas about".split()
+)
+UNPLACED: dict[str, frozenset[str]] = {
+    "T14": UNPLACED_INJURY_WORDS | MEASURE_WORDS, "R22.9": UNPLACED_MASS_WORDS | MEASURE_WORDS,
+}
+
+# Codes that name an organ or region: one of its words must be in the phrase coded ("testículo aumentado
+# de tamaño" is no hepatomegaly; a mass with no neck word is no mass of the neck). Matched as parts of
+# folded words ("hepatoesplenomegalia").
+REQUIRED_SITE: dict[str, tuple[str, ...]] = {
+    "R16.0": ("hepat", "higad", "liver"),
+    "R16.1": ("esplen", "bazo", "splen", "spleen"),
+    "R16.2": ("hepat", "higad", "liver"),
+    "R22.1": ("cuell", "cervic", "neck", "submandib", "submaxil", "supraclav"),
+}
+# Abdominal and pelvic pain: the region alone ("incisión en fosa ilíaca derecha") is no pain; the pain word
+# may stand just outside the phrase ("dolor ... en fosa ilíaca izquierda"), so a few words around count.
+PAIN_PREFIXES: tuple[str, ...] = ("R10",)
+PAIN_CUES: tuple[str, ...] = (
+    "dolor", "pain", "algia", "colic", "colico", "tender", "sensib", "defensa", "guarding", "rigid",
+    "molestia", "discomfort", "abdomen agudo", "acute abdomen", "peritonism", "irritacion peritoneal",
+    "dyspeps", "dispeps", "ache",
+)

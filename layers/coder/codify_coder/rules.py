@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from . import conventions
-from .terminology.text import fold
+from .terminology.text import STOP_WORDS, fold, tokens
 from .types import Assertion, Candidate, CodeOptions, DiscardReason, Understanding
 
 if TYPE_CHECKING:
@@ -89,7 +89,11 @@ def apply(
                 matched_term=best.matched_term,
                 rule="mention matches the code's terminology",
             )
-            chronic = assertion == "historical" and any(_CHRONIC.search(fold(mentions[c.mention].text)) for c in cands)
+            chronic = assertion == "historical" and (
+                any(_CHRONIC.search(fold(mentions[c.mention].text)) for c in cands)
+                or (_malignant(code) and any(_sentence_says(_CURRENT_CANCER, text, understanding, c.mention)
+                                             for c in cands))
+            )
             _route(d, terminology, options, add_final, discard, chronic)
 
     # 2. Billable leaves: 7th characters with X placeholders, unspecified children.
@@ -169,8 +173,8 @@ def apply(
         if conventions.has_prefix(code, conventions.NOT_ASSIGNED):
             discard(finals.pop(code), "low_confidence",
                     "not assigned when the place, activity or status is not stated (Guideline I.C.20)")
-        elif conventions.has_prefix(code, conventions.ENCOUNTER_PREFIXES) and not _sentence_says(
-            _ENCOUNTER, text, understanding, finals[code]
+        elif conventions.has_prefix(code, conventions.ENCOUNTER_PREFIXES) and not any(
+            _sentence_says(_ENCOUNTER, text, understanding, m) for m in finals[code].mentions
         ):
             discard(finals.pop(code), "low_confidence",
                     "the treatment is mentioned, not the reason for this encounter (Guideline I.C.2.e)")
@@ -183,6 +187,33 @@ def apply(
             _VISION_LOSS, text, understanding, finals[code]
         ):
             discard(finals.pop(code), "low_confidence", "visual acuity is measured, no loss of vision is stated")
+        elif conventions.lookup_prefix(conventions.UNPLACED, code) is not None and not any(
+            _unplaced(mentions[m].text, conventions.lookup_prefix(conventions.UNPLACED, code))
+            for m in finals[code].mentions
+        ):
+            discard(finals.pop(code), "low_confidence",
+                    "the note names the site or kind: this code is for an unspecified region "
+                    "(Guideline I.C.19, Index: the site's own entry)")
+        elif conventions.has_prefix(code, conventions.PAIN_PREFIXES) and not _near_mention(
+            _PAIN, text, understanding, finals[code]
+        ):
+            discard(finals.pop(code), "low_confidence", "a region is named, no pain or tenderness there")
+        elif (site := conventions.lookup_prefix(conventions.REQUIRED_SITE, code)) is not None and not any(
+            w in fold(mentions[m].text) for m in finals[code].mentions for w in site
+        ):
+            discard(finals.pop(code), "low_confidence", "the organ or region the code names is not in the phrase")
+        elif conventions.has_prefix(code, conventions.UNSPECIFIED_BEHAVIOR_PREFIXES) and any(
+            _BEHAVIOR_STATED.search(fold(mentions[m].text)) for m in finals[code].mentions
+        ):
+            discard(finals.pop(code), "low_confidence",
+                    "the note names the neoplasm's morphology: its behavior is stated (Neoplasm table)")
+
+    # 4e. Place, activity and status codes only with an external cause code (Guideline I.C.20).
+    if not any(_external_cause(c) for c in finals):
+        for code in sorted(finals):
+            if conventions.has_prefix(code, conventions.WITH_EXTERNAL_CAUSE):
+                discard(finals.pop(code), "low_confidence",
+                        "place, activity and status codes accompany an external cause code (Guideline I.C.20)")
 
     # 5. Combination codes ("with" convention). A component counts when it is final or when a present
     # mention names it well (lexical >= COMBINATION_LEXICAL): the convention, not the model, links them.
@@ -283,7 +314,7 @@ def _route(d: Decision, terminology: Terminology, options: CodeOptions, add_fina
     elif a == "historical":
         if chronic or conventions.has_prefix(code, conventions.CHRONIC_PREFIXES):
             add_final(replace(d, assertion="present",
-                              rule="chronic condition named in the history is still present"))
+                              rule="chronic condition, or cancer still treated, named in the history is still present"))
             return
         target = _mapped(conventions.PERSONAL_HISTORY, code, terminology)
         if target:
@@ -446,20 +477,34 @@ def _words_regex(words: tuple[str, ...]) -> re.Pattern[str]:
 
 _CHRONIC = _words_regex(conventions.CHRONIC_WORDS)
 _ENCOUNTER = _words_regex(conventions.ENCOUNTER_CUES)
+_CURRENT_CANCER = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in conventions.CURRENT_CANCER_CUES) + r")")
 _ABNORMAL = re.compile(
     r"\b(?:" + "|".join(re.escape(w) for w in conventions.ABNORMAL_CUES) + r")\w*|\w{3,}(?:uria|emia)\b"
 )
 _VISION_LOSS = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in conventions.VISION_LOSS_CUES) + r")")
+_BEHAVIOR_STATED = re.compile("|".join(re.escape(w) for w in conventions.BEHAVIOR_STATED))
+_PAIN = re.compile("|".join(re.escape(w) for w in conventions.PAIN_CUES))
 _ABNORMAL_BEFORE = 30  # characters around the mention where "elevated ..." or "... was positive" is said
 _ABNORMAL_AFTER = 40
 
 
-def _sentence_says(pattern: re.Pattern[str], text: str, understanding: Understanding, d: Decision) -> bool:
-    for m in d.mentions:
-        sentence = understanding.sentences[understanding.mentions[m].sentence]
-        if pattern.search(fold(text[sentence.start : sentence.end])):
-            return True
-    return False
+def _sentence_says(pattern: re.Pattern[str], text: str, understanding: Understanding, mention: int) -> bool:
+    sentence = understanding.sentences[understanding.mentions[mention].sentence]
+    return pattern.search(fold(text[sentence.start : sentence.end])) is not None
+
+
+def _unplaced(mention_text: str, allowed: frozenset[str]) -> bool:
+    words = [w for w in tokens(mention_text) if w not in STOP_WORDS and not any(c.isdigit() for c in w)]
+    return bool(words) and all(w in allowed for w in words)
+
+
+def _external_cause(code: str) -> bool:
+    """V00-Y38: the external cause of an injury (transport, falls, assault, ...)."""
+    return code[:1] in "VWX" or (code[:1] == "Y" and code[1:3].isdigit() and int(code[1:3]) <= 38)
+
+
+def _malignant(code: str) -> bool:
+    return code[:1] == "C" and code[1:3].isdigit() and int(code[1:3]) <= 96
 
 
 def _near_mention(pattern: re.Pattern[str], text: str, understanding: Understanding, d: Decision) -> bool:

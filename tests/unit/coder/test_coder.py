@@ -126,6 +126,93 @@ def test_visual_acuity_measured_is_not_visual_loss(coder):
     assert [c for c in finals(lost) if c.startswith("H54")]
 
 
+def test_a_named_morphology_is_no_neoplasm_of_unspecified_behavior(coder):
+    from codify_coder import rules
+    from codify_coder.types import Candidate
+    from codify_coder.understand import analyze
+
+    def decide(note: str) -> dict[str, object]:
+        u = analyze(note, "es")
+        cand = Candidate("D49.9", 0, "neoplasia", lexical=0.6, probability=0.8)
+        return {d.code: d for d in rules.apply(note, u, [cand], coder.terminology, CodeOptions(language="es"))}
+
+    assert decide("Tumoración en el muslo.")["D49.9"].final  # behavior not stated: D49
+    named = decide("Adenocarcinoma moderadamente diferenciado.")["D49.9"]
+    assert named.reason == "low_confidence" and "Neoplasm table" in named.rule
+
+
+def test_a_cancer_in_the_history_with_metastases_is_current(coder):
+    from codify_coder import rules
+    from codify_coder.types import Candidate
+    from codify_coder.understand import analyze
+
+    def decide(note: str) -> dict[str, object]:
+        u = analyze(note, "es")
+        m = next(i for i, x in enumerate(u.mentions) if "adenocarcinoma" in x.text)
+        assert u.mentions[m].assertion == "historical"
+        cand = Candidate("C61", m, "adenocarcinoma de próstata", lexical=1.0, probability=0.8)
+        return {d.code: d for d in rules.apply(note, u, [cand], coder.terminology, CodeOptions(language="es"))}
+
+    excised = decide("Antecedentes de adenocarcinoma de próstata tratado con prostatectomía radical.")
+    assert excised["Z85.46"].final and excised["C61"].reason == "history_of"
+    metastatic = decide("Antecedentes de adenocarcinoma de próstata con metástasis óseas múltiples.")
+    assert metastatic["C61"].final and "Z85.46" not in metastatic
+
+
+def test_an_injury_of_unspecified_region_only_when_the_note_names_none(coder):
+    es = CodeOptions(language="es")
+    placed = coder.code("Presenta una lesión exofítica en el glande. Herida de arma de fuego en la nalga.", es)
+    assert not [c for c in finals(placed) if c.startswith("T14")]
+    assert "Guideline I.C.19" in discarded(placed)["T14.8XXA"].justification
+    unplaced = coder.code("Sufrió un traumatismo.", es)
+    assert "T14.90XA" in finals(unplaced)
+
+
+def test_a_mass_the_note_places_is_not_an_unspecified_mass(coder):
+    from codify_coder import rules
+    from codify_coder.types import Candidate
+    from codify_coder.understand import analyze
+
+    def decide(note: str) -> dict[str, object]:
+        u = analyze(note, "es")
+        cand = Candidate("R22.9", 0, "masa", lexical=0.6, probability=0.8)
+        return {d.code: d for d in rules.apply(note, u, [cand], coder.terminology, CodeOptions(language="es"))}
+
+    assert decide("Masa palpable de 3 cm.")["R22.9"].final
+    placed = decide("Masa renal derecha de 5 cm.")["R22.9"]
+    assert placed.reason == "low_confidence" and "Guideline I.C.19" in placed.rule
+
+
+def test_an_organ_code_needs_the_organ_in_the_phrase(coder):
+    from codify_coder import rules
+    from codify_coder.types import Candidate
+    from codify_coder.understand import analyze
+
+    def decide(note: str) -> dict[str, object]:
+        u = analyze(note, "es")
+        cand = Candidate("R16.0", 0, "hígado aumentado de tamaño", lexical=0.6, probability=0.8)
+        return {d.code: d for d in rules.apply(note, u, [cand], coder.terminology, CodeOptions(language="es"))}
+
+    assert decide("Hepatomegalia de 3 cm.")["R16.0"].final
+    assert decide("Testículo aumentado de tamaño.")["R16.0"].reason == "low_confidence"
+
+
+def test_a_region_without_pain_is_no_abdominal_pain_and_activity_needs_an_external_cause(coder):
+    from codify_coder import rules
+    from codify_coder.types import Candidate
+    from codify_coder.understand import analyze
+
+    def decide(note: str, code: str) -> dict[str, object]:
+        u = analyze(note, "en")
+        cand = Candidate(code, 0, "term", lexical=0.6, probability=0.8)
+        return {d.code: d for d in rules.apply(note, u, [cand], coder.terminology, CodeOptions(language="en"))}
+
+    assert decide("Pain in the right iliac fossa.", "R10.31")["R10.31"].final
+    assert decide("Incision in the right iliac fossa.", "R10.31")["R10.31"].reason == "low_confidence"
+    activity = decide("Prothrombin activity 80%.", "Y99.8")["Y99.8"]
+    assert activity.reason == "low_confidence" and "external cause" in activity.rule
+
+
 def test_unstated_activity_is_not_coded(coder):
     r = coder.code("Injured during spontaneous activity at an unspecified place.")
     assert "Guideline I.C.20" in discarded(r)["Y93.9"].justification
@@ -168,6 +255,7 @@ def test_a_relatives_death_is_no_family_history_of_a_disease(coder):
         ("Accidente de coche.", "es", "R57.9"),  # a car, not shock ("choque")
         ("Tolerancia oral progresiva.", "es", "E73.9"),  # tolerance, not intolerance
         ("Depresión foveal.", "es", "F32.A"),  # the fovea, not the mood
+        ("Dolor abdominal, más intenso por la noche.", "es", "R22.9"),  # "más" (more), not "masa"
         ("Paciente en buen estado general.", "es", "R53.81"),  # good health, not malaise
         ("Inestabilidad hemodinámica.", "es", "R42"),  # not dizziness
     ],

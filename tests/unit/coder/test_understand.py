@@ -442,7 +442,7 @@ def test_relatives_need_a_link_to_the_condition(text, language, phrase, expected
     [
         # a normal finding is the absence of disease there
         ("Vejiga normal.", "es", "vejiga", ("negated", "normal")),
-        ("Hígado, bazo y páncreas normales.", "es", "bazo", ("negated", "normales")),
+        ("Hígado, bazo y páncreas normales.", "es", "páncreas", ("negated", "normales")),
         ("Infiltrados bilaterales con silueta cardiaca normal.", "es", "infiltrados", ("present", None)),
         ("Hidrocefalia a presión normal.", "es", "hidrocefalia", ("present", None)),
         ("The bladder was normal.", "en", "bladder", ("negated", "was normal")),
@@ -463,6 +463,12 @@ def test_relatives_need_a_link_to_the_condition(text, language, phrase, expected
         ),
         ("He does not improve and starts to present diplopia.", "en", "diplopia", ("present", None)),
         ("Se drenó con la mayor brevedad posible el absceso.", "es", "absceso", ("present", None)),
+        # scope errors: a normal noun list, a measurement after a negated list, a name with "negative"
+        ("Peritonitis por perforación de íleon, resto de colon normales.", "es", "peritonitis", ("present", None)),
+        ("Sin leucocitosis, proteína C reactiva 13 mg/l.", "es", "proteína", ("present", None)),
+        ("Hemocultivo positivo para estafilococo coagulasa negativo.", "es", "estafilococo", ("present", None)),
+        ("Male with no toxic habits and a history of Crohn's disease.", "en", "crohn", ("historical", "history of")),
+        ("The biopsy was not performed, so amyloidosis was assumed.", "en", "amyloidosis", ("present", None)),
     ],
 )
 def test_normal_findings_and_where_the_current_problem_starts(text, language, phrase, expected):
@@ -480,6 +486,7 @@ def test_normal_findings_and_where_the_current_problem_starts(text, language, ph
         ("He developed hemodynamic instability.", "en", "instability"),
         ("Índice de masa corporal de 31.", "es", "masa"),
         ("Body mass index of 31.", "en", "mass"),
+        ("Hematoma con efecto masa.", "es", "masa"),
         ("Depresión foveal conservada.", "es", "depresión"),
     ],
 )

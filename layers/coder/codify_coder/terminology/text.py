@@ -12,7 +12,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-NORMALIZER_VERSION = "10"
+NORMALIZER_VERSION = "11"
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 
@@ -31,9 +31,10 @@ STOP_WORDS = _words(
     """
     # Words that state an absence ("afebril" must not fuzzy-match "febril"; "tolerancia" is the opposite
     # of "intolerancia") and words that are not the condition they resemble: "gotas" (eye drops; gout is
-    # "gota", which the stemmer would otherwise fold it onto), "coche" (a car, not "choque", shock).
+    # "gota", which the stemmer would otherwise fold it onto), "coche" (a car, not "choque", shock), "más"
+    # (more; folded "mas", the stem of "masa", a mass).
     """
-    afebril afebriles afebrile apyrexial apiretico apiretica gotas tolerancia tolerancias coche coches
+    afebril afebriles afebrile apyrexial apiretico apiretica gotas tolerancia tolerancias coche coches mas
     """
 )
 

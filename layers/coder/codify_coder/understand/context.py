@@ -278,7 +278,9 @@ def sentence_mentions(
             b -= 1
         if a < b and any(_content(norms[j]) for j in range(a, b)):
             # an item of a list "fiebre, tos, disnea" is short and does not open with a preposition
-            list_item = b - a <= _LIST_ITEM_MAX_TOKENS and raw_first not in _NOT_LIST_OPENERS
+            # and names no measurement: "sin leucocitosis, proteína C reactiva 13 mg/l" is a new statement
+            list_item = (b - a <= _LIST_ITEM_MAX_TOKENS and raw_first not in _NOT_LIST_OPENERS
+                         and not any(norms[j][:1].isdigit() for j in range(a, b)))
             events.append(("c", len(chunks), list_item))
             chunks.append((a, b))
         else:
@@ -404,8 +406,9 @@ def sentence_mentions(
             active = [a for a in active if not a[4] or a[5] < a[4]]
         elif t == "t":
             if ev[1] == "historical":
-                # "antecedentes familiares de X ni antecedentes personales de Y": the patient's own again
-                active = [a for a in active if a[0] != "family"]
+                # "antecedentes familiares de X ni antecedentes personales de Y": the patient's own again;
+                # "with no toxic habits and a history of X": a negation that covered something ends
+                active = [a for a in active if a[0] != "family" and not (a[0] == "negated" and a[5])]
             if ev[2] in _FORWARD:
                 active.append([ev[1], ev[3], ev[4], ev[5], ev[6], 0, ev[2] == "f1a"])
         elif t == "x":

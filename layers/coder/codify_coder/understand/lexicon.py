@@ -83,7 +83,8 @@ NEGATED_ES = [
         "dentro de los límites normales", "dentro de límites normales", "dentro del rango de la normalidad",
         "en rango normal", "dentro de valores normales",
     )],
-    *[(p, "bpl") for p in ("normales", "fueron normales", "eran normales", "son normales", "resultaron normales")],
+    # only the noun right before: "peritonitis ..., resto de intestino y colon normales" is no list of normals
+    *[(p, "b1") for p in ("normales", "fueron normales", "eran normales", "son normales", "resultaron normales")],
     # "descartada patología tumoral" / "TVP descartada": before or after the noun
     *[(p, "adj") for p in ("descartado", "descartada", "descartados", "descartadas")],
     *[(p, "b") for p in (
@@ -270,13 +271,14 @@ PSEUDO_SPLIT_EN = [
     # condition ("good general condition" is not malaise, "hemodynamic instability" is not dizziness)
     "good general condition", "good general state", "good general status", "good condition",
     "good tolerance", "well tolerated", "hemodynamic instability", "hemodynamically unstable",
-    "foveal depression", "body mass index",
+    "foveal depression", "body mass index", "mass effect",
     # "possible" as in "as soon as possible" expresses no doubt
     "as soon as possible", "whenever possible", "as much as possible", "where possible",
 ]
 PSEUDO_KEEP_EN = [
     "gram negative", "gram-negative", "triple negative", "triple-negative", "rh negative",
-    "rh-negative", "no reflow", "hormone receptor negative", "receptor negative",
+    "rh-negative", "no reflow", "hormone receptor negative", "receptor negative", "coagulase negative",
+    "coagulase-negative",
 ]
 PSEUDO_SPLIT_ES = [
     "no aumento", "no cambios", "sin cambios", "sin cambios significativos", "no solo", "no sólo",
@@ -301,8 +303,8 @@ PSEUDO_SPLIT_ES = [
     "inestabilidad hemodinámica", "hemodinámicamente inestable",
     # una dosis de carga, no un estado de shock; la fóvea normal, no un trastorno del ánimo
     "dosis de choque", "depresión foveal",
-    # una medida, no una masa
-    "índice de masa corporal",
+    # una medida o un signo radiológico, no una masa
+    "índice de masa corporal", "efecto masa", "efecto de masa",
     # "posible" sin duda diagnóstica
     "la mayor brevedad posible", "lo antes posible", "lo más pronto posible", "lo más rápido posible",
     "en lo posible", "en la medida de lo posible", "lo máximo posible",
@@ -320,7 +322,8 @@ PSEUDO_KEEP_ES = [
     "no insulinodependiente", "no insulino dependiente", "no filiado", "no filiada",
     "no especificado", "no especificada", "no clasificado", "no productiva", "no productivo",
     "sin especificar", "sin otra especificación", "sin hogar", "sin techo", "no esteroideo", "no esteroideos", "no esteroidea", "no esteroideas", "no invasivo", "no invasiva",
-    "no reactivo", "no reactiva", "no dependiente",
+    "no reactivo", "no reactiva", "no dependiente", "coagulasa negativo", "coagulasa negativa",
+    "coagulasa negativos", "coagulasa-negativo",
 ]
 PSEUDO_KEEP_EN += ["normal pressure hydrocephalus", "normal-pressure hydrocephalus", "normal tension glaucoma",
                    "normal-tension glaucoma", "normal pressure glaucoma", "normal delivery", "normal pregnancy",
@@ -352,7 +355,8 @@ TERMINATE_NEGATED_EN = [
     "was found", "were found", "was seen", "were seen", "was observed", "were observed", "was detected",
     "were detected", "was identified", "were identified", "was noted", "were noted", "is seen", "are seen",
     "is noted", "are noted", "is identified", "are identified", "is observed", "are observed",
-    "because", "since", "due to", "given that", "as it", "as they",
+    "because", "since", "due to", "given that", "as it", "as they", "so", "therefore", "thus", "it was",
+    "it is",
     "without apparent cause", "without a clear cause", "without an apparent cause", "without apparent source",
     "without a clear source", "without obvious cause", "untreated", "without treatment",
     "no known drug allergies", "no known allergies", "nkda",
@@ -363,7 +367,7 @@ TERMINATE_NEGATED_EN = [
     "reveals", "demonstrated", "demonstrates", "developed",
 ]
 TERMINATE_NEGATED_ES = [
-    "porque", "ya que", "puesto que", "debido a", "dado que", "a causa de",
+    "porque", "ya que", "puesto que", "debido a", "debido al", "dado que", "a causa de", "a causa del",
     # negations of something that is not a condition: they end a negation's list
     "sin foco aparente", "sin foco", "sin causa aparente", "sin desencadenante aparente",
     "sin desencadenante", "sin motivo aparente", "sin otra sintomatología", "sin otros síntomas",
