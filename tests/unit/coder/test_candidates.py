@@ -249,3 +249,15 @@ def test_compound_words_reach_phrase_codes(generator, text, language, expected):
 )
 def test_severity_and_region_phrases(generator, text, language, expected):
     assert top(generator, text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("abandono del hábito tabáquico hace 5 años", "es", "Z87.891"),
+        ("quit smoking 10 years ago", "en", "Z87.891"),
+        ("poorly controlled type 2 diabetes", "en", "E11.65"),
+    ],
+)
+def test_history_and_control_phrases(generator, text, language, expected):
+    assert top(generator, text, language) == expected
