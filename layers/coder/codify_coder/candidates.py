@@ -167,13 +167,24 @@ class CandidateGenerator:
         alpha_w = np.repeat(self._is_alpha[wids], lens)
         terms, inverse = np.unique(ids, return_inverse=True)
         covered = np.bincount(inverse, weights=cov_w)
+        # A note word explains a term once, however many of its alternatives the term uses: "metástasis"
+        # translates to "secondary malignant neoplasm", and must not count three times (which made
+        # "metástasis hepáticas" explain C79.9 fully, leaving "hepáticas" unaccounted for).
+        pair = inverse.astype(np.int64) * len(slots) + np.repeat(
+            np.array([best_slot[w] for w in wids.tolist()], dtype=np.int64), lens
+        )
+        by_pair = np.lexsort((-exp_w, pair))
+        _, first = np.unique(pair[by_pair], return_index=True)
+        explained_all = np.bincount(
+            inverse[by_pair][first], weights=exp_w[by_pair][first], minlength=len(terms)
+        )
         coverage = np.minimum(covered / self._term_total[terms], 1.0)
         # a number alone ("18 months") must not select a term ("Trisomy 18"): some word must match too
         keep = (coverage >= MIN_COVERAGE) & (np.bincount(inverse, weights=alpha_w) > 0)
         if not keep.any():
             return []
         terms, coverage = terms[keep], coverage[keep]
-        explained = np.minimum(np.bincount(inverse, weights=exp_w)[keep] / total_slot, 1.0)
+        explained = np.minimum(explained_all[keep] / total_slot, 1.0)
         lexical = coverage * (0.6 + 0.4 * explained)
         if not mentions_other:
             lexical = lexical * np.where(self._term_other[terms] > 0, OTHER_PENALTY, 1.0)

@@ -261,3 +261,12 @@ def test_severity_and_region_phrases(generator, text, language, expected):
 )
 def test_history_and_control_phrases(generator, text, language, expected):
     assert top(generator, text, language) == expected
+
+
+def test_a_translated_word_explains_a_term_once(generator):
+    # "metástasis" translates to three English words; they must not explain "Secondary malignant neoplasm
+    # of unspecified site" fully while "hepáticas" is left unaccounted for.
+    ranked = generator.match("aparición de metástasis hepáticas", "es")
+    assert ranked[0][0] == "C78.7"
+    lexical = {code: lex for code, _, lex in ranked}
+    assert lexical["C79.9"] < lexical["C78.7"] and lexical["C79.9"] < 1.0
