@@ -296,3 +296,91 @@ PAIN_CUES: tuple[str, ...] = (
     "molestia", "discomfort", "abdomen agudo", "acute abdomen", "peritonism", "irritacion peritoneal",
     "dyspeps", "dispeps", "ache",
 )
+
+# Codes whose own words must be in the phrase coded (Index: the main term is the condition, not the
+# specimen, organ or measurement next to it): "orina" or "sistemático de orina" names a specimen, not a
+# urinary tract infection; "elevación" alone (of the eye, of a bone table, of the PSAP) names no
+# transaminase; "pulsos periféricos presentes" or "miembros inferiores" no edema; "adelgazamiento corneal"
+# no weight; "lesión ósea" (Lesion, bone M89.9) no bone density disorder; "engrosamiento de la pared
+# intestinal" no epidermal thickening; "embarazo" (a child's perinatal history, advice against pregnancy)
+# no pregnant patient; "comes to" no coma; "height" no loss of it; "axis" (an eye's, a DSM axis) no C2
+# fracture. At least one mention of the code must carry one of these, matched at the beginning of a folded
+# word (entries of three letters or fewer, abbreviations, as whole words).
+REQUIRED_WORDS: dict[str, tuple[str, ...]] = {
+    "N39.0": ("infec", "itu", "uti", "itus", "utis", "sepsis", "septic", "urosepsis", "bacteri", "positiv",
+              "pielonefr", "pyelonephr"),
+    "R74.0": ("transamin", "hipertransamin", "hypertransamin", "aminotransf", "enzimas hepat",
+              "enzimas de funcion hepat", "liver enzym", "hepatic enzym", "got", "gpt", "ast", "alt", "alat",
+              "asat", "sgot", "sgpt", "ldh", "lactato deshidrogen", "lactate dehydrogen", "lactic dehydrogen"),
+    "R60": ("edem", "oedem", "swell", "swollen", "hinch", "tumefac", "anasarc", "fovea", "pitting",
+            "abotarg", "infiltrac"),
+    "R63.4": ("peso", "pesa", "ponder", "weight", "weigh", "kg", "kilo", "libra", "pound", "adelgaz", "caquex",
+              "cachex", "emaciat", "slimm"),
+    "R63.5": ("peso", "ponder", "weight", "kg", "kilo", "libra", "pound", "engord", "sobrepeso"),
+    "M85.9": ("densid", "densit", "desmineraliz", "demineraliz", "mineraliz", "osteopen", "estructura osea",
+              "bone structure", "osteoscler", "hiperostos", "hyperostos"),
+    "L85.9": ("piel", "skin", "cutane", "cutis", "epiderm", "dermic", "dermal", "querat", "kerat", "hiperquerat",
+              "hyperkerat", "palm", "plant"),
+    "Z33.1": ("embarazad", "gestant", "pregnant", "gravid", "cursa", "semana", "week", "trimestre", "trimester",
+              "mes de embarazo", "meses de embarazo", "month", "actual"),
+    "R40.2": ("coma", "comat", "glasgow", "gcs", "inconscien", "unconscious", "unresponsive", "arreactiv"),
+    "R29.890": ("perdid", "loss", "lost", "disminu", "decreas", "reduc"),
+    "S12.1": ("fractur", "fract", "fx", "odontoid", "odontoides", "hangman", "ahorcado"),
+}
+
+# "Adelgazamiento" is weight loss on its own ("astenia, anorexia y adelgazamiento") and the thinning of a
+# tissue when it names one ("adelgazamiento corneal", "de las corticales", "estromal"): a phrase whose
+# weight word is only "adelgazamiento" keeps R63.4 when its other content words are among these.
+THINNING_WORDS: tuple[str, ...] = ("adelgaz", "thinn")
+WEIGHT_LOSS_ALONE_WORDS: frozenset[str] = frozenset(
+    """
+    adelgazamiento adelgazado adelgazada thinning importante marcado marcada significativo significativa
+    notable progresivo progresiva severo severa llamativo llamativa rapido rapida reciente progressive
+    significant marked severe rapid recent weight peso kg kilos no cuantificado cuantificada unquantified
+    ultimos meses semanas last months weeks
+    """.split()
+) | MEASURE_WORDS
+
+# R53.81 (malaise, general deterioration; Index: Deterioration, general physical) from the patient's
+# general condition needs the note to call it poor or worse: "aceptable/excelente estado general" and
+# "mejoría del estado general" state no malaise. Matched as word beginnings in the folded phrase.
+GENERAL_STATE_PREFIXES: tuple[str, ...] = ("R53.8",)
+GENERAL_STATE_WORDS: tuple[str, ...] = (
+    "estado general", "general condition", "general state", "general status", "general health",
+    "condicion general", "condiciones generales", "estado de salud",
+)
+GENERAL_STATE_WORSE: tuple[str, ...] = (
+    "mal", "mala", "malo", "deterior", "empeor", "afect", "poor", "worse", "impair", "decaim", "postr",
+    "compromet", "compromis", "alterad", "alterac", "quebrant", "declin", "bad", "regular", "grave",
+    "severe", "serious", "affect",
+)
+
+# Z99.2 (dependence on renal dialysis) is a status: a patient on maintenance dialysis. A session given for
+# acute kidney injury or a poisoning ("se realizó hemodiálisis urgente", "requirió varias sesiones") is a
+# procedure, not dependence (Guideline I.C.21.c.3). The mention's sentence must say the dialysis is
+# chronic, periodic, a program, at home, or ongoing. Matched as word beginnings, folded.
+DIALYSIS_STATUS_PREFIXES: tuple[str, ...] = ("Z99.2",)
+DIALYSIS_STATUS_CUES: tuple[str, ...] = (
+    "cronic", "chronic", "periodic", "programa", "program", "mantenimiento", "maintenance", "regular",
+    "desde", "since", "ambulator", "domicili", "at home", "home", "dpca", "capd", "dpa", "apd",
+    "veces por semana", "times a week", "times per week", "semanal", "weekly", "terminal", "end-stage",
+    "end stage", "esrd", "erc", "erca", "estadio 5", "stage 5", "en hemodialisis", "en dialisis",
+    "on hemodialysis", "on dialysis", "on peritoneal", "en dialisis peritoneal", "dependien", "dependen",
+    "actualmente", "currently", "lista de espera", "waiting list",
+)
+
+# Z89/Z90 (acquired absence) are statuses from an earlier surgery (Guideline I.C.21.c.3): a removal the
+# note narrates as this case's treatment ("se realizó nefrectomía radical") is the procedure (ICD-10-PCS),
+# not a diagnosis. The mention must be in the history, or its sentence must place the surgery before.
+ACQUIRED_ABSENCE_PREFIXES: tuple[str, ...] = ("Z89", "Z90")
+EARLIER_SURGERY_CUES: tuple[str, ...] = (
+    "antecedente", "history", "historia", "previa", "previo", "previamente", "previous", "prior", "hace",
+    "ago", "antes", "earlier", "before", "status post", "intervenido previamente", "anos atras",
+    "years back", "en su infancia", "in childhood",
+)
+
+# Index: Vomiting R11.10; "without nausea" R11.11 only when the note says there was no nausea. Vomiting
+# alone is coded R11.10 (code -> (what the note must say in the sentence, the code otherwise)).
+STATED_QUALIFIER: dict[str, tuple[tuple[str, ...], str]] = {
+    "R11.11": (("sin nause", "without nause", "no nause", "ni nause", "nor nause", "sin nausea"), "R11.10"),
+}
