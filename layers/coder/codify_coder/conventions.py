@@ -361,7 +361,7 @@ GENERAL_STATE_WORSE: tuple[str, ...] = (
 # chronic, periodic, a program, at home, or ongoing. Matched as word beginnings, folded.
 DIALYSIS_STATUS_PREFIXES: tuple[str, ...] = ("Z99.2",)
 DIALYSIS_STATUS_CUES: tuple[str, ...] = (
-    "cronic", "chronic", "periodic", "programa", "program", "mantenimiento", "maintenance", "regular",
+    "cronic", "chronic", "periodic", "programa de", "dialysis program", "hemodialysis program", "mantenimiento", "maintenance", "regular",
     "desde", "since", "ambulator", "domicili", "at home", "home", "dpca", "capd", "dpa", "apd",
     "veces por semana", "times a week", "times per week", "semanal", "weekly", "terminal", "end-stage",
     "end stage", "esrd", "erc", "erca", "estadio 5", "stage 5", "en hemodialisis", "en dialisis",

@@ -361,7 +361,7 @@ TERMINATE_NEGATED_EN = [
     "without a clear source", "without obvious cause", "untreated", "without treatment",
     "no known drug allergies", "no known allergies", "nkda",
     ", with", "which", "who",
-    "reports", "reported", "reporting", "complains of", "complaining of", "complained of", "c/o",
+    "only", "just", ", is", "reports", "reported", "reporting", "complains of", "complaining of", "complained of", "c/o",
     "presents with", "presented with", "presenting with", "positive for", "endorses", "endorsed",
     "admits", "admits to", "admitted to", "notes", "has", "now has", "shows", "showed", "revealed",
     "reveals", "demonstrated", "demonstrates", "developed",
@@ -382,6 +382,9 @@ TERMINATE_NEGATED_ES = [
     "se objetivan", "se objetivó", "se evidencia", "se evidencian", "se evidenció", "se palpa",
     "se palpan", "se detecta", "se detectan", "se detectó", "muestra", "muestran", "mostraba",
     "mostró", "revela", "reveló", "objetivándose", "apreciándose", "evidenciándose", "tiene", "tenía",
+    # "no hay antecedentes de fiebre, solo calambres": what is "only" there is present; ", es hipertensa"
+    # after "no refiere alergias ni hábitos tóxicos" starts a new clause (the comma keeps "no es doloroso")
+    "solo", "sólo", "únicamente", "unicamente", ", es", ", está", ", esta",
 ]
 TERMINATE_HISTORICAL_EN = [
     "presents", "presented", "presenting", "now", "currently", "admitted", "comes in", "came in",
