@@ -305,7 +305,7 @@ PAIN_CUES: tuple[str, ...] = (
 # intestinal" no epidermal thickening; "embarazo" (a child's perinatal history, advice against pregnancy)
 # no pregnant patient; "comes to" no coma; "height" no loss of it; "axis" (an eye's, a DSM axis) no C2
 # fracture. At least one mention of the code must carry one of these, matched at the beginning of a folded
-# word (entries of three letters or fewer, abbreviations, as whole words).
+# word (entries of three letters or fewer, abbreviations, and entries ending in "$", as whole words).
 REQUIRED_WORDS: dict[str, tuple[str, ...]] = {
     "N39.0": ("infec", "itu", "uti", "itus", "utis", "sepsis", "septic", "urosepsis", "bacteri", "positiv",
               "pielonefr", "pyelonephr"),
@@ -326,6 +326,21 @@ REQUIRED_WORDS: dict[str, tuple[str, ...]] = {
     "R40.2": ("coma", "comat", "glasgow", "gcs", "inconscien", "unconscious", "unresponsive", "arreactiv"),
     "R29.890": ("perdid", "loss", "lost", "disminu", "decreas", "reduc"),
     "S12.1": ("fractur", "fract", "fx", "odontoid", "odontoides", "hangman", "ahorcado"),
+    # a count or a level names a test, not a disorder: "leucocitos 10.670", "hemoglobina 11,8"
+    "D72.9": ("trastorno", "disorder", "alterac", "alterad", "anomal", "abnormal", "enfermedad", "disease",
+              "disfunc", "dysfunc"),
+    "D58.2": ("hemoglobinopat", "haemoglobinopat", "variante", "variant", "inestable", "unstable", "hbs",
+              "hbc", "hbe", "hbd", "anomal", "abnormal"),
+    # a glomerular disorder (a manifestation of a systemic disease), not the glomeruli counted in a biopsy
+    "N08": ("glomerulopat", "glomerulonef", "glomerulonep", "nefropat", "nephropat", "nefritis", "nephritis",
+            "nefrotic", "nephrotic", "enfermedad glomerular", "glomerular disease", "afectacion glomerular",
+            "glomerular involvement", "lesion glomerular", "glomerular lesion", "dano glomerular",
+            "glomerular damage", "amiloid", "amyloid"),
+    # sarcoidosis needs its name: a lymphadenectomy or lymph nodes are not it
+    "D86": ("sarcoid", "besnier", "lofgren", "heerfordt", "schaumann"),
+    # hepatitis A, not hepatitis B or C or "hepatitis" alone ("$": the whole word)
+    "B15": ("vha", "hav", "hepatitis a$", "virus de la hepatitis a$", "hepatitis a virus", "hepatitis viral a$",
+            "viral hepatitis a$", "hepatitis tipo a$", "type a hepatitis"),
 }
 
 # "Adelgazamiento" is weight loss on its own ("astenia, anorexia y adelgazamiento") and the thinning of a

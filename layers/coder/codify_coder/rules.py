@@ -505,8 +505,10 @@ def _words_regex(words: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def _word_starts(words: tuple[str, ...]) -> re.Pattern[str]:
-    """Word beginnings; entries of three letters or fewer (abbreviations) as whole words."""
-    return re.compile(r"\b(?:" + "|".join(re.escape(w) + (r"\b" if len(w) <= 3 else "") for w in words) + r")")
+    """Word beginnings; entries of three letters or fewer (abbreviations) and entries ending in "$" as whole
+    words."""
+    parts = [re.escape(w.rstrip("$")) + (r"\b" if len(w) <= 3 or w.endswith("$") else "") for w in words]
+    return re.compile(r"\b(?:" + "|".join(parts) + r")")
 
 
 _REQUIRED_WORDS = {code: _word_starts(words) for code, words in conventions.REQUIRED_WORDS.items()}

@@ -388,3 +388,14 @@ def test_function_words_match_no_condition(coder):
     # "sido" (been) is no "sida", "comes" no "coma"
     assert "B20" not in finals(coder.code("El paciente ha sido intervenido de cataratas.", CodeOptions(language="es")))
     assert "R40.20" not in finals(coder.code("The patient comes to the clinic for review.", CodeOptions(language="en")))
+
+
+def test_a_count_or_a_biopsy_is_no_blood_or_glomerular_disorder(coder):
+    assert _decide(coder, "Leucocitos 10.670.", "D72.9")["D72.9"].reason == "low_confidence"
+    assert _decide(coder, "Hemoglobina 11,8 g/dl.", "D58.2")["D58.2"].reason == "low_confidence"
+    assert _decide(coder, "Biopsia renal con siete glomérulos.", "N08")["N08"].reason == "low_confidence"
+    assert _decide(coder, "Linfadenectomía inguinal.", "D86.1")["D86.1"].reason == "low_confidence"
+    assert _decide(coder, "Sarcoidosis ganglionar.", "D86.1")["D86.1"].final
+    assert _decide(coder, "Serología de hepatitis B.", "B15.9")["B15.9"].reason == "low_confidence"
+    assert _decide(coder, "Hepatitis autoinmune.", "B15.9")["B15.9"].reason == "low_confidence"
+    assert _decide(coder, "Hepatitis A aguda.", "B15.9")["B15.9"].final
