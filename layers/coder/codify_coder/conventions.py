@@ -204,6 +204,8 @@ WITH_EXTERNAL_CAUSE: tuple[str, ...] = ("Y92", "Y93", "Y99")
 ABNORMAL_FINDING_PREFIXES: tuple[str, ...] = (
     "R70", "R71", "R72", "R74", "R75", "R76", "R77", "R78", "R79", "R82", "R83", "R84", "R85", "R86",
     "R87", "R88", "R89",
+    # abnormal findings on diagnostic imaging and function studies: "ecocardiograma" names the test
+    "R93", "R94",
 )
 ABNORMAL_CUES: tuple[str, ...] = (
     "elevat", "elevad", "elevac", "high", "increas", "raised", "rais", "aument", "incremen", "alto", "alta",
@@ -338,6 +340,15 @@ REQUIRED_WORDS: dict[str, tuple[str, ...]] = {
             "glomerular damage", "amiloid", "amyloid"),
     # sarcoidosis needs its name: a lymphadenectomy or lymph nodes are not it
     "D86": ("sarcoid", "besnier", "lofgren", "heerfordt", "schaumann"),
+    # the organ named is no disorder of it: "adrenal gland" alone
+    "E27.9": ("trastorno", "disorder", "insufic", "enfermedad", "disease", "disfunc", "dysfunc", "hiperplas",
+              "hyperplas", "lesion", "nodul", "masa", "mass", "adenom", "incidentalom", "tumor", "hipofunc",
+              "hypofunc", "hiperfunc", "hyperfunc", "alterac", "anomal", "abnormal"),
+    # anesthesia of skin (numbness), not the anesthesia given for a procedure ("bajo anestesia general")
+    "R20.0": ("piel", "skin", "cutane", "numb", "entumec", "acorch", "hipoest", "hypoesth", "sensib", "sensat",
+              "sensit", "territor", "dermatom", "anestesia en", "anestesia de", "anesthesia of", "anesthesia in",
+              "anaesthesia of", "anaesthesia in", "plantar", "palmar", "facial", "digital", "labi", "lip",
+              "mentonian", "mental nerve", "lingual", "hemicar", "perioral", "perineal", "genital", "distal"),
     # hepatitis A, not hepatitis B or C or "hepatitis" alone ("$": the whole word)
     "B15": ("vha", "hav", "hepatitis a$", "virus de la hepatitis a$", "hepatitis a virus", "hepatitis viral a$",
             "viral hepatitis a$", "hepatitis tipo a$", "type a hepatitis"),

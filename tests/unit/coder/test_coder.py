@@ -399,3 +399,11 @@ def test_a_count_or_a_biopsy_is_no_blood_or_glomerular_disorder(coder):
     assert _decide(coder, "Serología de hepatitis B.", "B15.9")["B15.9"].reason == "low_confidence"
     assert _decide(coder, "Hepatitis autoinmune.", "B15.9")["B15.9"].reason == "low_confidence"
     assert _decide(coder, "Hepatitis A aguda.", "B15.9")["B15.9"].final
+
+
+def test_a_test_or_an_organ_named_is_no_finding_and_procedural_anesthesia_no_numbness(coder):
+    assert _decide(coder, "Se realizó ecocardiograma.", "R93.1")["R93.1"].reason == "low_confidence"
+    assert _decide(coder, "Ecocardiograma patológico.", "R93.1")["R93.1"].final
+    assert _decide(coder, "The adrenal gland.", "E27.9", "en")["E27.9"].reason == "low_confidence"
+    assert _decide(coder, "Under general anesthesia.", "R20.0", "en")["R20.0"].reason == "low_confidence"
+    assert _decide(coder, "Left plantar anesthesia.", "R20.0", "en")["R20.0"].final
