@@ -602,3 +602,16 @@ def test_stats_command_reports_counts_without_text(tmp_path, capsys):
 )
 def test_only_and_a_new_clause_end_a_negation(text, phrase, language, expected):
     assert assertion_of(text, phrase, language)[0] == expected
+
+
+@pytest.mark.parametrize(
+    "text,phrase,language",
+    [
+        ("A man with no past medical history was referred to us for a choroid melanoma.", "melanoma", "en"),
+        ("A biopsy was performed without complications whose diagnosis was acute hepatitis.", "hepatitis", "en"),
+        ("Varón sin antecedentes de interés remitido a consulta por melanoma coroideo.", "melanoma", "es"),
+        ("Biopsia sin complicaciones cuyo diagnóstico fue hepatitis aguda.", "hepatitis", "es"),
+    ],
+)
+def test_a_referral_or_a_relative_clause_ends_a_negation(text, phrase, language):
+    assert assertion_of(text, phrase, language)[0] == "present"
