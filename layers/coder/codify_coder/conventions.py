@@ -196,6 +196,14 @@ NOT_ASSIGNED: tuple[str, ...] = ("Y92.9", "Y93.9", "Y99.9")
 # Place, activity and status codes (Y92, Y93, Y99) only accompany an external cause code (V00-Y38) of the
 # same note (Guideline I.C.20.b/c/k): "prothrombin activity" is no activity code.
 WITH_EXTERNAL_CAUSE: tuple[str, ...] = ("Y92", "Y93", "Y99")
+# Y83/Y84 (a procedure as the cause of an abnormal reaction or later complication) accompany the
+# complication's own code (Guideline I.C.19.g, I.C.20): "bordes quirúrgicos" or "procedimiento quirúrgico"
+# alone is no complication.
+PROCEDURE_CAUSE_PREFIXES: tuple[str, ...] = ("Y83", "Y84")
+COMPLICATION_PREFIXES: tuple[str, ...] = (
+    "T80", "T81", "T82", "T83", "T84", "T85", "T86", "T87", "T88", "K91", "N99", "I97", "J95", "G97", "H59",
+    "H95", "E89", "M96", "L76", "D78", "K94", "J98.0", "K68.11", "O",
+)
 
 # Guideline III.B: abnormal findings (laboratory, pathology and other results) are coded only when the
 # note calls them abnormal: "alkaline phosphatase 162" or "fosfatasa alcalina" names a test, not a
@@ -349,6 +357,10 @@ REQUIRED_WORDS: dict[str, tuple[str, ...]] = {
               "sensit", "territor", "dermatom", "anestesia en", "anestesia de", "anesthesia of", "anesthesia in",
               "anaesthesia of", "anaesthesia in", "plantar", "palmar", "facial", "digital", "labi", "lip",
               "mentonian", "mental nerve", "lingual", "hemicar", "perioral", "perineal", "genital", "distal"),
+    # a sensation examined or a drug sensitivity is no disturbance of skin sensation
+    "R20.9": ("alterac", "alterad", "disminu", "perdid", "trastorno", "disturb", "loss", "lost", "decreas",
+              "reduc", "abnormal", "anormal", "hipoest", "hiperest", "hypoesth", "hyperesth", "disest", "dysesth",
+              "parest", "paresth", "anest", "anesth", "abolid", "absent", "ausen", "impair", "deficit"),
     # hepatitis A, not hepatitis B or C or "hepatitis" alone ("$": the whole word)
     "B15": ("vha", "hav", "hepatitis a$", "virus de la hepatitis a$", "hepatitis a virus", "hepatitis viral a$",
             "viral hepatitis a$", "hepatitis tipo a$", "type a hepatitis"),

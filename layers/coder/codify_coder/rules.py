@@ -244,6 +244,13 @@ def apply(
                 discard(finals.pop(code), "low_confidence",
                         "place, activity and status codes accompany an external cause code (Guideline I.C.20)")
 
+    # 4f. A procedure as the cause of a complication only with the complication coded (Guideline I.C.19.g).
+    if not any(conventions.has_prefix(c, conventions.COMPLICATION_PREFIXES) for c in finals):
+        for code in sorted(finals):
+            if conventions.has_prefix(code, conventions.PROCEDURE_CAUSE_PREFIXES):
+                discard(finals.pop(code), "low_confidence",
+                        "a procedure is named, no complication of it is coded (Guideline I.C.19.g)")
+
     # 5. Combination codes ("with" convention). A component counts when it is final or when a present
     # mention names it well (lexical >= COMBINATION_LEXICAL): the convention, not the model, links them.
     named = _well_named(candidates, mentions, terminology)

@@ -407,3 +407,9 @@ def test_a_test_or_an_organ_named_is_no_finding_and_procedural_anesthesia_no_num
     assert _decide(coder, "The adrenal gland.", "E27.9", "en")["E27.9"].reason == "low_confidence"
     assert _decide(coder, "Under general anesthesia.", "R20.0", "en")["R20.0"].reason == "low_confidence"
     assert _decide(coder, "Left plantar anesthesia.", "R20.0", "en")["R20.0"].final
+
+
+def test_a_procedure_is_no_cause_without_its_complication_and_sensitivity_no_sensory_disturbance(coder):
+    assert _decide(coder, "Bordes quirúrgicos libres.", "Y83.9")["Y83.9"].reason == "low_confidence"
+    assert _decide(coder, "Sensibilidad intermedia a nilotinib.", "R20.9")["R20.9"].reason == "low_confidence"
+    assert _decide(coder, "Alteración de la sensibilidad en la mano.", "R20.9")["R20.9"].final
