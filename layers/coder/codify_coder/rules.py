@@ -7,8 +7,10 @@ assertion and the rule, so assemble.py can write a justification a coder can ver
 Order matters and follows how a coder works: group the evidence per code, route by assertion (negated,
 family, history, uncertain, hypothetical), resolve to billable leaves (7th characters, X placeholders,
 unspecified children), apply the confidence floor, keep one code among siblings coded from the same
-words, prefer the most specific supported code, require a long-term cue for Z79, apply combination codes
-("with"), drop symptoms integral to a confirmed diagnosis, resolve Excludes1 conflicts, then max_codes.
+words, prefer the most specific supported code, require a long-term cue for Z79, require the phrase to
+name the code's own condition (not a specimen, organ, test or measurement) and statuses to be statuses
+(maintenance dialysis, an earlier surgery), apply combination codes ("with"), drop symptoms integral to a
+confirmed diagnosis, resolve Excludes1 conflicts, then max_codes.
 """
 
 from __future__ import annotations
