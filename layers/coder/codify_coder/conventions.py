@@ -196,6 +196,14 @@ NOT_ASSIGNED: tuple[str, ...] = ("Y92.9", "Y93.9", "Y99.9")
 # Place, activity and status codes (Y92, Y93, Y99) only accompany an external cause code (V00-Y38) of the
 # same note (Guideline I.C.20.b/c/k): "prothrombin activity" is no activity code.
 WITH_EXTERNAL_CAUSE: tuple[str, ...] = ("Y92", "Y93", "Y99")
+# Y83/Y84 (a procedure as the cause of an abnormal reaction or later complication) accompany the
+# complication's own code (Guideline I.C.19.g, I.C.20): "bordes quirúrgicos" or "procedimiento quirúrgico"
+# alone is no complication.
+PROCEDURE_CAUSE_PREFIXES: tuple[str, ...] = ("Y83", "Y84")
+COMPLICATION_PREFIXES: tuple[str, ...] = (
+    "T80", "T81", "T82", "T83", "T84", "T85", "T86", "T87", "T88", "K91", "N99", "I97", "J95", "G97", "H59",
+    "H95", "E89", "M96", "L76", "D78", "K94", "J98.0", "K68.11", "O",
+)
 
 # Guideline III.B: abnormal findings (laboratory, pathology and other results) are coded only when the
 # note calls them abnormal: "alkaline phosphatase 162" or "fosfatasa alcalina" names a test, not a
@@ -204,6 +212,8 @@ WITH_EXTERNAL_CAUSE: tuple[str, ...] = ("Y92", "Y93", "Y99")
 ABNORMAL_FINDING_PREFIXES: tuple[str, ...] = (
     "R70", "R71", "R72", "R74", "R75", "R76", "R77", "R78", "R79", "R82", "R83", "R84", "R85", "R86",
     "R87", "R88", "R89",
+    # abnormal findings on diagnostic imaging and function studies: "ecocardiograma" names the test
+    "R93", "R94",
 )
 ABNORMAL_CUES: tuple[str, ...] = (
     "elevat", "elevad", "elevac", "high", "increas", "raised", "rais", "aument", "incremen", "alto", "alta",
@@ -296,3 +306,119 @@ PAIN_CUES: tuple[str, ...] = (
     "molestia", "discomfort", "abdomen agudo", "acute abdomen", "peritonism", "irritacion peritoneal",
     "dyspeps", "dispeps", "ache",
 )
+
+# Codes whose own words must be in the phrase coded (Index: the main term is the condition, not the
+# specimen, organ or measurement next to it): "orina" or "sistemático de orina" names a specimen, not a
+# urinary tract infection; "elevación" alone (of the eye, of a bone table, of the PSAP) names no
+# transaminase; "pulsos periféricos presentes" or "miembros inferiores" no edema; "adelgazamiento corneal"
+# no weight; "lesión ósea" (Lesion, bone M89.9) no bone density disorder; "engrosamiento de la pared
+# intestinal" no epidermal thickening; "embarazo" (a child's perinatal history, advice against pregnancy)
+# no pregnant patient; "comes to" no coma; "height" no loss of it; "axis" (an eye's, a DSM axis) no C2
+# fracture. At least one mention of the code must carry one of these, matched at the beginning of a folded
+# word (entries of three letters or fewer, abbreviations, and entries ending in "$", as whole words).
+REQUIRED_WORDS: dict[str, tuple[str, ...]] = {
+    "N39.0": ("infec", "itu", "uti", "itus", "utis", "sepsis", "septic", "urosepsis", "bacteri", "positiv",
+              "pielonefr", "pyelonephr"),
+    "R74.0": ("transamin", "hipertransamin", "hypertransamin", "aminotransf", "enzimas hepat",
+              "enzimas de funcion hepat", "liver enzym", "hepatic enzym", "got", "gpt", "ast", "alt", "alat",
+              "asat", "sgot", "sgpt", "ldh", "lactato deshidrogen", "lactate dehydrogen", "lactic dehydrogen"),
+    "R60": ("edem", "oedem", "swell", "swollen", "hinch", "tumefac", "anasarc", "fovea", "pitting",
+            "abotarg", "infiltrac"),
+    "R63.4": ("peso", "pesa", "ponder", "weight", "weigh", "kg", "kilo", "libra", "pound", "adelgaz", "caquex",
+              "cachex", "emaciat", "slimm"),
+    "R63.5": ("peso", "ponder", "weight", "kg", "kilo", "libra", "pound", "engord", "sobrepeso"),
+    "M85.9": ("densid", "densit", "desmineraliz", "demineraliz", "mineraliz", "osteopen", "estructura osea",
+              "bone structure", "osteoscler", "hiperostos", "hyperostos"),
+    "L85.9": ("piel", "skin", "cutane", "cutis", "epiderm", "dermic", "dermal", "querat", "kerat", "hiperquerat",
+              "hyperkerat", "palm", "plant"),
+    "Z33.1": ("embarazad", "gestant", "pregnant", "gravid", "cursa", "semana", "week", "trimestre", "trimester",
+              "mes de embarazo", "meses de embarazo", "month", "actual"),
+    "R40.2": ("coma", "comat", "glasgow", "gcs", "inconscien", "unconscious", "unresponsive", "arreactiv"),
+    "R29.890": ("perdid", "loss", "lost", "disminu", "decreas", "reduc"),
+    "S12.1": ("fractur", "fract", "fx", "odontoid", "odontoides", "hangman", "ahorcado"),
+    # a count or a level names a test, not a disorder: "leucocitos 10.670", "hemoglobina 11,8"
+    "D72.9": ("trastorno", "disorder", "alterac", "alterad", "anomal", "abnormal", "enfermedad", "disease",
+              "disfunc", "dysfunc"),
+    "D58.2": ("hemoglobinopat", "haemoglobinopat", "variante", "variant", "inestable", "unstable", "hbs",
+              "hbc", "hbe", "hbd", "anomal", "abnormal"),
+    # a glomerular disorder (a manifestation of a systemic disease), not the glomeruli counted in a biopsy
+    "N08": ("glomerulopat", "glomerulonef", "glomerulonep", "nefropat", "nephropat", "nefritis", "nephritis",
+            "nefrotic", "nephrotic", "enfermedad glomerular", "glomerular disease", "afectacion glomerular",
+            "glomerular involvement", "lesion glomerular", "glomerular lesion", "dano glomerular",
+            "glomerular damage", "amiloid", "amyloid"),
+    # sarcoidosis needs its name: a lymphadenectomy or lymph nodes are not it
+    "D86": ("sarcoid", "besnier", "lofgren", "heerfordt", "schaumann"),
+    # the organ named is no disorder of it: "adrenal gland" alone
+    "E27.9": ("trastorno", "disorder", "insufic", "enfermedad", "disease", "disfunc", "dysfunc", "hiperplas",
+              "hyperplas", "lesion", "nodul", "masa", "mass", "adenom", "incidentalom", "tumor", "hipofunc",
+              "hypofunc", "hiperfunc", "hyperfunc", "alterac", "anomal", "abnormal"),
+    # anesthesia of skin (numbness), not the anesthesia given for a procedure ("bajo anestesia general")
+    "R20.0": ("piel", "skin", "cutane", "numb", "entumec", "acorch", "hipoest", "hypoesth", "sensib", "sensat",
+              "sensit", "territor", "dermatom", "anestesia en", "anestesia de", "anesthesia of", "anesthesia in",
+              "anaesthesia of", "anaesthesia in", "plantar", "palmar", "facial", "digital", "labi", "lip",
+              "mentonian", "mental nerve", "lingual", "hemicar", "perioral", "perineal", "genital", "distal"),
+    # a sensation examined or a drug sensitivity is no disturbance of skin sensation
+    "R20.9": ("alterac", "alterad", "disminu", "perdid", "trastorno", "disturb", "loss", "lost", "decreas",
+              "reduc", "abnormal", "anormal", "hipoest", "hiperest", "hypoesth", "hyperesth", "disest", "dysesth",
+              "parest", "paresth", "anest", "anesth", "abolid", "absent", "ausen", "impair", "deficit"),
+    # hepatitis A, not hepatitis B or C or "hepatitis" alone ("$": the whole word)
+    "B15": ("vha", "hav", "hepatitis a$", "virus de la hepatitis a$", "hepatitis a virus", "hepatitis viral a$",
+            "viral hepatitis a$", "hepatitis tipo a$", "type a hepatitis"),
+}
+
+# "Adelgazamiento" is weight loss on its own ("astenia, anorexia y adelgazamiento") and the thinning of a
+# tissue when it names one ("adelgazamiento corneal", "de las corticales", "estromal"): a phrase whose
+# weight word is only "adelgazamiento" keeps R63.4 when its other content words are among these.
+THINNING_WORDS: tuple[str, ...] = ("adelgaz", "thinn")
+WEIGHT_LOSS_ALONE_WORDS: frozenset[str] = frozenset(
+    """
+    adelgazamiento adelgazado adelgazada thinning importante marcado marcada significativo significativa
+    notable progresivo progresiva severo severa llamativo llamativa rapido rapida reciente progressive
+    significant marked severe rapid recent weight peso kg kilos no cuantificado cuantificada unquantified
+    ultimos meses semanas last months weeks
+    """.split()
+) | MEASURE_WORDS
+
+# R53.81 (malaise, general deterioration; Index: Deterioration, general physical) from the patient's
+# general condition needs the note to call it poor or worse: "aceptable/excelente estado general" and
+# "mejoría del estado general" state no malaise. Matched as word beginnings in the folded phrase.
+GENERAL_STATE_PREFIXES: tuple[str, ...] = ("R53.8",)
+GENERAL_STATE_WORDS: tuple[str, ...] = (
+    "estado general", "general condition", "general state", "general status", "general health",
+    "condicion general", "condiciones generales", "estado de salud",
+)
+GENERAL_STATE_WORSE: tuple[str, ...] = (
+    "mal", "mala", "malo", "deterior", "empeor", "afect", "poor", "worse", "impair", "decaim", "postr",
+    "compromet", "compromis", "alterad", "alterac", "quebrant", "declin", "bad", "regular", "grave",
+    "severe", "serious", "affect",
+)
+
+# Z99.2 (dependence on renal dialysis) is a status: a patient on maintenance dialysis. A session given for
+# acute kidney injury or a poisoning ("se realizó hemodiálisis urgente", "requirió varias sesiones") is a
+# procedure, not dependence (Guideline I.C.21.c.3). The mention's sentence must say the dialysis is
+# chronic, periodic, a program, at home, or ongoing. Matched as word beginnings, folded.
+DIALYSIS_STATUS_PREFIXES: tuple[str, ...] = ("Z99.2",)
+DIALYSIS_STATUS_CUES: tuple[str, ...] = (
+    "cronic", "chronic", "periodic", "programa de", "dialysis program", "hemodialysis program", "mantenimiento", "maintenance", "regular",
+    "desde", "since", "ambulator", "domicili", "at home", "home", "dpca", "capd", "dpa", "apd",
+    "veces por semana", "times a week", "times per week", "semanal", "weekly", "terminal", "end-stage",
+    "end stage", "esrd", "erc", "erca", "estadio 5", "stage 5", "en hemodialisis", "en dialisis",
+    "on hemodialysis", "on dialysis", "on peritoneal", "en dialisis peritoneal", "dependien", "dependen",
+    "actualmente", "currently", "lista de espera", "waiting list",
+)
+
+# Z89/Z90 (acquired absence) are statuses from an earlier surgery (Guideline I.C.21.c.3): a removal the
+# note narrates as this case's treatment ("se realizó nefrectomía radical") is the procedure (ICD-10-PCS),
+# not a diagnosis. The mention must be in the history, or its sentence must place the surgery before.
+ACQUIRED_ABSENCE_PREFIXES: tuple[str, ...] = ("Z89", "Z90")
+EARLIER_SURGERY_CUES: tuple[str, ...] = (
+    "antecedente", "history", "historia", "previa", "previo", "previamente", "previous", "prior", "hace",
+    "ago", "antes", "earlier", "before", "status post", "intervenido previamente", "anos atras",
+    "years back", "en su infancia", "in childhood",
+)
+
+# Index: Vomiting R11.10; "without nausea" R11.11 only when the note says there was no nausea. Vomiting
+# alone is coded R11.10 (code -> (what the note must say in the sentence, the code otherwise)).
+STATED_QUALIFIER: dict[str, tuple[tuple[str, ...], str]] = {
+    "R11.11": (("sin nause", "without nause", "no nause", "ni nause", "nor nause", "sin nausea"), "R11.10"),
+}

@@ -7,8 +7,10 @@ assertion and the rule, so assemble.py can write a justification a coder can ver
 Order matters and follows how a coder works: group the evidence per code, route by assertion (negated,
 family, history, uncertain, hypothetical), resolve to billable leaves (7th characters, X placeholders,
 unspecified children), apply the confidence floor, keep one code among siblings coded from the same
-words, prefer the most specific supported code, require a long-term cue for Z79, apply combination codes
-("with"), drop symptoms integral to a confirmed diagnosis, resolve Excludes1 conflicts, then max_codes.
+words, prefer the most specific supported code, require a long-term cue for Z79, require the phrase to
+name the code's own condition (not a specimen, organ, test or measurement) and statuses to be statuses
+(maintenance dialysis, an earlier surgery), apply combination codes ("with"), drop symptoms integral to a
+confirmed diagnosis, resolve Excludes1 conflicts, then max_codes.
 """
 
 from __future__ import annotations
@@ -202,6 +204,35 @@ def apply(
             w in fold(mentions[m].text) for m in finals[code].mentions for w in site
         ):
             discard(finals.pop(code), "low_confidence", "the organ or region the code names is not in the phrase")
+        elif (words := conventions.lookup_prefix(_REQUIRED_WORDS, code)) is not None and not any(
+            _names_condition(words, mentions[m].text) for m in finals[code].mentions
+        ):
+            discard(finals.pop(code), "low_confidence", "the phrase does not name the condition the code names "
+                    "(a specimen, organ or measurement is named)")
+        elif code in _STATED_QUALIFIER and not any(
+            _sentence_says(_STATED_QUALIFIER[code][0], text, understanding, m) for m in finals[code].mentions
+        ):
+            d, plain = finals.pop(code), _STATED_QUALIFIER[code][1]
+            if plain in terminology and plain not in finals:
+                add_final(replace(d, code=plain, derived_from=code,
+                                  rule=f"{code} needs its qualifier stated; the plain code {plain} is reported"))
+            discard(d, "superseded_by_more_specific", f"the qualifier of {code} is not stated", by=plain)
+        elif conventions.has_prefix(code, conventions.GENERAL_STATE_PREFIXES) and not any(
+            _not_good_state(mentions[m].text) for m in finals[code].mentions
+        ):
+            discard(finals.pop(code), "low_confidence", "the general condition is described, not as poor or worse")
+        elif conventions.has_prefix(code, conventions.DIALYSIS_STATUS_PREFIXES) and not any(
+            _sentence_says(_DIALYSIS_STATUS, text, understanding, m) for m in finals[code].mentions
+        ):
+            discard(finals.pop(code), "low_confidence",
+                    "dialysis is given, not maintenance dialysis: a procedure, not a status (Guideline I.C.21.c.3)")
+        elif conventions.has_prefix(code, conventions.ACQUIRED_ABSENCE_PREFIXES) and not any(
+            mentions[m].assertion == "historical" or _sentence_says(_EARLIER_SURGERY, text, understanding, m)
+            for m in finals[code].mentions
+        ):
+            discard(finals.pop(code), "low_confidence",
+                    "the removal is this case's procedure, not an earlier one: no acquired-absence status "
+                    "(Guideline I.C.21.c.3)")
         elif conventions.has_prefix(code, conventions.UNSPECIFIED_BEHAVIOR_PREFIXES) and any(
             _BEHAVIOR_STATED.search(fold(mentions[m].text)) for m in finals[code].mentions
         ):
@@ -214,6 +245,13 @@ def apply(
             if conventions.has_prefix(code, conventions.WITH_EXTERNAL_CAUSE):
                 discard(finals.pop(code), "low_confidence",
                         "place, activity and status codes accompany an external cause code (Guideline I.C.20)")
+
+    # 4f. A procedure as the cause of a complication only with the complication coded (Guideline I.C.19.g).
+    if not any(conventions.has_prefix(c, conventions.COMPLICATION_PREFIXES) for c in finals):
+        for code in sorted(finals):
+            if conventions.has_prefix(code, conventions.PROCEDURE_CAUSE_PREFIXES):
+                discard(finals.pop(code), "low_confidence",
+                        "a procedure is named, no complication of it is coded (Guideline I.C.19.g)")
 
     # 5. Combination codes ("with" convention). A component counts when it is final or when a present
     # mention names it well (lexical >= COMBINATION_LEXICAL): the convention, not the model, links them.
@@ -475,6 +513,39 @@ def _words_regex(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
 
 
+def _word_starts(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Word beginnings; entries of three letters or fewer (abbreviations) and entries ending in "$" as whole
+    words."""
+    parts = [re.escape(w.rstrip("$")) + (r"\b" if len(w) <= 3 or w.endswith("$") else "") for w in words]
+    return re.compile(r"\b(?:" + "|".join(parts) + r")")
+
+
+_REQUIRED_WORDS = {code: _word_starts(words) for code, words in conventions.REQUIRED_WORDS.items()}
+_STATED_QUALIFIER = {code: (_word_starts(cues), plain) for code, (cues, plain) in conventions.STATED_QUALIFIER.items()}
+_GENERAL_STATE = _word_starts(conventions.GENERAL_STATE_WORDS)
+_GENERAL_STATE_WORSE = _word_starts(conventions.GENERAL_STATE_WORSE)
+_DIALYSIS_STATUS = _word_starts(conventions.DIALYSIS_STATUS_CUES)
+_EARLIER_SURGERY = _word_starts(conventions.EARLIER_SURGERY_CUES)
+
+
+def _not_good_state(mention_text: str) -> bool:
+    """A phrase about the general condition counts for malaise only when it calls it poor or worse."""
+    folded = fold(mention_text)
+    return not _GENERAL_STATE.search(folded) or _GENERAL_STATE_WORSE.search(folded) is not None
+
+
+_THINNING = _word_starts(conventions.THINNING_WORDS)
+_WEIGHT_WORDS = _word_starts(tuple(w for w in conventions.REQUIRED_WORDS["R63.4"] if w != "adelgaz"))
+
+
+def _names_condition(words: re.Pattern[str], mention_text: str) -> bool:
+    """The phrase carries the code's own word; "adelgazamiento" of a named tissue is no weight loss."""
+    folded = fold(mention_text)
+    if not words.search(folded):
+        return False
+    if _THINNING.search(folded) and not _WEIGHT_WORDS.search(folded):
+        return _unplaced(mention_text, conventions.WEIGHT_LOSS_ALONE_WORDS)
+    return True
 _CHRONIC = _words_regex(conventions.CHRONIC_WORDS)
 _ENCOUNTER = _words_regex(conventions.ENCOUNTER_CUES)
 _CURRENT_CANCER = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in conventions.CURRENT_CANCER_CUES) + r")")

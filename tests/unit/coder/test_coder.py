@@ -322,3 +322,94 @@ def test_properties_codes_exist_spans_match_output_deterministic(coder, phrases,
 def test_degenerate_notes_do_not_crash(coder, bad):
     r = coder.code(bad)
     assert isinstance(r.final_assessments, tuple)
+
+
+def _decide(coder, note: str, code: str, language: str = "es", mention: int = 0) -> dict[str, object]:
+    """Rules alone, with one candidate on one mention: what the conventions make of the phrase."""
+    from codify_coder import rules
+    from codify_coder.types import Candidate
+    from codify_coder.understand import analyze
+
+    u = analyze(note, language)
+    cand = Candidate(code, mention, "term", lexical=0.6, probability=0.8)
+    return {d.code: d for d in rules.apply(note, u, [cand], coder.terminology, CodeOptions(language=language))}
+
+
+def test_a_code_needs_its_own_words_in_the_phrase(coder):
+    # a specimen is no infection, an elevation names no transaminase, a pulse no edema
+    assert _decide(coder, "Sedimento de orina.", "N39.0")["N39.0"].reason == "low_confidence"
+    assert _decide(coder, "Infección del tracto urinario.", "N39.0")["N39.0"].final
+    assert _decide(coder, "Elevación del ojo derecho.", "R74.01")["R74.01"].reason == "low_confidence"
+    assert _decide(coder, "Elevated transaminases.", "R74.01", "en")["R74.01"].final
+    assert _decide(coder, "Pulsos periféricos presentes.", "R60.0")["R60.0"].reason == "low_confidence"
+    assert _decide(coder, "Edema en miembros inferiores.", "R60.0")["R60.0"].final
+    assert _decide(coder, "Lesión ósea en la tibia.", "M85.9")["M85.9"].reason == "low_confidence"
+    assert _decide(coder, "Engrosamiento de la pared intestinal.", "L85.9")["L85.9"].reason == "low_confidence"
+    assert _decide(coder, "El embarazo y el parto fueron normales.", "Z33.1")["Z33.1"].reason == "low_confidence"
+    assert _decide(coder, "Embarazada de 20 semanas.", "Z33.1")["Z33.1"].final
+    assert _decide(coder, "He comes to the clinic.", "R40.20", "en")["R40.20"].reason == "low_confidence"
+
+
+def test_thinning_of_a_tissue_is_no_weight_loss(coder):
+    assert _decide(coder, "Adelgazamiento corneal superior.", "R63.4")["R63.4"].reason == "low_confidence"
+    assert _decide(coder, "Corneal thinning.", "R63.4", "en")["R63.4"].reason == "low_confidence"
+    assert _decide(coder, "Adelgazamiento importante.", "R63.4")["R63.4"].final
+    assert _decide(coder, "Pérdida de peso de 10 kg.", "R63.4")["R63.4"].final
+
+
+def test_a_good_general_condition_is_no_malaise(coder):
+    assert _decide(coder, "Aceptable estado general.", "R53.81")["R53.81"].reason == "low_confidence"
+    assert _decide(coder, "Mejoría del estado general.", "R53.81")["R53.81"].reason == "low_confidence"
+    assert _decide(coder, "Deterioro del estado general.", "R53.81")["R53.81"].final
+    assert _decide(coder, "Malestar general.", "R53.81")["R53.81"].final
+
+
+def test_dialysis_dependence_needs_maintenance_dialysis(coder):
+    assert _decide(coder, "Se realizó hemodiálisis urgente.", "Z99.2")["Z99.2"].reason == "low_confidence"
+    assert _decide(coder, "She required a single hemodialysis session.", "Z99.2", "en")["Z99.2"].reason \
+        == "low_confidence"
+    assert _decide(coder, "En hemodiálisis periódica desde 2005.", "Z99.2")["Z99.2"].final
+    assert _decide(coder, "Chronic kidney disease on hemodialysis three times a week.", "Z99.2", "en")["Z99.2"].final
+
+
+def test_acquired_absence_is_an_earlier_surgery_not_this_cases_procedure(coder):
+    assert _decide(coder, "Se realizó nefrectomía radical derecha.", "Z90.5")["Z90.5"].reason == "low_confidence"
+    assert _decide(coder, "Colecistectomía hace diez años.", "Z90.49")["Z90.49"].final
+    assert _decide(coder, "History of cholecystectomy.", "Z90.49", "en")["Z90.49"].final
+
+
+def test_vomiting_is_without_nausea_only_when_the_note_says_so(coder):
+    plain = _decide(coder, "Presenta vómitos desde ayer.", "R11.11")
+    assert plain["R11.10"].final and plain["R11.11"].reason == "superseded_by_more_specific"
+    assert _decide(coder, "Vomiting without nausea.", "R11.11", "en")["R11.11"].final
+
+
+def test_function_words_match_no_condition(coder):
+    # "sido" (been) is no "sida", "comes" no "coma"
+    assert "B20" not in finals(coder.code("El paciente ha sido intervenido de cataratas.", CodeOptions(language="es")))
+    assert "R40.20" not in finals(coder.code("The patient comes to the clinic for review.", CodeOptions(language="en")))
+
+
+def test_a_count_or_a_biopsy_is_no_blood_or_glomerular_disorder(coder):
+    assert _decide(coder, "Leucocitos 10.670.", "D72.9")["D72.9"].reason == "low_confidence"
+    assert _decide(coder, "Hemoglobina 11,8 g/dl.", "D58.2")["D58.2"].reason == "low_confidence"
+    assert _decide(coder, "Biopsia renal con siete glomérulos.", "N08")["N08"].reason == "low_confidence"
+    assert _decide(coder, "Linfadenectomía inguinal.", "D86.1")["D86.1"].reason == "low_confidence"
+    assert _decide(coder, "Sarcoidosis ganglionar.", "D86.1")["D86.1"].final
+    assert _decide(coder, "Serología de hepatitis B.", "B15.9")["B15.9"].reason == "low_confidence"
+    assert _decide(coder, "Hepatitis autoinmune.", "B15.9")["B15.9"].reason == "low_confidence"
+    assert _decide(coder, "Hepatitis A aguda.", "B15.9")["B15.9"].final
+
+
+def test_a_test_or_an_organ_named_is_no_finding_and_procedural_anesthesia_no_numbness(coder):
+    assert _decide(coder, "Se realizó ecocardiograma.", "R93.1")["R93.1"].reason == "low_confidence"
+    assert _decide(coder, "Ecocardiograma patológico.", "R93.1")["R93.1"].final
+    assert _decide(coder, "The adrenal gland.", "E27.9", "en")["E27.9"].reason == "low_confidence"
+    assert _decide(coder, "Under general anesthesia.", "R20.0", "en")["R20.0"].reason == "low_confidence"
+    assert _decide(coder, "Left plantar anesthesia.", "R20.0", "en")["R20.0"].final
+
+
+def test_a_procedure_is_no_cause_without_its_complication_and_sensitivity_no_sensory_disturbance(coder):
+    assert _decide(coder, "Bordes quirúrgicos libres.", "Y83.9")["Y83.9"].reason == "low_confidence"
+    assert _decide(coder, "Sensibilidad intermedia a nilotinib.", "R20.9")["R20.9"].reason == "low_confidence"
+    assert _decide(coder, "Alteración de la sensibilidad en la mano.", "R20.9")["R20.9"].final

@@ -587,3 +587,31 @@ def test_stats_command_reports_counts_without_text(tmp_path, capsys):
     assert stats["mean_sentences"] == 2.0 and stats["mean_mentions"] == 2.0
     assert stats["assertions"] == {"negated": 2, "historical": 1, "family": 1}
     assert "fiebre" not in out and "pneumonia" not in out
+
+
+@pytest.mark.parametrize(
+    "text,phrase,language,expected",
+    [
+        ("No refiere alergias ni hábitos tóxicos, es hipertensa en tratamiento.", "hipertensa", "es", "present"),
+        ("No refiere alergias ni hábitos tóxicos, es hipertensa en tratamiento.", "alergias", "es", "negated"),
+        ("No presenta fiebre, solo calambres en las piernas.", "calambres", "es", "present"),
+        ("El tumor no es doloroso.", "doloroso", "es", "negated"),
+        ("No fever, only cramps in the legs.", "cramps", "en", "present"),
+        ("The mass is not painful.", "painful", "en", "negated"),
+    ],
+)
+def test_only_and_a_new_clause_end_a_negation(text, phrase, language, expected):
+    assert assertion_of(text, phrase, language)[0] == expected
+
+
+@pytest.mark.parametrize(
+    "text,phrase,language",
+    [
+        ("A man with no past medical history was referred to us for a choroid melanoma.", "melanoma", "en"),
+        ("A biopsy was performed without complications whose diagnosis was acute hepatitis.", "hepatitis", "en"),
+        ("Varón sin antecedentes de interés remitido a consulta por melanoma coroideo.", "melanoma", "es"),
+        ("Biopsia sin complicaciones cuyo diagnóstico fue hepatitis aguda.", "hepatitis", "es"),
+    ],
+)
+def test_a_referral_or_a_relative_clause_ends_a_negation(text, phrase, language):
+    assert assertion_of(text, phrase, language)[0] == "present"

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-NORMALIZER_VERSION = "11"
+NORMALIZER_VERSION = "12"
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 
@@ -32,9 +32,11 @@ STOP_WORDS = _words(
     # Words that state an absence ("afebril" must not fuzzy-match "febril"; "tolerancia" is the opposite
     # of "intolerancia") and words that are not the condition they resemble: "gotas" (eye drops; gout is
     # "gota", which the stemmer would otherwise fold it onto), "coche" (a car, not "choque", shock), "más"
-    # (more; folded "mas", the stem of "masa", a mass).
+    # (more; folded "mas", the stem of "masa", a mass), "sido" (been; stem of "sida", AIDS), "pese" (despite;
+    # stem of "peso", weight), "come"/"comes" (stem of "coma").
     """
     afebril afebriles afebrile apyrexial apiretico apiretica gotas tolerancia tolerancias coche coches mas
+    sido pese come comes
     """
 )
 

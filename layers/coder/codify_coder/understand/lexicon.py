@@ -360,8 +360,8 @@ TERMINATE_NEGATED_EN = [
     "without apparent cause", "without a clear cause", "without an apparent cause", "without apparent source",
     "without a clear source", "without obvious cause", "untreated", "without treatment",
     "no known drug allergies", "no known allergies", "nkda",
-    ", with", "which", "who",
-    "reports", "reported", "reporting", "complains of", "complaining of", "complained of", "c/o",
+    ", with", "which", "who", "whose",
+    "only", "just", ", is", "reports", "reported", "reporting", "complains of", "complaining of", "complained of", "c/o",
     "presents with", "presented with", "presenting with", "positive for", "endorses", "endorsed",
     "admits", "admits to", "admitted to", "notes", "has", "now has", "shows", "showed", "revealed",
     "reveals", "demonstrated", "demonstrates", "developed",
@@ -374,7 +374,8 @@ TERMINATE_NEGATED_ES = [
     "sin otra clínica", "sin tratamiento", "sin tratamiento específico", "sin tratar", "no tratado",
     "no tratada", "no tratados", "no tratadas", "no intervenido", "no intervenida", "sin alergias conocidas",
     "sin alergias medicamentosas conocidas", "no alergias medicamentosas conocidas",
-    ", con", "que", "y que", "el cual", "la cual", "los cuales", "las cuales",
+    ", con", "que", "y que", "el cual", "la cual", "los cuales", "las cuales", "cuyo", "cuya", "cuyos",
+    "cuyas",
     "refiere", "refería", "refirió", "refiriendo", "presenta", "presentaba", "presentó",
     "presentando", "aqueja", "consulta por", "acude por", "positivo para", "positiva para",
     "positivos para", "positivas para", "destaca", "destacando", "se observa", "se observan",
@@ -382,6 +383,9 @@ TERMINATE_NEGATED_ES = [
     "se objetivan", "se objetivó", "se evidencia", "se evidencian", "se evidenció", "se palpa",
     "se palpan", "se detecta", "se detectan", "se detectó", "muestra", "muestran", "mostraba",
     "mostró", "revela", "reveló", "objetivándose", "apreciándose", "evidenciándose", "tiene", "tenía",
+    # "no hay antecedentes de fiebre, solo calambres": what is "only" there is present; ", es hipertensa"
+    # after "no refiere alergias ni hábitos tóxicos" starts a new clause (the comma keeps "no es doloroso")
+    "solo", "sólo", "únicamente", "unicamente", ", es", ", está", ", esta",
 ]
 TERMINATE_HISTORICAL_EN = [
     "presents", "presented", "presenting", "now", "currently", "admitted", "comes in", "came in",
@@ -400,6 +404,8 @@ TERMINATE_CURRENT_EN = [
     "suffered", "suffers", "began", "started", "diagnosed with", "was diagnosed with",
     "consulted for", "consults for", "consulted", "consults", "suffering", "suffering from",
     "starts", "starts to", "begins", "begins to", "started to", "began to",
+    # "with no significant past medical history was referred for a choroid melanoma"
+    "was referred", "is referred", "referred to", "referred for", "was referred to", "was referred for",
 ]
 TERMINATE_CURRENT_ES = [
     "acude", "acudió", "acude por", "acudió por", "acude a urgencias por", "acudió a urgencias por",
@@ -411,6 +417,8 @@ TERMINATE_CURRENT_ES = [
     "padece", "padecía", "desarrolla", "desarrolló", "inicia", "inició", "comienza", "comenzó", "empieza",
     "empezó",
     "diagnosticado de", "diagnosticada de", "diagnosticados de", "diagnosticadas de",
+    "es remitido", "es remitida", "fue remitido", "fue remitida", "remitido a", "remitida a",
+    "es derivado", "es derivada", "fue derivado", "fue derivada", "derivado a", "derivada a",
 ]
 TERMINATE_CLAUSE_ES = ["se"]
 # A new subject ends every scope ("sin recibir ninguna dosis, la paciente persiste con disnea").
