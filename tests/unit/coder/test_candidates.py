@@ -270,3 +270,17 @@ def test_a_translated_word_explains_a_term_once(generator):
     assert ranked[0][0] == "C78.7"
     lexical = {code: lex for code, _, lex in ranked}
     assert lexical["C79.9"] < lexical["C78.7"] and lexical["C79.9"] < 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # British spellings and adjective forms of English (machine-translated) notes
+        ("oesophageal varices", "I85.00"),
+        ("coeliac disease", "K90.0"),
+        ("cholestatic pattern", "K83.1"),
+        ("urachal cyst", "Q64.4"),
+    ],
+)
+def test_british_spellings_and_adjectives_reach_codes(generator, text, expected):
+    assert expected in codes_for(generator, text, "en")
