@@ -284,3 +284,20 @@ def test_a_translated_word_explains_a_term_once(generator):
 )
 def test_british_spellings_and_adjectives_reach_codes(generator, text, expected):
     assert expected in codes_for(generator, text, "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # English wordings of machine-translated notes and index synonyms
+        ("splenic enlargement", "R16.1"),
+        ("maculopapular exanthema", "R21"),
+        ("digestive bleeding", "K92.2"),
+        ("biliary lithiasis", "K80.20"),
+        ("icterus", "R17"),
+        ("plateletopenia", "D69.6"),
+        ("on the kidney transplant waiting list", "Z76.82"),
+    ],
+)
+def test_translated_english_wordings_reach_codes(generator, text, expected):
+    assert expected in codes_for(generator, text, "en")
