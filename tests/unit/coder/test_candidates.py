@@ -301,3 +301,20 @@ def test_british_spellings_and_adjectives_reach_codes(generator, text, expected)
 )
 def test_translated_english_wordings_reach_codes(generator, text, expected):
     assert expected in codes_for(generator, text, "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("cancer of the sigma", "C18.7"),
+        ("colicky pain", "R10.83"),
+        ("tonsillar hypertrophy", "J35.1"),
+        ("ankylopoietic spondylitis", "M45.9"),
+        ("cerebral hemorrhage", "I61.9"),
+        ("hydatid cyst of the liver", "B67.90"),
+        ("bilateral PTE", "I26.99"),
+        ("goitre", "E04.9"),
+    ],
+)
+def test_more_english_wordings_reach_codes(generator, text, expected):
+    assert expected in codes_for(generator, text, "en")
