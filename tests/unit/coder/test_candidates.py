@@ -270,3 +270,51 @@ def test_a_translated_word_explains_a_term_once(generator):
     assert ranked[0][0] == "C78.7"
     lexical = {code: lex for code, _, lex in ranked}
     assert lexical["C79.9"] < lexical["C78.7"] and lexical["C79.9"] < 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # British spellings and adjective forms of English (machine-translated) notes
+        ("oesophageal varices", "I85.00"),
+        ("coeliac disease", "K90.0"),
+        ("cholestatic pattern", "K83.1"),
+        ("urachal cyst", "Q64.4"),
+    ],
+)
+def test_british_spellings_and_adjectives_reach_codes(generator, text, expected):
+    assert expected in codes_for(generator, text, "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # English wordings of machine-translated notes and index synonyms
+        ("splenic enlargement", "R16.1"),
+        ("maculopapular exanthema", "R21"),
+        ("digestive bleeding", "K92.2"),
+        ("biliary lithiasis", "K80.20"),
+        ("icterus", "R17"),
+        ("plateletopenia", "D69.6"),
+        ("on the kidney transplant waiting list", "Z76.82"),
+    ],
+)
+def test_translated_english_wordings_reach_codes(generator, text, expected):
+    assert expected in codes_for(generator, text, "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("cancer of the sigma", "C18.7"),
+        ("colicky pain", "R10.83"),
+        ("tonsillar hypertrophy", "J35.1"),
+        ("ankylopoietic spondylitis", "M45.9"),
+        ("cerebral hemorrhage", "I61.9"),
+        ("hydatid cyst of the liver", "B67.90"),
+        ("bilateral PTE", "I26.99"),
+        ("goitre", "E04.9"),
+    ],
+)
+def test_more_english_wordings_reach_codes(generator, text, expected):
+    assert expected in codes_for(generator, text, "en")
