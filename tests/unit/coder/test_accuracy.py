@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from codify_coder.evaluation import evaluate, load_gold, note_files
 from codify_coder.types import CodeOptions
 
