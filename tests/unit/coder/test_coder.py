@@ -127,17 +127,8 @@ def test_visual_acuity_measured_is_not_visual_loss(coder):
 
 
 def test_a_named_morphology_is_no_neoplasm_of_unspecified_behavior(coder):
-    from codify_coder import rules
-    from codify_coder.types import Candidate
-    from codify_coder.understand import analyze
-
-    def decide(note: str) -> dict[str, object]:
-        u = analyze(note, "es")
-        cand = Candidate("D49.9", 0, "neoplasia", lexical=0.6, probability=0.8)
-        return {d.code: d for d in rules.apply(note, u, [cand], coder.terminology, CodeOptions(language="es"))}
-
-    assert decide("Tumoración en el muslo.")["D49.9"].final  # behavior not stated: D49
-    named = decide("Adenocarcinoma moderadamente diferenciado.")["D49.9"]
+    assert _decide(coder, "Tumoración en el muslo.", "D49.9")["D49.9"].final  # behavior not stated: D49
+    named = _decide(coder, "Adenocarcinoma moderadamente diferenciado.", "D49.9")["D49.9"]
     assert named.reason == "low_confidence" and "Neoplasm table" in named.rule
 
 
@@ -169,47 +160,20 @@ def test_an_injury_of_unspecified_region_only_when_the_note_names_none(coder):
 
 
 def test_a_mass_the_note_places_is_not_an_unspecified_mass(coder):
-    from codify_coder import rules
-    from codify_coder.types import Candidate
-    from codify_coder.understand import analyze
-
-    def decide(note: str) -> dict[str, object]:
-        u = analyze(note, "es")
-        cand = Candidate("R22.9", 0, "masa", lexical=0.6, probability=0.8)
-        return {d.code: d for d in rules.apply(note, u, [cand], coder.terminology, CodeOptions(language="es"))}
-
-    assert decide("Masa palpable de 3 cm.")["R22.9"].final
-    placed = decide("Masa renal derecha de 5 cm.")["R22.9"]
+    assert _decide(coder, "Masa palpable de 3 cm.", "R22.9")["R22.9"].final
+    placed = _decide(coder, "Masa renal derecha de 5 cm.", "R22.9")["R22.9"]
     assert placed.reason == "low_confidence" and "Guideline I.C.19" in placed.rule
 
 
 def test_an_organ_code_needs_the_organ_in_the_phrase(coder):
-    from codify_coder import rules
-    from codify_coder.types import Candidate
-    from codify_coder.understand import analyze
-
-    def decide(note: str) -> dict[str, object]:
-        u = analyze(note, "es")
-        cand = Candidate("R16.0", 0, "hígado aumentado de tamaño", lexical=0.6, probability=0.8)
-        return {d.code: d for d in rules.apply(note, u, [cand], coder.terminology, CodeOptions(language="es"))}
-
-    assert decide("Hepatomegalia de 3 cm.")["R16.0"].final
-    assert decide("Testículo aumentado de tamaño.")["R16.0"].reason == "low_confidence"
+    assert _decide(coder, "Hepatomegalia de 3 cm.", "R16.0")["R16.0"].final
+    assert _decide(coder, "Testículo aumentado de tamaño.", "R16.0")["R16.0"].reason == "low_confidence"
 
 
 def test_a_region_without_pain_is_no_abdominal_pain_and_activity_needs_an_external_cause(coder):
-    from codify_coder import rules
-    from codify_coder.types import Candidate
-    from codify_coder.understand import analyze
-
-    def decide(note: str, code: str) -> dict[str, object]:
-        u = analyze(note, "en")
-        cand = Candidate(code, 0, "term", lexical=0.6, probability=0.8)
-        return {d.code: d for d in rules.apply(note, u, [cand], coder.terminology, CodeOptions(language="en"))}
-
-    assert decide("Pain in the right iliac fossa.", "R10.31")["R10.31"].final
-    assert decide("Incision in the right iliac fossa.", "R10.31")["R10.31"].reason == "low_confidence"
-    activity = decide("Prothrombin activity 80%.", "Y99.8")["Y99.8"]
+    assert _decide(coder, "Pain in the right iliac fossa.", "R10.31", "en")["R10.31"].final
+    assert _decide(coder, "Incision in the right iliac fossa.", "R10.31", "en")["R10.31"].reason == "low_confidence"
+    activity = _decide(coder, "Prothrombin activity 80%.", "Y99.8", "en")["Y99.8"]
     assert activity.reason == "low_confidence" and "external cause" in activity.rule
 
 
