@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -129,10 +128,11 @@ def test_staleness_follows_the_lexicons(terminology_dir, tmp_path):
     assert is_stale(terminology_dir, lexicon_dir=lex)
 
 
-def test_load_is_fast(terminology_dir):
-    t = time.perf_counter()
-    Terminology.load(terminology_dir)
-    assert time.perf_counter() - t < 1.5
+def test_load_reads_the_compiled_index_without_rebuilding(terminology_dir):
+    # Load time is measured by `make bench` (median of fresh processes), not asserted in a unit test.
+    before = {p.name: p.stat().st_mtime_ns for p in terminology_dir.iterdir()}
+    assert Terminology.load(terminology_dir).name
+    assert {p.name: p.stat().st_mtime_ns for p in terminology_dir.iterdir()} == before
 
 
 def test_stemmer_folds_number_and_gender():
