@@ -111,22 +111,64 @@ def test_each_function_handler_exists_and_gets_the_environment_its_settings_requ
         assert props["Runtime"] == "python3.12" and props["TracingConfig"] == {"Mode": "Active"}
 
 
+def _statements(transformed: dict, function_logical_id: str, conditions: dict[str, bool]) -> list[dict]:
+    """The role's statements with each `Fn::If` resolved as the named conditions would be on deploy."""
+    role = transformed["Resources"][f"{function_logical_id}Role"]
+    found = []
+    for policy in role["Properties"].get("Policies", []):
+        for statement in policy["PolicyDocument"]["Statement"]:
+            if "Fn::If" in statement:
+                name, when_true, when_false = statement["Fn::If"]
+                statement = when_true if conditions[name] else when_false
+                if statement == {"Ref": "AWS::NoValue"}:
+                    continue
+            found.append(statement)
+    return found
+
+
+def _actions(statements: list[dict]) -> set[str]:
+    found: set[str] = set()
+    for statement in statements:
+        found |= set(statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]])
+    return found
+
+
 def test_functions_are_least_privilege(transformed):
-    def actions(function_logical_id: str) -> set[str]:
-        role = transformed["Resources"][f"{function_logical_id}Role"]
-        found = set()
-        for policy in role["Properties"].get("Policies", []):
-            for statement in policy["PolicyDocument"]["Statement"]:
-                found |= set(
-                    statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
-                )
-        return found
+    def actions(function_logical_id: str, ocr: bool = False) -> set[str]:
+        return _actions(_statements(transformed, function_logical_id, {"OcrOn": ocr}))
 
     assert actions("TokenAuthorizerFunction") == {"dynamodb:GetItem"}
     codify = actions("CodifyFunction")
     assert "dynamodb:UpdateItem" in codify  # the idempotency table only
     assert not any(a.endswith("*") for a in codify)
     assert actions("HealthFunction") == set()
+    # Textract is granted only when OCR is switched on.
+    assert not any(a.startswith("textract:") for a in codify)
+    assert "textract:DetectDocumentText" in actions("CodifyFunction", ocr=True)
+
+
+def test_bucket_listing_is_limited_to_the_tenants_prefix(transformed):
+    listing = [s for s in _statements(transformed, "CodifyFunction", {"OcrOn": True})
+               if "s3:ListBucket" in _actions([s])]  # fmt: skip
+    # Staging (a missing upload must read as 404, which S3 only says with ListBucket) and models.
+    assert len(listing) == 2
+    for statement in listing:
+        assert statement["Condition"] == {"StringLike": {"s3:prefix": ["tenants/*"]}}
+
+
+def test_timeouts_fit_inside_api_gateway_and_alarms_notify_the_topic():
+    template = tpl.load()
+    assert template["Globals"]["Function"]["Timeout"] < 29  # API Gateway's integration timeout
+    resources = template["Resources"]
+    assert resources["TokenAuthorizerFunction"]["Properties"]["Timeout"] <= 10
+    alarms = tpl.resources_of_type(template, "AWS::CloudWatch::Alarm")
+    assert alarms
+    topic = {"Fn::If": ["HasAlarmTopic", [{"Ref": "AlarmTopicArn"}], {"Ref": "AWS::NoValue"}]}
+    for name, alarm in alarms.items():
+        assert alarm["Properties"]["AlarmActions"] == topic, name
+        assert alarm["Properties"]["OKActions"] == topic, name
+    reserved = resources["CodifyFunction"]["Properties"]["ReservedConcurrentExecutions"]
+    assert reserved["Fn::If"][0] == "HasReservedConcurrency"
 
 
 def test_storage_is_encrypted_private_and_recoverable():
