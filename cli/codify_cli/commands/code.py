@@ -87,8 +87,10 @@ def run(args) -> int:
     if len(files) > 1:
         from tqdm import tqdm
 
-        iterator = tqdm(files, file=sys.stderr, unit="note")
-        complain = lambda line: iterator.write(line, file=sys.stderr)  # noqa: E731 - above the bar, not through it
+        iterator = bar = tqdm(files, file=sys.stderr, unit="note")
+
+        def complain(line: str) -> None:
+            bar.write(line, file=sys.stderr)  # above the bar, not through it
     records = []
     status = 0
     for path in iterator:

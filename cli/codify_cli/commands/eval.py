@@ -70,7 +70,7 @@ def run(args) -> int:
                           per_code_top=args.per_code)  # fmt: skip
     except UnicodeDecodeError:
         raise CliError(f"{current[0]}: not UTF-8 text", INPUT) from None
-    except Exception as exc:  # noqa: BLE001 - a coder failure ends the evaluation with one line
+    except Exception as exc:  # a coder failure ends the evaluation with one line
         raise CliError(f"{current[0]}: coding failed ({type(exc).__name__})", FAILED) from exc
     out = {
         "model": asdict(coder.model),
