@@ -111,3 +111,19 @@ def test_train_usage_errors(cli, tmp_path, extra, message):
     assert r.rc == 2 and r.err == message + "\n"
     missing = cli("train", "--data", tmp_path / "none.jsonl", "--out", tmp_path / "m", "--id", "ok")
     assert missing.rc == 2 and missing.err == f"codify train: --data: no such file or directory: {tmp_path / 'none.jsonl'}\n"
+
+
+def test_train_progress_does_not_change_the_model(cli, tmp_path, coder_assets):
+    # 130 notes: the progress wrapper runs the pipeline in three chunks (64, 64, 2).
+    rows = [("Essential hypertension.", ["I10"]), ("Acute appendicitis.", ["K35.80"]),
+            ("Type 2 diabetes mellitus without complications.", ["E11.9"])]  # fmt: skip
+    data = tmp_path / "many.jsonl"
+    data.write_text("".join(json.dumps({"id": f"m{i}", "text": rows[i % 3][0] + " " * (i % 4), "codes": rows[i % 3][1]})
+                            + "\n" for i in range(130)), encoding="utf-8")  # fmt: skip
+    r = cli("train", "--data", data, "--out", tmp_path / "cli", "--id", "same", "--epochs", "2", "--workers", "1")
+    assert r.rc == 0 and "130/130" in r.err
+    from codify_coder.training.core import TrainConfig
+    from codify_coder.training.train import train
+
+    direct = train(data, tmp_path / "direct", "same", config=TrainConfig(epochs=2), workers=1)
+    assert json.loads(r.out)["version"] == direct["version"]
