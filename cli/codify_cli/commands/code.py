@@ -66,10 +66,6 @@ def _table(records):
             yield f"  -{d['code']:<8} {d['confidence']:>3}  {d['reason']}"
 
 
-def _complain(line: str) -> None:
-    print(line, file=sys.stderr)
-
-
 def run(args) -> int:
     from codify_coder.serialize import response_body
     from codify_coder.types import CodeOptions
@@ -82,15 +78,13 @@ def run(args) -> int:
         language=args.language, setting=args.setting, include_discarded=not args.no_discarded,
         max_codes=args.max_codes, min_confidence=args.min_confidence,
     )
-    iterator = files
-    complain = _complain
-    if len(files) > 1:
-        from tqdm import tqdm
+    from tqdm import tqdm
 
-        iterator = bar = tqdm(files, file=sys.stderr, unit="note")
+    iterator = tqdm(files, file=sys.stderr, unit="note") if len(files) > 1 else files
 
-        def complain(line: str) -> None:
-            bar.write(line, file=sys.stderr)  # above the bar, not through it
+    def complain(line: str) -> None:
+        tqdm.write(line, file=sys.stderr)  # above a progress bar, not through it (plain print without one)
+
     records = []
     status = 0
     for path in iterator:
