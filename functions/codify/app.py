@@ -167,6 +167,7 @@ def openapi_document(base_path: str = "") -> dict[str, Any]:
         description="ICD-10-CM FY2026 coding of clinical notes with confidence, evidence and discard reasons. "
         'Every error is the envelope `{"error": {"code", "message", "request_id", "details"?}}`.',
         servers=[Server(url=base_path or "/")],
+        tags=["codify", "uploads", "runs", "models", "health"],  # Swagger UI lists tags in this order
         security_schemes={"bearerAuth": HTTPBearer(description="A token from `codify tokens create`")},
     )
     doc = json.loads(raw)

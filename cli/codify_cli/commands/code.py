@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 from . import _coder
+from ._common import FAILED, INPUT, BoundedInt, CliError, add_format, emit, existing_path, read_text
 
 SUFFIXES = (".txt", ".pdf", ".md", ".text")
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("code", help="code clinical notes (text or PDF files, or folders of them)")
-    p.add_argument("paths", nargs="+", type=Path)
+    p = subparsers.add_parser("code", help="code clinical notes (text or PDF files, or folders of them)",
+                              description="Code notes in-process (no AWS) and print the API's response body "
+                              "for each, with the file it came from.")  # fmt: skip
+    p.add_argument("paths", nargs="+", type=existing_path, metavar="FILE|DIR",
+                   help=f"UTF-8 text or PDF files; a folder codes its {', '.join(SUFFIXES)} files")  # fmt: skip
     _coder.add_options(p)
-    p.add_argument("--min-confidence", type=int, default=0)
-    p.add_argument("--max-codes", type=int, default=None)
+    p.add_argument("--min-confidence", action=BoundedInt, api_field="min_confidence", default=0, metavar="N",
+                   help="final codes below N (range {range}, as the API) are discarded low_confidence")  # fmt: skip
+    p.add_argument("--max-codes", action=BoundedInt, api_field="max_codes", default=None, metavar="N",
+                   help="keep at most N final codes (range {range}, as the API); default: no limit")  # fmt: skip
     p.add_argument("--no-discarded", action="store_true", help="omit discarded_assessments")
-    p.add_argument("--format", choices=("json", "jsonl", "table"), default="json")
+    add_format(p, "json", "json: a list with one result per file ({\"file\", ...the API body}); "
+               "jsonl: the same results, one per line, printed as each file is coded; "
+               "table: final codes, then discarded ones with their reason")  # fmt: skip
     p.set_defaults(func=run)
 
 
@@ -28,11 +35,9 @@ def _files(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in SUFFIXES))
-        elif path.is_file():
-            files.append(path)
+            files.extend(sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES))
         else:
-            raise SystemExit(f"codify: no such file or directory: {path}")
+            files.append(path)
     return files
 
 
@@ -42,8 +47,23 @@ def _document(path: Path):
     if path.suffix.lower() == ".pdf":
         from codify_coder.extract import PdfLimits, extract_pdf
 
-        return extract_pdf(path.read_bytes(), PdfLimits())
-    return Document(text=path.read_text(encoding="utf-8"))
+        try:
+            return extract_pdf(path.read_bytes(), PdfLimits())
+        except Exception as exc:  # noqa: BLE001 - the extractor's refusals carry a message safe to show
+            raise CliError(f"{path}: {getattr(exc, 'message', None) or type(exc).__name__}", INPUT) from None
+    text = read_text(path)
+    if not text.strip():
+        raise CliError(f"{path}: empty note", INPUT)  # the API refuses it too
+    return Document(text=text)
+
+
+def _table(records):
+    for body in records:
+        yield f"# {body['file']}"
+        for a in body["final_assessments"]:
+            yield f"{a['code']:<10} {a['confidence']:>3}  {a['description']}"
+        for d in body["discarded_assessments"]:
+            yield f"  -{d['code']:<8} {d['confidence']:>3}  {d['reason']}"
 
 
 def run(args) -> int:
@@ -51,40 +71,45 @@ def run(args) -> int:
     from codify_coder.types import CodeOptions
 
     files = _files(args.paths)
+    if not files:
+        raise CliError(f"no {'/'.join(SUFFIXES)} files in {', '.join(map(str, args.paths))}", INPUT)
     coder = _coder.load(args.model)
     options = CodeOptions(
         language=args.language, setting=args.setting, include_discarded=not args.no_discarded,
         max_codes=args.max_codes, min_confidence=args.min_confidence,
     )
-    iterator = files
-    if len(files) > 1:
-        from tqdm import tqdm
+    from tqdm import tqdm
 
-        iterator = tqdm(files, file=sys.stderr, unit="note")
-    bodies = []
+    iterator = tqdm(files, file=sys.stderr, unit="note") if len(files) > 1 else files
+
+    def complain(line: str) -> None:
+        tqdm.write(line, file=sys.stderr)  # above a progress bar, not through it (plain print without one)
+
+    records = []
     status = 0
     for path in iterator:
+        # A bad file is reported on one line and skipped; the others are still coded. The exit status is
+        # the highest of the files' (3 input error, 1 coding failed).
         try:
             document = _document(path)
-        except Exception as exc:  # noqa: BLE001 - a bad file is reported and skipped; the others are still coded
-            print(f"codify: {path}: {getattr(exc, 'message', type(exc).__name__)}", file=sys.stderr)
-            status = 1
+        except CliError as exc:
+            complain(f"codify code: {exc}")
+            status = max(status, exc.exit_code)
             continue
-        result = coder.code(document, options)
+        try:
+            result = coder.code(document, options)
+        except Exception as exc:  # noqa: BLE001 - one note's failure must not lose the others' results
+            complain(f"codify code: {path}: coding failed ({type(exc).__name__})")
+            status = max(status, FAILED)
+            continue
         body = response_body(result, document, run_id=str(uuid.uuid4()),
                              created_at=datetime.now(UTC).isoformat(timespec="seconds"))
+        record = {"file": str(path), **body}
         if args.format == "jsonl":
-            print(json.dumps({"file": str(path), **body}, ensure_ascii=False), flush=True)
+            emit("jsonl", [record], _table)  # as each note is coded: a long run streams
+            sys.stdout.flush()
         else:
-            bodies.append((path, body))
-    if args.format == "json":
-        out = bodies[0][1] if len(bodies) == 1 else [{"file": str(p), **b} for p, b in bodies]
-        print(json.dumps(out, ensure_ascii=False, indent=2))
-    elif args.format == "table":
-        for path, body in bodies:
-            print(f"# {path}")
-            for a in body["final_assessments"]:
-                print(f"{a['code']:<10} {a['confidence']:>3}  {a['description']}")
-            for d in body["discarded_assessments"]:
-                print(f"  -{d['code']:<8} {d['confidence']:>3}  {d['reason']}")
+            records.append(record)
+    if args.format != "jsonl":
+        emit(args.format, records, _table)
     return status

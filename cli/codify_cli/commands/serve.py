@@ -6,12 +6,14 @@ import os
 import signal
 import sys
 
+from ._common import USAGE, BoundedInt
+
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("serve", help="run the API locally (no Docker): real handlers, moto for AWS")
-    p.add_argument(
-        "--port", type=int, default=3000, help="port on 127.0.0.1 (default 3000; 0 picks a free one)"
-    )
+    p = subparsers.add_parser("serve", help="run the API locally (no Docker): real handlers, moto for AWS",
+                              epilog="CODIFY_DEV_TOKEN fixes the dev token (default: a new one each start).")
+    p.add_argument("--port", action=BoundedInt, bounds=(0, 65535), default=3000, metavar="PORT",
+                   help="port to listen on ({range}; default 3000; 0 picks a free one)")  # fmt: skip
     p.add_argument("--host", default="127.0.0.1", help="interface to bind (default loopback only)")
     p.add_argument("--tenant", default="dev", help="tenant of the dev token (default dev)")
     p.add_argument("--quiet", action="store_true", help="no access log lines")
@@ -33,7 +35,7 @@ def run(args) -> int:
         print(
             "codify serve: CODIFY_DEV_TOKEN must be 16-512 characters of [A-Za-z0-9._~+/=-]", file=sys.stderr
         )
-        return 2
+        return USAGE
 
     def stop(signum, frame):  # SIGTERM (CI, process managers) cleans up like Ctrl-C
         raise KeyboardInterrupt

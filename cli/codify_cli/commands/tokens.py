@@ -7,14 +7,15 @@ AWS credentials, region and endpoint come from boto3's usual configuration (prof
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
+
+from ._common import FAILED, USAGE, CliError, add_format, emit
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("tokens", help="create, revoke and list API tokens")
-    sub = p.add_subparsers(dest="tokens_command", required=True)
+    sub = p.add_subparsers(dest="tokens_command", required=True, metavar="ACTION", help="create, revoke or list")
 
     def common(q: argparse.ArgumentParser) -> None:
         q.add_argument(
@@ -23,25 +24,31 @@ def register(subparsers) -> None:
             help="TokensTable name (stack output TokensTableName); default: the local `codify serve`",
         )
         q.add_argument("--endpoint-url", default=None, help="DynamoDB endpoint (moto, DynamoDB local)")
-        q.add_argument("--region", default=None)
+        q.add_argument("--region", default=None, help="AWS region (default: boto3's configuration)")
 
     c = sub.add_parser("create", help="mint a token; it is printed once and never stored")
-    c.add_argument("--tenant", required=True)
+    c.add_argument("--tenant", required=True, help="the tenant the token acts for")
     c.add_argument("--name", required=True, help="who or what uses the token (for listing and revoking)")
     c.add_argument("--scopes", default=None, help="comma-separated; default: codify,runs:read,models:read")
-    c.add_argument("--json", action="store_true", help="print a JSON object instead of the bare token")
+    c.add_argument("--json", dest="format", action="store_const", const="json", default=argparse.SUPPRESS,
+                   help="same as --format json")
+    add_format(c, "table", "table: the bare token (details on stderr); json: an object with the token, "
+               "its sha256, tenant, name, scopes, created_at; jsonl: that object on one line")
     common(c)
     c.set_defaults(func=create)
 
     r = sub.add_parser("revoke", help="revoke a token (by the token itself or its sha256)")
     g = r.add_mutually_exclusive_group(required=True)
-    g.add_argument("--token")
-    g.add_argument("--sha256")
+    g.add_argument("--token", help="the token itself")
+    g.add_argument("--sha256", help="the token's sha256 (as `tokens list` and the audit show it)")
+    add_format(r, "table", "table: 'revoked <hash prefix>'; json/jsonl: {\"revoked\": sha256}")
     common(r)
     r.set_defaults(func=revoke)
 
     ls = sub.add_parser("list", help="list tokens (hash prefix, tenant, name, scopes, created, revoked)")
-    ls.add_argument("--tenant", default=None)
+    ls.add_argument("--tenant", default=None, help="only this tenant's tokens")
+    add_format(ls, "table", "table: one line per token; json: a list of token objects (no token, its "
+               "sha256); jsonl: one object per line")
     common(ls)
     ls.set_defaults(func=list_tokens)
 
@@ -56,7 +63,7 @@ def _store(args):
     if not table:
         state = local_stack.read_state()
         if not state:
-            raise SystemExit("codify tokens: no --table and no running `codify serve` (.codify/serve.json)")
+            raise CliError("no --table and no running `codify serve` (.codify/serve.json)", USAGE)
         table, endpoint = state["tokens_table"], endpoint or state["endpoint_url"]
         region = region or local_stack.tpl.REGION
         for key, value in local_stack.LOCAL_CREDENTIALS.items():
@@ -66,6 +73,11 @@ def _store(args):
     return TokenStore(resource.Table(table))
 
 
+def _record(r) -> dict:
+    return {"sha256": r.token_sha256, "tenant": r.tenant, "name": r.name, "scopes": list(r.scopes),
+            "created_at": r.created_at, "revoked": bool(r.revoked), "revoked_at": r.revoked_at}  # fmt: skip
+
+
 def create(args) -> int:
     from authorizer.tokens import ALL_SCOPES
 
@@ -73,27 +85,18 @@ def create(args) -> int:
     try:
         token, record = _store(args).create(args.tenant, args.name, scopes)
     except ValueError as exc:
-        raise SystemExit(f"codify tokens: {exc}") from None
-    if args.json:
-        print(
-            json.dumps(
-                {
-                    "token": token,
-                    "sha256": record.token_sha256,
-                    "tenant": record.tenant,
-                    "name": record.name,
-                    "scopes": list(record.scopes),
-                    "created_at": record.created_at,
-                }
-            )
-        )
-    else:
+        raise CliError(str(exc), USAGE) from None
+    if args.format == "table":
         print(token)
         print(
             f"(tenant {record.tenant}, name {record.name}, scopes {','.join(record.scopes)}; "
             "shown once: store it now)",
             file=sys.stderr,
         )
+    else:
+        out = {"token": token, "sha256": record.token_sha256, "tenant": record.tenant, "name": record.name,
+               "scopes": list(record.scopes), "created_at": record.created_at}  # fmt: skip
+        emit(args.format, [out], lambda _: (), single=True)
     return 0
 
 
@@ -102,16 +105,18 @@ def revoke(args) -> int:
 
     digest = args.sha256 or hash_token(args.token)
     if not _store(args).revoke(digest):
-        print("codify tokens: no such token", file=sys.stderr)
-        return 1
-    print(f"revoked {digest[:12]}")
+        raise CliError("no such token", FAILED)
+    emit(args.format, [{"revoked": digest}], lambda _: [f"revoked {digest[:12]}"], single=True)
     return 0
 
 
+def _list_table(records):
+    for r in records:
+        state = "REVOKED " + (r["revoked_at"] or "") if r["revoked"] else "active"
+        yield (f"{r['sha256'][:12]}  {r['tenant']:<16} {r['name']:<20} {','.join(r['scopes']):<32} "
+               f"{r['created_at']}  {state}")  # fmt: skip
+
+
 def list_tokens(args) -> int:
-    for r in _store(args).list(args.tenant):
-        print(
-            f"{r.token_sha256[:12]}  {r.tenant:<16} {r.name:<20} {','.join(r.scopes):<32} {r.created_at}"
-            f"  {'REVOKED ' + (r.revoked_at or '') if r.revoked else 'active'}"
-        )
+    emit(args.format, [_record(r) for r in _store(args).list(args.tenant)], _list_table)
     return 0
