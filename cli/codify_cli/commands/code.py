@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 
 from . import _coder
@@ -49,6 +47,7 @@ def _document(path: Path):
 def run(args) -> int:
     from codify_coder.serialize import response_body
     from codify_coder.types import CodeOptions
+    from common.ids import new_run_id, now_iso  # the API's run id and timestamp formats
 
     files = _files(args.paths)
     coder = _coder.load(args.model)
@@ -71,8 +70,7 @@ def run(args) -> int:
             status = 1
             continue
         result = coder.code(document, options)
-        body = response_body(result, document, run_id=str(uuid.uuid4()),
-                             created_at=datetime.now(UTC).isoformat(timespec="seconds"))
+        body = response_body(result, document, run_id=new_run_id(), created_at=now_iso())
         if args.format == "jsonl":
             print(json.dumps({"file": str(path), **body}, ensure_ascii=False), flush=True)
         else:
