@@ -78,12 +78,9 @@ def _tracking_from_headers() -> tuple[Tracking, str | None]:
 
 
 def _audit_rejected(error: ApiError) -> None:
+    """A codify request refused before the route ran (validation): audited like any other run."""
     event = app.current_event
-    if (
-        event.get("resource") != "/v1/codify"
-        or event.http_method != "POST"
-        or isinstance(error, Unauthorized)
-    ):
+    if event.get("resource") != "/v1/codify" or event.http_method != "POST":
         return
     try:
         who = caller()

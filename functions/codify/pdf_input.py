@@ -55,10 +55,6 @@ class PdfIntake:
     document: Document | None = None
     refusal: Exception | None = None
 
-    @property
-    def reason(self) -> str | None:
-        return getattr(self.refusal, "reason", None)
-
 
 def limits_from(settings: CodifySettings) -> PdfLimits:
     return PdfLimits(

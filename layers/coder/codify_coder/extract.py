@@ -70,9 +70,6 @@ class Deadline:
     def expired(self) -> bool:
         return self._clock() >= self._at
 
-    def remaining(self) -> float:
-        return max(0.0, self._at - self._clock())
-
 
 # ---------------------------------------------------------------- domain errors
 
