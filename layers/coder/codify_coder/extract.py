@@ -37,6 +37,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from .types import Document, PageSpan
@@ -313,15 +314,26 @@ def _watch_parsing(page: Any, contents: Any, reader: Any, ticks: _Ticks) -> None
     """Give the page a content stream that checks the deadline while it is tokenized: pypdf parses the whole
     stream before the first operator reaches a visitor, and a hostile page can take seconds to parse.
     Only this reader's in-memory page object is changed."""
-    from pypdf.generic import ContentStream, NameObject
+    from pypdf.generic import NameObject
 
-    class _WatchedContentStream(ContentStream):
+    watched = _watched_stream_class()(contents, reader, "bytes")
+    watched.ticks = ticks
+    page[NameObject("/Contents")] = watched
+
+
+@cache
+def _watched_stream_class() -> type:
+    from pypdf.generic import ContentStream
+
+    class WatchedContentStream(ContentStream):
+        ticks: _Ticks
+
         # pypdf calls _check_limits once per token while parsing (its own per-stream token budget).
         def _check_limits(self, **kwargs: Any) -> Any:  # type: ignore[override]
-            ticks.tick()
+            self.ticks.tick()
             return ContentStream._check_limits(**kwargs)
 
-    page[NameObject("/Contents")] = _WatchedContentStream(contents, reader, "bytes")
+    return WatchedContentStream
 
 
 def _check_objects(reader, limits: PdfLimits) -> None:
