@@ -9,8 +9,9 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
+
+from common.ids import now_iso
 
 TOKEN_PREFIX = "cdf_"
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9._~+/=-]{16,512}$")  # RFC 6750 b64token characters
@@ -67,10 +68,6 @@ class TokenRecord:
             revoked=bool(item.get("revoked", False)),
             revoked_at=item.get("revoked_at"),
         )
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 class TokenStore:

@@ -15,6 +15,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Header
 from aws_lambda_powertools.event_handler.openapi.params import Path as PathParam
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from common import errors
+from common.caller import Caller, caller_from
 from common.errors import ApiError, Unauthorized, openapi_errors
 from common.observability import logger, metrics, tracer
 from common.settings import SERVICE_VERSION, codify_settings
@@ -28,7 +29,15 @@ from .models import (
     ModelsResponse,
     RunRecord,
 )
-from .service import Caller, CodifyService, Tracking
+from .pdf_input import PdfInput
+from .repositories import (
+    DynamoRunsRepository,
+    PowertoolsIdempotency,
+    S3ModelStore,
+    S3StagingStore,
+    TextractRecognizer,
+)
+from .service import CodifyCommand, CodifyService, Tracking
 from .uploads import router as uploads_router
 
 app = APIGatewayRestResolver(enable_validation=True)
@@ -40,17 +49,20 @@ SECURITY = [{"bearerAuth": []}]
 
 @cache
 def service() -> CodifyService:
-    return CodifyService(codify_settings())
+    """The use case wired to AWS, once per container."""
+    settings = codify_settings()
+    return CodifyService(
+        runs=DynamoRunsRepository(settings.runs_table),
+        models=S3ModelStore(settings.models_bucket, settings.model_cache_dir),
+        pdf=PdfInput(
+            S3StagingStore(settings.staging_bucket), TextractRecognizer(settings.staging_bucket), settings
+        ),
+        idempotency=PowertoolsIdempotency(settings.idempotency_table, settings.idempotency_ttl_seconds),
+    )
 
 
 def caller() -> Caller:
-    """The tenant the authorizer established (API Gateway passes its context with every request)."""
-    context = (app.current_event.get("requestContext") or {}).get("authorizer") or {}
-    tenant = context.get("tenant")
-    if not tenant:
-        raise Unauthorized()
-    request_id = app.current_event.request_context.request_id or app.lambda_context.aws_request_id
-    return Caller(tenant=str(tenant), token_name=context.get("token_name"), request_id=request_id)
+    return caller_from(app.current_event, app.lambda_context)
 
 
 def _tracking_from_headers() -> tuple[Tracking, str | None]:
@@ -66,22 +78,19 @@ def _tracking_from_headers() -> tuple[Tracking, str | None]:
 
 
 def _audit_rejected(error: ApiError) -> None:
+    """A codify request refused before the route ran (validation): audited like any other run."""
     event = app.current_event
-    if (
-        event.get("resource") != "/v1/codify"
-        or event.http_method != "POST"
-        or isinstance(error, Unauthorized)
-    ):
+    if event.get("resource") != "/v1/codify" or event.http_method != "POST":
         return
     try:
         who = caller()
     except Unauthorized:
         return  # not authenticated: nothing to audit
     tracking, key = _tracking_from_headers()
-    service().audit_rejected(who, tracking, error, key)
+    service().reject(who, tracking, key, error)
 
 
-errors.register(app, on_error=_audit_rejected)
+errors.register(app, on_refused=_audit_rejected)
 
 CODIFY_ERRORS = openapi_errors(400, 401, 403, 404, 409, 413, 415, 422, 429, 500, 503)
 
@@ -113,13 +122,10 @@ def codify(
         ),
     ] = None,
 ) -> CodifyResponse:
-    return service().codify(
-        caller(),
-        request,
-        Tracking(x_doctor_id, x_patient_id, x_encounter_id),
-        idempotency_key=idempotency_key,
-        lambda_context=app.lambda_context,
+    command = CodifyCommand(
+        caller(), request, Tracking(x_doctor_id, x_patient_id, x_encounter_id), idempotency_key
     )
+    return service().codify(command, lambda_context=app.lambda_context)
 
 
 @app.get(

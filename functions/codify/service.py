@@ -1,68 +1,38 @@
-"""The codify use case and its collaborators: audit records (RunsTable), custom models (ModelsBucket).
+"""The codify use case: code one note, audit the run, replay an idempotent retry; and the read routes.
 
-The handler parses the request and calls `CodifyService.codify`; everything that touches AWS is here or
-in common.aws, and the coder is reached through common.coder.CoderPort.
+It depends on ports only (ports.py: runs, models, staging and OCR through PdfInput, idempotency; and
+common.coder.CoderPort), never on boto3 or Powertools' idempotency; app.py wires the AWS implementations
+from repositories.py and the unit tests wire in-memory fakes.
+
+Every codify call that got past authentication leaves exactly one audit record, written by `_audit`:
+after a success (before the idempotency record is saved, so a retry can never replay an unaudited run),
+after a failure inside the use case, and, through `reject`, for a request refused before it ran.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import threading
 import time
-import uuid
-from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyValidationError,
-)
-from aws_lambda_powertools.utilities.idempotency.serialization.base import BaseIdempotencySerializer
-from botocore.exceptions import ClientError
-from common import aws
-from common.coder import CoderPort, CoderUnavailable, get_coder
-from common.errors import (
-    ApiError,
-    IdempotencyConflict,
-    InternalError,
-    ModelNotFound,
-    NotFound,
-    ServiceUnavailable,
-    log_unexpected,
-)
+from codify_coder.types import CodeOptions, CodingResult, Document
+from common.caller import Caller
+from common.coder import CoderPort, get_coder
+from common.errors import ApiError, to_api_error
+from common.ids import new_run_id, now_iso
 from common.observability import logger, metrics, tracer
-from common.settings import CodifySettings
 
 from .models import CodifyRequest, CodifyResponse, ModelsResponse, ModelSummary, RunCode, RunRecord
+from .pdf_input import PdfInput, PdfIntake
+from .ports import IdempotencyStore, ModelStore, ReplayRef, RunsRepository
 
 DEFAULT_MODEL = "default"
 
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def new_run_id() -> str:
-    return f"run_{uuid.uuid4().hex}"
-
-
-@dataclass(frozen=True)
-class Caller:
-    """Who is calling, as established by the authorizer."""
-
-    tenant: str
-    token_name: str | None
-    request_id: str
+__all__ = ["Caller", "CodifyCommand", "CodifyService", "Run", "Tracking"]
 
 
 @dataclass(frozen=True)
@@ -72,290 +42,185 @@ class Tracking:
     encounter_id: str | None = None
 
 
+@dataclass(frozen=True)
+class CodifyCommand:
+    """One POST /v1/codify, as the handler parsed it."""
+
+    caller: Caller
+    request: CodifyRequest
+    tracking: Tracking = Tracking()
+    idempotency_key: str | None = None
+
+
 @dataclass
-class RunDraft:
-    """What is known about a run so far; becomes the audit record whatever the outcome."""
+class Run:
+    """What is known about one run so far; becomes its audit record whatever the outcome."""
 
     caller: Caller
     tracking: Tracking
-    started: float = field(default_factory=time.perf_counter)
+    idempotency_key: str | None = None
+    input_type: str | None = None
+    setting: str | None = None
+    model_id: str | None = None
     run_id: str = field(default_factory=new_run_id)
     created_at: str = field(default_factory=now_iso)
-    details: dict[str, Any] = field(default_factory=dict)
-    idempotency_key: str | None = None
+    started: float = field(default_factory=time.perf_counter)
+    # what the input turned out to be
+    input_bytes: int | None = None
+    input_sha256: str | None = None
+    input_characters: int | None = None
+    input_s3_key: str | None = None
+    input_warnings: list[str] = field(default_factory=list)
+    pages: int | None = None
+    # what coding it gave
+    model_version: str | None = None
+    language: str | None = None
+    final_codes: list[RunCode] = field(default_factory=list)
+    discarded_codes: list[RunCode] = field(default_factory=list)
 
-    def record(self, *, status: str, http_status: int, error_code: str | None = None) -> RunRecord:
+    @classmethod
+    def of(cls, command: CodifyCommand) -> Run:
+        request = command.request
+        return cls(
+            command.caller,
+            command.tracking,
+            command.idempotency_key,
+            input_type="text" if request.text is not None else "pdf" if request.pdf is not None else "upload",
+            setting=request.setting,
+            model_id=request.model,
+        )
+
+    def took_pdf(self, intake: PdfIntake) -> None:
+        self.input_bytes = intake.input_bytes
+        self.input_s3_key = intake.staged_key
+        self.pages = intake.pages
+        self.input_warnings = list(intake.warnings)
+
+    def took_document(self, document: Document, source_bytes: int) -> None:
+        self.input_sha256 = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
+        self.input_bytes = source_bytes
+        self.input_characters = len(document.text)
+
+    def coded(self, result: CodingResult, response: CodifyResponse) -> None:
+        self.language = result.language
+        self.pages = response.input.pages
+        self.final_codes = [RunCode(code=a.code, confidence=a.confidence) for a in result.final_assessments]
+        self.discarded_codes = [
+            RunCode(code=d.code, confidence=d.confidence, reason=d.reason)
+            for d in result.discarded_assessments
+        ]
+
+    def record(self, error: ApiError | None) -> RunRecord:
         key_hash = hashlib.sha256(self.idempotency_key.encode()).hexdigest() if self.idempotency_key else None
         return RunRecord(
             run_id=self.run_id,
             tenant=self.caller.tenant,
             created_at=self.created_at,
-            status=status,  # type: ignore[arg-type]
-            http_status=http_status,
-            error_code=error_code,
+            status="failed" if error else "succeeded",
+            http_status=error.status if error else 200,
+            error_code=error.code if error else None,
+            error_reason=error.reason if error else None,
             request_id=self.caller.request_id,
             token_name=self.caller.token_name,
             doctor_id=self.tracking.doctor_id,
             patient_id=self.tracking.patient_id,
             encounter_id=self.tracking.encounter_id,
+            input_type=self.input_type,  # type: ignore[arg-type]
+            input_sha256=self.input_sha256,
+            input_bytes=self.input_bytes,
+            input_characters=self.input_characters,
+            input_s3_key=self.input_s3_key,
+            input_warnings=self.input_warnings,
+            pages=self.pages,
+            language=self.language,
+            setting=self.setting,
+            model_id=self.model_id,
+            model_version=self.model_version,
+            final_codes=self.final_codes,
+            discarded_codes=self.discarded_codes,
             latency_ms=round((time.perf_counter() - self.started) * 1000),
             idempotency_key_sha256=key_hash,
-            **self.details,
         )
-
-
-class RunsRepository:
-    """One immutable item per run: conditional put, never updated."""
-
-    def __init__(self, table_name: str) -> None:
-        self.table_name = table_name
-
-    @property
-    def _table(self) -> Any:
-        return aws.dynamodb().Table(self.table_name)
-
-    def put(self, record: RunRecord) -> None:
-        item = record.model_dump(exclude_none=True)
-        if record.patient_id:  # key of the patient+time index, scoped by tenant
-            item["tenant_patient"] = f"{record.tenant}#{record.patient_id}"
-        self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(run_id)")
-
-    def get(self, tenant: str, run_id: str) -> RunRecord:
-        item = self._table.get_item(Key={"run_id": run_id}, ConsistentRead=True).get("Item")
-        if not item or item.get("tenant") != tenant:  # another tenant's run is indistinguishable from none
-            raise NotFound("No such run.")
-        item.pop("tenant_patient", None)
-        return RunRecord.model_validate(_from_dynamo(item))
-
-
-def _from_dynamo(value: Any) -> Any:
-    """DynamoDB numbers come back as Decimal; the records only hold integers."""
-    from decimal import Decimal
-
-    if isinstance(value, Decimal):
-        return int(value)
-    if isinstance(value, dict):
-        return {k: _from_dynamo(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_from_dynamo(v) for v in value]
-    return value
-
-
-class ModelStore:
-    """Custom models under s3://MODELS_BUCKET/tenants/{tenant}/models/{id}/ (model.onnx + manifest.json)."""
-
-    FILES = ("model.onnx", "manifest.json")
-
-    def __init__(self, bucket: str, cache_dir: str, max_loaded: int = 4) -> None:
-        self.bucket = bucket
-        self.cache_dir = Path(cache_dir)
-        self._loaded: OrderedDict[tuple[str, str, str], CoderPort] = OrderedDict()
-        self._max_loaded = max_loaded
-        self._lock = threading.Lock()
-
-    @staticmethod
-    def prefix(tenant: str, model_id: str | None = None) -> str:
-        base = f"tenants/{tenant}/models/"
-        return base if model_id is None else f"{base}{model_id}/"
-
-    def list(self, tenant: str) -> list[ModelSummary]:
-        s3 = aws.s3()
-        out: list[ModelSummary] = []
-        pages = s3.get_paginator("list_objects_v2").paginate(
-            Bucket=self.bucket, Prefix=self.prefix(tenant), Delimiter="/"
-        )
-        for page in pages:
-            for common in page.get("CommonPrefixes", []):
-                model_id = common["Prefix"].rstrip("/").rsplit("/", 1)[-1]
-                try:
-                    obj = s3.get_object(Bucket=self.bucket, Key=f"{common['Prefix']}manifest.json")
-                    manifest = json.loads(obj["Body"].read())
-                except (ClientError, ValueError):
-                    continue  # an incomplete upload is not a model
-                if not isinstance(manifest, dict):
-                    continue
-                out.append(self._summary(model_id, manifest, obj["LastModified"].isoformat()))
-        return sorted(out, key=lambda m: m.id)
-
-    @staticmethod
-    def _summary(model_id: str, manifest: dict[str, Any], uploaded_at: str) -> ModelSummary:
-        """The listing entry from a manifest as `codify train` writes it (terminology is {"name": …})."""
-        terminology = manifest.get("terminology")
-        if isinstance(terminology, dict):
-            terminology = terminology.get("name")
-        metrics = manifest.get("metrics")
-        return ModelSummary(
-            id=model_id,
-            version=str(manifest.get("version", "")),
-            terminology=terminology if isinstance(terminology, str) else None,
-            description=manifest.get("description") if isinstance(manifest.get("description"), str) else None,
-            created_at=str(manifest.get("created_at") or uploaded_at),
-            metrics=metrics if isinstance(metrics, dict) else None,
-        )
-
-    def coder_for(self, tenant: str, model_id: str, base: CoderPort) -> CoderPort:
-        s3 = aws.s3()
-        prefix = self.prefix(tenant, model_id)
-        try:
-            etag = s3.head_object(Bucket=self.bucket, Key=prefix + "model.onnx")["ETag"].strip('"')
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound", "403"}:
-                raise ModelNotFound() from None
-            raise
-        key = (tenant, model_id, etag)
-        with self._lock:
-            if key in self._loaded:
-                self._loaded.move_to_end(key)
-                return self._loaded[key]
-        target = self.cache_dir / hashlib.sha256("/".join(key).encode()).hexdigest()[:32]
-        target.mkdir(parents=True, exist_ok=True)
-        try:
-            for name in self.FILES:
-                s3.download_file(self.bucket, prefix + name, str(target / name))
-        except ClientError:
-            raise ModelNotFound() from None
-        try:
-            coder = base.with_model_dir(target)
-        except Exception as exc:  # noqa: BLE001 (a model that does not load is unusable: say so)
-            logger.warning("custom model failed to load", extra={"error_type": type(exc).__name__})
-            raise ModelNotFound("The model exists but could not be loaded.") from None
-        with self._lock:
-            self._loaded[key] = coder
-            while len(self._loaded) > self._max_loaded:
-                self._loaded.popitem(last=False)
-        return coder
-
-
-@dataclass(frozen=True)
-class ReplayRef:
-    """What the idempotency record keeps of a response: its identity, never its content (evidence spans
-    are note text). A replay recodes the same body (the payload hash matched) under the same run id."""
-
-    run_id: str
-    created_at: str
-    model_version: str
-
-
-class _ReplayRefSerializer(BaseIdempotencySerializer):
-    def to_dict(self, data: CodifyResponse) -> dict:
-        return {"run_id": data.run_id, "created_at": data.created_at, "model_version": data.model.version}
-
-    def from_dict(self, data: dict) -> ReplayRef:
-        return ReplayRef(str(data["run_id"]), str(data["created_at"]), str(data.get("model_version", "")))
 
 
 class CodifyService:
-    def __init__(self, settings: CodifySettings) -> None:
-        self.settings = settings
-        self.runs = RunsRepository(settings.runs_table)
-        self.models = ModelStore(settings.models_bucket, settings.model_cache_dir)
-        self._idempotency_config = IdempotencyConfig(
-            event_key_jmespath="[tenant, key]",
-            payload_validation_jmespath="body_sha256",
-            expires_after_seconds=settings.idempotency_ttl_seconds,
-        )
-        persistence = DynamoDBPersistenceLayer(
-            table_name=settings.idempotency_table, boto3_client=aws.dynamodb_client()
-        )
-        self._idempotent_execute = idempotent_function(
-            data_keyword_argument="idempotency",
-            persistence_store=persistence,
-            config=self._idempotency_config,
-            output_serializer=_ReplayRefSerializer(),
-        )(self._execute)
+    def __init__(
+        self,
+        *,
+        runs: RunsRepository,
+        models: ModelStore,
+        pdf: PdfInput,
+        idempotency: IdempotencyStore,
+        coder: Callable[[], CoderPort] | None = None,
+    ) -> None:
+        self.runs = runs
+        self.models = models
+        self.pdf = pdf
+        self.idempotency = idempotency
+        self._coder = coder
 
     # ------------------------------------------------------------------ codify
     @tracer.capture_method(capture_response=False, capture_error=False)  # never note text in traces
-    def codify(
-        self,
-        caller: Caller,
-        request: CodifyRequest,
-        tracking: Tracking,
-        idempotency_key: str | None = None,
-        lambda_context: Any = None,
-    ) -> CodifyResponse:
-        draft = RunDraft(caller=caller, tracking=tracking, idempotency_key=idempotency_key)
-        draft.details.update(
-            input_type="text" if request.text is not None else "pdf" if request.pdf is not None else "upload",
-            setting=request.setting,
-            model_id=request.model,
-        )
+    def codify(self, command: CodifyCommand, lambda_context: Any = None) -> CodifyResponse:
+        run = Run.of(command)
         try:
-            if idempotency_key is None:
-                return self._execute(idempotency={}, request=request, draft=draft)
-            if lambda_context is not None:
-                self._idempotency_config.register_lambda_context(lambda_context)
-            body_sha = hashlib.sha256(
-                json.dumps(request.model_dump(mode="json"), sort_keys=True).encode()
-            ).hexdigest()
-            outcome = self._idempotent_execute(
-                idempotency={"tenant": caller.tenant, "key": idempotency_key, "body_sha256": body_sha},
-                request=request,
-                draft=draft,
+            if command.idempotency_key is None:
+                return self._run(command.request, run)
+            outcome = self.idempotency.once(
+                tenant=command.caller.tenant,
+                key=command.idempotency_key,
+                fingerprint=_fingerprint(command.request),
+                produce=lambda: self._run(command.request, run),
+                lambda_context=lambda_context,
             )
             if isinstance(outcome, ReplayRef):
-                metrics.add_metric(name="IdempotentReplay", unit=MetricUnit.Count, value=1)
-                logger.info("idempotent replay", extra={"run_id": outcome.run_id})
-                # The same run: its id and time, recoded (deterministic); its audit record already exists.
-                replay = RunDraft(caller, tracking, started=draft.started, run_id=outcome.run_id,
-                                  created_at=outcome.created_at, idempotency_key=idempotency_key)  # fmt: skip
-                return self._code(request, replay)[0]
+                return self._replay(command, run, outcome)
             return outcome
-        except ApiError as exc:
-            self._audit_failure(draft, exc)
-            raise
-        except (IdempotencyValidationError, IdempotencyAlreadyInProgressError) as exc:
-            error = IdempotencyConflict(
-                None
-                if isinstance(exc, IdempotencyValidationError)
-                else "A request with this Idempotency-Key is still in progress."
-            )
-            self._audit_failure(draft, error)
-            raise error from None
-        except Exception as exc:  # noqa: BLE001 (anything else is a 500, audited, logged without values)
-            log_unexpected(exc)
-            error = InternalError()
-            self._audit_failure(draft, error)
+        except Exception as exc:  # noqa: BLE001 (every failure is answered through the one error map)
+            error = to_api_error(exc)
+            self._audit(run, error)
             raise error from None
 
-    def _execute(
-        self, *, idempotency: dict[str, Any], request: CodifyRequest, draft: RunDraft
-    ) -> CodifyResponse:
-        response, result, source_bytes = self._code(request, draft)
-        self.runs.put(draft.record(status="succeeded", http_status=200))
+    def reject(
+        self, caller: Caller, tracking: Tracking, idempotency_key: str | None, error: ApiError
+    ) -> None:
+        """A request refused before the use case ran (validation): still one audit record."""
+        self._audit(Run(caller, tracking, idempotency_key), error)
+
+    def _run(self, request: CodifyRequest, run: Run) -> CodifyResponse:
+        response, result = self._code(request, run)
+        self._audit(run, None)
         metrics.add_metric(name="CodesReturned", unit=MetricUnit.Count, value=len(result.final_assessments))
         logger.info(
             "coded",
             extra={
-                "run_id": draft.run_id,
-                "input_type": draft.details["input_type"],
-                "input_bytes": source_bytes,
-                "input_sha256": draft.details["input_sha256"],
+                "run_id": run.run_id,
+                "input_type": run.input_type,
+                "input_bytes": run.input_bytes,
+                "input_sha256": run.input_sha256,
                 "final_codes": len(result.final_assessments),
                 "discarded_codes": len(result.discarded_assessments),
             },
         )
         return response
 
-    def _code(self, request: CodifyRequest, draft: RunDraft) -> tuple[CodifyResponse, Any, int]:
-        """Code the request's document and fill the draft's audit details; writes nothing."""
-        from codify_coder.serialize import response_body
-        from codify_coder.types import CodeOptions
+    def _replay(self, command: CodifyCommand, run: Run, ref: ReplayRef) -> CodifyResponse:
+        """The same run: its id and time, recoded (deterministic); its audit record already exists."""
+        metrics.add_metric(name="IdempotentReplay", unit=MetricUnit.Count, value=1)
+        logger.info("idempotent replay", extra={"run_id": ref.run_id})
+        replay = Run.of(command)
+        replay.run_id, replay.created_at = ref.run_id, ref.created_at
+        return self._code(command.request, replay)[0]
 
-        try:
-            coder = get_coder()
-        except CoderUnavailable:
-            raise ServiceUnavailable("The coding model could not be loaded.") from None
+    def _code(self, request: CodifyRequest, run: Run) -> tuple[CodifyResponse, CodingResult]:
+        """Code the request's document, noting on the run what is learned; writes nothing but staged PDFs."""
+        from codify_coder.serialize import response_body
+
+        coder = (self._coder or get_coder)()
         if request.model != DEFAULT_MODEL:
-            coder = self.models.coder_for(draft.caller.tenant, request.model, coder)
-        document, source_bytes = self._document(request, draft)
-        draft.details.update(
-            input_sha256=hashlib.sha256(document.text.encode("utf-8")).hexdigest(),
-            input_bytes=source_bytes,
-            input_characters=len(document.text),
-            model_id=request.model,
-            model_version=coder.model.version,
-        )
+            coder = self.models.coder_for(run.caller.tenant, request.model, coder)
+        document = self._document(request, run)
+        run.model_version = coder.model.version
         options = CodeOptions(
             language=request.language,
             setting=request.setting,
@@ -371,69 +236,55 @@ class CodifyService:
             value=round((time.perf_counter() - started) * 1000, 1),
         )
         response = CodifyResponse.model_validate(
-            response_body(result, document, run_id=draft.run_id, created_at=draft.created_at)
+            response_body(result, document, run_id=run.run_id, created_at=run.created_at)
         )
         # A custom model is named as the tenant selected it (its folder in the models store, as listed by
         # GET /v1/models and audited), whatever id its manifest was trained under.
         response.model.id = request.model
-        draft.details.update(
-            language=result.language,
-            pages=response.input.pages,
-            final_codes=[RunCode(code=a.code, confidence=a.confidence) for a in result.final_assessments],
-            discarded_codes=[
-                RunCode(code=d.code, confidence=d.confidence, reason=d.reason)
-                for d in result.discarded_assessments
-            ],
-        )
-        return response, result, source_bytes
+        run.coded(result, response)
+        return response, result
 
-    def _document(self, request: CodifyRequest, draft: RunDraft) -> tuple[Any, int]:
-        """The Document to code and the size in bytes of what was sent."""
-        from codify_coder.types import Document
-
+    def _document(self, request: CodifyRequest, run: Run) -> Document:
         if request.text is not None:
-            return Document(text=request.text), len(request.text.encode("utf-8"))
-        from . import pdf_input  # the PDF engineer's module: bounded extraction, uploads lookup
-
-        return pdf_input.document_for(
-            tenant=draft.caller.tenant,
-            pdf=request.pdf_bytes,
-            upload_id=request.upload_id,
-            settings=self.settings,
-            run_id=draft.run_id,
-            audit=draft.details,  # input_s3_key, pages, input_warnings, error_reason
+            document = Document(text=request.text)
+            run.took_document(document, len(request.text.encode("utf-8")))
+            return document
+        intake = self.pdf.intake(
+            tenant=run.caller.tenant, run_id=run.run_id, pdf=request.pdf_bytes, upload_id=request.upload_id
         )
+        run.took_pdf(intake)
+        if intake.refusal is not None:
+            raise intake.refusal
+        assert intake.document is not None and intake.input_bytes is not None
+        run.took_document(intake.document, intake.input_bytes)
+        return intake.document
 
-    def _audit_failure(self, draft: RunDraft, error: ApiError) -> None:
+    def _audit(self, run: Run, error: ApiError | None) -> None:
+        """The one place an audit record is written. A record is never overwritten (conditional put), so a
+        failure after the success record was written cannot replace it."""
         try:
-            self.runs.put(draft.record(status="failed", http_status=error.status, error_code=error.code))
-        except Exception as exc:  # noqa: BLE001 (never hide the original error behind an audit failure)
+            self.runs.put(run.record(error))
+        except Exception as exc:
+            if error is None:
+                raise  # a run that cannot be audited is not answered as a success
+            # never hide the original error behind an audit failure
             logger.error("audit write failed", extra={"error_type": type(exc).__name__})
-        error.audited = True  # type: ignore[attr-defined]
-        metrics.add_metric(name=f"Error{error.status}", unit=MetricUnit.Count, value=1)
-
-    def audit_rejected(
-        self, caller: Caller, tracking: Tracking, error: ApiError, idempotency_key: str | None
-    ) -> None:
-        """A request refused before the use case ran (validation): still one audit record."""
-        if getattr(error, "audited", False):
-            return
-        self._audit_failure(
-            RunDraft(caller=caller, tracking=tracking, idempotency_key=idempotency_key), error
-        )
+        if error is not None:
+            metrics.add_metric(name=f"Error{error.status}", unit=MetricUnit.Count, value=1)
 
     # ------------------------------------------------------------------ other routes
     def get_run(self, caller: Caller, run_id: str) -> RunRecord:
         return self.runs.get(caller.tenant, run_id)
 
     def list_models(self, caller: Caller) -> ModelsResponse:
-        try:
-            default = get_coder().model
-        except CoderUnavailable:
-            raise ServiceUnavailable("The coding model could not be loaded.") from None
+        default = (self._coder or get_coder)().model
         models = [
             ModelSummary(
                 id=DEFAULT_MODEL, version=default.version, terminology=default.terminology, default=True
             )
         ]
         return ModelsResponse(models=models + self.models.list(caller.tenant))
+
+
+def _fingerprint(request: CodifyRequest) -> str:
+    return hashlib.sha256(json.dumps(request.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()

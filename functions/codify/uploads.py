@@ -14,12 +14,14 @@ from datetime import UTC, datetime, timedelta
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from common import aws
-from common.errors import ServiceUnavailable, Unauthorized, openapi_errors
+from common.caller import caller_from
+from common.errors import ServiceUnavailable, openapi_errors
+from common.ids import iso
 from common.observability import logger
 from common.settings import MAX_PDF_BYTES, codify_settings
 from pydantic import BaseModel, Field
 
-from .pdf_input import PDF_CONTENT_TYPE, SSE, upload_key
+from .repositories import PDF_CONTENT_TYPE, SSE, upload_key
 
 router = APIGatewayRouter()
 
@@ -38,14 +40,6 @@ class UploadResponse(BaseModel):
     content_type: str = Field(PDF_CONTENT_TYPE, description="The Content-Type field the form requires")
 
 
-def _tenant() -> str:
-    context = (router.current_event.get("requestContext") or {}).get("authorizer") or {}
-    tenant = context.get("tenant")
-    if not tenant:
-        raise Unauthorized()
-    return str(tenant)
-
-
 @router.post(
     "/v1/uploads",
     summary="Get a presigned form to upload a PDF (up to 5 MB) for coding with upload_id",
@@ -61,7 +55,7 @@ def _tenant() -> str:
 )
 def create_upload() -> Response[UploadResponse]:
     settings = codify_settings()
-    tenant = _tenant()
+    tenant = caller_from(router.current_event, router.lambda_context).tenant
     upload_id = f"upl_{uuid.uuid4().hex}"
     key = upload_key(tenant, upload_id)
     expires_in = settings.upload_url_expires_seconds
@@ -80,12 +74,12 @@ def create_upload() -> Response[UploadResponse]:
     except Exception as exc:  # noqa: BLE001 - signing needs credentials; missing ones are an outage, not a 500
         logger.error("presign failed", extra={"error_type": type(exc).__name__})
         raise ServiceUnavailable("Uploads are temporarily unavailable.") from None
-    expires_at = (datetime.now(UTC) + timedelta(seconds=expires_in)).isoformat(timespec="seconds")
+    expires_at = iso(datetime.now(UTC) + timedelta(seconds=expires_in))
     logger.info("upload form issued", extra={"upload_id": upload_id, "expires_in": expires_in})
     body = UploadResponse(
         upload_id=upload_id,
         upload=UploadForm(url=form["url"], fields={k: str(v) for k, v in form["fields"].items()}),
-        expires_at=expires_at.replace("+00:00", "Z"),
+        expires_at=expires_at,
         expires_in=expires_in,
     )
     return Response(

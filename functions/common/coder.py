@@ -50,12 +50,11 @@ class _LayerCoder:
 
 _lock = threading.Lock()
 _coder: CoderPort | None = None
-_failure: str | None = None
 
 
 def get_coder() -> CoderPort:
     """The default coder; loads it on first use. Raises CoderUnavailable (retried on the next call)."""
-    global _coder, _failure
+    global _coder
     if _coder is not None:
         return _coder
     with _lock:
@@ -65,11 +64,10 @@ def get_coder() -> CoderPort:
                 from codify_coder.pipeline import Coder
 
                 _coder = _LayerCoder(Coder.load())
-                _failure = None
             except Exception as exc:  # any failure to import or load means "model unavailable"
-                _failure = type(exc).__name__
-                logger.error("coder failed to load", extra={"error_type": _failure})
-                raise CoderUnavailable(_failure) from exc
+                failure = type(exc).__name__
+                logger.error("coder failed to load", extra={"error_type": failure})
+                raise CoderUnavailable(failure) from exc
             logger.info("coder loaded", extra={"load_ms": round((time.perf_counter() - started) * 1000)})
     return _coder
 

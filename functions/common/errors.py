@@ -2,16 +2,18 @@
 
     {"error": {"code": "PAYLOAD_TOO_LARGE", "message": "...", "request_id": "...", "details": [...]}}
 
-Messages are fixed strings written here; `details` name fields and the kind of problem, never the values
-sent (they may be note text). Unexpected exceptions become 500 INTERNAL_ERROR and are logged by type and
-stack frames only, because exception messages can carry input values.
+The service raises `ApiError`s; the coder library and the libraries the functions use raise their own
+domain errors (a refused PDF, a model that cannot load, an idempotency conflict), which `to_api_error`
+maps to statuses here and nowhere else. Messages are fixed strings (the coder's name a limit, never the
+document's text); `details` name fields and the kind of problem, never the values sent (they may be note
+text). Unexpected exceptions become 500 INTERNAL_ERROR and are logged by type and stack frames only,
+because exception messages can carry input values.
 """
 
 from __future__ import annotations
 
 import traceback
 from collections.abc import Callable, Iterable, Sequence
-from http import HTTPStatus
 from typing import Any, ClassVar, Literal
 
 from aws_lambda_powertools.event_handler import Response
@@ -20,8 +22,14 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
 )
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
+)
+from codify_coder.extract import NotPdf, PdfRejected, PdfTooLarge
 from pydantic import BaseModel, ConfigDict, Field
 
+from .coder import CoderUnavailable
 from .observability import logger
 
 ErrorCode = Literal[
@@ -70,9 +78,16 @@ class ApiError(Exception):
     code: ClassVar[ErrorCode] = "INTERNAL_ERROR"
     default_message: ClassVar[str] = "Internal error."
 
-    def __init__(self, message: str | None = None, details: Sequence[ErrorDetail] | None = None) -> None:
+    def __init__(
+        self,
+        message: str | None = None,
+        details: Sequence[ErrorDetail] | None = None,
+        *,
+        reason: str | None = None,
+    ) -> None:
         self.message = message or self.default_message
         self.details = list(details) if details else None
+        self.reason = reason  # short machine tag for the audit record ("encrypted", "upload_not_found"...)
         super().__init__(self.message)
 
 
@@ -143,6 +158,31 @@ ERRORS_BY_STATUS: dict[int, type[ApiError]] = {
     503: ServiceUnavailable,
 }
 
+# Domain errors -> the API error they are answered with; the first class that matches wins.
+DOMAIN_ERRORS: tuple[tuple[type[BaseException], Callable[[Any], ApiError]], ...] = (
+    (NotPdf, lambda e: UnsupportedMediaType(e.message, reason=e.reason)),
+    (PdfTooLarge, lambda e: PayloadTooLarge(e.message, reason=e.reason)),
+    (PdfRejected, lambda e: UnprocessableDocument(e.message, reason=e.reason)),  # unreadable, no text
+    (CoderUnavailable, lambda e: ServiceUnavailable("The coding model could not be loaded.")),
+    (IdempotencyValidationError, lambda e: IdempotencyConflict()),
+    (
+        IdempotencyAlreadyInProgressError,
+        lambda e: IdempotencyConflict("A request with this Idempotency-Key is still in progress."),
+    ),
+)
+
+
+def to_api_error(exc: BaseException) -> ApiError:
+    """The API error an exception is answered with; anything unknown is logged (type and frames) and is 500."""
+    if isinstance(exc, ApiError):
+        return exc
+    for kind, build in DOMAIN_ERRORS:
+        if isinstance(exc, kind):
+            return build(exc)
+    log_unexpected(exc)
+    return InternalError()
+
+
 # Pydantic error types that mean "too large" rather than "invalid" (raised by the request models).
 TOO_LARGE_TYPES = frozenset({"payload_too_large"})
 
@@ -197,10 +237,11 @@ def is_json_content_type(content_type: str | None) -> bool:
     return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
 
 
-def register(app: Any, on_error: Callable[[ApiError], None] | None = None) -> None:
+def register(app: Any, on_refused: Callable[[ApiError], None] | None = None) -> None:
     """Install the exception handlers on a Powertools resolver.
 
-    `on_error` sees every mapped error before the response is built (the codify route audits failures).
+    `on_refused` sees the requests refused before any route code ran (validation, media type, encoding):
+    the codify route audits them. Errors raised inside a route are the route's own to audit.
     """
 
     def request_id() -> str:
@@ -209,17 +250,16 @@ def register(app: Any, on_error: Callable[[ApiError], None] | None = None) -> No
         return (rc.request_id if rc and rc.request_id else None) or getattr(ctx, "aws_request_id", "") or ""
 
     def respond(error: ApiError) -> Response:
-        if on_error is not None:
-            try:
-                on_error(error)
-            except Exception as exc:  # noqa: BLE001 (the answer must go out even if auditing failed)
-                log_unexpected(exc)
         logger.info("request failed", extra={"status": error.status, "error_code": error.code})
         return error_response(error, request_id())
 
-    @app.exception_handler(ApiError)
-    def _api_error(exc: ApiError) -> Response:
-        return respond(exc)
+    def refuse(error: ApiError) -> Response:
+        if on_refused is not None:
+            try:
+                on_refused(error)
+            except Exception as exc:  # noqa: BLE001 (the answer must go out even if auditing failed)
+                log_unexpected(exc)
+        return respond(error)
 
     @app.exception_handler(RequestValidationError)
     def _validation(exc: RequestValidationError) -> Response:
@@ -227,27 +267,26 @@ def register(app: Any, on_error: Callable[[ApiError], None] | None = None) -> No
         if any(e.get("type") == "unsupported_content_type" for e in errors) or not is_json_content_type(
             app.current_event.headers.get("content-type")
         ):
-            return respond(UnsupportedMediaType())
-        return respond(from_validation_errors(errors))
+            return refuse(UnsupportedMediaType())
+        return refuse(from_validation_errors(errors))
 
     @app.exception_handler(RequestUnsupportedContentType)
     def _media_type(exc: RequestUnsupportedContentType) -> Response:
-        return respond(UnsupportedMediaType())
+        return refuse(UnsupportedMediaType())
 
     @app.exception_handler(UnicodeDecodeError)
     def _not_utf8(exc: UnicodeDecodeError) -> Response:
         # Raised by Powertools when a base64 body does not decode to UTF-8, before any route code runs.
         detail = ErrorDetail(field="body", issue="invalid_utf8", message="The body is not valid UTF-8.")
-        return respond(InvalidRequest("The body is not valid UTF-8.", [detail]))
+        return refuse(InvalidRequest("The body is not valid UTF-8.", [detail]))
 
     @app.not_found
     def _not_found(exc: NotFoundError) -> Response:
         return error_response(NotFound("No such route."), request_id())
 
     @app.exception_handler(Exception)
-    def _unexpected(exc: Exception) -> Response:
-        log_unexpected(exc)
-        return respond(InternalError())
+    def _any(exc: Exception) -> Response:  # ApiErrors, domain errors, and the unexpected (500)
+        return respond(to_api_error(exc))
 
 
 ERROR_DESCRIPTIONS: dict[int, str] = {
@@ -271,11 +310,3 @@ def openapi_errors(*statuses: int) -> dict[int, dict[str, Any]]:
         s: {"description": ERROR_DESCRIPTIONS[s], "content": {"application/json": {"model": ErrorResponse}}}
         for s in statuses
     }
-
-
-# Every route behind the authorizer can also get these from API Gateway (gateway responses use the envelope).
-GATEWAY_STATUSES = (401, 403, 429, 500)
-
-
-def status_phrase(status: int) -> str:
-    return HTTPStatus(status).phrase

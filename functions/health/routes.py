@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from common.coder import CoderUnavailable, get_coder
-from common.errors import ServiceUnavailable, openapi_errors
+from common.coder import get_coder
+from common.errors import openapi_errors
 from common.settings import SERVICE_VERSION
 from pydantic import BaseModel
 
@@ -38,10 +38,7 @@ class HealthResponse(BaseModel):
     tags=["health"],
 )
 def health() -> HealthResponse:
-    try:
-        model = get_coder().model
-    except CoderUnavailable:
-        raise ServiceUnavailable("The coding model could not be loaded.") from None
+    model = get_coder().model  # CoderUnavailable is answered 503 (common.errors)
     return HealthResponse(
         version=SERVICE_VERSION,
         model=HealthModel(id=model.id, version=model.version, terminology=model.terminology),

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sys
-import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 
 from . import _coder
@@ -69,6 +67,7 @@ def _table(records):
 def run(args) -> int:
     from codify_coder.serialize import response_body
     from codify_coder.types import CodeOptions
+    from common.ids import new_run_id, now_iso  # the API's run id and timestamp formats
 
     files = _files(args.paths)
     if not files:
@@ -102,8 +101,7 @@ def run(args) -> int:
             complain(f"codify code: {path}: coding failed ({type(exc).__name__})")
             status = max(status, FAILED)
             continue
-        body = response_body(result, document, run_id=str(uuid.uuid4()),
-                             created_at=datetime.now(UTC).isoformat(timespec="seconds"))
+        body = response_body(result, document, run_id=new_run_id(), created_at=now_iso())
         record = {"file": str(path), **body}
         if args.format == "jsonl":
             emit("jsonl", [record], _table)  # as each note is coded: a long run streams

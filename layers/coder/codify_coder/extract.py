@@ -1,27 +1,30 @@
 """Stage 1, extract: a `Document` from PDF bytes, bounded in size, pages, objects, inflated bytes and time.
 
 The PDF comes from an untrusted client, so every way a file can make a parser spin or allocate is capped
-(`PdfLimits`, each a setting) and every failure becomes a `PdfRejected` with an HTTP-mappable `code`
-and a message that names the limit, never the note's text.
+(`PdfLimits`, each a setting) and every failure becomes one of a small hierarchy of domain errors
+(`PdfRejected` and its subclasses) with a message that names the limit, never the note's text, and a
+short `reason` tag. The library knows nothing of HTTP: the service maps these classes to statuses.
 
-Defences and where they live:
-  * size                 -> `max_bytes`, checked before parsing (413).
-  * not a PDF            -> no `%PDF-` header in the first 1 KiB (415).
-  * truncated / garbage  -> pypdf errors, zero pages, recursion errors all become 422.
+Defences and where they live (the error raised):
+  * size                 -> `max_bytes`, checked before parsing (PdfTooLarge).
+  * not a PDF            -> no `%PDF-` header in the first 1 KiB (NotPdf).
+  * truncated / garbage  -> pypdf errors, zero pages, recursion errors (PdfCorrupt).
   * encrypted            -> a PDF whose *user* password is empty (owner-password-only "restrictions" PDFs,
                             common from EHR exports) is decrypted and coded, since any reader opens it
-                            without a prompt; one that needs a password is refused (422). AES needs the
-                            `cryptography` package; without it such a PDF is refused (422) too.
-  * xref loops, deep nesting, object floods -> pypdf's own guards + `max_objects` + RecursionError (422).
+                            without a prompt; one that needs a password is refused (PdfEncrypted). AES needs
+                            the `cryptography` package; without it such a PDF is refused too.
+  * xref loops, deep nesting, object floods -> pypdf's own guards + `max_objects` + RecursionError
+                            (PdfCorrupt, or PdfTooLarge for floods).
   * decompression bombs  -> pypdf's `Configuration` caps each stream's inflated output at
                             `max_stream_inflated_bytes`; `max_total_inflated_bytes` caps the page content
-                            decoded across the document (413).
-  * thousands of pages   -> `max_pages`, checked on the declared /Count before the page tree is walked (413).
-  * wall time            -> the deadline is checked between pages, and on the main thread (Lambda's handler
-                            thread) a SIGALRM timer interrupts a single pathological page too. A subprocess
-                            would be a stronger fence but costs a fork + interpreter start (~100 ms and a
-                            second copy of the process in Lambda memory) on every PDF; pypdf's per-stream
-                            limits already bound each step, so the in-process deadline suffices (422).
+                            decoded across the document (PdfTooLarge).
+  * thousands of pages   -> `max_pages`, checked on the declared /Count before the page tree is walked
+                            (PdfTooLarge).
+  * wall time            -> a `Deadline` (injected, or `max_seconds` from now) checked cooperatively: between
+                            pages, every few hundred tokens while a page's content stream is parsed, and every
+                            few hundred operators while its text is laid out (PdfTimeout). No signal handler
+                            and no thread: it works the same on any thread, and a test can inject a clock.
+                            pypdf's per-stream limits bound each step between two checks.
   * JavaScript, embedded files, forms -> never executed or extracted; reported in `warnings`.
 """
 
@@ -30,24 +33,17 @@ from __future__ import annotations
 import io
 import logging
 import re
-import signal
-import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Literal
+from functools import cache
+from typing import Any
 
 from .types import Document, PageSpan
 
 PAGE_SEPARATOR = "\n\n"  # a paragraph break: sentences never run across pages
-
-RejectCode = Literal["UNPROCESSABLE_DOCUMENT", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE"]
-STATUS_OF: dict[str, int] = {
-    "UNPROCESSABLE_DOCUMENT": 422,
-    "PAYLOAD_TOO_LARGE": 413,
-    "UNSUPPORTED_MEDIA_TYPE": 415,
-}
+CHECK_EVERY = 256  # tokens or operators between two deadline checks inside one page (~1 ms of work)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,71 +60,105 @@ class PdfLimits:
     allow_empty_password: bool = True  # decrypt PDFs that open without a password (see module doc)
 
 
+class Deadline:
+    """When extraction must stop, on an injectable monotonic clock. Checked cooperatively (see module doc)."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self._clock = clock
+        self._at = clock() + seconds
+
+    def expired(self) -> bool:
+        return self._clock() >= self._at
+
+
+# ---------------------------------------------------------------- domain errors
+
+
 class PdfRejected(Exception):
-    """A PDF that will not be coded. `code` maps to the API error code; `message` is safe to show."""
+    """A PDF that will not be coded. `message` is safe to show (it names a limit, never document text);
+    `reason` is a short machine tag for audit records and metrics ("encrypted", "too_many_pages"...)."""
 
-    def __init__(self, code: RejectCode, message: str, *, reason: str) -> None:
+    def __init__(self, message: str, *, reason: str) -> None:
         super().__init__(message)
-        self.code: RejectCode = code
         self.message = message
-        self.reason = reason  # short machine tag for audit/metrics: "encrypted", "too_many_pages", ...
+        self.reason = reason
 
-    @property
-    def status(self) -> int:
-        return STATUS_OF[self.code]
+
+class NotPdf(PdfRejected):
+    """The bytes are not a PDF at all."""
+
+
+class PdfTooLarge(PdfRejected):
+    """The file, or what it expands to (pages, objects, inflated streams, text, memory), is over a limit."""
+
+
+class PdfUnreadable(PdfRejected):
+    """A PDF whose text cannot be read."""
+
+
+class PdfCorrupt(PdfUnreadable):
+    """Damaged, malformed, self-referencing or too deeply nested; or no pages."""
+
+
+class PdfEncrypted(PdfUnreadable):
+    """Needs a password, or a cipher this build cannot decrypt."""
+
+
+class PdfTimeout(PdfUnreadable):
+    """Reading it took longer than its deadline."""
+
+
+class PdfNoText(PdfUnreadable):
+    """Readable, but no text to code (no text layer, and OCR off or empty). Raised by the caller, which
+    decides about OCR."""
 
 
 class _Timeout(BaseException):
     """BaseException so that pypdf's broad `except Exception` recovery paths cannot swallow the deadline."""
 
 
+def _check(deadline: Deadline) -> None:
+    if deadline.expired():
+        raise _Timeout
+
+
 # ---------------------------------------------------------------- public API
 
 
-def extract_pdf(data: bytes, limits: PdfLimits | None = None) -> Document:
+def extract_pdf(data: bytes, limits: PdfLimits | None = None, deadline: Deadline | None = None) -> Document:
     """Text of every page joined by PAGE_SEPARATOR; `pages` holds one exact span per page (empty pages get
     a zero-length span, so OCR text can be merged in later); `warnings` lists pages with no text layer and
-    active content that was ignored. Raises PdfRejected."""
+    active content that was ignored. `deadline` defaults to `limits.max_seconds` from now.
+    Raises a PdfRejected subclass."""
     limits = limits or PdfLimits()
     if len(data) > limits.max_bytes:
-        raise PdfRejected(
-            "PAYLOAD_TOO_LARGE",
-            f"PDF is {len(data):,} bytes; the limit is {limits.max_bytes:,} bytes.",
-            reason="too_large",
+        raise PdfTooLarge(
+            f"PDF is {len(data):,} bytes; the limit is {limits.max_bytes:,} bytes.", reason="too_large"
         )
     if not is_pdf(data):
-        raise PdfRejected(
-            "UNSUPPORTED_MEDIA_TYPE", "The file is not a PDF (no %PDF- header).", reason="not_pdf"
-        )
-    deadline = time.monotonic() + limits.max_seconds
+        raise NotPdf("The file is not a PDF (no %PDF- header).", reason="not_pdf")
+    deadline = deadline or Deadline(limits.max_seconds)
     try:
-        with _quiet_pypdf(), _pypdf_limits(limits), _alarm(limits.max_seconds):
+        with _quiet_pypdf(), _pypdf_limits(limits):
             return _extract(data, limits, deadline)
     except PdfRejected:
         raise
-    except (_Timeout, TimeoutError):
-        raise _timeout(limits) from None
+    except _Timeout:
+        raise _timeout(deadline) from None
     except RecursionError:
-        raise PdfRejected(
-            "UNPROCESSABLE_DOCUMENT", "PDF structure is nested too deeply to read.", reason="nesting"
-        ) from None
+        raise PdfCorrupt("PDF structure is nested too deeply to read.", reason="nesting") from None
     except MemoryError:
-        raise PdfRejected(
-            "PAYLOAD_TOO_LARGE", "PDF needs more memory to read than allowed.", reason="memory"
-        ) from None
+        raise PdfTooLarge("PDF needs more memory to read than allowed.", reason="memory") from None
     # pypdf raises many types (PdfReadError, ValueError, KeyError, struct.error...) on bad input
     except Exception as exc:  # noqa: BLE001
-        if time.monotonic() >= deadline:  # the timer fired inside pypdf, which wrapped it in its own error
-            raise _timeout(limits) from None
+        if deadline.expired():  # the deadline passed inside pypdf, which wrapped our signal in its own error
+            raise _timeout(deadline) from None
         raise _from_pypdf_error(exc, limits) from None
 
 
-def _timeout(limits: PdfLimits) -> PdfRejected:
-    return PdfRejected(
-        "UNPROCESSABLE_DOCUMENT",
-        f"PDF processing exceeded the time limit of {limits.max_seconds:g} s.",
-        reason="timeout",
-    )
+def _timeout(deadline: Deadline) -> PdfTimeout:
+    return PdfTimeout(f"PDF processing exceeded the time limit of {deadline.seconds:g} s.", reason="timeout")
 
 
 def is_pdf(data: bytes) -> bool:
@@ -195,16 +225,21 @@ def _ranges(pages: Sequence[int]) -> str:
     return ", ".join(str(p) for p in pages)
 
 
-def _extract(data: bytes, limits: PdfLimits, deadline: float) -> Document:
+def _extract(data: bytes, limits: PdfLimits, deadline: Deadline) -> Document:
     from pypdf import PdfReader
 
-    reader = PdfReader(io.BytesIO(data), strict=False, **_reader_limits(PdfReader, limits))
+    reader = PdfReader(
+        io.BytesIO(data),
+        strict=False,
+        root_object_recovery_limit=min(limits.max_objects, 10_000),
+        xref_stream_maximum_entries=limits.max_objects,
+    )
     warnings: list[str] = []
     _check_objects(reader, limits)
     if reader.is_encrypted:
         _decrypt(reader, limits)
         warnings.append("PDF was encrypted with an empty user password; it was decrypted to read it")
-    _check_deadline(deadline, limits)
+    _check(deadline)
 
     declared = _declared_page_count(reader)
     if declared is not None and declared > limits.max_pages:
@@ -213,28 +248,33 @@ def _extract(data: bytes, limits: PdfLimits, deadline: float) -> Document:
     if count > limits.max_pages:
         raise _too_many_pages(count, limits)
     if count == 0:
-        raise PdfRejected("UNPROCESSABLE_DOCUMENT", "PDF has no pages.", reason="no_pages")
+        raise PdfCorrupt("PDF has no pages.", reason="no_pages")
     warnings.extend(_active_content_warnings(reader))
 
     parts: list[str] = []
     spans: list[PageSpan] = []
     offset = 0
     inflated = 0
+    ticks = _Ticks(deadline)
     for index in range(count):
-        _check_deadline(deadline, limits)
+        _check(deadline)
         page = reader.pages[index]
         contents = page.get_contents()
         if contents is not None:
-            # Decoding is cached on the stream objects, so extract_text below reuses these bytes.
+            # Decoding is cached on the stream objects, so the text extraction below reuses these bytes.
             inflated += len(contents.get_data())
             if inflated > limits.max_total_inflated_bytes:
-                raise PdfRejected(
-                    "PAYLOAD_TOO_LARGE",
+                raise PdfTooLarge(
                     f"PDF page content inflates to more than {limits.max_total_inflated_bytes:,} bytes "
                     f"(limit reached at page {index + 1}).",
                     reason="inflated_total",
                 )
-        text = _clean(page.extract_text() or "") if contents is not None else ""
+            _watch_parsing(page, contents, reader, ticks)
+        text = (
+            _clean(page.extract_text(visitor_operand_before=ticks.visit) or "")
+            if contents is not None
+            else ""
+        )
         if not text.strip():
             text = ""
             warnings.append(no_text_warning(index + 1))
@@ -245,26 +285,55 @@ def _extract(data: bytes, limits: PdfLimits, deadline: float) -> Document:
         spans.append(PageSpan(page=index + 1, start=offset, end=offset + len(text)))
         offset += len(text)
         if offset > limits.max_text_chars:
-            raise PdfRejected(
-                "PAYLOAD_TOO_LARGE",
-                f"PDF text exceeds {limits.max_text_chars:,} characters.",
-                reason="text_too_long",
+            raise PdfTooLarge(
+                f"PDF text exceeds {limits.max_text_chars:,} characters.", reason="text_too_long"
             )
-    _check_deadline(deadline, limits)
+    _check(deadline)
     return Document(text="".join(parts), type="pdf", pages=tuple(spans), warnings=tuple(warnings))
 
 
-def _reader_limits(reader_class, limits: PdfLimits) -> dict[str, int]:
-    """Reader-level limits, passed only where this pypdf version knows them (the layer pins 7.1.1; a
-    TypeError from an older one would otherwise turn every PDF into "malformed")."""
-    import inspect
+class _Ticks:
+    """Checks the deadline every CHECK_EVERY calls: cheap enough to call per token or per operator."""
 
-    wanted = {
-        "root_object_recovery_limit": min(limits.max_objects, 10_000),
-        "xref_stream_maximum_entries": limits.max_objects,
-    }
-    accepted = inspect.signature(reader_class.__init__).parameters
-    return {k: v for k, v in wanted.items() if k in accepted}
+    __slots__ = ("count", "deadline")
+
+    def __init__(self, deadline: Deadline) -> None:
+        self.deadline = deadline
+        self.count = 0
+
+    def tick(self) -> None:
+        self.count += 1
+        if self.count % CHECK_EVERY == 0:
+            _check(self.deadline)
+
+    def visit(self, operator: Any, operands: Any, cm: Any, tm: Any) -> None:  # pypdf's visitor signature
+        self.tick()
+
+
+def _watch_parsing(page: Any, contents: Any, reader: Any, ticks: _Ticks) -> None:
+    """Give the page a content stream that checks the deadline while it is tokenized: pypdf parses the whole
+    stream before the first operator reaches a visitor, and a hostile page can take seconds to parse.
+    Only this reader's in-memory page object is changed."""
+    from pypdf.generic import NameObject
+
+    watched = _watched_stream_class()(contents, reader, "bytes")
+    watched.ticks = ticks
+    page[NameObject("/Contents")] = watched
+
+
+@cache
+def _watched_stream_class() -> type:
+    from pypdf.generic import ContentStream
+
+    class WatchedContentStream(ContentStream):
+        ticks: _Ticks
+
+        # pypdf calls _check_limits once per token while parsing (its own per-stream token budget).
+        def _check_limits(self, **kwargs: Any) -> Any:  # type: ignore[override]
+            self.ticks.tick()
+            return ContentStream._check_limits(**kwargs)
+
+    return WatchedContentStream
 
 
 def _check_objects(reader, limits: PdfLimits) -> None:
@@ -276,34 +345,26 @@ def _check_objects(reader, limits: PdfLimits) -> None:
     parsed = sum(len(v) for v in reader.xref.values()) + len(reader.xref_objStm)
     n = max(declared, parsed)
     if n > limits.max_objects:
-        raise PdfRejected(
-            "PAYLOAD_TOO_LARGE",
-            f"PDF declares {n:,} objects; the limit is {limits.max_objects:,}.",
-            reason="too_many_objects",
+        raise PdfTooLarge(
+            f"PDF declares {n:,} objects; the limit is {limits.max_objects:,}.", reason="too_many_objects"
         )
 
 
 def _decrypt(reader, limits: PdfLimits) -> None:
     from pypdf.errors import DependencyError
 
-    refused = PdfRejected(
-        "UNPROCESSABLE_DOCUMENT",
-        "PDF is encrypted with a password; send an unencrypted copy.",
-        reason="encrypted",
-    )
+    refused = PdfEncrypted("PDF is encrypted with a password; send an unencrypted copy.", reason="encrypted")
     if not limits.allow_empty_password:
         raise refused
     try:
         result = reader.decrypt("")
     except DependencyError:
-        raise PdfRejected(
-            "UNPROCESSABLE_DOCUMENT",
+        raise PdfEncrypted(
             "PDF is encrypted with a cipher this service cannot decrypt; send an unencrypted copy.",
             reason="encrypted_unsupported",
         ) from None
     except NotImplementedError:
-        raise PdfRejected(
-            "UNPROCESSABLE_DOCUMENT",
+        raise PdfEncrypted(
             "PDF uses an unsupported encryption method; send an unencrypted copy.",
             reason="encrypted_unsupported",
         ) from None
@@ -319,12 +380,8 @@ def _declared_page_count(reader) -> int | None:
         return None
 
 
-def _too_many_pages(n: int, limits: PdfLimits) -> PdfRejected:
-    return PdfRejected(
-        "PAYLOAD_TOO_LARGE",
-        f"PDF has {n:,} pages; the limit is {limits.max_pages:,}.",
-        reason="too_many_pages",
-    )
+def _too_many_pages(n: int, limits: PdfLimits) -> PdfTooLarge:
+    return PdfTooLarge(f"PDF has {n:,} pages; the limit is {limits.max_pages:,}.", reason="too_many_pages")
 
 
 def _active_content_warnings(reader) -> list[str]:
@@ -352,9 +409,8 @@ def _active_content_warnings(reader) -> list[str]:
     return found
 
 
-def _check_deadline(deadline: float, limits: PdfLimits) -> None:
-    if time.monotonic() > deadline:
-        raise _Timeout
+def _loop() -> PdfCorrupt:
+    return PdfCorrupt("PDF structure refers to itself in a loop and cannot be read.", reason="loop")
 
 
 def _from_pypdf_error(exc: Exception, limits: PdfLimits) -> PdfRejected:
@@ -365,100 +421,57 @@ def _from_pypdf_error(exc: Exception, limits: PdfLimits) -> PdfRejected:
         # they are classified here, not echoed, so a future message can never carry document bytes out.
         detail = str(exc).lower()
         if "cycle" in detail or "loop" in detail or "circular" in detail:
-            return PdfRejected(
-                "UNPROCESSABLE_DOCUMENT",
-                "PDF structure refers to itself in a loop and cannot be read.",
-                reason="loop",
-            )
+            return _loop()
         if "page tree" in detail:
-            return PdfRejected(
-                "PAYLOAD_TOO_LARGE",
+            return PdfTooLarge(
                 f"PDF page tree is larger than allowed; the page limit is {limits.max_pages:,}.",
                 reason="too_many_pages",
             )
         if "xref" in detail or "object" in detail or "root" in detail:
-            return PdfRejected(
-                "PAYLOAD_TOO_LARGE",
+            return PdfTooLarge(
                 f"PDF has more objects than allowed; the limit is {limits.max_objects:,}.",
                 reason="too_many_objects",
             )
-        return PdfRejected(
-            "PAYLOAD_TOO_LARGE",
+        return PdfTooLarge(
             "PDF exceeds a decoding limit (a stream inflates to more than "
             f"{limits.max_stream_inflated_bytes:,} bytes, or has too many elements or filters).",
             reason="inflated_stream",
         )
     if isinstance(exc.__cause__, RecursionError) or isinstance(exc.__context__, RecursionError):
-        return PdfRejected(
-            "UNPROCESSABLE_DOCUMENT", "PDF structure is nested too deeply to read.", reason="nesting"
-        )
+        return PdfCorrupt("PDF structure is nested too deeply to read.", reason="nesting")
     if any(word in str(exc).lower() for word in ("cyclic", "circular", "loop")):
-        return PdfRejected(
-            "UNPROCESSABLE_DOCUMENT",
-            "PDF structure refers to itself in a loop and cannot be read.",
-            reason="loop",
-        )
+        return _loop()
     if isinstance(exc, FileNotDecryptedError):
-        return PdfRejected(
-            "UNPROCESSABLE_DOCUMENT",
-            "PDF is encrypted with a password; send an unencrypted copy.",
-            reason="encrypted",
-        )
+        return PdfEncrypted("PDF is encrypted with a password; send an unencrypted copy.", reason="encrypted")
     # Only the exception type is kept: pypdf messages can quote document bytes.
-    return PdfRejected(
-        "UNPROCESSABLE_DOCUMENT",
-        f"PDF is damaged or malformed and cannot be read ({type(exc).__name__}).",
-        reason="malformed",
+    return PdfCorrupt(
+        f"PDF is damaged or malformed and cannot be read ({type(exc).__name__}).", reason="malformed"
     )
 
 
 @contextmanager
 def _pypdf_limits(limits: PdfLimits) -> Iterator[None]:
-    """pypdf >= 6.x keeps its limits in a context-local Configuration; older versions in module globals."""
-    import pypdf
+    """pypdf keeps its limits in a context-local Configuration (pypdf >= 6.18; the layer pins 7.x)."""
+    from pypdf import apply_configuration
 
     cap = limits.max_stream_inflated_bytes
-    overrides = {
-        "maximum_declared_stream_length": cap,
-        "array_based_stream_maximum_output_length": cap,
-        "zlib_maximum_output_length": cap,
-        "lzw_maximum_output_length": cap,
-        "run_length_maximum_output_length": cap,
-        "jbig2_maximum_output_length": cap,
-        "brotli_maximum_output_length": cap,
-        "image_maximum_buffer_size": cap,
-        "stream_decoding_work_maximum_length": 4 * cap,
+    with apply_configuration(
+        maximum_declared_stream_length=cap,
+        array_based_stream_maximum_output_length=cap,
+        zlib_maximum_output_length=cap,
+        lzw_maximum_output_length=cap,
+        run_length_maximum_output_length=cap,
+        jbig2_maximum_output_length=cap,
+        brotli_maximum_output_length=cap,
+        image_maximum_buffer_size=cap,
+        stream_decoding_work_maximum_length=4 * cap,
         # Content-stream tokens per stream: a dense real page has ~20k; pypdf's 2M default lets one page
-        # parse for ~5 s, which a worker thread (no SIGALRM) could not interrupt.
-        "stream_parsing_work_maximum_count": 500_000,
-        "page_tree_maximum_entries": max(limits.max_pages * 4, 1_000),
-        "jbig2dec_binary": None,  # never shell out to an external decoder on untrusted input
-    }
-    apply = getattr(pypdf, "apply_configuration", None)
-    if apply is not None:
-        from pypdf import Configuration
-
-        known = {k: v for k, v in overrides.items() if k in Configuration.__dataclass_fields__}
-        with apply(**known):
-            yield
-        return
-    from pypdf import filters  # pypdf 5.x: module constants (not thread-local; Lambda runs one at a time)
-
-    legacy = {
-        "MAX_DECLARED_STREAM_LENGTH": cap,
-        "ZLIB_MAX_OUTPUT_LENGTH": cap,
-        "LZW_MAX_OUTPUT_LENGTH": cap,
-        "RUN_LENGTH_MAX_OUTPUT_LENGTH": cap,
-        "JBIG2_MAX_OUTPUT_LENGTH": cap,
-    }
-    saved = {k: getattr(filters, k) for k in legacy if hasattr(filters, k)}
-    for k in saved:
-        setattr(filters, k, legacy[k])
-    try:
+        # parse for seconds between two deadline checks of a plain ContentStream (form XObjects).
+        stream_parsing_work_maximum_count=500_000,
+        page_tree_maximum_entries=max(limits.max_pages * 4, 1_000),
+        jbig2dec_binary=None,  # never shell out to an external decoder on untrusted input
+    ):
         yield
-    finally:
-        for k, v in saved.items():
-            setattr(filters, k, v)
 
 
 @contextmanager
@@ -472,31 +485,3 @@ def _quiet_pypdf() -> Iterator[None]:
         yield
     finally:
         logger.setLevel(level)
-
-
-@contextmanager
-def _alarm(seconds: float) -> Iterator[None]:
-    """A hard deadline for a single slow step, where signals are usable (the main thread, no other timer);
-    elsewhere (server worker threads) the between-page checks are the fence."""
-    usable = (
-        hasattr(signal, "setitimer")
-        and threading.current_thread() is threading.main_thread()
-        and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.SIG_IGN, None)
-        and signal.getitimer(signal.ITIMER_REAL)[0] == 0
-    )
-    if not usable:
-        yield
-        return
-
-    def _raise(signum, frame):
-        raise _Timeout
-
-    previous = signal.signal(signal.SIGALRM, _raise)
-    # Re-fire every 50 ms after the deadline: a signal that lands inside a finalizer run by the garbage
-    # collector has its exception swallowed ("Exception ignored in ..."), so one shot is not enough.
-    signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)

@@ -10,8 +10,15 @@ import pypdf
 import pytest
 from codify_coder.extract import (
     PAGE_SEPARATOR,
+    Deadline,
+    NotPdf,
+    PdfCorrupt,
+    PdfEncrypted,
     PdfLimits,
     PdfRejected,
+    PdfTimeout,
+    PdfTooLarge,
+    PdfUnreadable,
     extract_pdf,
     merge_ocr,
     pages_needing_ocr,
@@ -127,9 +134,9 @@ def test_encrypted_with_empty_user_password_is_decrypted_and_read():
 
 
 def test_empty_password_pdfs_can_be_refused_by_setting():
-    with pytest.raises(PdfRejected) as info:
+    with pytest.raises(PdfEncrypted) as info:
         extract_pdf(pdfs.encrypted_pdf(""), PdfLimits(allow_empty_password=False))
-    assert info.value.status == 422 and info.value.reason == "encrypted"
+    assert info.value.reason == "encrypted"
 
 
 def test_javascript_and_embedded_files_are_reported_not_run():
@@ -149,49 +156,35 @@ def test_xref_loop_is_broken_and_the_page_read():
 
 # ---------------------------------------------------------------- hostile files
 
-# name -> (status, code, reason, a fragment of the message, max seconds, max peak MiB)
+# name -> (domain error, reason, a fragment of the message, max seconds, max peak MiB). The library raises
+# domain errors only; functions/common/errors.py maps them to statuses (tests/unit/service/test_errors.py).
 HOSTILE_EXPECTED = {
-    "truncated": (422, "UNPROCESSABLE_DOCUMENT", "malformed", "damaged or malformed", 2, 32),
-    "garbage_with_header": (422, "UNPROCESSABLE_DOCUMENT", "malformed", "damaged or malformed", 2, 32),
-    "not_a_pdf": (415, "UNSUPPORTED_MEDIA_TYPE", "not_pdf", "not a PDF", 0.5, 1),
-    "encrypted_with_password": (
-        422,
-        "UNPROCESSABLE_DOCUMENT",
-        "encrypted",
-        "encrypted with a password",
-        2,
-        32,
-    ),
-    "page_tree_loop": (422, "UNPROCESSABLE_DOCUMENT", "loop", "refers to itself in a loop", 2, 32),
-    "deeply_nested": (422, "UNPROCESSABLE_DOCUMENT", "nesting", "nested too deeply", 3, 64),
-    "decompression_bomb": (413, "PAYLOAD_TOO_LARGE", "inflated_stream", "inflates to more than", 3, 96),
-    "many_stream_bomb": (413, "PAYLOAD_TOO_LARGE", "inflated_total", "inflates to more than", 5, 192),
-    "thousands_of_pages": (
-        413,
-        "PAYLOAD_TOO_LARGE",
-        "too_many_pages",
-        "5,000 pages; the limit is 300",
-        3,
-        64,
-    ),
-    "lying_page_count": (413, "PAYLOAD_TOO_LARGE", "too_many_pages", "page limit is 300", 5, 64),
-    "object_flood": (413, "PAYLOAD_TOO_LARGE", "too_many_objects", "10,000,000 objects", 1, 16),
-    "no_pages": (422, "UNPROCESSABLE_DOCUMENT", "no_pages", "no pages", 1, 16),
-    "too_large": (413, "PAYLOAD_TOO_LARGE", "too_large", "5,242,881 bytes; the limit is 5,242,880", 0.5, 16),
+    "truncated": (PdfCorrupt, "malformed", "damaged or malformed", 2, 32),
+    "garbage_with_header": (PdfCorrupt, "malformed", "damaged or malformed", 2, 32),
+    "not_a_pdf": (NotPdf, "not_pdf", "not a PDF", 0.5, 1),
+    "encrypted_with_password": (PdfEncrypted, "encrypted", "encrypted with a password", 2, 32),
+    "page_tree_loop": (PdfCorrupt, "loop", "refers to itself in a loop", 2, 32),
+    "deeply_nested": (PdfCorrupt, "nesting", "nested too deeply", 3, 64),
+    "decompression_bomb": (PdfTooLarge, "inflated_stream", "inflates to more than", 3, 96),
+    "many_stream_bomb": (PdfTooLarge, "inflated_total", "inflates to more than", 5, 192),
+    "thousands_of_pages": (PdfTooLarge, "too_many_pages", "5,000 pages; the limit is 300", 3, 64),
+    "lying_page_count": (PdfTooLarge, "too_many_pages", "page limit is 300", 5, 64),
+    "object_flood": (PdfTooLarge, "too_many_objects", "10,000,000 objects", 1, 16),
+    "no_pages": (PdfCorrupt, "no_pages", "no pages", 1, 16),
+    "too_large": (PdfTooLarge, "too_large", "5,242,881 bytes; the limit is 5,242,880", 0.5, 16),
 }
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE_EXPECTED))
 def test_hostile_file_is_refused_within_bounds(name):
-    status, code, reason, fragment, max_seconds, max_mib = HOSTILE_EXPECTED[name]
+    error, reason, fragment, max_seconds, max_mib = HOSTILE_EXPECTED[name]
     data = pdfs.HOSTILE[name]()
 
     outcome, elapsed, peak = measure(data)
 
     assert isinstance(outcome, PdfRejected), f"{name} was accepted"
-    assert (outcome.status, outcome.code) == (status, code)
-    if reason:
-        assert outcome.reason == reason
+    assert type(outcome) is error
+    assert outcome.reason == reason
     assert fragment in outcome.message
     assert not any(word in outcome.message.lower() for word in NOTE_WORDS)
     assert elapsed < max_seconds, f"{name} took {elapsed:.2f} s"
@@ -227,21 +220,51 @@ def _slow_page(operations: int) -> bytes:
 
 def test_wall_time_limit_interrupts_a_slow_page():
     outcome, elapsed, _ = measure(_slow_page(60_000), PdfLimits(max_seconds=0.3))
-    assert isinstance(outcome, PdfRejected)
-    assert (outcome.status, outcome.reason) == (422, "timeout")
+    assert isinstance(outcome, PdfTimeout) and isinstance(outcome, PdfUnreadable)
+    assert outcome.reason == "timeout"
     assert "time limit of 0.3 s" in outcome.message
     assert elapsed < 1.5
 
 
+class SteppingClock:
+    """A monotonic clock that advances `step` seconds each time it is read."""
+
+    def __init__(self, step: float) -> None:
+        self.now = 0.0
+        self.step = step
+        self.reads = 0
+
+    def __call__(self) -> float:
+        self.reads += 1
+        self.now += self.step
+        return self.now
+
+
+def test_an_injected_deadline_is_checked_while_a_single_page_is_parsed():
+    # 60,000 operators on one page: the deadline (1 s on a clock that moves 10 ms a read) expires inside the
+    # page, between two tokens, without a signal or a thread.
+    clock = SteppingClock(0.01)
+    with pytest.raises(PdfTimeout) as info:
+        extract_pdf(_slow_page(60_000), PdfLimits(), Deadline(1.0, clock))
+    assert "time limit of 1 s" in info.value.message
+    assert 100 <= clock.reads < 200  # checked every few hundred tokens, not once per page or per token
+
+
+def test_a_deadline_with_time_left_lets_a_normal_pdf_through():
+    clock = SteppingClock(0.0)
+    doc = extract_pdf(pdfs.text_pdf(), deadline=Deadline(1.0, clock))
+    assert [s.page for s in doc.pages] == [1, 2, 3] and clock.reads >= 4  # at least once per page
+
+
 def test_limits_are_settings():
     data = pdfs.text_pdf()
-    with pytest.raises(PdfRejected) as info:
+    with pytest.raises(PdfTooLarge) as info:
         extract_pdf(data, PdfLimits(max_pages=2))
-    assert (info.value.status, info.value.reason) == (413, "too_many_pages")
-    with pytest.raises(PdfRejected) as info:
+    assert info.value.reason == "too_many_pages"
+    with pytest.raises(PdfTooLarge) as info:
         extract_pdf(data, PdfLimits(max_bytes=1000))
     assert info.value.reason == "too_large"
-    with pytest.raises(PdfRejected) as info:
+    with pytest.raises(PdfTooLarge) as info:
         extract_pdf(data, PdfLimits(max_text_chars=100))
     assert info.value.reason == "text_too_long"
 

@@ -1,4 +1,4 @@
-"""Textract polling and paging in pdf_input, against a scripted client (no network, no moto)."""
+"""Textract polling and paging (codify.repositories), against a scripted client (no network, no moto)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ for _key, _value in {
 }.items():
     os.environ.setdefault(_key, _value)
 
-from codify import pdf_input as _pdf_input
+from codify import repositories as _pdf_input
 
 
 @pytest.fixture

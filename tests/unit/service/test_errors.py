@@ -111,3 +111,60 @@ def test_unexpected_exceptions_are_logged_without_their_message(caplog):
     (logged,) = [r for r in caplog.records if r.getMessage() == "unhandled exception"]
     assert logged.error_type == "KeyError"
     assert logged.frames and "Jane Roe" not in str(vars(logged))
+
+
+# ---------------------------------------------------------------- the domain errors' statuses
+
+
+@pytest.mark.parametrize(
+    "error,status,code",
+    [
+        ("NotPdf", 415, "UNSUPPORTED_MEDIA_TYPE"),
+        ("PdfTooLarge", 413, "PAYLOAD_TOO_LARGE"),
+        ("PdfCorrupt", 422, "UNPROCESSABLE_DOCUMENT"),
+        ("PdfEncrypted", 422, "UNPROCESSABLE_DOCUMENT"),
+        ("PdfTimeout", 422, "UNPROCESSABLE_DOCUMENT"),
+        ("PdfNoText", 422, "UNPROCESSABLE_DOCUMENT"),
+    ],
+)
+def test_refused_pdfs_map_to_their_status_keeping_message_and_reason(error, status, code):
+    from codify_coder import extract
+
+    mapped = errors.to_api_error(getattr(extract, error)("PDF has 5,000 pages.", reason="some_reason"))
+    assert (mapped.status, mapped.code) == (status, code)
+    assert (mapped.message, mapped.reason) == ("PDF has 5,000 pages.", "some_reason")
+
+
+def test_the_coder_library_knows_no_http():
+    from codify_coder import extract
+
+    refused = extract.PdfTooLarge("too big", reason="too_large")
+    assert not hasattr(refused, "status") and not hasattr(refused, "code")
+    assert not hasattr(extract, "STATUS_OF")
+
+
+def test_other_domain_errors_map_to_their_status():
+    from aws_lambda_powertools.utilities.idempotency.exceptions import (
+        IdempotencyAlreadyInProgressError,
+        IdempotencyValidationError,
+    )
+    from common.coder import CoderUnavailable
+
+    assert errors.to_api_error(CoderUnavailable("ImportError")).status == 503
+    conflict = errors.to_api_error(IdempotencyValidationError())
+    in_progress = errors.to_api_error(IdempotencyAlreadyInProgressError())
+    assert conflict.code == in_progress.code == "IDEMPOTENCY_CONFLICT"
+    assert "still in progress" in in_progress.message and "different request body" in conflict.message
+
+
+def test_an_unknown_exception_is_a_500_logged_by_type_only(caplog):
+    mapped = errors.to_api_error(ValueError("Jane Roe has HIV"))
+    assert (mapped.status, mapped.code) == (500, "INTERNAL_ERROR")
+    assert "Jane Roe" not in mapped.message
+    (logged,) = [r for r in caplog.records if r.getMessage() == "unhandled exception"]
+    assert logged.error_type == "ValueError" and "Jane Roe" not in str(vars(logged))
+
+
+def test_api_errors_pass_through_unchanged():
+    error = errors.NotFound("No such run.")
+    assert errors.to_api_error(error) is error

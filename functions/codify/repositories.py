@@ -1,0 +1,331 @@
+"""The AWS side of the codify ports (ports.py): RunsTable, the models store, the StagingBucket, Textract and
+Powertools' idempotency. Nothing here decides anything about a request; the use case does (service.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from aws_lambda_powertools.utilities.idempotency.serialization.base import BaseIdempotencySerializer
+from botocore.exceptions import BotoCoreError, ClientError
+from common import aws
+from common.coder import CoderPort
+from common.errors import ApiError, ModelNotFound, NotFound, ServiceUnavailable
+from common.observability import logger
+
+from .models import CodifyResponse, ModelSummary, RunRecord
+from .ports import OcrFailed, ReplayRef
+
+SSE = "AES256"  # every object this service writes is encrypted at rest (also the bucket default)
+PDF_CONTENT_TYPE = "application/pdf"
+
+
+def upload_key(tenant: str, upload_id: str) -> str:
+    return f"tenants/{tenant}/uploads/{upload_id}"
+
+
+def run_input_key(tenant: str, run_id: str) -> str:
+    return f"tenants/{tenant}/runs/{run_id}/input.pdf"
+
+
+# ---------------------------------------------------------------- RunsTable
+
+
+class DynamoRunsRepository:
+    """One immutable item per run: conditional put, never updated."""
+
+    def __init__(self, table_name: str) -> None:
+        self.table_name = table_name
+
+    @property
+    def _table(self) -> Any:
+        return aws.dynamodb().Table(self.table_name)
+
+    def put(self, record: RunRecord) -> None:
+        item = record.model_dump(exclude_none=True)
+        if record.patient_id:  # key of the patient+time index, scoped by tenant
+            item["tenant_patient"] = f"{record.tenant}#{record.patient_id}"
+        self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(run_id)")
+
+    def get(self, tenant: str, run_id: str) -> RunRecord:
+        item = self._table.get_item(Key={"run_id": run_id}, ConsistentRead=True).get("Item")
+        if not item or item.get("tenant") != tenant:  # another tenant's run is indistinguishable from none
+            raise NotFound("No such run.")
+        item.pop("tenant_patient", None)
+        return RunRecord.model_validate(_from_dynamo(item))
+
+
+def _from_dynamo(value: Any) -> Any:
+    """DynamoDB numbers come back as Decimal; the records only hold integers."""
+    if isinstance(value, Decimal):
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _from_dynamo(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_dynamo(v) for v in value]
+    return value
+
+
+# ---------------------------------------------------------------- custom models
+
+
+class S3ModelStore:
+    """Custom models under s3://MODELS_BUCKET/tenants/{tenant}/models/{id}/ (model.onnx + manifest.json),
+    loaded once per container (a few at a time, least recently used first out)."""
+
+    FILES = ("model.onnx", "manifest.json")
+
+    def __init__(self, bucket: str, cache_dir: str, max_loaded: int = 4) -> None:
+        self.bucket = bucket
+        self.cache_dir = Path(cache_dir)
+        self._loaded: OrderedDict[tuple[str, str, str], CoderPort] = OrderedDict()
+        self._max_loaded = max_loaded
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def prefix(tenant: str, model_id: str | None = None) -> str:
+        base = f"tenants/{tenant}/models/"
+        return base if model_id is None else f"{base}{model_id}/"
+
+    def list(self, tenant: str) -> list[ModelSummary]:
+        s3 = aws.s3()
+        out: list[ModelSummary] = []
+        pages = s3.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=self.prefix(tenant), Delimiter="/"
+        )
+        for page in pages:
+            for common in page.get("CommonPrefixes", []):
+                model_id = common["Prefix"].rstrip("/").rsplit("/", 1)[-1]
+                try:
+                    obj = s3.get_object(Bucket=self.bucket, Key=f"{common['Prefix']}manifest.json")
+                    manifest = json.loads(obj["Body"].read())
+                except (ClientError, ValueError):
+                    continue  # an incomplete upload is not a model
+                if not isinstance(manifest, dict):
+                    continue
+                out.append(self._summary(model_id, manifest, obj["LastModified"].isoformat()))
+        return sorted(out, key=lambda m: m.id)
+
+    @staticmethod
+    def _summary(model_id: str, manifest: dict[str, Any], uploaded_at: str) -> ModelSummary:
+        """The listing entry from a manifest as `codify train` writes it (terminology is {"name": …})."""
+        terminology = manifest.get("terminology")
+        if isinstance(terminology, dict):
+            terminology = terminology.get("name")
+        metrics = manifest.get("metrics")
+        return ModelSummary(
+            id=model_id,
+            version=str(manifest.get("version", "")),
+            terminology=terminology if isinstance(terminology, str) else None,
+            description=manifest.get("description") if isinstance(manifest.get("description"), str) else None,
+            created_at=str(manifest.get("created_at") or uploaded_at),
+            metrics=metrics if isinstance(metrics, dict) else None,
+        )
+
+    def coder_for(self, tenant: str, model_id: str, base: CoderPort) -> CoderPort:
+        s3 = aws.s3()
+        prefix = self.prefix(tenant, model_id)
+        try:
+            etag = s3.head_object(Bucket=self.bucket, Key=prefix + "model.onnx")["ETag"].strip('"')
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound", "403"}:
+                raise ModelNotFound() from None
+            raise
+        key = (tenant, model_id, etag)
+        with self._lock:
+            if key in self._loaded:
+                self._loaded.move_to_end(key)
+                return self._loaded[key]
+        target = self.cache_dir / hashlib.sha256("/".join(key).encode()).hexdigest()[:32]
+        target.mkdir(parents=True, exist_ok=True)
+        try:
+            for name in self.FILES:
+                s3.download_file(self.bucket, prefix + name, str(target / name))
+        except ClientError:
+            raise ModelNotFound() from None
+        try:
+            coder = base.with_model_dir(target)
+        except Exception as exc:  # noqa: BLE001 (a model that does not load is unusable: say so)
+            logger.warning("custom model failed to load", extra={"error_type": type(exc).__name__})
+            raise ModelNotFound("The model exists but could not be loaded.") from None
+        with self._lock:
+            self._loaded[key] = coder
+            while len(self._loaded) > self._max_loaded:
+                self._loaded.popitem(last=False)
+        return coder
+
+
+# ---------------------------------------------------------------- StagingBucket
+
+
+class S3StagingStore:
+    def __init__(self, bucket: str) -> None:
+        self.bucket = bucket
+
+    def upload_size(self, tenant: str, upload_id: str) -> int:
+        try:
+            head = aws.s3().head_object(Bucket=self.bucket, Key=upload_key(tenant, upload_id))
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
+                # Another tenant's upload id lands here too (the key is under this tenant's prefix), so
+                # both read the same: nothing tells a caller that the id exists elsewhere.
+                raise NotFound(
+                    "No upload with this upload_id has arrived for this tenant. POST the file to the URL and "
+                    "fields returned by POST /v1/uploads first (the form expires), then send upload_id.",
+                    reason="upload_not_found",
+                ) from None
+            raise _unavailable(exc) from None
+        return int(head.get("ContentLength", 0))
+
+    def read_upload(self, tenant: str, upload_id: str, max_bytes: int) -> bytes:
+        key = upload_key(tenant, upload_id)
+        body = _s3_call(lambda: aws.s3().get_object(Bucket=self.bucket, Key=key)["Body"])
+        return body.read(max_bytes)
+
+    def delete_upload(self, tenant: str, upload_id: str) -> None:
+        try:
+            aws.s3().delete_object(Bucket=self.bucket, Key=upload_key(tenant, upload_id))
+        except (ClientError, BotoCoreError) as exc:  # the lifecycle rule removes it later anyway
+            logger.warning("upload delete failed", extra={"error_type": type(exc).__name__})
+
+    def stage_input(self, tenant: str, run_id: str, data: bytes) -> str:
+        key = run_input_key(tenant, run_id)
+        _s3_call(
+            lambda: aws.s3().put_object(
+                Bucket=self.bucket, Key=key, Body=data, ContentType=PDF_CONTENT_TYPE, ServerSideEncryption=SSE
+            )
+        )
+        return key
+
+
+def _unavailable(exc: Exception) -> ApiError:
+    logger.error("staging bucket call failed", extra={"error_type": type(exc).__name__})
+    return ServiceUnavailable("Document storage is temporarily unavailable.")
+
+
+def _s3_call(call: Callable[[], Any]) -> Any:
+    try:
+        return call()
+    except (ClientError, BotoCoreError) as exc:
+        raise _unavailable(exc) from None
+
+
+# ---------------------------------------------------------------- OCR (Amazon Textract)
+
+
+class TextractRecognizer:
+    """Textract over PDFs staged in the StagingBucket."""
+
+    def __init__(self, bucket: str) -> None:
+        self.bucket = bucket
+
+    def lines(self, key: str, *, pages: int, timeout: float) -> dict[int, list[str]]:
+        try:
+            return textract_lines(self.bucket, key, pages=pages, timeout=timeout)
+        except (ClientError, BotoCoreError, TimeoutError) as exc:
+            raise OcrFailed(type(exc).__name__) from None
+
+
+def textract_lines(
+    bucket: str, key: str, *, pages: int, timeout: float, poll: float = 1.0
+) -> dict[int, list[str]]:
+    """LINE blocks' text by page. One page: synchronous DetectDocumentText; more: the asynchronous
+    Start/GetDocumentTextDetection job (DetectDocumentText reads only single-page PDFs)."""
+    client = aws.textract()
+    location = {"Bucket": bucket, "Name": key}
+    if pages <= 1:
+        return _lines(client.detect_document_text(Document={"S3Object": location}).get("Blocks", []))
+    job_id = client.start_document_text_detection(DocumentLocation={"S3Object": location})["JobId"]
+    deadline = time.monotonic() + timeout
+    while True:
+        response = client.get_document_text_detection(JobId=job_id)
+        status = response.get("JobStatus")
+        if status in ("SUCCEEDED", "PARTIAL_SUCCESS"):
+            break
+        if status == "FAILED":
+            raise ClientError(
+                {"Error": {"Code": "TextractJobFailed", "Message": "job failed"}}, "GetDocumentTextDetection"
+            )
+        if time.monotonic() + poll > deadline:
+            raise TimeoutError("textract job did not finish in time")
+        time.sleep(poll)
+    blocks = list(response.get("Blocks", []))
+    token = response.get("NextToken")
+    while token:
+        response = client.get_document_text_detection(JobId=job_id, NextToken=token)
+        blocks.extend(response.get("Blocks", []))
+        token = response.get("NextToken")
+    return _lines(blocks)
+
+
+def _lines(blocks: list[dict[str, Any]]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for block in blocks:  # Textract returns LINE blocks in reading order within each page
+        if block.get("BlockType") == "LINE" and block.get("Text"):
+            out.setdefault(int(block.get("Page", 1)), []).append(str(block["Text"]))
+    return out
+
+
+# ---------------------------------------------------------------- idempotency (Powertools, IdempotencyTable)
+
+
+class _ReplayRefSerializer(BaseIdempotencySerializer):
+    def to_dict(self, data: CodifyResponse) -> dict:
+        return {"run_id": data.run_id, "created_at": data.created_at, "model_version": data.model.version}
+
+    def from_dict(self, data: dict) -> ReplayRef:
+        return ReplayRef(str(data["run_id"]), str(data["created_at"]), str(data.get("model_version", "")))
+
+
+def _execute(*, idempotency: dict[str, Any], produce: Callable[[], CodifyResponse]) -> CodifyResponse:
+    return produce()
+
+
+# Powertools names its records after the function's module and qualified name; these are the names the
+# records had before the use case moved out of service.py, so retries across a deploy still replay.
+_execute.__module__, _execute.__qualname__ = "codify.service", "CodifyService._execute"
+
+
+class PowertoolsIdempotency:
+    """Keys scoped by tenant; the body's sha256 validates a replay; only a ReplayRef is stored."""
+
+    def __init__(self, table_name: str, ttl_seconds: int) -> None:
+        self._config = IdempotencyConfig(
+            event_key_jmespath="[tenant, key]",
+            payload_validation_jmespath="body_sha256",
+            expires_after_seconds=ttl_seconds,
+        )
+        persistence = DynamoDBPersistenceLayer(table_name=table_name, boto3_client=aws.dynamodb_client())
+        self._once = idempotent_function(
+            data_keyword_argument="idempotency",
+            persistence_store=persistence,
+            config=self._config,
+            output_serializer=_ReplayRefSerializer(),
+        )(_execute)
+
+    def once(
+        self,
+        *,
+        tenant: str,
+        key: str,
+        fingerprint: str,
+        produce: Callable[[], CodifyResponse],
+        lambda_context: Any = None,
+    ) -> CodifyResponse | ReplayRef:
+        if lambda_context is not None:
+            self._config.register_lambda_context(lambda_context)
+        return self._once(
+            idempotency={"tenant": tenant, "key": key, "body_sha256": fingerprint}, produce=produce
+        )
