@@ -20,7 +20,7 @@ def test_codify_code_uses_the_api_run_id_and_time_formats(coder_assets, tmp_path
     note.write_text("Assessment: essential hypertension.", encoding="utf-8")
 
     assert main(["code", str(note)]) == 0
-    body = json.loads(capsys.readouterr().out)
+    (body,) = json.loads(capsys.readouterr().out)  # json is always a list, one result per file
 
     assert RUN_ID.match(body["run_id"]), body["run_id"]
     assert CREATED_AT.match(body["created_at"]), body["created_at"]
