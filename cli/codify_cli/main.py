@@ -7,7 +7,7 @@ import importlib
 import sys
 
 # Subcommand modules under codify_cli.commands, each with register(subparsers).
-COMMANDS = ("code", "eval", "train", "serve", "tokens")
+COMMANDS = ("code", "eval", "eval_real", "train", "serve", "tokens")
 
 
 def build_parser() -> argparse.ArgumentParser:
