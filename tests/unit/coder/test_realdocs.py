@@ -16,9 +16,9 @@ from codify_cli.commands.eval_real import DOC_TYPES, SETTINGS, evaluate_set, loa
 REALDOCS = Path(__file__).resolve().parents[2] / "fixtures" / "realdocs"
 
 # Measured 2026-12-02 on the default model (see the commit message for the numbers and command).
-PRECISION_FLOOR = 0.27
+PRECISION_FLOOR = 0.21
 RECALL_FLOOR = 0.50
-MUST_NOT_CEILING = 48
+MUST_NOT_CEILING = 98
 MIN_NOTES = 10
 
 
