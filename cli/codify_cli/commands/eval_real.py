@@ -129,20 +129,25 @@ def code_one(coder, doc: RealDoc) -> NoteResult:
     return out
 
 
-def evaluate_set(coder, docs: list[RealDoc]) -> tuple[dict, list[NoteResult]]:
-    results = [code_one(coder, doc) for doc in docs]
+def summarize(results: list[NoteResult]) -> dict:
+    """Totals and per-document-type scores of some coded notes."""
     total = Tally()
     by_type: dict[str, Tally] = defaultdict(Tally)
     for r in results:
         total.add(r.tally)
         by_type[r.doc.doc_type].add(r.tally)
-    report = {**total.summary(), "by_doc_type": {t: by_type[t].summary() for t in sorted(by_type)}}
-    return report, results
+    return {**total.summary(), "by_doc_type": {t: by_type[t].summary() for t in sorted(by_type)}}
+
+
+def evaluate_set(coder, docs: list[RealDoc]) -> tuple[dict, list[NoteResult]]:
+    results = [code_one(coder, doc) for doc in docs]
+    return summarize(results), results
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("eval-real", help="score the coder on the realistic English development set")
     p.add_argument("--dir", type=Path, default=DEFAULT_DIR, help="folder with notes/ and refs/")
+    p.add_argument("--prefix", default="", help="only ids starting with one of these, comma-separated (op,proc)")
     p.add_argument("--errors", action="store_true", help="list false positives and missed codes per note")
     p.add_argument("--format", choices=("json", "table"), default="table")
     p.add_argument("--model", default="default", help="'default' or a custom model directory")
@@ -179,8 +184,11 @@ def run(args) -> int:
     from . import _coder
 
     docs = load_set(args.dir)
+    prefixes = tuple(p.strip() for p in args.prefix.split(",") if p.strip())
+    if prefixes:
+        docs = [d for d in docs if d.id.startswith(prefixes)]
     if not docs:
-        raise SystemExit(f"codify: no refs under {args.dir / 'refs'}")
+        raise SystemExit(f"codify: no refs under {args.dir / 'refs'} (prefix {args.prefix!r})")
     coder = _coder.load(args.model)
     report, results = evaluate_set(coder, docs)
     if args.format == "json":

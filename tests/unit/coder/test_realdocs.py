@@ -11,14 +11,16 @@ import json
 from pathlib import Path
 
 import pytest
-from codify_cli.commands.eval_real import DOC_TYPES, SETTINGS, evaluate_set, load_set
+from codify_cli.commands.eval_real import DOC_TYPES, SETTINGS, evaluate_set, load_set, summarize
 
 REALDOCS = Path(__file__).resolve().parents[2] / "fixtures" / "realdocs"
 
-# Measured 2026-12-02 on the default model (see the commit message for the numbers and command).
-PRECISION_FLOOR = 0.24
-RECALL_FLOOR = 0.40
-MUST_NOT_CEILING = 125
+# Each part of the set (by id prefix) has its own floors, so that adding notes to one part cannot
+# break the other's: (prefixes, precision floor, recall floor, most must_not finals, least notes).
+# Measured 2026-12-02 on the default model; see the commit messages for the numbers and command.
+PARTS = {
+    "A (operative, procedure, imaging, obstetric)": (("op", "proc", "img", "ob"), 0.24, 0.40, 125, 30),
+}
 MIN_NOTES = 30
 
 
@@ -55,18 +57,17 @@ def test_references_are_well_formed_billable_fy2026_codes(terminology_dir):
 
 
 @pytest.fixture(scope="module")
-def realdocs_report(coder):
-    report, _ = evaluate_set(coder, load_set(REALDOCS))
-    return report
+def realdocs_results(coder):
+    _, results = evaluate_set(coder, load_set(REALDOCS))
+    return results
 
 
-def test_precision_on_real_documents_does_not_regress(realdocs_report):
-    assert realdocs_report["precision"] >= PRECISION_FLOOR, realdocs_report
-
-
-def test_recall_of_required_codes_does_not_regress(realdocs_report):
-    assert realdocs_report["recall"] >= RECALL_FLOOR, realdocs_report
-
-
-def test_must_not_codes_do_not_increase(realdocs_report):
-    assert realdocs_report["must_not_final"] <= MUST_NOT_CEILING, realdocs_report
+@pytest.mark.parametrize("part", sorted(PARTS))
+def test_precision_recall_and_must_not_codes_do_not_regress(realdocs_results, part):
+    prefixes, precision, recall, must_not, min_notes = PARTS[part]
+    report = summarize([r for r in realdocs_results if r.doc.id.startswith(prefixes)])
+    scores = {k: report[k] for k in ("notes", "precision", "recall", "must_not_final")}
+    assert report["notes"] >= min_notes, scores
+    assert report["precision"] >= precision, scores
+    assert report["recall"] >= recall, scores
+    assert report["must_not_final"] <= must_not, scores
