@@ -16,12 +16,16 @@ from codify_cli.commands.eval_real import DOC_TYPES, SETTINGS, evaluate_set, loa
 REALDOCS = Path(__file__).resolve().parents[2] / "fixtures" / "realdocs"
 
 # Each part of the set (by id prefix) has its own floors, so that adding notes to one part cannot
-# break the other's: (prefixes, precision floor, recall floor, most must_not finals, least notes).
-# Measured 2026-12-02 on the default model; see the commit messages for the numbers and command.
+# break the other's: (prefixes, precision floor, recall floor, most must_not finals per note, least notes).
+# Measured 2026-12-02 on the default model (main d81592b), see the commit messages:
+#   part A (devset): 51 notes, precision 0.266, recall 0.453, must_not 186 (3.65 per note)
+#   part B (devset2, measured from its branch): 49 notes, precision 0.423, recall 0.601, must_not 99 (2.02 per note);
+#   its floors leave room for the notes it was still adding.
 PARTS = {
-    "A (operative, procedure, imaging, obstetric)": (("op", "proc", "img", "ob"), 0.24, 0.40, 125, 30),
+    "A (operative, procedure, imaging, obstetric)": (("op", "proc", "img", "ob"), 0.25, 0.43, 3.75, 50),
+    "B (consult, H&P, SOAP, discharge, ED, eye)": (("cons", "hp", "soap", "dc", "ed", "eye"), 0.38, 0.55, 2.4, 0),
 }
-MIN_NOTES = 30
+MIN_NOTES = 50
 
 
 def test_every_note_has_a_reference_and_every_reference_a_note():
@@ -29,6 +33,8 @@ def test_every_note_has_a_reference_and_every_reference_a_note():
     refs = {p.stem for p in (REALDOCS / "refs").glob("*.json")}
     assert notes == refs, f"notes without ref: {sorted(notes - refs)}; refs without note: {sorted(refs - notes)}"
     assert len(notes) >= MIN_NOTES
+    prefixes = tuple(p for part in PARTS.values() for p in part[0])
+    assert all(n.startswith(prefixes) for n in notes), "a note whose id prefix no floor guards"
 
 
 def test_references_are_well_formed_billable_fy2026_codes(terminology_dir):
@@ -64,10 +70,10 @@ def realdocs_results(coder):
 
 @pytest.mark.parametrize("part", sorted(PARTS))
 def test_precision_recall_and_must_not_codes_do_not_regress(realdocs_results, part):
-    prefixes, precision, recall, must_not, min_notes = PARTS[part]
+    prefixes, precision, recall, must_not_per_note, min_notes = PARTS[part]
     report = summarize([r for r in realdocs_results if r.doc.id.startswith(prefixes)])
     scores = {k: report[k] for k in ("notes", "precision", "recall", "must_not_final")}
     assert report["notes"] >= min_notes, scores
     assert report["precision"] >= precision, scores
     assert report["recall"] >= recall, scores
-    assert report["must_not_final"] <= must_not, scores
+    assert report["must_not_final"] <= must_not_per_note * max(report["notes"], 1), scores
