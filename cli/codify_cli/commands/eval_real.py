@@ -6,8 +6,9 @@ extras: neither counted in recall nor counted wrong) and `must_not` ones (tempti
 
 Reported: precision of final codes (final in required or acceptable, over all finals), recall of the
 required codes, how many must_not codes came out final, and the same per document type. `--errors`
-lists each false positive with its evidence and section, and each missed required code. Evidence is
-note text: these notes are synthetic (written for the set, no PHI), which is why it may be printed.
+lists each false positive with its evidence and section, and each missed required code with the reason
+it was discarded, if it was. Evidence is note text, printed only on request (as `codify code` does):
+the set's notes are synthetic, written for it; mind PHI before pointing --dir at real documents.
 """
 
 from __future__ import annotations
