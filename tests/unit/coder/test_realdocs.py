@@ -77,3 +77,68 @@ def test_precision_recall_and_must_not_codes_do_not_regress(realdocs_results, pa
     assert report["precision"] >= precision, scores
     assert report["recall"] >= recall, scores
     assert report["must_not_final"] <= must_not_per_note * max(report["notes"], 1), scores
+
+
+class _StubCoder:
+    """Returns fixed final and discarded codes: the harness's arithmetic is checked without the model."""
+
+    def __init__(self, finals: list[str], discarded: dict[str, str]):
+        self.finals, self.discarded = finals, discarded
+
+    def code(self, text, options):
+        from codify_coder.types import (
+            Analysis,
+            Assessment,
+            CodingResult,
+            DiscardedAssessment,
+            Evidence,
+            ModelInfo,
+        )
+
+        ev = (Evidence(text=text[:8], start=0, end=8),)
+        return CodingResult(
+            language="en", model=ModelInfo(id="stub", version="0", terminology="ICD-10-CM FY2026"),
+            final_assessments=tuple(Assessment(code=c, description=c, confidence=90, justification="", evidence=ev,
+                                               assertion="present", billable=True) for c in self.finals),
+            discarded_assessments=tuple(DiscardedAssessment(code=c, description=c, confidence=20, reason=why,
+                                                            justification="") for c, why in self.discarded.items()),
+            analysis=Analysis(sentences=1, mentions=1, candidates=1),
+        )
+
+
+def test_harness_counts_precision_recall_and_must_not_codes():
+    from codify_cli.commands.eval_real import RealDoc, code_one
+
+    doc = RealDoc(id="x1", text="PREOPERATIVE DIAGNOSIS: Bladder cancer.", doc_type="operative_report",
+                  setting="outpatient", required=frozenset({"C67.2", "I10"}), acceptable=frozenset({"Z87.891"}),
+                  must_not=frozenset({"Z85.51", "R58"}))
+    # C67.2 right, Z87.891 acceptable, Z85.51 a must_not, B99.9 plain wrong; I10 missed (discarded low_confidence).
+    result = code_one(_StubCoder(["C67.2", "Z87.891", "Z85.51", "B99.9"], {"I10": "low_confidence"}), doc)
+    report = summarize([result])
+    assert (report["final_codes"], report["correct_finals"], report["precision"]) == (4, 2, 0.5)
+    assert (report["required_codes"], report["required_found"], report["recall"]) == (2, 1, 0.5)
+    assert report["must_not_final"] == 1 and result.must_not_hits == ["Z85.51"]
+    assert {fp["code"]: fp["must_not"] for fp in result.false_positives} == {"Z85.51": True, "B99.9": False}
+    assert result.false_positives[0]["section"] != "?"  # the evidence is placed in a section of the note
+    assert result.missed == [{"code": "I10", "discarded": "low_confidence"}]
+    assert report["by_doc_type"]["operative_report"]["precision"] == 0.5
+
+
+def test_eval_real_command_reports_json_with_errors_for_a_prefix(coder, tmp_path, monkeypatch, capsys):
+    import shutil
+
+    from codify_cli.commands import _coder
+    from codify_cli.main import main
+
+    for sub, ext in (("notes", "txt"), ("refs", "json")):
+        (tmp_path / sub).mkdir()
+        for rid in ("op01", "img02"):
+            shutil.copy(REALDOCS / sub / f"{rid}.{ext}", tmp_path / sub / f"{rid}.{ext}")
+    monkeypatch.setattr(_coder, "load", lambda model="default": coder)  # the session's coder, not a second load
+    assert main(["eval-real", "--dir", str(tmp_path), "--prefix", "op", "--format", "json", "--errors"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["notes"] == 1 and list(out["by_doc_type"]) == ["operative_report"]
+    assert out["required_codes"] == 1 and 0.0 <= out["precision"] <= 1.0
+    assert set(out["errors"]) <= {"op01"}
+    with pytest.raises(SystemExit):
+        main(["eval-real", "--dir", str(tmp_path), "--prefix", "zz"])
