@@ -2,7 +2,8 @@
 #   make serve   the API on http://127.0.0.1:3000 (real coder, moto for AWS), dev token printed
 #   make demo    code a sample note and print the JSON
 #   make test    all tests: unit, functional, template, e2e, sam build + Lambda emulator integration
-#   make eval    CodiEsp dev (en and es) scores;  make bench: latency through the local API
+#   make eval    CodiEsp dev (en and es) scores;  make eval-real: the English development set of real-style notes
+#   make bench   latency through the local API
 #   make build   sam build (no container);  make invoke FUNCTION=… EVENT=events/….json
 SHELL := /bin/bash
 # Python 3.12 where available (a pyenv shim that is installed but not selected does not count), else python3.
@@ -19,7 +20,7 @@ PORT ?= 3000
 PYTEST_ARGS ?=
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: setup assets assets-rebuild serve demo test test-fast lint eval bench build invoke clean
+.PHONY: setup assets assets-rebuild serve demo test test-fast lint eval eval-real bench build invoke clean
 
 setup: $(STAMP) $(MODEL)
 
@@ -72,6 +73,10 @@ lint: setup
 eval: setup
 	$(BIN)/codify eval --notes $(DATA)/dev/text_files_en --gold $(DATA)/dev/devD.tsv --language en
 	$(BIN)/codify eval --notes $(DATA)/dev/text_files --gold $(DATA)/dev/devD.tsv --language es
+
+# The realistic English development set (tests/fixtures/realdocs): precision, recall, must_not codes.
+eval-real: setup
+	$(BIN)/codify eval-real --dir tests/fixtures/realdocs --errors
 
 bench: setup
 	$(BIN)/python -m codify_cli.bench_coder --notes $(DATA)/dev/text_files_en --limit 100

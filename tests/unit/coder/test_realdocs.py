@@ -1,0 +1,144 @@
+"""The realistic English development set (tests/fixtures/realdocs): its references are well formed, and
+the coder's precision on it does not fall back (issue 8).
+
+Floors sit just below what the coder scores when they were last set; raise them as the coder improves
+(`codify eval-real` prints the numbers, `--errors` the wrong and missed codes).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from codify_cli.commands.eval_real import DOC_TYPES, SETTINGS, evaluate_set, load_set, summarize
+
+REALDOCS = Path(__file__).resolve().parents[2] / "fixtures" / "realdocs"
+
+# Each part of the set (by id prefix) has its own floors, so that adding notes to one part cannot
+# break the other's: (prefixes, precision floor, recall floor, most must_not finals per note, least notes).
+# Measured 2026-12-02 on the default model (main d81592b), see the commit messages:
+#   part A (devset): 69 notes, precision 0.267, recall 0.442, must_not 269 (3.90 per note)
+#   part B (devset2, measured from its branch): 49 notes, precision 0.423, recall 0.601, must_not 99 (2.02 per note);
+#   its floors leave room for the notes it was still adding.
+PARTS = {
+    "A (operative, procedure, imaging, obstetric)": (("op", "proc", "img", "ob"), 0.25, 0.41, 4.0, 69),
+    "B (consult, H&P, SOAP, discharge, ED, eye)": (("cons", "hp", "soap", "dc", "ed", "eye"), 0.38, 0.55, 2.4, 0),
+}
+MIN_NOTES = 50
+
+
+def test_every_note_has_a_reference_and_every_reference_a_note():
+    notes = {p.stem for p in (REALDOCS / "notes").glob("*.txt")}
+    refs = {p.stem for p in (REALDOCS / "refs").glob("*.json")}
+    assert notes == refs, f"notes without ref: {sorted(notes - refs)}; refs without note: {sorted(refs - notes)}"
+    assert len(notes) >= MIN_NOTES
+    prefixes = tuple(p for part in PARTS.values() for p in part[0])
+    assert all(n.startswith(prefixes) for n in notes), "a note whose id prefix no floor guards"
+
+
+def test_references_are_well_formed_billable_fy2026_codes(terminology_dir):
+    from codify_coder.terminology import Terminology
+
+    terminology = Terminology.load(terminology_dir)
+    problems = []
+    for path in sorted((REALDOCS / "refs").glob("*.json")):
+        ref = json.loads(path.read_text(encoding="utf-8"))
+        if ref["id"] != path.stem or ref["doc_type"] not in DOC_TYPES or ref["setting"] not in SETTINGS:
+            problems.append(f"{path.stem}: id/doc_type/setting")
+        if not ref["required"]:
+            problems.append(f"{path.stem}: no required code")
+        seen: set[str] = set()
+        for kind in ("required", "acceptable", "must_not"):
+            for entry in ref[kind]:
+                code = entry["code"]
+                if code != code.strip().upper() or not terminology.is_billable(code):
+                    problems.append(f"{path.stem}: {kind} {code} is not a billable FY2026 code")
+                if code in seen:
+                    problems.append(f"{path.stem}: {code} listed twice")
+                seen.add(code)
+                if not entry.get("why") or (kind != "must_not" and not entry.get("guideline")):
+                    problems.append(f"{path.stem}: {kind} {code} lacks its why/guideline")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture(scope="module")
+def realdocs_results(coder):
+    _, results = evaluate_set(coder, load_set(REALDOCS))
+    return results
+
+
+@pytest.mark.parametrize("part", sorted(PARTS))
+def test_precision_recall_and_must_not_codes_do_not_regress(realdocs_results, part):
+    prefixes, precision, recall, must_not_per_note, min_notes = PARTS[part]
+    report = summarize([r for r in realdocs_results if r.doc.id.startswith(prefixes)])
+    scores = {k: report[k] for k in ("notes", "precision", "recall", "must_not_final")}
+    assert report["notes"] >= min_notes, scores
+    assert report["precision"] >= precision, scores
+    assert report["recall"] >= recall, scores
+    assert report["must_not_final"] <= must_not_per_note * max(report["notes"], 1), scores
+
+
+class _StubCoder:
+    """Returns fixed final and discarded codes: the harness's arithmetic is checked without the model."""
+
+    def __init__(self, finals: list[str], discarded: dict[str, str]):
+        self.finals, self.discarded = finals, discarded
+
+    def code(self, text, options):
+        from codify_coder.types import (
+            Analysis,
+            Assessment,
+            CodingResult,
+            DiscardedAssessment,
+            Evidence,
+            ModelInfo,
+        )
+
+        ev = (Evidence(text=text[:8], start=0, end=8),)
+        return CodingResult(
+            language="en", model=ModelInfo(id="stub", version="0", terminology="ICD-10-CM FY2026"),
+            final_assessments=tuple(Assessment(code=c, description=c, confidence=90, justification="", evidence=ev,
+                                               assertion="present", billable=True) for c in self.finals),
+            discarded_assessments=tuple(DiscardedAssessment(code=c, description=c, confidence=20, reason=why,
+                                                            justification="") for c, why in self.discarded.items()),
+            analysis=Analysis(sentences=1, mentions=1, candidates=1),
+        )
+
+
+def test_harness_counts_precision_recall_and_must_not_codes():
+    from codify_cli.commands.eval_real import RealDoc, code_one
+
+    doc = RealDoc(id="x1", text="PREOPERATIVE DIAGNOSIS: Bladder cancer.", doc_type="operative_report",
+                  setting="outpatient", required=frozenset({"C67.2", "I10"}), acceptable=frozenset({"Z87.891"}),
+                  must_not=frozenset({"Z85.51", "R58"}))
+    # C67.2 right, Z87.891 acceptable, Z85.51 a must_not, B99.9 plain wrong; I10 missed (discarded low_confidence).
+    result = code_one(_StubCoder(["C67.2", "Z87.891", "Z85.51", "B99.9"], {"I10": "low_confidence"}), doc)
+    report = summarize([result])
+    assert (report["final_codes"], report["correct_finals"], report["precision"]) == (4, 2, 0.5)
+    assert (report["required_codes"], report["required_found"], report["recall"]) == (2, 1, 0.5)
+    assert report["must_not_final"] == 1 and result.must_not_hits == ["Z85.51"]
+    assert {fp["code"]: fp["must_not"] for fp in result.false_positives} == {"Z85.51": True, "B99.9": False}
+    assert result.false_positives[0]["section"] != "?"  # the evidence is placed in a section of the note
+    assert result.missed == [{"code": "I10", "discarded": "low_confidence"}]
+    assert report["by_doc_type"]["operative_report"]["precision"] == 0.5
+
+
+def test_eval_real_command_reports_json_with_errors_for_a_prefix(coder, tmp_path, monkeypatch, capsys):
+    import shutil
+
+    from codify_cli.commands import _coder
+    from codify_cli.main import main
+
+    for sub, ext in (("notes", "txt"), ("refs", "json")):
+        (tmp_path / sub).mkdir()
+        for rid in ("op01", "img02"):
+            shutil.copy(REALDOCS / sub / f"{rid}.{ext}", tmp_path / sub / f"{rid}.{ext}")
+    monkeypatch.setattr(_coder, "load", lambda model="default": coder)  # the session's coder, not a second load
+    assert main(["eval-real", "--dir", str(tmp_path), "--prefix", "op", "--format", "json", "--errors"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["notes"] == 1 and list(out["by_doc_type"]) == ["operative_report"]
+    assert out["required_codes"] == 1 and 0.0 <= out["precision"] <= 1.0
+    assert set(out["errors"]) <= {"op01"}
+    with pytest.raises(SystemExit):
+        main(["eval-real", "--dir", str(tmp_path), "--prefix", "zz"])
