@@ -19,6 +19,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ._common import INPUT, CliError, add_format, emit
+
 DEFAULT_DIR = Path("tests/fixtures/realdocs")
 DOC_TYPES = (
     "operative_report", "procedure_note", "imaging_report", "consult", "history_and_physical",
@@ -150,7 +152,7 @@ def register(subparsers) -> None:
     p.add_argument("--dir", type=Path, default=DEFAULT_DIR, help="folder with notes/ and refs/")
     p.add_argument("--prefix", default="", help="only ids starting with one of these, comma-separated (op,proc)")
     p.add_argument("--errors", action="store_true", help="list false positives and missed codes per note")
-    p.add_argument("--format", choices=("json", "table"), default="table")
+    add_format(p, "table", "json: the report object; jsonl: it on one line; table: per document type")
     p.add_argument("--model", default="default", help="'default' or a custom model directory")
     p.set_defaults(func=run)
 
@@ -189,16 +191,16 @@ def run(args) -> int:
     if prefixes:
         docs = [d for d in docs if d.id.startswith(prefixes)]
     if not docs:
-        raise SystemExit(f"codify: no refs under {args.dir / 'refs'} (prefix {args.prefix!r})")
+        raise CliError(f"no refs under {args.dir / 'refs'} (prefix {args.prefix!r})", INPUT)
     coder = _coder.load(args.model)
     report, results = evaluate_set(coder, docs)
-    if args.format == "json":
+    if args.format in ("json", "jsonl"):
         if args.errors:
             report["errors"] = {
                 r.doc.id: {"false_positives": r.false_positives, "missed": r.missed}
                 for r in results if r.false_positives or r.missed
             }
-        print(json.dumps(report, indent=2))
+        emit(args.format, [report], lambda _: [], single=True)
     else:
         _print_table(report, results, args.errors)
     sys.stdout.flush()

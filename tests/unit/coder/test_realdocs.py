@@ -140,5 +140,4 @@ def test_eval_real_command_reports_json_with_errors_for_a_prefix(coder, tmp_path
     assert out["notes"] == 1 and list(out["by_doc_type"]) == ["operative_report"]
     assert out["required_codes"] == 1 and 0.0 <= out["precision"] <= 1.0
     assert set(out["errors"]) <= {"op01"}
-    with pytest.raises(SystemExit):
-        main(["eval-real", "--dir", str(tmp_path), "--prefix", "zz"])
+    assert main(["eval-real", "--dir", str(tmp_path), "--prefix", "zz"]) == 3  # input error, one line
