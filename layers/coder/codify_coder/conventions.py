@@ -136,6 +136,19 @@ COMBINATIONS: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = (
     (("I10", "N18.6"), "I12.0", ("I10",)),
     (("I10", "N18"), "I12.9", ("I10",)),
     (("I10", "I50"), "I11.0", ("I10",)),
+    # the note names hypertensive heart disease or hypertensive CKD itself (Guideline I.C.9.a.1-3)
+    (("I11", "I50", "N18.5"), "I13.2", ("I10", "I11", "I12")),
+    (("I11", "I50", "N18.6"), "I13.2", ("I10", "I11", "I12")),
+    (("I11", "I50", "N18"), "I13.0", ("I10", "I11", "I12")),
+    (("I11.0", "N18.5"), "I13.2", ("I10", "I11", "I12")),
+    (("I11.0", "N18.6"), "I13.2", ("I10", "I11", "I12")),
+    (("I11.0", "N18"), "I13.0", ("I10", "I11", "I12")),
+    (("I11", "N18.5"), "I13.11", ("I10", "I11", "I12")),
+    (("I11", "N18.6"), "I13.11", ("I10", "I11", "I12")),
+    (("I11", "N18"), "I13.10", ("I10", "I11", "I12")),
+    (("I12.0", "I50"), "I13.2", ("I10", "I12")),
+    (("I12.9", "I50"), "I13.0", ("I10", "I12")),
+    (("I11.9", "I50"), "I11.0", ("I10", "I11.9")),
     (("E11", "N18"), "E11.22", ("E11.9", "E11.8", "E11.2")),
     (("E10", "N18"), "E10.22", ("E10.9", "E10.8", "E10.2")),
     (("E11", "G62.9"), "E11.42", ("E11.9", "E11.40")),
@@ -423,6 +436,12 @@ EARLIER_SURGERY_CUES: tuple[str, ...] = (
 STATED_QUALIFIER: dict[str, tuple[tuple[str, ...], str]] = {
     "R11.11": (("sin nause", "without nause", "no nause", "ni nause", "nor nause", "sin nausea"), "R11.10"),
 }
+
+# Guideline I.C.21.c.5: screening codes for the screening the note names (a mention in a screening context).
+SCREENING_PREFIXES: tuple[str, ...] = ("Z11", "Z12", "Z13")
+# Guideline I.C.15.a/b: Z33.1 (pregnant state, incidental) and Z34 (supervision of normal pregnancy) are not
+# reported with a Chapter 15 code.
+PREGNANT_STATE_PREFIXES: tuple[str, ...] = ("Z33.1", "Z34")
 
 
 # ------------------------------------------------------------------ the "stated fact" guards

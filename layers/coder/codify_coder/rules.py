@@ -111,6 +111,33 @@ EXCLUDES1 = _rule("excludes1", "I.A.12.a", "excludes1_conflict",
 MAX_CODES = _rule("output.max_codes", None, "max_codes", "beyond the request's max_codes")
 QUALIFIER_PLAIN = _rule("stated.qualifier_plain", None, "final",
                         "a code whose qualifier is not stated is reported as its plain code")
+# What a mention's words do when they do not diagnose the patient (Mention.context, set by understand).
+RISK = _rule("context.risk_discussed", None, "risk_discussed",
+             "a risk or complication discussed or consented to, not a condition of the patient")
+COMPLICATION_ABSENT = _rule("context.complication_absent", None, "negated",
+                            "a complication that did not happen ('without complications', 'no bleeding')")
+RULE_OUT = _rule("context.rule_out", "IV.H", "uncertain",
+                 "a condition to rule out or evaluate for is not coded in the outpatient setting")
+PROCEDURE_STEP = _rule("context.procedure_step", None, "procedure_narrative",
+                       "a step of the procedure narrative, not a finding or diagnosis")
+INSTRUCTION = _rule("context.instruction", None, "hypothetical", "an instruction or precaution to the patient")
+SCREENING = _rule("context.screening", None, "hypothetical", "a screening question or test, not a finding")
+SCREENING_ENCOUNTER = _rule("context.screening_encounter", "I.C.21.c.5", "final",
+                            "a screening code (Z11-Z13) for the screening the note names")
+OTHER_PERSON = _rule("context.other_person", None, "other_person",
+                     "a condition of someone who is not the patient nor a blood relative")
+CURRENT_MALIGNANCY = _rule("history.current_malignancy", "I.C.2.d", "current_condition",
+                           "a personal history code (Z85) for a malignancy the note finds or treats in this "
+                           "encounter: the malignancy is coded instead")
+CURRENT_CONDITION = _rule("history.current_condition", "I.C.21.c.4", "current_condition",
+                          "a personal history code for a condition present in this encounter: the "
+                          "condition is coded instead")
+DELIVERY_OUTCOME = _rule("obstetric.outcome_of_delivery", "I.C.15.b.5", "final",
+                         "the outcome of delivery (Z37) on the maternal record when the note states a delivery")
+GESTATION_WEEKS = _rule("obstetric.weeks_of_gestation", "I.C.15", "final",
+                        "weeks of gestation (Z3A) when the note states them for the pregnancy")
+PREGNANCY_FIRST = _rule("obstetric.chapter_15_first", "I.C.15.a", "superseded_by_more_specific",
+                        "a pregnant state or supervision code (Z33.1, Z34) yields to a Chapter 15 (O) code")
 for _g in conventions.GUARDS:
     _rule(_g.rule, _g.guideline, _g.reason, _g.says)
 
@@ -195,10 +222,11 @@ def _by_assertion(s: _State) -> None:
     """1. Group evidence per code and route it by assertion."""
     mentions = s.understanding.mentions
     for code, group in _group(s.candidates, s.terminology).items():
-        by_assertion: dict[str, list[Candidate]] = {}
+        by_assertion: dict[tuple[str, str], list[Candidate]] = {}
         for c in group:
-            by_assertion.setdefault(mentions[c.mention].assertion, []).append(c)
-        for assertion, cands in sorted(by_assertion.items()):
+            m = mentions[c.mention]
+            by_assertion.setdefault((m.assertion, _context(m) or ""), []).append(c)
+        for (assertion, context), cands in sorted(by_assertion.items()):
             best = max(cands, key=lambda c: (c.probability, c.lexical))
             d = Decision(
                 code=code,
@@ -214,7 +242,39 @@ def _by_assertion(s: _State) -> None:
                 or (_malignant(code) and any(_sentence_says(_CURRENT_CANCER, s.text, s.understanding, c.mention)
                                              for c in cands))
             )
-            _route(d, s, chronic)
+            if not (context and _route_context(d, s, context)):
+                _route(d, s, chronic)
+
+
+def _context(mention) -> str | None:
+    # Mention.context comes from understand (nondx.py); older Understandings have none.
+    return getattr(mention, "context", None)
+
+
+def _route_context(d: Decision, s: _State, context: str) -> bool:
+    """A mention whose words do not diagnose the patient: its precise discard. False: route by assertion."""
+    if context == "risk_discussed":
+        s.discard(d, "risk_discussed", RISK, "a risk discussed or consented to, not a condition of the patient")
+    elif context == "complication_absent":
+        s.discard(d, "negated", COMPLICATION_ABSENT, "a complication that did not happen")
+    elif context == "procedure_step":
+        s.discard(d, "procedure_narrative", PROCEDURE_STEP,
+                  "the procedure narrative describes a step, not a finding or diagnosis")
+    elif context == "instruction":
+        s.discard(d, "hypothetical", INSTRUCTION, "an instruction or precaution, not a current condition")
+    elif context == "screening":
+        if conventions.has_prefix(d.code, conventions.SCREENING_PREFIXES):
+            s.add_final(replace(d, assertion="present", rule_id=SCREENING_ENCOUNTER,
+                                rule="the screening the note names is coded as such (Guideline I.C.21.c.5)"))
+        else:
+            s.discard(d, "hypothetical", SCREENING, "a screening question or test, not a finding")
+    elif context == "other_person":
+        s.discard(d, "other_person", OTHER_PERSON, "the condition belongs to someone other than the patient")
+    elif context == "rule_out" and s.options.setting != "inpatient":
+        s.discard(d, "uncertain", RULE_OUT, "to be ruled out: not coded in outpatient (Guideline IV.H)")
+    else:
+        return False
+    return True
 
 
 def _route(d: Decision, s: _State, chronic: bool = False) -> None:
@@ -285,6 +345,61 @@ def _confidence_floor(s: _State) -> None:
     for code in sorted(s.finals):
         if s.finals[code].probability < s.floor:
             s.discard(s.finals.pop(code), "low_confidence", FLOOR, f"confidence below {round(s.floor * 100)}")
+
+
+@_stage
+def _history_or_current(s: _State) -> None:
+    """3b. A history code only for a condition no longer present: when the note also finds or treats the
+    condition in this encounter ("History of bladder cancer ... TURBT ... Postoperative diagnosis: bladder
+    cancer"), the current code is final and the history code is dropped."""
+    finals = s.finals
+    for code in sorted(finals):
+        d = finals.get(code)
+        if d is None or not _history_code(code):
+            continue
+        past = d.derived_from if d.rule_id == PERSONAL_CODE else None
+        current = [c for c, o in finals.items()
+                   if o.assertion == "present" and not _history_code(c)
+                   and ((past is not None and c[:3] == past[:3])
+                        or (code != "Z85.9" and _mapped(conventions.PERSONAL_HISTORY, c, s.terminology) == code))]
+        if current:
+            best = max(current, key=lambda c: (_diagnostic(s, finals[c]), finals[c].probability, c))
+            rule_id = CURRENT_MALIGNANCY if code.startswith("Z85") else CURRENT_CONDITION
+            s.discard(finals.pop(code), "current_condition", rule_id,
+                      f"the note finds or treats {best} in this encounter: a history code only for a condition "
+                      f"no longer present (Guideline {RULES[rule_id].guideline})", by=best)
+
+
+@_stage
+def _obstetric(s: _State) -> None:
+    """3c. Obstetric encounters (Guideline I.C.15): the outcome of delivery (Z37) and the weeks of gestation
+    (Z3A) when the note states them, whatever the model thinks of such codes; Chapter 15 codes take
+    precedence over the pregnant state (Z33.1) and supervision of pregnancy (Z34)."""
+    finals, mentions = s.finals, s.understanding.mentions
+    for c in sorted(s.candidates, key=lambda c: (-c.probability, c.code, c.mention)):
+        m = mentions[c.mention]
+        if c.code in finals or m.assertion != "present" or _context(m) or c.code not in s.terminology:
+            continue
+        words = fold(m.text)
+        if c.code.startswith("Z3A."):
+            weeks = _WEEKS.search(words)
+            ok = weeks is not None and _PREGNANCY.search(words) is not None and _POSTPARTUM.search(words) is None and c.code[4:] == f"{int(weeks.group(1)):02d}" and 8 <= int(weeks.group(1)) <= 42
+            rule_id, why = GESTATION_WEEKS, "weeks of gestation stated for this pregnancy (Guideline I.C.15)"
+        elif c.code == "Z37.0":
+            ok = _LIVE_BIRTH.search(words) is not None and _MULTIPLE_BIRTH.search(words) is None
+            rule_id, why = DELIVERY_OUTCOME, "a single live birth delivered: outcome of delivery (Guideline I.C.15.b.5)"
+        else:
+            continue
+        if ok:
+            s.add_final(Decision(code=c.code, probability=max(c.probability, 0.8 * c.lexical), mentions=(c.mention,),
+                                 assertion="present", matched_term=c.matched_term, rule=why, rule_id=rule_id))
+    pregnancy = [c for c in finals if c[:1] == "O"]
+    if pregnancy:
+        best = max(pregnancy, key=lambda c: (finals[c].probability, c))
+        for code in sorted(finals):
+            if conventions.has_prefix(code, conventions.PREGNANT_STATE_PREFIXES):
+                s.discard(finals.pop(code), "superseded_by_more_specific", PREGNANCY_FIRST,
+                          f"Chapter 15 codes take precedence: {best} (Guideline I.C.15.a)", by=best)
 
 
 @_stage
@@ -383,10 +498,13 @@ def _combinations(s: _State) -> None:
     mention names it well (lexical >= COMBINATION_LEXICAL): the convention, not the model, links them."""
     finals, terminology = s.finals, s.terminology
     named = _well_named(s.candidates, s.understanding.mentions, terminology)
+    consumed: set[str] = set()  # parts an earlier (more complete) combination replaced
     for required, combo, replaces in conventions.COMBINATIONS:
         if combo not in terminology:
             continue
         pool = {**named, **{c: d for c, d in finals.items() if c not in named or d.probability > named[c].probability}}
+        for c in consumed:
+            pool.pop(c, None)
         parts = [_first_with_prefix(pool, p, combo) for p in required]
         if any(p is None for p in parts):
             continue
@@ -405,6 +523,7 @@ def _combinations(s: _State) -> None:
             if p is None:
                 continue
             if conventions.has_prefix(p, replaces):
+                consumed.add(p)
                 if p in finals:
                     s.discard(finals.pop(p), "superseded_by_more_specific", COMBINED, f"combined into {combo}", by=combo)
             elif p not in finals and terminology.is_billable(p):
@@ -428,7 +547,8 @@ def _integral_symptoms(s: _State) -> None:
 def _excludes1(s: _State) -> None:
     """7. Excludes1: two codes that cannot be reported together; keep the better supported one."""
     finals = s.finals
-    for a in sorted(finals, key=lambda c: (-finals[c].probability, c)):
+    # a code stated in a diagnostic section (diagnoses, assessment, impression) outranks a narrative one
+    for a in sorted(finals, key=lambda c: (-_diagnostic(s, finals[c]), -finals[c].probability, c)):
         if a not in finals:
             continue
         for b in sorted(finals):
@@ -496,6 +616,26 @@ def _group(candidates: list[Candidate], terminology: Terminology) -> dict[str, l
             continue
         groups.setdefault(info.code, []).append(c)
     return dict(sorted(groups.items()))
+
+
+def _history_code(code: str) -> bool:
+    return code.startswith(("Z85", "Z86", "Z87")) or code == "I25.2"
+
+
+def _diagnostic(s: _State, d: Decision) -> int:
+    """1 when a mention of the decision stands in a diagnostic section (Mention.section_kind, understand)."""
+    return int(any(getattr(s.understanding.mentions[m], "section_kind", None) == "diagnostic" for m in d.mentions))
+
+
+_WEEKS = re.compile(r"\b(\d{1,2})(?:\s*(?:\+|and)?\s*\d/7)?\s*(?:weeks?|wks?|semanas?)\b")
+_LIVE_BIRTH = re.compile(r"\b(?:live|living|viable|vivo|viva)\b.*\b(?:infant|baby|newborn|neonate|male|female|boy|girl|"
+                         r"recien nacido|nino|nina|varon|mujer)\b|\b(?:delivered|delivery|born|birth|parto|nacio)\b.*\b(?:live|"
+                         r"alive|vivo|viva)\b")
+# the weeks are the pregnancy's ("IUP at 39 weeks", "G2P1 at 38 weeks"), not a follow-up interval
+_PREGNANCY = re.compile(r"\b(?:pregnan\w*|gestation\w*|intrauterine|iup|gravid\w*|g\d+\s*p\d+|embaraz\w*|gestante|"
+                        r"gestacion\w*|ega)\b")
+_POSTPARTUM = re.compile(r"\b(?:postpartum|post-partum|puerper\w*|posparto|postparto)\b")
+_MULTIPLE_BIRTH = re.compile(r"\b(?:twins?|triplets?|gemel\w*|mellizo\w*|trillizo\w*|stillb\w*|mortinato|demise)\b")
 
 
 def _mapped(table: dict[str, str], code: str, terminology: Terminology) -> str | None:

@@ -30,6 +30,10 @@ DiscardReason = Literal[
     "condition_not_named",
     "specified_in_note",
     "requires_companion_code",
+    "risk_discussed",
+    "procedure_narrative",
+    "other_person",
+    "current_condition",
 ]
 # Discards of codes the coder weighed and kept below a cut (a probability, the request's max_codes, a fact
 # the guideline needs): the ranking's tail, where a missed code is found (evaluation ranks them after the

@@ -5,6 +5,7 @@ understand stage), so each case tests the rule alone; one case per rule, and a t
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import get_args
 
@@ -20,17 +21,33 @@ from codify_coder.types import (
     Understanding,
 )
 
+if {"context", "section_kind"} <= {f.name for f in fields(Mention)}:
+    LabeledMention = Mention
+else:  # until the understand stage labels mentions: the same fields, on a test subclass
+
+    @dataclass(frozen=True, slots=True)
+    class LabeledMention(Mention):  # type: ignore[no-redef]
+        """A mention with the understand stage's labels (Mention.context, Mention.section_kind)."""
+
+        context: str | None = None
+        section_kind: str = "body"
+
+
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "discard-reasons.md"
 INPATIENT = CodeOptions(language="en", setting="inpatient")
 
 
 def decide(coder, note: str, mentions: list[tuple[str, str]], cands: list[tuple], options: CodeOptions | None = None,
            context: str | None = None):
-    """`mentions`: (phrase, assertion), found in `note`; `cands`: (code, mention index, probability[, lexical])."""
-    spans = []
-    for phrase, assertion in mentions:
-        start = note.index(phrase)
-        spans.append(Mention(start, start + len(phrase), phrase, 0, assertion))  # type: ignore[arg-type]
+    """`mentions`: (phrase, assertion[, context[, section kind]]), found in `note` (a phrase repeated: its next
+    occurrence); `cands`: (code, mention index, probability[, lexical])."""
+    spans, after = [], {}
+    for phrase, assertion, *labels in mentions:
+        start = note.index(phrase, after.get(phrase, 0))
+        after[phrase] = start + 1
+        spans.append(LabeledMention(start, start + len(phrase), phrase, 0, assertion,  # type: ignore[arg-type]
+                                    context=labels[0] if labels else None,
+                                    section_kind=labels[1] if len(labels) > 1 else "body"))
     u = Understanding("en", (Sentence(0, len(note), "body"),), tuple(spans))
     candidates = [Candidate(c[0], c[1], "term", lexical=c[3] if len(c) > 3 else 0.6, probability=c[2]) for c in cands]
     out = rules.apply(note, u, candidates, coder.terminology, options or CodeOptions(language="en"))
@@ -61,6 +78,41 @@ CASES: dict[str, tuple] = {
                               [("C61", 0, 0.8)], None, "Z85.46", None),
     "history.no_code": ("History of appendicitis.", [("appendicitis", "historical")], [("K37", 0, 0.8)], None,
                         "K37", "history_of"),
+    "context.risk_discussed": ("Risks of bleeding, infection and DVT were discussed.",
+                               [("DVT", "hypothetical", "risk_discussed")], [("I82.409", 0, 0.8)], None, "I82.409",
+                               "risk_discussed"),
+    "context.complication_absent": ("Tolerated the procedure without complications. No bleeding.",
+                                    [("bleeding", "negated", "complication_absent")], [("R58", 0, 0.8)], None, "R58",
+                                    "negated"),
+    "context.rule_out": ("CT to rule out appendicitis.", [("appendicitis", "possible", "rule_out")],
+                         [("K37", 0, 0.8)], None, "K37", "uncertain"),
+    "context.procedure_step": ("Bleeding points were controlled with cautery.",
+                               [("Bleeding", "hypothetical", "procedure_step")], [("R58", 0, 0.8)], None, "R58",
+                               "procedure_narrative"),
+    "context.instruction": ("Call if fever develops.", [("fever", "hypothetical", "instruction")],
+                            [("R50.9", 0, 0.8)], None, "R50.9", "hypothetical"),
+    "context.screening": ("Screening: any depression? Screening mammogram.",
+                          [("depression", "hypothetical", "screening")], [("F32.A", 0, 0.8)], None, "F32.A",
+                          "hypothetical"),
+    "context.screening_encounter": ("Screening mammogram.", [("Screening mammogram", "hypothetical", "screening")],
+                                    [("Z12.31", 0, 0.8)], None, "Z12.31", None),
+    "context.other_person": ("Her husband has tuberculosis.", [("tuberculosis", "family", "other_person")],
+                             [("A15.9", 0, 0.8)], None, "A15.9", "other_person"),
+    "history.current_malignancy": ("History of bladder cancer. TURBT. POSTOPERATIVE DIAGNOSIS: Bladder cancer.",
+                                   [("bladder cancer", "historical"), ("Bladder cancer", P, None, "diagnostic")],
+                                   [("C67.9", 0, 0.8), ("C67.9", 1, 0.8)], None, "Z85.51", "current_condition"),
+    "history.current_condition": ("History of nephrolithiasis. Now a left distal ureteral stone.",
+                                  [("nephrolithiasis", "historical"), ("left distal ureteral stone", P)],
+                                  [("N20.0", 0, 0.8), ("N20.1", 1, 0.8)], None, "Z87.442", "current_condition"),
+    "obstetric.outcome_of_delivery": ("Spontaneous vaginal delivery of a live male infant.",
+                                      [("Spontaneous vaginal delivery of a live male infant", P)],
+                                      [("Z37.0", 0, 0.05, 0.8)], INPATIENT, "Z37.0", None),
+    "obstetric.weeks_of_gestation": ("Intrauterine pregnancy at 39 weeks 2 days.",
+                                     [("Intrauterine pregnancy at 39 weeks 2 days", P)],
+                                     [("Z3A.39", 0, 0.05, 0.8)], INPATIENT, "Z3A.39", None),
+    "obstetric.chapter_15_first": ("Pregnant. Gestational diabetes.", [("Pregnant", P), ("Gestational diabetes", P)],
+                                   [("Z33.1", 0, 0.8), ("O24.419", 1, 0.8)], None, "Z33.1",
+                                   "superseded_by_more_specific"),
     "billable.leaf": ("Fracture of the right femoral neck.", [("Fracture of the right femoral neck", P)],
                       [("S72.001", 0, 0.8)], None, "S72.001A", None),
     "billable.category_superseded": ("Pneumonia. Lobar pneumonia.", [("Pneumonia", P), ("Lobar pneumonia", P)],
@@ -150,6 +202,65 @@ def test_each_rule_decides_its_case(coder, rule_id):
                                                                               "history.personal_code"}
 
 
+def test_a_resected_tumour_with_a_history_of_mention_is_the_current_malignancy(coder):
+    note = "History of bladder cancer. TURBT. POSTOPERATIVE DIAGNOSIS: Bladder cancer."
+    out = decide(coder, note, [("bladder cancer", "historical"), ("Bladder cancer", P, None, "diagnostic")],
+                 [("C67.9", 0, 0.8), ("C67.9", 1, 0.8)])
+    assert out["C67.9"].final and not out["Z85.51"].final and out["Z85.51"].superseded_by == "C67.9"
+    # and with nothing current, the history code stays (the cancer was excised and is gone)
+    gone = decide(coder, "History of bladder cancer, resected in 2015.", [("bladder cancer", "historical")],
+                  [("C67.9", 0, 0.8)])
+    assert gone["Z85.51"].final and gone["C67.9"].reason == "history_of"
+
+
+@pytest.mark.parametrize("parts,combo,gone", [
+    ((("Hypertension", "I10"), ("Congestive heart failure", "I50.9")), "I11.0", "I10"),
+    ((("Hypertension", "I10"), ("Chronic kidney disease stage 3", "N18.30")), "I12.9", "I10"),
+    ((("Hypertension", "I10"), ("Congestive heart failure", "I50.9"), ("Chronic kidney disease stage 3", "N18.30")),
+     "I13.0", "I10"),
+    ((("Hypertensive heart disease", "I11.9"), ("Congestive heart failure", "I50.9")), "I11.0", "I11.9"),
+    ((("Hypertensive heart disease with heart failure", "I11.0"), ("CKD stage 3", "N18.30")), "I13.0", "I11.0"),
+])
+@pytest.mark.parametrize("lexical", [0.6, 0.9])  # 0.9: the parts are also named well (the combination pool)
+def test_hypertension_takes_one_combination_code_with_its_additional_codes(coder, parts, combo, gone, lexical):
+    note = " ".join(p + "." for p, _ in parts)
+    out = decide(coder, note, [(p, P) for p, _ in parts], [(c, i, 0.8, lexical) for i, (_, c) in enumerate(parts)])
+    finals = {c for c, d in out.items() if d.final}
+    additional = {c for _, c in parts if c[:1] in "IN" and c[:3] not in ("I10", "I11", "I12")}
+    assert finals == {combo} | additional, finals  # one I11-I13 code, never two; I50/N18 kept beside it
+    assert out[gone].reason == "superseded_by_more_specific" and out[gone].superseded_by == combo
+
+
+def test_a_diagnostic_section_outranks_the_narrative_in_an_excludes1_conflict(coder):
+    note = "Type 1 diabetes in the narrative. DIAGNOSIS: Type 2 diabetes."
+    mentions = [("Type 1 diabetes", P), ("Type 2 diabetes", P, None, "diagnostic")]
+    out = decide(coder, note, mentions, [("E10.9", 0, 0.9), ("E11.9", 1, 0.7)])
+    assert out["E11.9"].final and out["E10.9"].reason == "excludes1_conflict"
+    flat = decide(coder, note, [("Type 1 diabetes", P), ("Type 2 diabetes", P)], [("E10.9", 0, 0.9), ("E11.9", 1, 0.7)])
+    assert flat["E10.9"].final and flat["E11.9"].reason == "excludes1_conflict"  # without sections: probability
+
+
+def test_obstetric_codes_need_what_the_note_states(coder):
+    wrong_weeks = decide(coder, "Pregnancy at 39 weeks.", [("Pregnancy at 39 weeks", P)], [("Z3A.38", 0, 0.05, 0.8)],
+                         INPATIENT)
+    assert not wrong_weeks["Z3A.38"].final
+    twins = decide(coder, "Delivery of live twin infants.", [("Delivery of live twin infants", P)],
+                   [("Z37.0", 0, 0.05, 0.8)], INPATIENT)
+    assert not twins["Z37.0"].final
+    consented = decide(coder, "Risks of delivery of a live infant were discussed.",
+                       [("delivery of a live infant", "hypothetical", "risk_discussed")], [("Z37.0", 0, 0.05, 0.8)])
+    assert not consented["Z37.0"].final
+
+
+def test_a_mention_without_labels_routes_by_its_assertion(coder):
+    """Until understand labels a mention (no `context` attribute at all), the assertion decides, as before."""
+    note = "Risks of DVT."
+    u = Understanding("en", (Sentence(0, len(note), "body"),), (Mention(9, 12, "DVT", 0, "hypothetical"),))
+    out = {d.code: d for d in rules.apply(note, u, [Candidate("I82.409", 0, "t", 0.6, probability=0.8)],
+                                          coder.terminology, CodeOptions(language="en"))}
+    assert (out["I82.409"].reason, out["I82.409"].rule_id) == ("hypothetical", "assertion.hypothetical")
+
+
 def test_the_same_phrases_pass_the_guard_when_the_fact_is_stated(coder):
     """Each guard's fact, stated, keeps the code: the guard refuses what is missing, not the code."""
     stated = {
@@ -208,3 +319,27 @@ def test_assessments_carry_the_rule_and_guideline(coder):
         assert a.rule in rules.RULES and a.guideline == rules.RULES[a.rule].guideline
     negated = {d.code: d for d in r.discarded_assessments}["J18.9"]
     assert (negated.reason, negated.rule, negated.guideline) == ("negated", "assertion.negated", None)
+
+
+def test_a_history_code_named_itself_yields_to_the_current_malignancy(coder):
+    """'history of bladder cancer' coded Z85.51 directly, while the recurrent tumour is resected today."""
+    note = "History of bladder cancer. POSTOPERATIVE DIAGNOSIS: Recurrent bladder cancer."
+    out = decide(coder, note, [("History of bladder cancer", "historical"),
+                               ("Recurrent bladder cancer", P, None, "diagnostic")],
+                 [("Z85.51", 0, 0.8), ("C67.9", 1, 0.6)])
+    assert out["C67.9"].final
+    assert (out["Z85.51"].reason, out["Z85.51"].rule_id) == ("current_condition", "history.current_malignancy")
+    # another cancer's history stays: breast cancer in the past, a current bladder cancer
+    other = decide(coder, "History of breast cancer. Bladder cancer.", [("History of breast cancer", "historical"),
+                                                                        ("Bladder cancer", P)],
+                   [("Z85.3", 0, 0.8), ("C67.9", 1, 0.8)])
+    assert other["Z85.3"].final and other["C67.9"].final
+
+
+def test_weeks_of_gestation_are_the_pregnancy_s(coder):
+    for phrase in ("GTT at 4 to 12 weeks postpartum", "Repeat EGD in 8-12 weeks"):
+        out = decide(coder, phrase + ".", [(phrase, P)], [("Z3A.12", 0, 0.05, 0.8)], INPATIENT)
+        assert not out["Z3A.12"].final, phrase
+    g = decide(coder, "G3 P1011 at 38 weeks 4 days.", [("G3 P1011 at 38 weeks 4 days", P)],
+               [("Z3A.38", 0, 0.05, 0.8)], INPATIENT)
+    assert g["Z3A.38"].final and g["Z3A.38"].rule_id == "obstetric.weeks_of_gestation"
