@@ -169,8 +169,11 @@ HYPOTHETICAL_EN = [
         "return for", "seek care if", "watch for", "monitor for", "look out for", "at risk for",
         "at risk of", "risk of", "risk for", "to prevent", "prevention of",
         "prophylaxis of", "prophylaxis for", "prophylaxis against", "screening for", "screen for",
-        "unless", "in order to avoid", "to avoid",
+        "unless", "in order to avoid", "to avoid", "return sooner for", "return earlier for",
+        "come back sooner for", "call sooner for",
     )],
+    # a drug's aim: "aspirin for DVT prophylaxis", "statin for stroke prevention" (the chunk before)
+    *[(p, "b1") for p in ("prophylaxis", "prevention")],
 ]
 HYPOTHETICAL_ES = [
     *[(p, "f") for p in (
@@ -619,7 +622,7 @@ SECTION_HEADERS = {
     ],
     "complications": ["complications", "complication", "complicaciones", "incidencias"],
     "procedure": [
-        "procedure", "procedures", "procedure performed", "procedures performed", "operation",
+        "procedure", "procedures", "procedure performed", "procedures performed", "operation", "description",
         "operation performed", "operations performed", "name of procedure", "name of operation",
         "title of procedure", "title of operation", "surgery", "surgery performed", "operative procedure",
         "operative procedures", "description of procedure", "description of the procedure",

@@ -42,6 +42,7 @@ RULE_OUT_TRIGGERS = frozenset({
 })
 INSTRUCTION_TRIGGERS = frozenset({
     "return if", "call if", "come back if", "return for", "seek care if", "watch for", "monitor for",
+    "return sooner for", "return earlier for", "come back sooner for", "call sooner for",
     "look out for", "acudir si", "consultar si", "vigilar", "vigilar la aparición de",
 })
 SCREENING_TRIGGERS = frozenset({"screening for", "screen for", "cribado de", "despistaje de"})
@@ -94,7 +95,8 @@ _FINDING = {
     "en": re.compile(
         r"\b(?:findings?|found|observed|noted to|was noted|were noted|revealed?|reveals|showed|shows|demonstrated|"
         r"demonstrates|consistent with|compatible with|evidence of|appeared to be|appears to be|"
-        r"diagnos\w+|develop\w*|complicated by|postoperative\w*|there (?:was|were|is|are) (?:a|an|multiple|several|"
+        r"diagnos\w+|develop\w*|complicated by|postoperative\w*|(?:was|were|is|are) present|"
+        r"there (?:was|were|is|are) (?:a|an|multiple|several|"
         r"extensive|dense|severe|moderate|mild)\b)", _F),
     "es": re.compile(
         r"\b(?:hallazgos?|se objetiv\w+|objetivandose|se observ\w+|observandose|se evidenci\w+|evidenciandose|"
@@ -239,7 +241,8 @@ def apply(
                 context, assertion = "complication_absent", "negated"
             else:
                 for scope in scopes:
-                    if scope.start <= rel_start and rel_end <= scope.end + 1:
+                    # a mention that runs into the scope counts: "reviewed the risks of infection"
+                    if scope.start < rel_end and rel_start < scope.end:
                         context = scope.label
                         if assertion != "negated":
                             assertion = scope.assertion
