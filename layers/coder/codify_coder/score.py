@@ -26,12 +26,13 @@ from typing import Any, Protocol
 import numpy as np
 
 from .types import Candidate, Understanding
+from .understand.document import SECTION_KIND_WEIGHT
 
 MODEL_FILE = "model.onnx"
 MANIFEST_FILE = "manifest.json"
 INPUT_NAME = "features"
 OUTPUT_NAME = "probability"
-FEATURE_SCHEMA = 3  # bump when FEATURE_NAMES change: models of another schema refuse to load
+FEATURE_SCHEMA = 4  # bump when FEATURE_NAMES change: models of another schema refuse to load
 
 ASSERTIONS = ("present", "negated", "possible", "hypothetical", "historical", "family")
 # Normalized section names of understand/ (anything else counts as "other").
@@ -48,6 +49,13 @@ SECTIONS = (
     "assessment",
     "diagnoses",
     "plan",
+    "ros",
+    "indications",
+    "findings",
+    "complications",
+    "procedure",
+    "consent",
+    "instructions",
     "other",
 )
 TERM_KINDS = ("description", "inclusion", "spanish", "synonym", "other")
@@ -91,6 +99,7 @@ _NUMERIC = (
     "code_terms",
     "mention_rank",
     "code_max_lexical",
+    "section_weight",  # where the mention stands: a diagnosis section 1.0 ... a consent paragraph 0.0
 )
 FEATURE_NAMES: tuple[str, ...] = (
     _NUMERIC
@@ -283,6 +292,7 @@ def extract_features(
         if mention and 0 <= mention.sentence < len(sentences):
             section = sentences[mention.sentence].section
         row[col[f"section_{section if section in SECTIONS else 'other'}"]] = 1.0
+        row[col["section_weight"]] = SECTION_KIND_WEIGHT.get(mention.section_kind, 0.7) if mention else 0.7
         chapter = chapter_index(code)
         if chapter >= 0:
             row[col[f"chapter_{chapter + 1}"]] = 1.0

@@ -65,11 +65,39 @@ class CodeOptions:
 
 
 # ---------------------------------------------------------------- 2. understand
+# What a mention's words do when they do not diagnose the patient (understand/nondx.py), finer than its
+# Assertion, for the rules stage to explain a discard:
+#   "risk_discussed"      a risk or complication discussed or consented to     (assertion "hypothetical")
+#   "complication_absent" a complication that did not happen: "without complications", "no bleeding",
+#                         "EBL minimal"                                         (assertion "negated")
+#   "rule_out"            a condition to rule out / evaluate for                (assertion "possible")
+#   "procedure_step"      a step of the procedure narrative, not a finding      (assertion "hypothetical":
+#                         it states no condition of the patient, like a plan; never coded nor made history)
+#   "instruction"         an instruction or precaution: "call if fever"         (assertion "hypothetical")
+#   "screening"           a screening question or screening test                (assertion "hypothetical")
+#   "other_person"        a condition of someone who is not a blood relative    (assertion "family"; not a
+#                         Z80-Z84 family history either)
+MentionContext = Literal[
+    "risk_discussed", "complication_absent", "rule_out", "procedure_step", "instruction", "screening",
+    "other_person",
+]
+# Section kinds (understand/document.py): what a part of the document says about the patient's conditions.
+SectionKind = Literal[
+    "diagnostic", "hpi", "body", "results", "exam", "ros", "history", "plan", "family", "social",
+    "medications", "allergies", "procedure_narrative", "consent", "instructions",
+]
+DocumentType = Literal[
+    "operative_report", "procedure_note", "consult", "history_and_physical", "progress_note", "discharge_summary",
+    "imaging_report", "ed_note", "case_report", "unknown",
+]
+
+
 @dataclass(frozen=True, slots=True)
 class Sentence:
     start: int
     end: int
     section: str  # normalized section name: "history", "family_history", "assessment", "diagnoses", ... or "body"
+    kind: SectionKind = "body"  # the section's kind: "diagnostic" for diagnoses/assessment/indications/findings
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +110,8 @@ class Mention:
     sentence: int  # index into Understanding.sentences
     assertion: Assertion = "present"
     trigger: str | None = None  # the cue that set the assertion ("no evidence of", "niega", ...)
+    section_kind: SectionKind = "body"  # kind of the section the mention stands in (see SectionKind)
+    context: MentionContext | None = None  # why it is not a diagnosis, when it is not (see MentionContext)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +119,7 @@ class Understanding:
     language: Language
     sentences: tuple[Sentence, ...]
     mentions: tuple[Mention, ...]
+    document_type: DocumentType = "unknown"  # operative report, consult, ... (understand/document.py)
 
 
 # ---------------------------------------------------------------- 3-4. candidates and scores
