@@ -120,6 +120,8 @@ class AssessmentOut(BaseModel):
     evidence: list[EvidenceOut]
     assertion: Assertion
     billable: bool
+    rule: str = Field(description="The coding rule that kept the code (a stable id), e.g. evidence.match")
+    guideline: str | None = Field(None, description="Its ICD-10-CM Official Guidelines section, e.g. I.C.21.c.3")
 
 
 class DiscardedOut(BaseModel):
@@ -130,6 +132,8 @@ class DiscardedOut(BaseModel):
     justification: str
     evidence: list[EvidenceOut] = []
     superseded_by: str | None = None
+    rule: str = Field(description="The coding rule that discarded the code (a stable id), e.g. stated.long_term")
+    guideline: str | None = Field(None, description="Its ICD-10-CM Official Guidelines section, e.g. I.C.21.c.3")
 
 
 class AnalysisOut(BaseModel):

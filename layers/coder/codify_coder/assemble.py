@@ -85,13 +85,14 @@ def result(
                 code=d.code, description=description, confidence=confidence(d.probability),
                 justification=_justification(d, understanding, description), evidence=evidence,
                 assertion=d.assertion, billable=bool(info and info.billable),
+                rule=d.rule_id, guideline=d.guideline,
             ))
         elif options.include_discarded:
             discarded.append(DiscardedAssessment(
                 code=d.code, description=description, confidence=confidence(d.probability),
                 reason=d.reason,  # type: ignore[arg-type]
                 justification=_justification(d, understanding, description), evidence=evidence,
-                superseded_by=d.superseded_by,
+                superseded_by=d.superseded_by, rule=d.rule_id, guideline=d.guideline,
             ))
     finals.sort(key=lambda a: (-a.confidence, a.code))
     return CodingResult(

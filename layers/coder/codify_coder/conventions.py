@@ -8,6 +8,7 @@ non-billable target is resolved to its unspecified/other leaf.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TypeVar
 
 _T = TypeVar("_T")
@@ -135,6 +136,19 @@ COMBINATIONS: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = (
     (("I10", "N18.6"), "I12.0", ("I10",)),
     (("I10", "N18"), "I12.9", ("I10",)),
     (("I10", "I50"), "I11.0", ("I10",)),
+    # the note names hypertensive heart disease or hypertensive CKD itself (Guideline I.C.9.a.1-3)
+    (("I11", "I50", "N18.5"), "I13.2", ("I10", "I11", "I12")),
+    (("I11", "I50", "N18.6"), "I13.2", ("I10", "I11", "I12")),
+    (("I11", "I50", "N18"), "I13.0", ("I10", "I11", "I12")),
+    (("I11.0", "N18.5"), "I13.2", ("I10", "I11", "I12")),
+    (("I11.0", "N18.6"), "I13.2", ("I10", "I11", "I12")),
+    (("I11.0", "N18"), "I13.0", ("I10", "I11", "I12")),
+    (("I11", "N18.5"), "I13.11", ("I10", "I11", "I12")),
+    (("I11", "N18.6"), "I13.11", ("I10", "I11", "I12")),
+    (("I11", "N18"), "I13.10", ("I10", "I11", "I12")),
+    (("I12.0", "I50"), "I13.2", ("I10", "I12")),
+    (("I12.9", "I50"), "I13.0", ("I10", "I12")),
+    (("I11.9", "I50"), "I11.0", ("I10", "I11.9")),
     (("E11", "N18"), "E11.22", ("E11.9", "E11.8", "E11.2")),
     (("E10", "N18"), "E10.22", ("E10.9", "E10.8", "E10.2")),
     (("E11", "G62.9"), "E11.42", ("E11.9", "E11.40")),
@@ -422,3 +436,59 @@ EARLIER_SURGERY_CUES: tuple[str, ...] = (
 STATED_QUALIFIER: dict[str, tuple[tuple[str, ...], str]] = {
     "R11.11": (("sin nause", "without nause", "no nause", "ni nause", "nor nause", "sin nausea"), "R11.10"),
 }
+
+# Guideline I.C.21.c.5: screening codes for the screening the note names (a mention in a screening context).
+SCREENING_PREFIXES: tuple[str, ...] = ("Z11", "Z12", "Z13")
+# Guideline I.C.15.a/b: Z33.1 (pregnant state, incidental) and Z34 (supervision of normal pregnancy) are not
+# reported with a Chapter 15 code.
+PREGNANT_STATE_PREFIXES: tuple[str, ...] = ("Z33.1", "Z34")
+
+
+# ------------------------------------------------------------------ the "stated fact" guards
+@dataclass(frozen=True, slots=True)
+class Guard:
+    """A code the guidelines reserve for a fact the note must state. `fact` names the check in rules.py
+    (True when the note states it); `reason` is the discard reason when it does not, `says` the words of
+    the justification. Guards are tried in order; the first one a code fails discards it."""
+
+    rule: str  # the registered rule id
+    guideline: str | None
+    codes: tuple[str, ...]  # code prefixes the guard applies to
+    fact: str
+    reason: str
+    says: str
+
+
+GUARDS: tuple[Guard, ...] = (
+    Guard("stated.long_term", "I.C.21.c.3", LONG_TERM_PREFIXES, "long_term", "fact_not_stated",
+          "long-term use is not stated (Guideline I.C.21.c.3)"),
+    Guard("stated.place_activity_status", "I.C.20", NOT_ASSIGNED, "never", "fact_not_stated",
+          "not assigned when the place, activity or status is not stated (Guideline I.C.20)"),
+    Guard("stated.encounter_for_treatment", "I.C.2.e.2", ENCOUNTER_PREFIXES, "encounter", "fact_not_stated",
+          "the treatment is mentioned, not the reason for this encounter (Guideline I.C.2.e)"),
+    Guard("stated.abnormal_result", "III.B", ABNORMAL_FINDING_PREFIXES, "abnormal", "fact_not_stated",
+          "a test is named, not an abnormal result (Guideline III.B)"),
+    Guard("stated.vision_loss", None, VISION_LOSS_PREFIXES, "vision_loss", "fact_not_stated",
+          "visual acuity is measured, no loss of vision is stated"),
+    Guard("stated.unplaced", "I.C.19", tuple(UNPLACED), "unplaced", "specified_in_note",
+          "the note names the site or kind: this code is for an unspecified region "
+          "(Guideline I.C.19, Index: the site's own entry)"),
+    Guard("named.pain", None, PAIN_PREFIXES, "pain", "condition_not_named",
+          "a region is named, no pain or tenderness there"),
+    Guard("named.site", None, tuple(REQUIRED_SITE), "site_words", "condition_not_named",
+          "the organ or region the code names is not in the phrase"),
+    Guard("named.condition", None, tuple(REQUIRED_WORDS), "condition_words", "condition_not_named",
+          "the phrase does not name the condition the code names (a specimen, organ or measurement is named)"),
+    # the plain code is reported instead (rules.py); the qualified one is superseded by it
+    Guard("stated.qualifier", None, tuple(STATED_QUALIFIER), "qualifier", "superseded_by_more_specific",
+          "the code's qualifier is not stated: its plain code is reported"),
+    Guard("stated.poor_general_state", None, GENERAL_STATE_PREFIXES, "poor_general_state", "fact_not_stated",
+          "the general condition is described, not as poor or worse"),
+    Guard("stated.dialysis_status", "I.C.21.c.3", DIALYSIS_STATUS_PREFIXES, "dialysis_status", "fact_not_stated",
+          "dialysis is given, not maintenance dialysis: a procedure, not a status (Guideline I.C.21.c.3)"),
+    Guard("stated.earlier_surgery", "I.C.21.c.3", ACQUIRED_ABSENCE_PREFIXES, "earlier_surgery", "fact_not_stated",
+          "the removal is this case's procedure, not an earlier one: no acquired-absence status "
+          "(Guideline I.C.21.c.3)"),
+    Guard("stated.behavior", "I.C.2", UNSPECIFIED_BEHAVIOR_PREFIXES, "behavior_unstated", "specified_in_note",
+          "the note names the neoplasm's morphology: its behavior is stated (Neoplasm table)"),
+)

@@ -1,8 +1,8 @@
 """Accuracy on gold data in CodiEsp format: MAP as CodiEsp defines it, micro P/R/F1, calibration.
 
 MAP (CodiEsp track, trec_eval style): per document, predictions are ranked (final assessments by
-confidence, then the discarded `low_confidence` ones by confidence); AP = sum over ranks k of
-precision@k * rel(k), divided by the number of gold codes; documents with gold codes and no
+confidence, then the ones discarded below a cut, types.BELOW_THE_CUT, by confidence); AP = sum over
+ranks k of precision@k * rel(k), divided by the number of gold codes; documents with gold codes and no
 prediction score 0; MAP is the mean over the gold documents.
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .types import CodeOptions, CodingResult
+from .types import BELOW_THE_CUT, CodeOptions, CodingResult
 
 
 def normalize(code: str) -> str:
@@ -39,7 +39,7 @@ def ranked_codes(result: CodingResult) -> list[tuple[str, int, bool]]:
     """(code, confidence, is_final), finals first, each part by confidence."""
     finals = sorted(result.final_assessments, key=lambda a: (-a.confidence, a.code))
     lows = sorted(
-        (d for d in result.discarded_assessments if d.reason == "low_confidence"),
+        (d for d in result.discarded_assessments if d.reason in BELOW_THE_CUT),
         key=lambda d: (-d.confidence, d.code),
     )
     out, seen = [], set()

@@ -1,22 +1,24 @@
 """Stage 5: the ICD-10-CM conventions a coder applies, turning scored candidates into decisions.
 
 Input: the note text, its Understanding, the scored Candidates. Output: one Decision per code, either
-final or discarded with a reason from the design's list. Every decision names the mention, the
-assertion and the rule, so assemble.py can write a justification a coder can verify.
+final or discarded with a reason from the documented list (docs/discard-reasons.md). Every decision names
+the mention, the assertion and the rule that made it: a registered rule id (`RULES`), its guideline
+section, and the words of the justification, so assemble.py can write one a coder can verify.
 
-Order matters and follows how a coder works: group the evidence per code, route by assertion (negated,
-family, history, uncertain, hypothetical), resolve to billable leaves (7th characters, X placeholders,
-unspecified children), apply the confidence floor, keep one code among siblings coded from the same
-words, prefer the most specific supported code, require a long-term cue for Z79, require the phrase to
-name the code's own condition (not a specimen, organ, test or measurement) and statuses to be statuses
-(maintenance dialysis, an earlier surgery), apply combination codes ("with"), drop symptoms integral to a
-confirmed diagnosis, resolve Excludes1 conflicts, then max_codes.
+Each convention is a registered rule; the stages run in order and follow how a coder works: group the
+evidence per code and route it by assertion (negated, family, history, uncertain, hypothetical), resolve to
+billable leaves (7th characters, X placeholders, unspecified children), apply the confidence floor, keep
+one code among siblings coded from the same words, prefer the most specific supported code, apply the
+"stated fact" guards (conventions.GUARDS: long-term use, an encounter for treatment, an abnormal result,
+the condition's own words, a status...), require companion codes, apply combination codes ("with"), drop
+symptoms integral to a confirmed diagnosis, resolve Excludes1 conflicts, then max_codes.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from . import conventions
@@ -33,6 +35,113 @@ REPORT_FLOOR = 0.005
 MAX_DISCARDED = 40
 
 
+# ------------------------------------------------------------------ the rule registry
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One convention: a stable id, the guideline section behind it, and what it decides."""
+
+    id: str
+    guideline: str | None  # e.g. "I.C.21.c.3"; None where no section of the guidelines applies
+    outcome: str  # "final", or the discard reason it gives
+    decides: str
+
+
+RULES: dict[str, Rule] = {}
+
+
+def _rule(id: str, guideline: str | None, outcome: str, decides: str) -> str:
+    if id in RULES:
+        raise ValueError(f"rule {id} registered twice")
+    RULES[id] = Rule(id, guideline, outcome, decides)
+    return id
+
+
+MATCH = _rule("evidence.match", None, "final", "a present mention matches the code's terminology")
+NEGATED = _rule("assertion.negated", None, "negated", "the note negates the condition")
+HYPOTHETICAL = _rule("assertion.hypothetical", None, "hypothetical",
+                     "a possibility in the future, not a current condition")
+UNCERTAIN_INPATIENT = _rule("assertion.uncertain_inpatient", "II.H", "final",
+                            "an uncertain diagnosis is coded as confirmed in the inpatient setting")
+UNCERTAIN_OUTPATIENT = _rule("assertion.uncertain_outpatient", "IV.H", "uncertain",
+                             "an uncertain diagnosis is not coded in the outpatient setting")
+FAMILY_CODE = _rule("history.family_code", "I.C.21.c.4", "final",
+                    "a relative's condition is coded as family history (Z80-Z84); the condition itself is "
+                    "discarded family_history")
+FAMILY_STATED = _rule("history.family_stated", "I.C.21.c.4", "final", "a family history code named as such")
+FAMILY_NO_CODE = _rule("history.family_no_code", "I.C.21.c.4", "family_history",
+                       "a relative's condition with no family history code")
+CHRONIC = _rule("history.chronic_present", "I.C.21.c.4", "final",
+                "a chronic condition, or a cancer still treated, named in the history is still present")
+PERSONAL_CODE = _rule("history.personal_code", "I.C.21.c.4", "final",
+                      "a past condition is coded as personal history (Z85-Z87, I25.2); the condition itself "
+                      "is discarded history_of")
+PERSONAL_NO_CODE = _rule("history.no_code", "I.C.21.c.4", "history_of",
+                         "a past condition with no specific personal history code")
+SEVENTH = _rule("billable.leaf", "I.A.5", "final",
+                "a category is reported as the billable leaf the text supports (7th character with X "
+                "placeholders, or its unspecified child)")
+CATEGORY_SUPERSEDED = _rule("billable.category_superseded", "I.B.2", "superseded_by_more_specific",
+                            "a non-billable category yields to a final code below it")
+NO_LEAF = _rule("billable.no_leaf", "I.B.2", "not_billable",
+                "a category without a billable leaf the text supports")
+FLOOR = _rule("confidence.floor", None, "low_confidence",
+              "the model's probability is below the threshold (or the request's min_confidence)")
+SAME_WORDS = _rule("specificity.same_words", None, "duplicate",
+                   "the same words coded twice in one category: the weaker sibling is dropped")
+MORE_SPECIFIC = _rule("specificity.more_specific", "I.B.2", "superseded_by_more_specific",
+                      "an ancestor, or an unspecified sibling, yields to a more specific final code")
+SITE_NAMED = _rule("specificity.site_named", "I.A.9.b", "superseded_by_more_specific",
+                   "a code for an unspecified site or kind yields to a final code that names it")
+COMPANION_EXTERNAL = _rule("companion.external_cause", "I.C.20", "requires_companion_code",
+                           "place, activity and status codes (Y92, Y93, Y99) only with an external cause code")
+COMPANION_COMPLICATION = _rule("companion.complication", "I.C.19.g", "requires_companion_code",
+                               "a procedure as the cause (Y83, Y84) only with the complication coded")
+COMBINATION = _rule("combination.with", "I.A.15", "final",
+                    "conditions linked by the 'with' convention take their combination code")
+COMBINATION_HTN = _rule("combination.hypertension", "I.C.9.a", "final",
+                        "hypertension with heart disease or chronic kidney disease takes I11-I13")
+COMBINED = _rule("combination.component", "I.A.15", "superseded_by_more_specific",
+                 "a part that the combination code replaces")
+ADDITIONAL = _rule("combination.additional_code", "I.A.15", "final",
+                   "the part a combination does not replace is reported as its additional code")
+INTEGRAL = _rule("integral.symptom", "I.B.5", "symptom_integral_to_diagnosis",
+                 "a sign or symptom routinely associated with a confirmed diagnosis")
+EXCLUDES1 = _rule("excludes1", "I.A.12.a", "excludes1_conflict",
+                  "two codes that cannot be reported together: the better supported one is kept")
+MAX_CODES = _rule("output.max_codes", None, "max_codes", "beyond the request's max_codes")
+QUALIFIER_PLAIN = _rule("stated.qualifier_plain", None, "final",
+                        "a code whose qualifier is not stated is reported as its plain code")
+# What a mention's words do when they do not diagnose the patient (Mention.context, set by understand).
+RISK = _rule("context.risk_discussed", None, "risk_discussed",
+             "a risk or complication discussed or consented to, not a condition of the patient")
+COMPLICATION_ABSENT = _rule("context.complication_absent", None, "negated",
+                            "a complication that did not happen ('without complications', 'no bleeding')")
+RULE_OUT = _rule("context.rule_out", "IV.H", "uncertain",
+                 "a condition to rule out or evaluate for is not coded in the outpatient setting")
+PROCEDURE_STEP = _rule("context.procedure_step", None, "procedure_narrative",
+                       "a step of the procedure narrative, not a finding or diagnosis")
+INSTRUCTION = _rule("context.instruction", None, "hypothetical", "an instruction or precaution to the patient")
+SCREENING = _rule("context.screening", None, "hypothetical", "a screening question or test, not a finding")
+SCREENING_ENCOUNTER = _rule("context.screening_encounter", "I.C.21.c.5", "final",
+                            "a screening code (Z11-Z13) for the screening the note names")
+OTHER_PERSON = _rule("context.other_person", None, "other_person",
+                     "a condition of someone who is not the patient nor a blood relative")
+CURRENT_MALIGNANCY = _rule("history.current_malignancy", "I.C.2.d", "current_condition",
+                           "a personal history code (Z85) for a malignancy the note finds or treats in this "
+                           "encounter: the malignancy is coded instead")
+CURRENT_CONDITION = _rule("history.current_condition", "I.C.21.c.4", "current_condition",
+                          "a personal history code for a condition present in this encounter: the "
+                          "condition is coded instead")
+DELIVERY_OUTCOME = _rule("obstetric.outcome_of_delivery", "I.C.15.b.5", "final",
+                         "the outcome of delivery (Z37) on the maternal record when the note states a delivery")
+GESTATION_WEEKS = _rule("obstetric.weeks_of_gestation", "I.C.15", "final",
+                        "weeks of gestation (Z3A) when the note states them for the pregnancy")
+PREGNANCY_FIRST = _rule("obstetric.chapter_15_first", "I.C.15.a", "superseded_by_more_specific",
+                        "a pregnant state or supervision code (Z33.1, Z34) yields to a Chapter 15 (O) code")
+for _g in conventions.GUARDS:
+    _rule(_g.rule, _g.guideline, _g.reason, _g.says)
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     code: str
@@ -40,7 +149,8 @@ class Decision:
     mentions: tuple[int, ...]  # indices into Understanding.mentions: the evidence
     assertion: Assertion
     matched_term: str
-    rule: str  # which convention produced or kept this code, in words
+    rule: str  # the justification's words: which convention produced or kept this code
+    rule_id: str = MATCH  # the registered rule (RULES) that made the decision
     reason: DiscardReason | None = None  # None => final
     superseded_by: str | None = None
     derived_from: str | None = None  # e.g. Z80.3 derived from C50.919
@@ -48,6 +158,43 @@ class Decision:
     @property
     def final(self) -> bool:
         return self.reason is None
+
+    @property
+    def guideline(self) -> str | None:
+        return RULES[self.rule_id].guideline
+
+
+# ------------------------------------------------------------------ the stages
+@dataclass
+class _State:
+    text: str
+    understanding: Understanding
+    candidates: list[Candidate]
+    terminology: Terminology
+    options: CodeOptions
+    floor: float
+    finals: dict[str, Decision] = field(default_factory=dict)
+    discarded: list[Decision] = field(default_factory=list)
+
+    def discard(self, d: Decision, reason: DiscardReason, rule_id: str, why: str, by: str | None = None) -> None:
+        self.discarded.append(replace(d, reason=reason, rule_id=rule_id, rule=why, superseded_by=by))
+
+    def add_final(self, d: Decision) -> None:
+        prior = self.finals.get(d.code)
+        if prior is None:
+            self.finals[d.code] = d
+            return
+        merged = tuple(sorted(set(prior.mentions) | set(d.mentions)))
+        best = prior if prior.probability >= d.probability else d
+        self.finals[d.code] = replace(best, mentions=merged)
+
+
+STAGES: list[Callable[[_State], None]] = []
+
+
+def _stage(fn: Callable[[_State], None]) -> Callable[[_State], None]:
+    STAGES.append(fn)
+    return fn
 
 
 def apply(
@@ -58,30 +205,28 @@ def apply(
     options: CodeOptions,
     threshold: float = 0.5,
 ) -> list[Decision]:
-    mentions = understanding.mentions
-    finals: dict[str, Decision] = {}
-    discarded: list[Decision] = []
+    state = _State(text, understanding, candidates, terminology, options,
+                   floor=max(threshold, options.min_confidence / 100))
+    for stage in STAGES:
+        stage(state)
+    ranked = sorted(state.finals.values(), key=lambda d: (-d.probability, d.code))
+    final_codes = {d.code for d in ranked}
+    # `superseded_by` names a code the response reports; one that fell to the floor later is not named.
+    discarded = [d if d.superseded_by in final_codes or d.superseded_by is None else replace(d, superseded_by=None)
+                 for d in state.discarded]
+    return ranked + _dedupe_discarded(discarded, final_codes)
 
-    def discard(d: Decision, reason: DiscardReason, rule: str, by: str | None = None) -> None:
-        discarded.append(replace(d, reason=reason, rule=rule, superseded_by=by))
 
-    def add_final(d: Decision) -> None:
-        prior = finals.get(d.code)
-        if prior is None:
-            finals[d.code] = d
-            return
-        merged = tuple(sorted(set(prior.mentions) | set(d.mentions)))
-        best = prior if prior.probability >= d.probability else d
-        finals[d.code] = replace(best, mentions=merged)
-
-    floor = max(threshold, options.min_confidence / 100)
-
-    # 1. Group evidence per code and route it by assertion.
-    for code, group in _group(candidates, terminology).items():
-        by_assertion: dict[str, list[Candidate]] = {}
+@_stage
+def _by_assertion(s: _State) -> None:
+    """1. Group evidence per code and route it by assertion."""
+    mentions = s.understanding.mentions
+    for code, group in _group(s.candidates, s.terminology).items():
+        by_assertion: dict[tuple[str, str], list[Candidate]] = {}
         for c in group:
-            by_assertion.setdefault(mentions[c.mention].assertion, []).append(c)
-        for assertion, cands in sorted(by_assertion.items()):
+            m = mentions[c.mention]
+            by_assertion.setdefault((m.assertion, _context(m) or ""), []).append(c)
+        for (assertion, context), cands in sorted(by_assertion.items()):
             best = max(cands, key=lambda c: (c.probability, c.lexical))
             d = Decision(
                 code=code,
@@ -90,66 +235,213 @@ def apply(
                 assertion=assertion,  # type: ignore[arg-type]
                 matched_term=best.matched_term,
                 rule="mention matches the code's terminology",
+                rule_id=MATCH,
             )
             chronic = assertion == "historical" and (
                 any(_CHRONIC.search(fold(mentions[c.mention].text)) for c in cands)
-                or (_malignant(code) and any(_sentence_says(_CURRENT_CANCER, text, understanding, c.mention)
+                or (_malignant(code) and any(_sentence_says(_CURRENT_CANCER, s.text, s.understanding, c.mention)
                                              for c in cands))
             )
-            _route(d, terminology, options, add_final, discard, chronic)
+            if not (context and _route_context(d, s, context)):
+                _route(d, s, chronic)
 
-    # 2. Billable leaves: 7th characters with X placeholders, unspecified children.
-    encounter = _encounter_character(text)
+
+def _context(mention) -> str | None:
+    # Mention.context comes from understand (nondx.py); older Understandings have none.
+    return getattr(mention, "context", None)
+
+
+def _route_context(d: Decision, s: _State, context: str) -> bool:
+    """A mention whose words do not diagnose the patient: its precise discard. False: route by assertion."""
+    if context == "risk_discussed":
+        s.discard(d, "risk_discussed", RISK, "a risk discussed or consented to, not a condition of the patient")
+    elif context == "complication_absent":
+        s.discard(d, "negated", COMPLICATION_ABSENT, "a complication that did not happen")
+    elif context == "procedure_step":
+        s.discard(d, "procedure_narrative", PROCEDURE_STEP,
+                  "the procedure narrative describes a step, not a finding or diagnosis")
+    elif context == "instruction":
+        s.discard(d, "hypothetical", INSTRUCTION, "an instruction or precaution, not a current condition")
+    elif context == "screening":
+        if conventions.has_prefix(d.code, conventions.SCREENING_PREFIXES):
+            s.add_final(replace(d, assertion="present", rule_id=SCREENING_ENCOUNTER,
+                                rule="the screening the note names is coded as such (Guideline I.C.21.c.5)"))
+        else:
+            s.discard(d, "hypothetical", SCREENING, "a screening question or test, not a finding")
+    elif context == "other_person":
+        s.discard(d, "other_person", OTHER_PERSON, "the condition belongs to someone other than the patient")
+    elif context == "rule_out" and s.options.setting != "inpatient":
+        s.discard(d, "uncertain", RULE_OUT, "to be ruled out: not coded in outpatient (Guideline IV.H)")
+    else:
+        return False
+    return True
+
+
+def _route(d: Decision, s: _State, chronic: bool = False) -> None:
+    code, a = d.code, d.assertion
+    if a == "present":
+        s.add_final(d)
+    elif a == "negated":
+        s.discard(d, "negated", NEGATED, "the note negates it")
+    elif a == "hypothetical":
+        s.discard(d, "hypothetical", HYPOTHETICAL, "mentioned as a possibility in the future, not a current condition")
+    elif a == "possible":
+        if s.options.setting == "inpatient":
+            s.add_final(replace(d, rule="uncertain diagnosis coded as confirmed in inpatient (Guideline II.H)",
+                                rule_id=UNCERTAIN_INPATIENT))
+        else:
+            s.discard(d, "uncertain", UNCERTAIN_OUTPATIENT,
+                      "uncertain diagnoses are not coded in outpatient (Guideline IV.H)")
+    elif a == "family":
+        target = _mapped(conventions.FAMILY_HISTORY, code, s.terminology)
+        if target and not code.startswith("Z8"):
+            s.add_final(replace(d, code=target, assertion="family", derived_from=code, rule_id=FAMILY_CODE,
+                                rule=f"family history of {code} is coded {target} (Guideline I.C.21.c.4)"))
+            s.discard(d, "family_history", FAMILY_CODE, "the condition belongs to a relative", by=target)
+        elif code.startswith(("Z80", "Z81", "Z82", "Z83", "Z84")):
+            s.add_final(replace(d, rule_id=FAMILY_STATED))
+        else:
+            s.discard(d, "family_history", FAMILY_NO_CODE, "the condition belongs to a relative")
+    elif a == "historical":
+        if chronic or conventions.has_prefix(code, conventions.CHRONIC_PREFIXES):
+            s.add_final(replace(d, assertion="present", rule_id=CHRONIC,
+                                rule="chronic condition, or cancer still treated, named in the history is still present"))
+            return
+        target = _mapped(conventions.PERSONAL_HISTORY, code, s.terminology)
+        if target:
+            s.add_final(replace(d, code=target, derived_from=code, rule_id=PERSONAL_CODE,
+                                rule=f"past {code} is coded as personal history {target} (Guideline I.C.21.c.4)"))
+            s.discard(d, "history_of", PERSONAL_CODE, "a past condition, coded as personal history instead", by=target)
+        else:
+            s.discard(d, "history_of", PERSONAL_NO_CODE, "a past condition with no active treatment")
+
+
+@_stage
+def _billable(s: _State) -> None:
+    """2. Billable leaves: 7th characters with X placeholders, unspecified children."""
+    finals, terminology = s.finals, s.terminology
+    encounter = _encounter_character(s.text)
     for code, d in list(finals.items()):
         if terminology.is_billable(code):
             continue
         del finals[code]
         specific = [c for c in finals
-                    if c != code and finals[c].probability >= floor and code in terminology.ancestors(c)]
+                    if c != code and finals[c].probability >= s.floor and code in terminology.ancestors(c)]
         if specific:
-            discard(d, "superseded_by_more_specific", "a more specific code is supported", by=specific[0])
+            s.discard(d, "superseded_by_more_specific", CATEGORY_SUPERSEDED, "a more specific code is supported",
+                      by=specific[0])
             continue
         leaf, how = _billable_leaf(code, terminology, encounter)
         if leaf is None:
-            discard(d, "not_billable", "category without a billable leaf the text supports")
+            s.discard(d, "not_billable", NO_LEAF, "category without a billable leaf the text supports")
         else:
-            add_final(replace(d, code=leaf, rule=how, derived_from=code))
+            s.add_final(replace(d, code=leaf, rule=how, rule_id=SEVENTH, derived_from=code))
 
-    # 3. The confidence floor comes before the conventions that weigh codes against each other: a code
-    # the model does not believe must not supersede, combine with or exclude one it does.
+
+@_stage
+def _confidence_floor(s: _State) -> None:
+    """3. The confidence floor comes before the conventions that weigh codes against each other: a code
+    the model does not believe must not supersede, combine with or exclude one it does."""
+    for code in sorted(s.finals):
+        if s.finals[code].probability < s.floor:
+            s.discard(s.finals.pop(code), "low_confidence", FLOOR, f"confidence below {round(s.floor * 100)}")
+
+
+@_stage
+def _history_or_current(s: _State) -> None:
+    """3b. A history code only for a condition no longer present: when the note also finds or treats the
+    condition in this encounter ("History of bladder cancer ... TURBT ... Postoperative diagnosis: bladder
+    cancer"), the current code is final and the history code is dropped."""
+    finals = s.finals
     for code in sorted(finals):
-        if finals[code].probability < floor:
-            discard(finals.pop(code), "low_confidence", f"confidence below {round(floor * 100)}")
+        d = finals.get(code)
+        if d is None or not _history_code(code):
+            continue
+        past = d.derived_from if d.rule_id == PERSONAL_CODE else None
+        current = [c for c, o in finals.items()
+                   if o.assertion == "present" and not _history_code(c)
+                   and ((past is not None and c[:3] == past[:3])
+                        or (code != "Z85.9" and _mapped(conventions.PERSONAL_HISTORY, c, s.terminology) == code))]
+        if current:
+            best = max(current, key=lambda c: (_diagnostic(s, finals[c]), finals[c].probability, c))
+            rule_id = CURRENT_MALIGNANCY if code.startswith("Z85") else CURRENT_CONDITION
+            s.discard(finals.pop(code), "current_condition", rule_id,
+                      f"the note finds or treats {best} in this encounter: a history code only for a condition "
+                      f"no longer present (Guideline {RULES[rule_id].guideline})", by=best)
 
-    # 4a. One mention, one code among siblings: "vomiting" supports R11.10 or R11.11, not both. The weaker
-    # sibling coded from exactly the same evidence is the same condition coded twice; so is a code of the
-    # same category ("rheumatoid arthritis": M06.9, not also M06.00 "without rheumatoid factor").
+
+@_stage
+def _obstetric(s: _State) -> None:
+    """3c. Obstetric encounters (Guideline I.C.15): the outcome of delivery (Z37) and the weeks of gestation
+    (Z3A) when the note states them, whatever the model thinks of such codes; Chapter 15 codes take
+    precedence over the pregnant state (Z33.1) and supervision of pregnancy (Z34)."""
+    finals, mentions = s.finals, s.understanding.mentions
+    for c in sorted(s.candidates, key=lambda c: (-c.probability, c.code, c.mention)):
+        m = mentions[c.mention]
+        if c.code in finals or m.assertion != "present" or _context(m) or c.code not in s.terminology:
+            continue
+        words = fold(m.text)
+        if c.code.startswith("Z3A."):
+            weeks = _WEEKS.search(words)
+            ok = weeks is not None and _PREGNANCY.search(words) is not None and _POSTPARTUM.search(words) is None and c.code[4:] == f"{int(weeks.group(1)):02d}" and 8 <= int(weeks.group(1)) <= 42
+            rule_id, why = GESTATION_WEEKS, "weeks of gestation stated for this pregnancy (Guideline I.C.15)"
+        elif c.code == "Z37.0":
+            ok = _LIVE_BIRTH.search(words) is not None and _MULTIPLE_BIRTH.search(words) is None
+            rule_id, why = DELIVERY_OUTCOME, "a single live birth delivered: outcome of delivery (Guideline I.C.15.b.5)"
+        else:
+            continue
+        if ok:
+            s.add_final(Decision(code=c.code, probability=max(c.probability, 0.8 * c.lexical), mentions=(c.mention,),
+                                 assertion="present", matched_term=c.matched_term, rule=why, rule_id=rule_id))
+    pregnancy = [c for c in finals if c[:1] == "O"]
+    if pregnancy:
+        best = max(pregnancy, key=lambda c: (finals[c].probability, c))
+        for code in sorted(finals):
+            if conventions.has_prefix(code, conventions.PREGNANT_STATE_PREFIXES):
+                s.discard(finals.pop(code), "superseded_by_more_specific", PREGNANCY_FIRST,
+                          f"Chapter 15 codes take precedence: {best} (Guideline I.C.15.a)", by=best)
+
+
+@_stage
+def _same_words(s: _State) -> None:
+    """4a. One mention, one code among siblings: "vomiting" supports R11.10 or R11.11, not both. The weaker
+    sibling coded from exactly the same evidence is the same condition coded twice; so is a code of the
+    same category ("rheumatoid arthritis": M06.9, not also M06.00 "without rheumatoid factor")."""
+    finals = s.finals
     for code in sorted(finals, key=lambda c: (finals[c].probability, c)):
         d = finals.get(code)
-        parent = terminology.ancestors(code)[:1]
+        parent = s.terminology.ancestors(code)[:1]
         if d is None or not parent:
             continue
         for other, o in finals.items():
             if (other != code and o.mentions == d.mentions and o.probability >= d.probability
-                    and (terminology.ancestors(other)[:1] == parent or other[:3] == code[:3])):
+                    and (s.terminology.ancestors(other)[:1] == parent or other[:3] == code[:3])):
                 del finals[code]
-                discard(d, "duplicate", f"the same words are coded {other}, a code of the same category",
-                        by=other)
+                s.discard(d, "duplicate", SAME_WORDS,
+                          f"the same words are coded {other}, a code of the same category", by=other)
                 break
 
-    # 4b. Most specific: an ancestor, or an unspecified sibling in the same category, yields to a specific
-    # code, but only to one the model itself believes at least as much (a weak sibling is a guess).
+
+@_stage
+def _most_specific(s: _State) -> None:
+    """4b. Most specific: an ancestor, or an unspecified sibling in the same category, yields to a specific
+    code, but only to one the model itself believes at least as much (a weak sibling is a guess)."""
+    finals = s.finals
     for code in sorted(finals):
         d = finals.get(code)
         if d is None:
             continue
-        better = _more_specific(code, finals, terminology, min_probability=max(floor, d.probability - 0.15))
+        better = _more_specific(code, finals, s.terminology, min_probability=max(s.floor, d.probability - 0.15))
         if better is not None:
             del finals[code]
-            discard(d, "superseded_by_more_specific", f"{better} is more specific", by=better)
+            s.discard(d, "superseded_by_more_specific", MORE_SPECIFIC, f"{better} is more specific", by=better)
 
-    # 4b'. An unspecified site or kind yields to a final code that names it (D49.9 when the note codes
-    # the kidney tumor as C64.2; T14.90XA when the injury is coded by region).
+
+@_stage
+def _site_named(s: _State) -> None:
+    """4b'. An unspecified site or kind yields to a final code that names it (D49.9 when the note codes
+    the kidney tumor as C64.2; T14.90XA when the injury is coded by region)."""
+    finals = s.finals
     for code in sorted(finals):
         site = conventions.lookup(conventions.SITE_UNSPECIFIED, code)
         if site is None or code not in finals:
@@ -158,160 +450,161 @@ def apply(
                            if o != code and site[0] <= o[:3] <= site[1]
                            and conventions.lookup(conventions.SITE_UNSPECIFIED, o) is None), None)
         if named_site is not None:
-            discard(finals.pop(code), "superseded_by_more_specific", f"the note names the site: {named_site}",
-                    by=named_site)
+            s.discard(finals.pop(code), "superseded_by_more_specific", SITE_NAMED,
+                      f"the note names the site: {named_site}", by=named_site)
 
-    # 4c. Long-term drug therapy (Z79) only when the note says the use is long-term (Guideline I.C.21.c.3).
-    for code in sorted(finals):
-        if conventions.has_prefix(code, conventions.LONG_TERM_PREFIXES) and not _says_long_term(
-            text, understanding, finals[code]
-        ):
-            discard(finals.pop(code), "low_confidence", "long-term use is not stated (Guideline I.C.21.c.3)")
 
-    # 4d. Codes the guidelines reserve for what the note states: an encounter for radiotherapy or
-    # chemotherapy (I.C.2.e.2), an abnormal (not just measured) finding (III.B), an external cause's place,
-    # activity or status (I.C.20).
-    for code in sorted(finals):
-        if conventions.has_prefix(code, conventions.NOT_ASSIGNED):
-            discard(finals.pop(code), "low_confidence",
-                    "not assigned when the place, activity or status is not stated (Guideline I.C.20)")
-        elif conventions.has_prefix(code, conventions.ENCOUNTER_PREFIXES) and not any(
-            _sentence_says(_ENCOUNTER, text, understanding, m) for m in finals[code].mentions
-        ):
-            discard(finals.pop(code), "low_confidence",
-                    "the treatment is mentioned, not the reason for this encounter (Guideline I.C.2.e)")
-        elif conventions.has_prefix(code, conventions.ABNORMAL_FINDING_PREFIXES) and not _near_mention(
-            _ABNORMAL, text, understanding, finals[code]
-        ):
-            discard(finals.pop(code), "low_confidence",
-                    "a test is named, not an abnormal result (Guideline III.B)")
-        elif conventions.has_prefix(code, conventions.VISION_LOSS_PREFIXES) and not _near_mention(
-            _VISION_LOSS, text, understanding, finals[code]
-        ):
-            discard(finals.pop(code), "low_confidence", "visual acuity is measured, no loss of vision is stated")
-        elif conventions.lookup_prefix(conventions.UNPLACED, code) is not None and not any(
-            _unplaced(mentions[m].text, conventions.lookup_prefix(conventions.UNPLACED, code))
-            for m in finals[code].mentions
-        ):
-            discard(finals.pop(code), "low_confidence",
-                    "the note names the site or kind: this code is for an unspecified region "
-                    "(Guideline I.C.19, Index: the site's own entry)")
-        elif conventions.has_prefix(code, conventions.PAIN_PREFIXES) and not _near_mention(
-            _PAIN, text, understanding, finals[code]
-        ):
-            discard(finals.pop(code), "low_confidence", "a region is named, no pain or tenderness there")
-        elif (site := conventions.lookup_prefix(conventions.REQUIRED_SITE, code)) is not None and not any(
-            w in fold(mentions[m].text) for m in finals[code].mentions for w in site
-        ):
-            discard(finals.pop(code), "low_confidence", "the organ or region the code names is not in the phrase")
-        elif (words := conventions.lookup_prefix(_REQUIRED_WORDS, code)) is not None and not any(
-            _names_condition(words, mentions[m].text) for m in finals[code].mentions
-        ):
-            discard(finals.pop(code), "low_confidence", "the phrase does not name the condition the code names "
-                    "(a specimen, organ or measurement is named)")
-        elif code in _STATED_QUALIFIER and not any(
-            _sentence_says(_STATED_QUALIFIER[code][0], text, understanding, m) for m in finals[code].mentions
-        ):
-            d, plain = finals.pop(code), _STATED_QUALIFIER[code][1]
-            if plain in terminology and plain not in finals:
-                add_final(replace(d, code=plain, derived_from=code,
-                                  rule=f"{code} needs its qualifier stated; the plain code {plain} is reported"))
-            discard(d, "superseded_by_more_specific", f"the qualifier of {code} is not stated", by=plain)
-        elif conventions.has_prefix(code, conventions.GENERAL_STATE_PREFIXES) and not any(
-            _not_good_state(mentions[m].text) for m in finals[code].mentions
-        ):
-            discard(finals.pop(code), "low_confidence", "the general condition is described, not as poor or worse")
-        elif conventions.has_prefix(code, conventions.DIALYSIS_STATUS_PREFIXES) and not any(
-            _sentence_says(_DIALYSIS_STATUS, text, understanding, m) for m in finals[code].mentions
-        ):
-            discard(finals.pop(code), "low_confidence",
-                    "dialysis is given, not maintenance dialysis: a procedure, not a status (Guideline I.C.21.c.3)")
-        elif conventions.has_prefix(code, conventions.ACQUIRED_ABSENCE_PREFIXES) and not any(
-            mentions[m].assertion == "historical" or _sentence_says(_EARLIER_SURGERY, text, understanding, m)
-            for m in finals[code].mentions
-        ):
-            discard(finals.pop(code), "low_confidence",
-                    "the removal is this case's procedure, not an earlier one: no acquired-absence status "
-                    "(Guideline I.C.21.c.3)")
-        elif conventions.has_prefix(code, conventions.UNSPECIFIED_BEHAVIOR_PREFIXES) and any(
-            _BEHAVIOR_STATED.search(fold(mentions[m].text)) for m in finals[code].mentions
-        ):
-            discard(finals.pop(code), "low_confidence",
-                    "the note names the neoplasm's morphology: its behavior is stated (Neoplasm table)")
+@_stage
+def _stated_facts(s: _State) -> None:
+    """4c-d. Codes the guidelines reserve for what the note states (conventions.GUARDS, in order): the
+    first guard of a code whose fact the note does not state discards it."""
+    for code in sorted(s.finals):
+        d = s.finals[code]
+        for guard in conventions.GUARDS:
+            if not conventions.has_prefix(code, guard.codes) or _FACTS[guard.fact](s, code, d):
+                continue
+            s.finals.pop(code)
+            if guard.fact == "qualifier":
+                plain = conventions.STATED_QUALIFIER[code][1]
+                if plain in s.terminology and plain not in s.finals:
+                    s.add_final(replace(d, code=plain, derived_from=code, rule_id=QUALIFIER_PLAIN,
+                                        rule=f"{code} needs its qualifier stated; the plain code {plain} is reported"))
+                s.discard(d, guard.reason, guard.rule, f"the qualifier of {code} is not stated", by=plain)
+            else:
+                s.discard(d, guard.reason, guard.rule, guard.says)
+            break
 
-    # 4e. Place, activity and status codes only with an external cause code (Guideline I.C.20).
+
+@_stage
+def _companions(s: _State) -> None:
+    """4e-f. Place, activity and status codes only with an external cause code (Guideline I.C.20); a
+    procedure as the cause of a complication only with the complication coded (Guideline I.C.19.g)."""
+    finals = s.finals
     if not any(_external_cause(c) for c in finals):
         for code in sorted(finals):
             if conventions.has_prefix(code, conventions.WITH_EXTERNAL_CAUSE):
-                discard(finals.pop(code), "low_confidence",
-                        "place, activity and status codes accompany an external cause code (Guideline I.C.20)")
-
-    # 4f. A procedure as the cause of a complication only with the complication coded (Guideline I.C.19.g).
+                s.discard(finals.pop(code), "requires_companion_code", COMPANION_EXTERNAL,
+                          "place, activity and status codes accompany an external cause code (Guideline I.C.20)")
     if not any(conventions.has_prefix(c, conventions.COMPLICATION_PREFIXES) for c in finals):
         for code in sorted(finals):
             if conventions.has_prefix(code, conventions.PROCEDURE_CAUSE_PREFIXES):
-                discard(finals.pop(code), "low_confidence",
-                        "a procedure is named, no complication of it is coded (Guideline I.C.19.g)")
+                s.discard(finals.pop(code), "requires_companion_code", COMPANION_COMPLICATION,
+                          "a procedure is named, no complication of it is coded (Guideline I.C.19.g)")
 
-    # 5. Combination codes ("with" convention). A component counts when it is final or when a present
-    # mention names it well (lexical >= COMBINATION_LEXICAL): the convention, not the model, links them.
-    named = _well_named(candidates, mentions, terminology)
+
+@_stage
+def _combinations(s: _State) -> None:
+    """5. Combination codes ("with" convention). A component counts when it is final or when a present
+    mention names it well (lexical >= COMBINATION_LEXICAL): the convention, not the model, links them."""
+    finals, terminology = s.finals, s.terminology
+    named = _well_named(s.candidates, s.understanding.mentions, terminology)
+    consumed: set[str] = set()  # parts an earlier (more complete) combination replaced
     for required, combo, replaces in conventions.COMBINATIONS:
         if combo not in terminology:
             continue
         pool = {**named, **{c: d for c, d in finals.items() if c not in named or d.probability > named[c].probability}}
+        for c in consumed:
+            pool.pop(c, None)
         parts = [_first_with_prefix(pool, p, combo) for p in required]
         if any(p is None for p in parts):
             continue
         support = [pool[p] for p in parts]  # type: ignore[index]
-        if min(d.probability for d in support) < floor:
-            continue  # a combination is only as sure as its weakest part; below the floor, code neither
-        finals.pop(combo, None)  # named directly too: the convention's support replaces the weaker match
-        add_final(
+        rule_id = COMBINATION_HTN if combo.startswith("I1") else COMBINATION
+        s.add_final(
             Decision(
                 code=combo, probability=min(d.probability for d in support),
                 mentions=tuple(sorted({m for d in support for m in d.mentions})), assertion="present",
                 matched_term=" + ".join(d.matched_term for d in support),
                 rule=f"combination code for {' with '.join(parts)} ('with' convention, Guideline I.A.15)",  # type: ignore[arg-type]
+                rule_id=rule_id,
             )
         )
         for p in parts:
             if p is None:
                 continue
             if conventions.has_prefix(p, replaces):
+                consumed.add(p)
                 if p in finals:
-                    discard(finals.pop(p), "superseded_by_more_specific", f"combined into {combo}", by=combo)
+                    s.discard(finals.pop(p), "superseded_by_more_specific", COMBINED, f"combined into {combo}", by=combo)
             elif p not in finals and terminology.is_billable(p):
                 # The part the combination does not replace is its "use additional code" (e.g. the N18 stage).
-                add_final(replace(pool[p], rule=f"reported with {combo} as its additional code"))
+                s.add_final(replace(pool[p], rule=f"reported with {combo} as its additional code", rule_id=ADDITIONAL))
 
-    # 6. Signs and symptoms integral to a confirmed diagnosis (Guideline I.B.5).
-    for code in sorted(finals):
-        d = finals[code]
-        integral_to = _integral_target(code, finals)
+
+@_stage
+def _integral_symptoms(s: _State) -> None:
+    """6. Signs and symptoms integral to a confirmed diagnosis (Guideline I.B.5)."""
+    for code in sorted(s.finals):
+        d = s.finals[code]
+        integral_to = _integral_target(code, s.finals)
         if integral_to:
-            del finals[code]
-            discard(d, "symptom_integral_to_diagnosis", f"routinely associated with {integral_to}", by=integral_to)
+            del s.finals[code]
+            s.discard(d, "symptom_integral_to_diagnosis", INTEGRAL, f"routinely associated with {integral_to}",
+                      by=integral_to)
 
-    # 7. Excludes1: two codes that cannot be reported together; keep the better supported one.
-    for a in sorted(finals, key=lambda c: (-finals[c].probability, c)):
+
+@_stage
+def _excludes1(s: _State) -> None:
+    """7. Excludes1: two codes that cannot be reported together; keep the better supported one."""
+    finals = s.finals
+    # a code stated in a diagnostic section (diagnoses, assessment, impression) outranks a narrative one
+    for a in sorted(finals, key=lambda c: (-_diagnostic(s, finals[c]), -finals[c].probability, c)):
         if a not in finals:
             continue
         for b in sorted(finals):
-            if b != a and b in finals and terminology.excludes1_conflict(a, b):
-                discard(finals.pop(b), "excludes1_conflict", f"Excludes1 with {a}", by=a)
+            if b != a and b in finals and s.terminology.excludes1_conflict(a, b):
+                s.discard(finals.pop(b), "excludes1_conflict", EXCLUDES1, f"Excludes1 with {a}", by=a)
 
-    # 8. The requested number of codes: the rest are reported as below the cut.
-    ranked = sorted(finals.values(), key=lambda d: (-d.probability, d.code))
-    kept = ranked[: options.max_codes] if options.max_codes is not None else ranked
-    for d in ranked[len(kept) :]:
-        discard(d, "low_confidence", f"beyond max_codes={options.max_codes}")
 
-    final_codes = {d.code for d in kept}
-    # `superseded_by` names a code the response reports; one that fell to the floor later is not named.
-    discarded = [d if d.superseded_by in final_codes or d.superseded_by is None else replace(d, superseded_by=None)
-                 for d in discarded]
-    return kept + _dedupe_discarded(discarded, final_codes)
+@_stage
+def _max_codes(s: _State) -> None:
+    """8. The requested number of codes: the rest are reported as cut by max_codes."""
+    if s.options.max_codes is None:
+        return
+    ranked = sorted(s.finals.values(), key=lambda d: (-d.probability, d.code))
+    for d in ranked[s.options.max_codes :]:
+        del s.finals[d.code]
+        s.discard(d, "max_codes", MAX_CODES, f"beyond max_codes={s.options.max_codes}")
+
+
+# ------------------------------------------------------------------ the "stated fact" checks of the guards
+def _in_sentence(pattern: re.Pattern[str]) -> Callable[[_State, str, Decision], bool]:
+    return lambda s, code, d: any(_sentence_says(pattern, s.text, s.understanding, m) for m in d.mentions)
+
+
+def _near(pattern: re.Pattern[str]) -> Callable[[_State, str, Decision], bool]:
+    return lambda s, code, d: _near_mention(pattern, s.text, s.understanding, d)
+
+
+def _mention_texts(s: _State, d: Decision) -> list[str]:
+    return [s.understanding.mentions[m].text for m in d.mentions]
+
+
+def _facts() -> dict[str, Callable[[_State, str, Decision], bool]]:
+    """Each guard's fact (conventions.Guard.fact): True when the note states what the code needs."""
+    return {
+        "long_term": lambda s, code, d: _says_long_term(s.text, s.understanding, d),
+        "never": lambda s, code, d: False,
+        "encounter": _in_sentence(_ENCOUNTER),
+        "abnormal": _near(_ABNORMAL),
+        "vision_loss": _near(_VISION_LOSS),
+        "unplaced": lambda s, code, d: any(
+            _unplaced(t, conventions.lookup_prefix(conventions.UNPLACED, code)) for t in _mention_texts(s, d)),
+        "pain": _near(_PAIN),
+        "site_words": lambda s, code, d: any(
+            w in fold(t) for t in _mention_texts(s, d) for w in conventions.lookup_prefix(conventions.REQUIRED_SITE, code)),
+        "condition_words": lambda s, code, d: any(
+            _names_condition(conventions.lookup_prefix(_REQUIRED_WORDS, code), t) for t in _mention_texts(s, d)),
+        "qualifier": lambda s, code, d: any(
+            _sentence_says(_STATED_QUALIFIER[code][0], s.text, s.understanding, m) for m in d.mentions),
+        "poor_general_state": lambda s, code, d: any(_not_good_state(t) for t in _mention_texts(s, d)),
+        "dialysis_status": _in_sentence(_DIALYSIS_STATUS),
+        "earlier_surgery": lambda s, code, d: any(
+            s.understanding.mentions[m].assertion == "historical"
+            or _sentence_says(_EARLIER_SURGERY, s.text, s.understanding, m) for m in d.mentions),
+        "behavior_unstated": lambda s, code, d: not any(
+            _BEHAVIOR_STATED.search(fold(t)) for t in _mention_texts(s, d)),
+    }
 
 
 # ------------------------------------------------------------------ helpers
@@ -325,42 +618,24 @@ def _group(candidates: list[Candidate], terminology: Terminology) -> dict[str, l
     return dict(sorted(groups.items()))
 
 
-def _route(d: Decision, terminology: Terminology, options: CodeOptions, add_final, discard,
-           chronic: bool = False) -> None:
-    code, a = d.code, d.assertion
-    if a == "present":
-        add_final(d)
-    elif a == "negated":
-        discard(d, "negated", "the note negates it")
-    elif a == "hypothetical":
-        discard(d, "hypothetical", "mentioned as a possibility in the future, not a current condition")
-    elif a == "possible":
-        if options.setting == "inpatient":
-            add_final(replace(d, rule="uncertain diagnosis coded as confirmed in inpatient (Guideline II.H)"))
-        else:
-            discard(d, "uncertain", "uncertain diagnoses are not coded in outpatient (Guideline IV.H)")
-    elif a == "family":
-        target = _mapped(conventions.FAMILY_HISTORY, code, terminology)
-        if target and not code.startswith("Z8"):
-            add_final(replace(d, code=target, assertion="family", derived_from=code,
-                              rule=f"family history of {code} is coded {target} (Guideline I.C.21.c.4)"))
-            discard(d, "family_history", "the condition belongs to a relative", by=target)
-        elif code.startswith(("Z80", "Z81", "Z82", "Z83", "Z84")):
-            add_final(d)
-        else:
-            discard(d, "family_history", "the condition belongs to a relative")
-    elif a == "historical":
-        if chronic or conventions.has_prefix(code, conventions.CHRONIC_PREFIXES):
-            add_final(replace(d, assertion="present",
-                              rule="chronic condition, or cancer still treated, named in the history is still present"))
-            return
-        target = _mapped(conventions.PERSONAL_HISTORY, code, terminology)
-        if target:
-            add_final(replace(d, code=target, derived_from=code,
-                              rule=f"past {code} is coded as personal history {target} (Guideline I.C.21.c.4)"))
-            discard(d, "history_of", "a past condition, coded as personal history instead", by=target)
-        else:
-            discard(d, "history_of", "a past condition with no active treatment")
+def _history_code(code: str) -> bool:
+    return code.startswith(("Z85", "Z86", "Z87")) or code == "I25.2"
+
+
+def _diagnostic(s: _State, d: Decision) -> int:
+    """1 when a mention of the decision stands in a diagnostic section (Mention.section_kind, understand)."""
+    return int(any(getattr(s.understanding.mentions[m], "section_kind", None) == "diagnostic" for m in d.mentions))
+
+
+_WEEKS = re.compile(r"\b(\d{1,2})(?:\s*(?:\+|and)?\s*\d/7)?\s*(?:weeks?|wks?|semanas?)\b")
+_LIVE_BIRTH = re.compile(r"\b(?:live|living|viable|vivo|viva)\b.*\b(?:infant|baby|newborn|neonate|male|female|boy|girl|"
+                         r"recien nacido|nino|nina|varon|mujer)\b|\b(?:delivered|delivery|born|birth|parto|nacio)\b.*\b(?:live|"
+                         r"alive|vivo|viva)\b")
+# the weeks are the pregnancy's ("IUP at 39 weeks", "G2P1 at 38 weeks"), not a follow-up interval
+_PREGNANCY = re.compile(r"\b(?:pregnan\w*|gestation\w*|intrauterine|iup|gravid\w*|g\d+\s*p\d+|embaraz\w*|gestante|"
+                        r"gestacion\w*|ega)\b")
+_POSTPARTUM = re.compile(r"\b(?:postpartum|post-partum|puerper\w*|posparto|postparto)\b")
+_MULTIPLE_BIRTH = re.compile(r"\b(?:twins?|triplets?|gemel\w*|mellizo\w*|trillizo\w*|stillb\w*|mortinato|demise)\b")
 
 
 def _mapped(table: dict[str, str], code: str, terminology: Terminology) -> str | None:
@@ -587,3 +862,6 @@ def _near_mention(pattern: re.Pattern[str], text: str, understanding: Understand
         if pattern.search(fold(text[lo:hi])):
             return True
     return False
+
+
+_FACTS = _facts()

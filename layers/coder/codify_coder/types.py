@@ -25,7 +25,23 @@ DiscardReason = Literal[
     "low_confidence",
     "not_billable",
     "duplicate",
+    "max_codes",
+    "fact_not_stated",
+    "condition_not_named",
+    "specified_in_note",
+    "requires_companion_code",
+    "risk_discussed",
+    "procedure_narrative",
+    "other_person",
+    "current_condition",
 ]
+# Discards of codes the coder weighed and kept below a cut (a probability, the request's max_codes, a fact
+# the guideline needs): the ranking's tail, where a missed code is found (evaluation ranks them after the
+# final codes). Every reason is documented in docs/discard-reasons.md.
+BELOW_THE_CUT: frozenset[str] = frozenset(
+    {"low_confidence", "max_codes", "fact_not_stated", "condition_not_named", "specified_in_note",
+     "requires_companion_code"}
+)
 
 
 # ---------------------------------------------------------------- 1. extract
@@ -151,6 +167,8 @@ class Assessment:
     evidence: tuple[Evidence, ...]
     assertion: Assertion
     billable: bool
+    rule: str = ""  # the registered rule id that kept the code (rules.RULES), e.g. "evidence.match"
+    guideline: str | None = None  # its ICD-10-CM guideline section, e.g. "I.C.21.c.3"
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +180,8 @@ class DiscardedAssessment:
     justification: str
     evidence: tuple[Evidence, ...] = ()
     superseded_by: str | None = None
+    rule: str = ""  # the registered rule id that discarded the code, e.g. "stated.long_term"
+    guideline: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

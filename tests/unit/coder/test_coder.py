@@ -95,7 +95,7 @@ def test_long_term_drug_therapy_needs_the_note_to_say_long_term(coder):
     es = CodeOptions(language="es")
     unstated = coder.code("Tratamiento con corticoides.", es)
     assert "Z79.52" not in finals(unstated)
-    assert discarded(unstated)["Z79.52"].reason == "low_confidence"
+    assert discarded(unstated)["Z79.52"].reason == "fact_not_stated"
     assert "long-term use is not stated" in discarded(unstated)["Z79.52"].justification
     chronic = coder.code("Tratamiento crónico con corticoides.", es)
     assert "Z79.52" in finals(chronic)
@@ -129,7 +129,7 @@ def test_visual_acuity_measured_is_not_visual_loss(coder):
 def test_a_named_morphology_is_no_neoplasm_of_unspecified_behavior(coder):
     assert _decide(coder, "Tumoración en el muslo.", "D49.9")["D49.9"].final  # behavior not stated: D49
     named = _decide(coder, "Adenocarcinoma moderadamente diferenciado.", "D49.9")["D49.9"]
-    assert named.reason == "low_confidence" and "Neoplasm table" in named.rule
+    assert named.reason == "specified_in_note" and "Neoplasm table" in named.rule
 
 
 def test_a_cancer_in_the_history_with_metastases_is_current(coder):
@@ -162,19 +162,19 @@ def test_an_injury_of_unspecified_region_only_when_the_note_names_none(coder):
 def test_a_mass_the_note_places_is_not_an_unspecified_mass(coder):
     assert _decide(coder, "Masa palpable de 3 cm.", "R22.9")["R22.9"].final
     placed = _decide(coder, "Masa renal derecha de 5 cm.", "R22.9")["R22.9"]
-    assert placed.reason == "low_confidence" and "Guideline I.C.19" in placed.rule
+    assert placed.reason == "specified_in_note" and "Guideline I.C.19" in placed.rule
 
 
 def test_an_organ_code_needs_the_organ_in_the_phrase(coder):
     assert _decide(coder, "Hepatomegalia de 3 cm.", "R16.0")["R16.0"].final
-    assert _decide(coder, "Testículo aumentado de tamaño.", "R16.0")["R16.0"].reason == "low_confidence"
+    assert _decide(coder, "Testículo aumentado de tamaño.", "R16.0")["R16.0"].reason == "condition_not_named"
 
 
 def test_a_region_without_pain_is_no_abdominal_pain_and_activity_needs_an_external_cause(coder):
     assert _decide(coder, "Pain in the right iliac fossa.", "R10.31", "en")["R10.31"].final
-    assert _decide(coder, "Incision in the right iliac fossa.", "R10.31", "en")["R10.31"].reason == "low_confidence"
+    assert _decide(coder, "Incision in the right iliac fossa.", "R10.31", "en")["R10.31"].reason == "condition_not_named"
     activity = _decide(coder, "Prothrombin activity 80%.", "Y99.8", "en")["Y99.8"]
-    assert activity.reason == "low_confidence" and "external cause" in activity.rule
+    assert activity.reason == "requires_companion_code" and "external cause" in activity.rule
 
 
 def test_unstated_activity_is_not_coded(coder):
@@ -301,43 +301,43 @@ def _decide(coder, note: str, code: str, language: str = "es", mention: int = 0)
 
 def test_a_code_needs_its_own_words_in_the_phrase(coder):
     # a specimen is no infection, an elevation names no transaminase, a pulse no edema
-    assert _decide(coder, "Sedimento de orina.", "N39.0")["N39.0"].reason == "low_confidence"
+    assert _decide(coder, "Sedimento de orina.", "N39.0")["N39.0"].reason == "condition_not_named"
     assert _decide(coder, "Infección del tracto urinario.", "N39.0")["N39.0"].final
-    assert _decide(coder, "Elevación del ojo derecho.", "R74.01")["R74.01"].reason == "low_confidence"
+    assert _decide(coder, "Elevación del ojo derecho.", "R74.01")["R74.01"].reason == "condition_not_named"
     assert _decide(coder, "Elevated transaminases.", "R74.01", "en")["R74.01"].final
-    assert _decide(coder, "Pulsos periféricos presentes.", "R60.0")["R60.0"].reason == "low_confidence"
+    assert _decide(coder, "Pulsos periféricos presentes.", "R60.0")["R60.0"].reason == "condition_not_named"
     assert _decide(coder, "Edema en miembros inferiores.", "R60.0")["R60.0"].final
-    assert _decide(coder, "Lesión ósea en la tibia.", "M85.9")["M85.9"].reason == "low_confidence"
-    assert _decide(coder, "Engrosamiento de la pared intestinal.", "L85.9")["L85.9"].reason == "low_confidence"
-    assert _decide(coder, "El embarazo y el parto fueron normales.", "Z33.1")["Z33.1"].reason == "low_confidence"
+    assert _decide(coder, "Lesión ósea en la tibia.", "M85.9")["M85.9"].reason == "condition_not_named"
+    assert _decide(coder, "Engrosamiento de la pared intestinal.", "L85.9")["L85.9"].reason == "condition_not_named"
+    assert _decide(coder, "El embarazo y el parto fueron normales.", "Z33.1")["Z33.1"].reason == "condition_not_named"
     assert _decide(coder, "Embarazada de 20 semanas.", "Z33.1")["Z33.1"].final
-    assert _decide(coder, "He comes to the clinic.", "R40.20", "en")["R40.20"].reason == "low_confidence"
+    assert _decide(coder, "He comes to the clinic.", "R40.20", "en")["R40.20"].reason == "condition_not_named"
 
 
 def test_thinning_of_a_tissue_is_no_weight_loss(coder):
-    assert _decide(coder, "Adelgazamiento corneal superior.", "R63.4")["R63.4"].reason == "low_confidence"
-    assert _decide(coder, "Corneal thinning.", "R63.4", "en")["R63.4"].reason == "low_confidence"
+    assert _decide(coder, "Adelgazamiento corneal superior.", "R63.4")["R63.4"].reason == "condition_not_named"
+    assert _decide(coder, "Corneal thinning.", "R63.4", "en")["R63.4"].reason == "condition_not_named"
     assert _decide(coder, "Adelgazamiento importante.", "R63.4")["R63.4"].final
     assert _decide(coder, "Pérdida de peso de 10 kg.", "R63.4")["R63.4"].final
 
 
 def test_a_good_general_condition_is_no_malaise(coder):
-    assert _decide(coder, "Aceptable estado general.", "R53.81")["R53.81"].reason == "low_confidence"
-    assert _decide(coder, "Mejoría del estado general.", "R53.81")["R53.81"].reason == "low_confidence"
+    assert _decide(coder, "Aceptable estado general.", "R53.81")["R53.81"].reason == "fact_not_stated"
+    assert _decide(coder, "Mejoría del estado general.", "R53.81")["R53.81"].reason == "fact_not_stated"
     assert _decide(coder, "Deterioro del estado general.", "R53.81")["R53.81"].final
     assert _decide(coder, "Malestar general.", "R53.81")["R53.81"].final
 
 
 def test_dialysis_dependence_needs_maintenance_dialysis(coder):
-    assert _decide(coder, "Se realizó hemodiálisis urgente.", "Z99.2")["Z99.2"].reason == "low_confidence"
+    assert _decide(coder, "Se realizó hemodiálisis urgente.", "Z99.2")["Z99.2"].reason == "fact_not_stated"
     assert _decide(coder, "She required a single hemodialysis session.", "Z99.2", "en")["Z99.2"].reason \
-        == "low_confidence"
+        == "fact_not_stated"
     assert _decide(coder, "En hemodiálisis periódica desde 2005.", "Z99.2")["Z99.2"].final
     assert _decide(coder, "Chronic kidney disease on hemodialysis three times a week.", "Z99.2", "en")["Z99.2"].final
 
 
 def test_acquired_absence_is_an_earlier_surgery_not_this_cases_procedure(coder):
-    assert _decide(coder, "Se realizó nefrectomía radical derecha.", "Z90.5")["Z90.5"].reason == "low_confidence"
+    assert _decide(coder, "Se realizó nefrectomía radical derecha.", "Z90.5")["Z90.5"].reason == "fact_not_stated"
     assert _decide(coder, "Colecistectomía hace diez años.", "Z90.49")["Z90.49"].final
     assert _decide(coder, "History of cholecystectomy.", "Z90.49", "en")["Z90.49"].final
 
@@ -355,25 +355,25 @@ def test_function_words_match_no_condition(coder):
 
 
 def test_a_count_or_a_biopsy_is_no_blood_or_glomerular_disorder(coder):
-    assert _decide(coder, "Leucocitos 10.670.", "D72.9")["D72.9"].reason == "low_confidence"
-    assert _decide(coder, "Hemoglobina 11,8 g/dl.", "D58.2")["D58.2"].reason == "low_confidence"
-    assert _decide(coder, "Biopsia renal con siete glomérulos.", "N08")["N08"].reason == "low_confidence"
-    assert _decide(coder, "Linfadenectomía inguinal.", "D86.1")["D86.1"].reason == "low_confidence"
+    assert _decide(coder, "Leucocitos 10.670.", "D72.9")["D72.9"].reason == "condition_not_named"
+    assert _decide(coder, "Hemoglobina 11,8 g/dl.", "D58.2")["D58.2"].reason == "condition_not_named"
+    assert _decide(coder, "Biopsia renal con siete glomérulos.", "N08")["N08"].reason == "condition_not_named"
+    assert _decide(coder, "Linfadenectomía inguinal.", "D86.1")["D86.1"].reason == "condition_not_named"
     assert _decide(coder, "Sarcoidosis ganglionar.", "D86.1")["D86.1"].final
-    assert _decide(coder, "Serología de hepatitis B.", "B15.9")["B15.9"].reason == "low_confidence"
-    assert _decide(coder, "Hepatitis autoinmune.", "B15.9")["B15.9"].reason == "low_confidence"
+    assert _decide(coder, "Serología de hepatitis B.", "B15.9")["B15.9"].reason == "condition_not_named"
+    assert _decide(coder, "Hepatitis autoinmune.", "B15.9")["B15.9"].reason == "condition_not_named"
     assert _decide(coder, "Hepatitis A aguda.", "B15.9")["B15.9"].final
 
 
 def test_a_test_or_an_organ_named_is_no_finding_and_procedural_anesthesia_no_numbness(coder):
-    assert _decide(coder, "Se realizó ecocardiograma.", "R93.1")["R93.1"].reason == "low_confidence"
+    assert _decide(coder, "Se realizó ecocardiograma.", "R93.1")["R93.1"].reason == "fact_not_stated"
     assert _decide(coder, "Ecocardiograma patológico.", "R93.1")["R93.1"].final
-    assert _decide(coder, "The adrenal gland.", "E27.9", "en")["E27.9"].reason == "low_confidence"
-    assert _decide(coder, "Under general anesthesia.", "R20.0", "en")["R20.0"].reason == "low_confidence"
+    assert _decide(coder, "The adrenal gland.", "E27.9", "en")["E27.9"].reason == "condition_not_named"
+    assert _decide(coder, "Under general anesthesia.", "R20.0", "en")["R20.0"].reason == "condition_not_named"
     assert _decide(coder, "Left plantar anesthesia.", "R20.0", "en")["R20.0"].final
 
 
 def test_a_procedure_is_no_cause_without_its_complication_and_sensitivity_no_sensory_disturbance(coder):
-    assert _decide(coder, "Bordes quirúrgicos libres.", "Y83.9")["Y83.9"].reason == "low_confidence"
-    assert _decide(coder, "Sensibilidad intermedia a nilotinib.", "R20.9")["R20.9"].reason == "low_confidence"
+    assert _decide(coder, "Bordes quirúrgicos libres.", "Y83.9")["Y83.9"].reason == "requires_companion_code"
+    assert _decide(coder, "Sensibilidad intermedia a nilotinib.", "R20.9")["R20.9"].reason == "condition_not_named"
     assert _decide(coder, "Alteración de la sensibilidad en la mano.", "R20.9")["R20.9"].final
