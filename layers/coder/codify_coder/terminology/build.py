@@ -72,7 +72,7 @@ _NEOPLASM_WORDS = frozenset(
     two third long short minus are s mal nos cleft diverticulum meckel cell craniopharyngeal poorly cloacogen
     malign benign secundari multipl cualquier dos contigu definid descendid incluid principal afin lesion tumor
     leiomiom linfangiom melanocit mesoteliom oid cromafin
-    cancer adenomatosis angiom carcinomatosis cholangiocarcinom cyst cystic dysplasi erythroplasi hepatocellular hepatom
+    cancer adenomatosis angiom carcinomatosis cholangiocarcinom cyst dysplasi erythroplasi hepatocellular hepatom
     keratocyst lipom malignancy meningiom metastasis metastat neoplasi nevus polyp queyrat intraepithelial diseas ectop
     sever high grad generalized hereditary interstitial ibc vin ain pin blood retained fixed presentation mobil
     diverticul nev hendidur lipomatos mesotelial
@@ -342,21 +342,28 @@ def is_procedure_word(stem_: str) -> bool:
     return stem_.endswith(_PROCEDURE_SUFFIXES)
 
 
+def _neoplasm_site(code: str) -> bool:
+    return (code[0] == "C" and code[:3] <= "C80") or (code[0] == "D" and code[:3] <= "D36")
+
+
+def _neoplasm_site_words(cm: dict[str, dict]) -> set[str]:
+    """Stems of the neoplasm chapters' descriptions and inclusion terms (sites, with the morphology words)."""
+    out: set[str] = set()
+    for code, rec in cm.items():
+        if _neoplasm_site(code):
+            for text in [rec["d"], *rec.get("i", [])]:
+                out.update(term_stems(text)[0])
+    return out
+
+
 def non_condition_words(cm: dict[str, dict], cie: dict[str, str], anatomy: dict[str, set[str]]) -> dict[str, set[str]]:
     """Stems that do not name a condition, per language: sites (the words of the neoplasm chapters' site
     descriptions and inclusion terms, less the morphology words, plus the nonconditions lexicons: sides, spaces,
     structures, qualifiers) and procedure names. "Tuberculosis of thyroid gland" has one condition word."""
     out: dict[str, set[str]] = {lang: set() for lang in LANGUAGES}
-
-    def neoplasm_site(code: str) -> bool:
-        return (code[0] == "C" and code[:3] <= "C80") or (code[0] == "D" and code[:3] <= "D36")
-
-    for code, rec in cm.items():
-        if neoplasm_site(code):
-            for text in [rec["d"], *rec.get("i", [])]:
-                out["en"].update(term_stems(text)[0])
+    out["en"].update(_neoplasm_site_words(cm))
     for code, desc in cie.items():
-        if neoplasm_site(code):
+        if _neoplasm_site(code):
             out["es"].update(term_stems(desc)[0])
     for lang in LANGUAGES:
         out[lang] -= _NEOPLASM_WORDS
