@@ -42,7 +42,7 @@ def is_stale(directory: Path, lexicon_dir: Path = LEXICON_DIR) -> bool:
 
 
 INDEX_MAGIC = b"CDFYIDX1"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
 class TerminologyError(RuntimeError):
@@ -89,8 +89,8 @@ class MatchIndex:
     terms: list[str]
     trigrams: dict[str, int]
     dictionary: dict[str, list[list]]  # es stem -> [[en stem, weight], ...]
-    variants: dict[str, list[list]]  # any-language stem -> [[stem the terms use, weight], ...]
-    abbreviations: dict[str, dict[str, str]]  # "HTA" -> {"es": "hipertension arterial"}
+    variants: dict[str, dict[str, list[list]]]  # language -> stem -> [[stem the terms use, weight], ...]
+    abbreviations: dict[str, dict[str, str]]  # "HTA" -> {"es": "hipertension arterial"}: expanded per language
     arrays: dict[str, np.ndarray]
 
 
