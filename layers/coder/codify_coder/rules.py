@@ -75,6 +75,9 @@ CHRONIC = _rule("history.chronic_present", "I.C.21.c.4", "final",
 PERSONAL_CODE = _rule("history.personal_code", "I.C.21.c.4", "final",
                       "a past condition is coded as personal history (Z85-Z87, I25.2); the condition itself "
                       "is discarded history_of")
+PAST_CODE = _rule("history.code_names_the_past", "I.C.21.c.4", "final",
+                  "a code that itself names the past condition (previous cesarean scar, sequelae, old infarction) "
+                  "for a mention of the past")
 PERSONAL_NO_CODE = _rule("history.no_code", "I.C.21.c.4", "history_of",
                          "a past condition with no specific personal history code")
 SEVENTH = _rule("billable.leaf", "I.A.5", "final",
@@ -306,6 +309,10 @@ def _route(d: Decision, s: _State, chronic: bool = False) -> None:
         if chronic or conventions.has_prefix(code, conventions.CHRONIC_PREFIXES):
             s.add_final(replace(d, assertion="present", rule_id=CHRONIC,
                                 rule="chronic condition, or cancer still treated, named in the history is still present"))
+            return
+        info = s.terminology.get(code)
+        if info is not None and _NAMES_THE_PAST.search(info.description):
+            s.add_final(replace(d, rule_id=PAST_CODE, rule="the code names the past condition the note states"))
             return
         target = _mapped(conventions.PERSONAL_HISTORY, code, s.terminology)
         if target:
@@ -616,6 +623,9 @@ def _group(candidates: list[Candidate], terminology: Terminology) -> dict[str, l
             continue
         groups.setdefault(info.code, []).append(c)
     return dict(sorted(groups.items()))
+
+
+_NAMES_THE_PAST = re.compile(r"\b(?:previous|prior|history of|old|sequelae?|healed)\b", re.IGNORECASE)
 
 
 def _history_code(code: str) -> bool:

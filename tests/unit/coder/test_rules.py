@@ -76,6 +76,9 @@ CASES: dict[str, tuple] = {
                                 None, "I10", None),
     "history.personal_code": ("History of prostate cancer, resected in 2010.", [("prostate cancer", "historical")],
                               [("C61", 0, 0.8)], None, "Z85.46", None),
+    "history.code_names_the_past": ("Previous low transverse cesarean section x2.",
+                                    [("low transverse cesarean section", "historical")], [("O34.211", 0, 0.8)],
+                                    INPATIENT, "O34.211", None),
     "history.no_code": ("History of appendicitis.", [("appendicitis", "historical")], [("K37", 0, 0.8)], None,
                         "K37", "history_of"),
     "context.risk_discussed": ("Risks of bleeding, infection and DVT were discussed.",
@@ -343,3 +346,18 @@ def test_weeks_of_gestation_are_the_pregnancy_s(coder):
     g = decide(coder, "G3 P1011 at 38 weeks 4 days.", [("G3 P1011 at 38 weeks 4 days", P)],
                [("Z3A.38", 0, 0.05, 0.8)], INPATIENT)
     assert g["Z3A.38"].final and g["Z3A.38"].rule_id == "obstetric.weeks_of_gestation"
+
+
+@pytest.mark.parametrize("parts,combo,kept,gone", [
+    ((("Type 2 diabetes", "E11.9"), ("Peripheral vascular disease", "I73.9")), "E11.51", set(), {"E11.9", "I73.9"}),
+    ((("Type 2 diabetes", "E11.9"), ("Peripheral vascular disease", "I73.9"), ("Gangrene of the toe", "I96")),
+     "E11.52", set(), {"E11.9", "I73.9", "I96"}),
+    ((("Type 1 diabetes", "E10.9"), ("Ulcer of the heel", "L97.409")), "E10.621", {"L97.409"}, {"E10.9"}),
+    ((("Type 2 diabetes", "E11.9"), ("Gastroparesis", "K31.84")), "E11.43", {"K31.84"}, {"E11.9"}),
+])
+def test_diabetes_with_the_conditions_the_index_links(coder, parts, combo, kept, gone):
+    """Guideline I.A.15: the 'with' convention presumes the link; the code's 'use additional code' part stays."""
+    note = " ".join(p + "." for p, _ in parts)
+    out = decide(coder, note, [(p, P) for p, _ in parts], [(c, i, 0.8) for i, (_, c) in enumerate(parts)])
+    assert {c for c, d in out.items() if d.final} == {combo} | kept
+    assert all(out[c].superseded_by == combo for c in gone)
