@@ -141,6 +141,17 @@ GESTATION_WEEKS = _rule("obstetric.weeks_of_gestation", "I.C.15", "final",
                         "weeks of gestation (Z3A) when the note states them for the pregnancy")
 PREGNANCY_FIRST = _rule("obstetric.chapter_15_first", "I.C.15.a", "superseded_by_more_specific",
                         "a pregnant state or supervision code (Z33.1, Z34) yields to a Chapter 15 (O) code")
+DIAGNOSTIC_STATEMENT = _rule(
+    "section.diagnostic_statement", "IV.A", "not_in_diagnostic_statement",
+    "in a clinical document that states its diagnoses (postoperative diagnosis, assessment, impression, "
+    "discharge diagnoses), a code found only in its narrative (HPI, exam, plan, allergies, medications, "
+    "procedure description) is not reported: the diagnostic statement is what the provider diagnosed",
+)
+SYMPTOM_WITH_DIAGNOSIS = _rule(
+    "integral.symptom_before_diagnosis", "I.B.5", "symptom_integral_to_diagnosis",
+    "a sign or symptom named only where the note tells what led to the encounter (indications, HPI, "
+    "findings) while its diagnoses or assessment establish a definitive diagnosis",
+)
 for _g in conventions.GUARDS:
     _rule(_g.rule, _g.guideline, _g.reason, _g.says)
 
@@ -352,6 +363,75 @@ def _confidence_floor(s: _State) -> None:
     for code in sorted(s.finals):
         if s.finals[code].probability < s.floor:
             s.discard(s.finals.pop(code), "low_confidence", FLOOR, f"confidence below {round(s.floor * 100)}")
+
+
+# Section kinds (understand/document.py) whose words are the provider's diagnostic statement, or the
+# history and family history a coder also reads for chronic conditions and Z80-Z87 codes.
+_STATEMENT_KINDS = frozenset({"diagnostic", "history", "family"})
+# Document types written around a diagnostic statement (not case reports, whose narrative is the diagnosis).
+_STRUCTURED_DOCUMENTS = frozenset({"operative_report", "procedure_note", "consult", "history_and_physical",
+                                   "progress_note", "discharge_summary", "imaging_report", "ed_note"})
+
+
+def _kinds(s: _State, d: Decision) -> set[str]:
+    return {getattr(s.understanding.mentions[m], "section_kind", "body") for m in d.mentions}
+
+
+def _exempt_from_statement(code: str, kinds: set[str]) -> bool:
+    # Pregnancy (I.C.15: every condition of a pregnant patient is an O code, with weeks and outcome),
+    # long-term drug use read from the medication list (I.C.21.c.3), and history/status codes.
+    if code.startswith(("O", "Z3A", "Z37", "Z85", "Z86", "Z87", "Z80", "Z81", "Z82", "Z83", "Z84")):
+        return True
+    return code.startswith("Z79") and "medications" in kinds
+
+
+@_stage
+def _diagnostic_statement(s: _State) -> None:
+    """3a. Where a structured document states its diagnoses and a code was found there, codes found only in
+    the narrative sections are not reported (Guideline IV.A: code the conditions the provider documents as
+    diagnoses; the HPI, exam and plan name symptoms, tests and conditions that led there)."""
+    if getattr(s.understanding, "document_type", "unknown") not in _STRUCTURED_DOCUMENTS:
+        return
+    if not any("diagnostic" in _kinds(s, d) for d in s.finals.values()):
+        return
+    for code in sorted(s.finals):
+        d = s.finals[code]
+        kinds = _kinds(s, d)
+        if kinds & _STATEMENT_KINDS or _exempt_from_statement(code, kinds):
+            continue
+        s.discard(s.finals.pop(code), "not_in_diagnostic_statement", DIAGNOSTIC_STATEMENT,
+                  f"named only in the {', '.join(sorted(kinds))} section(s), not in the note's diagnoses")
+
+
+# Sections where the provider states the diagnoses established (a symptom listed there stays coded).
+_CORE_DIAGNOSES = frozenset({"diagnoses", "assessment"})
+# Signs and symptoms outside Chapter 18 that are coded like them: joint, limb and back pain.
+_SYMPTOM_PREFIXES = ("R", "M25.5", "M79.6", "M54.5", "M54.9")
+
+
+def _sections(s: _State, d: Decision) -> set[str]:
+    mentions, sentences = s.understanding.mentions, s.understanding.sentences
+    return {sentences[mentions[m].sentence].section for m in d.mentions}
+
+
+@_stage
+def _symptoms_before_diagnosis(s: _State) -> None:
+    """3a'. Codes for signs and symptoms are reported when no related definitive diagnosis is established
+    (Guidelines I.B.4-5, IV.D): in a structured document whose diagnoses or assessment state a definitive
+    diagnosis, a symptom named only in the indications, HPI or findings is what led to it."""
+    if getattr(s.understanding, "document_type", "unknown") not in _STRUCTURED_DOCUMENTS:
+        return
+    definitive = sorted(c for c, d in s.finals.items()
+                        if not c.startswith(_SYMPTOM_PREFIXES) and not c.startswith("Z")
+                        and _sections(s, d) & _CORE_DIAGNOSES)  # fmt: skip
+    if not definitive:
+        return
+    for code in sorted(s.finals):
+        d = s.finals[code]
+        if code.startswith(_SYMPTOM_PREFIXES) and not _sections(s, d) & _CORE_DIAGNOSES:
+            s.discard(s.finals.pop(code), "symptom_integral_to_diagnosis", SYMPTOM_WITH_DIAGNOSIS,
+                      f"a symptom that led to the encounter; the note's diagnoses establish "
+                      f"{', '.join(definitive[:3])}")
 
 
 @_stage

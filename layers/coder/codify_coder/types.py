@@ -34,13 +34,14 @@ DiscardReason = Literal[
     "procedure_narrative",
     "other_person",
     "current_condition",
+    "not_in_diagnostic_statement",
 ]
 # Discards of codes the coder weighed and kept below a cut (a probability, the request's max_codes, a fact
 # the guideline needs): the ranking's tail, where a missed code is found (evaluation ranks them after the
 # final codes). Every reason is documented in docs/discard-reasons.md.
 BELOW_THE_CUT: frozenset[str] = frozenset(
     {"low_confidence", "max_codes", "fact_not_stated", "condition_not_named", "specified_in_note",
-     "requires_companion_code"}
+     "requires_companion_code", "not_in_diagnostic_statement"}
 )
 
 
