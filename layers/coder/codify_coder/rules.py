@@ -663,6 +663,23 @@ def _near(pattern: re.Pattern[str]) -> Callable[[_State, str, Decision], bool]:
     return lambda s, code, d: _near_mention(pattern, s.text, s.understanding, d)
 
 
+# A disease name that modifies a test, vaccine or screening ("flu shot", "HIV test", "hepatitis B surface
+# antigen", "vacuna de la gripe"), in the mention or within the next three words, unless a positive result
+# is stated there ("influenza test positive").
+_TEST_OR_VACCINE = re.compile(
+    r"\b(?:vaccin\w*|immuniz\w*|shots?|tests?|testing|screen|screening|swabs?|titers?|titres?|antibod\w*|"
+    r"antigens?|serolog\w*|panel|pcr|vacun\w*|pruebas?|serologi\w*|cribado|anticuerpos?|antigenos?)\b")
+_POSITIVE_RESULT = re.compile(r"\b(?:positive|detected|reactive|confirmed|positiv[oa]s?|detectad[oa]s?)\b")
+_AFTER_WORDS = re.compile(r"\W*(?:\w+\W+){0,2}\w*")  # the next three words
+
+
+def _names_test_or_vaccine(s: _State, m: int) -> bool:
+    mention = s.understanding.mentions[m]
+    after = _AFTER_WORDS.match(s.text, mention.end, min(len(s.text), mention.end + 60))
+    window = fold(mention.text + " " + (after.group(0) if after else ""))
+    return bool(_TEST_OR_VACCINE.search(window)) and not _POSITIVE_RESULT.search(window)
+
+
 def _mention_texts(s: _State, d: Decision) -> list[str]:
     return [s.understanding.mentions[m].text for m in d.mentions]
 
@@ -672,6 +689,7 @@ def _facts() -> dict[str, Callable[[_State, str, Decision], bool]]:
     return {
         "long_term": lambda s, code, d: _says_long_term(s.text, s.understanding, d),
         "never": lambda s, code, d: False,
+        "not_test_or_vaccine": lambda s, code, d: not all(_names_test_or_vaccine(s, m) for m in d.mentions),
         "encounter": _in_sentence(_ENCOUNTER),
         "abnormal": _near(_ABNORMAL),
         "vision_loss": _near(_VISION_LOSS),
