@@ -406,3 +406,9 @@ def test_a_positive_test_names_the_condition(coder):
     assert out["J11.1"].final
     out = decide(coder, "Hepatitis B surface antigen negative.", [("Hepatitis B", P)], [("B19.10", 0, 0.8)])
     assert out["B19.10"].reason == "condition_not_named"
+
+
+def test_the_readme_lists_every_discard_reason():
+    readme = (DOCS.parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Discard reasons")[1].split("###")[0]
+    assert set(re.findall(r"^\| `([a-z0-9_]+)` \|", section, flags=re.MULTILINE)) == set(get_args(DiscardReason))
