@@ -219,6 +219,9 @@ def test_the_condition_words_still_reach_the_site_specific_code(generator):
         generator, "abscess of omentum", "en"
     )
     assert "N28.9" in codes(generator, "renal disorder", "en")
+    # Index: Lesion, bladder N32.9; Lesion, kidney N28.9 (a lesion is a condition, the organ alone is not)
+    assert "N32.9" in codes(generator, "bladder lesion", "en")
+    assert "N28.9" in codes(generator, "lesión renal", "es") or "N28.89" in codes(generator, "lesión renal", "es")
     assert "F30.9" in codes(generator, "mania", "en")
 
 
