@@ -219,6 +219,9 @@ def test_the_condition_words_still_reach_the_site_specific_code(generator):
         generator, "abscess of omentum", "en"
     )
     assert "N28.9" in codes(generator, "renal disorder", "en")
+    # Index: Lesion, bladder N32.9; Lesion, kidney N28.9 (a lesion is a condition, the organ alone is not)
+    assert "N32.9" in codes(generator, "bladder lesion", "en")
+    assert "N28.9" in codes(generator, "lesión renal", "es") or "N28.89" in codes(generator, "lesión renal", "es")
     assert "F30.9" in codes(generator, "mania", "en")
 
 
@@ -308,3 +311,16 @@ def test_pe_as_the_physical_exam_is_no_embolism(generator, text):
 
 def test_pe_as_a_diagnosis_is_pulmonary_embolism(generator):
     assert "I26.99" in codes(generator, "CT angiogram confirmed bilateral PE.", "en")
+
+
+# ------------------------------------------------------------------ through the whole coder
+def test_the_coder_reads_no_spanish_in_an_english_operative_note(coder):
+    from codify_coder.types import CodeOptions
+
+    note = (
+        "PROCEDURE: Laparoscopic cholecystectomy. The gallbladder was identified. The omentum was lifted. "
+        "The mesentery was divided. The thyroid gland was not examined. The right side was irrigated."
+    )
+    result = coder.code(note, CodeOptions(language="en"))
+    every = {a.code for a in result.final_assessments} | {a.code for a in result.discarded_assessments}
+    assert not every & {"B20", "A18.81", "K65.1", "K66.0", "C48.1", "C45.1", "S11.15"}

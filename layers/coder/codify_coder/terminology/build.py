@@ -63,7 +63,11 @@ WORD_EN, WORD_ES, COND_EN, COND_ES = 1, 2, 4, 8
 
 # Words of the neoplasm chapters' descriptions are sites ("Malignant neoplasm of thyroid gland"), except the
 # morphology and behaviour words: these stay condition words.
-_NEOPLASM_WORDS = frozenset(
+def _word_set(block: str) -> frozenset[str]:
+    return frozenset(block.split())
+
+
+_NEOPLASM_WORDS = _word_set(
     """
     adenomatous angiosarcom benign carcinoid carcinom hemangiom hepatoblastom kaposi leiomyom lymphangiom malignant
     melanocyt melanom mesotheliom mesothelial neoplasm nevi polyposis sarcom tumor squamous differentiated disseminated
@@ -76,7 +80,7 @@ _NEOPLASM_WORDS = frozenset(
     keratocyst lipom malignancy meningiom metastasis metastat neoplasi nevus polyp queyrat intraepithelial diseas ectop
     sever high grad generalized hereditary interstitial ibc vin ain pin blood retained fixed presentation mobil
     diverticul nev hendidur lipomatos mesotelial
-    """.split()
+    """
 )
 
 _CODE_REF = re.compile(r"\b([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)(-?)")
