@@ -216,6 +216,7 @@ def extract_features(
             covered[word].add(cand.code[:3])
     mention_codes = {m: {c.code for c in cs} for m, cs in by_mention.items()}
     text_len = max(len(text), 1)
+    sentence_sets: dict[int, set[str]] = {}
 
     for i, cand in enumerate(candidates):
         row = x[i]
@@ -262,8 +263,11 @@ def extract_features(
             row[col["category_prior"]] = _log_scaled(priors.categories.get(code[:3], 0), priors.notes)
 
         if mention and term_set and 0 <= mention.sentence < len(sentences):
-            sent = sentences[mention.sentence]
-            sentence_set = set(fold_tokens(text[sent.start : sent.end]))
+            # One token set per sentence, not per candidate: many mentions in one long sentence.
+            sentence_set = sentence_sets.get(mention.sentence)
+            if sentence_set is None:
+                sent = sentences[mention.sentence]
+                sentence_set = sentence_sets[mention.sentence] = set(fold_tokens(text[sent.start : sent.end]))
             row[col["term_in_sentence"]] = len(term_set & sentence_set) / len(term_set)
         rest = mention_set - term_set
         if rest:
