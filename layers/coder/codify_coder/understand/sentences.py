@@ -69,7 +69,8 @@ _CONTINUES = frozenset(
         "que",
     }
 )
-_END_RE = re.compile(r"[.!?…]+[\"'”’)\]»]*(?=\s|$)")
+# Tried only at the first mark of a run: "....x" (no space after) is one failed try, not one per mark.
+_END_RE = re.compile(r"(?<![.!?…])[.!?…]+[\"'”’)\]»]*(?=\s|$)")
 _MARKER_RE = re.compile(r"(?<![^\s:])(\d{1,2})[.)](?=[ \t]+\S)")
 _HEADER_RE = re.compile(r"[#*•\-–>\s]*(?:\d{1,2}[.)]\s*)?([^\W\d_][^\n:.,;!?]{0,48}?)\s*:(?=\s|$)")
 _BULLET_RE = re.compile(r"[#*•\-–>\s]*")
