@@ -550,7 +550,7 @@ _CHRONIC = _words_regex(conventions.CHRONIC_WORDS)
 _ENCOUNTER = _words_regex(conventions.ENCOUNTER_CUES)
 _CURRENT_CANCER = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in conventions.CURRENT_CANCER_CUES) + r")")
 _ABNORMAL = re.compile(
-    r"\b(?:" + "|".join(re.escape(w) for w in conventions.ABNORMAL_CUES) + r")\w*|\w{3,}(?:uria|emia)\b"
+    r"\b(?:" + "|".join(re.escape(w) for w in conventions.ABNORMAL_CUES) + r")\w*|\b\w{3,}(?:uria|emia)\b"
 )
 _VISION_LOSS = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in conventions.VISION_LOSS_CUES) + r")")
 _BEHAVIOR_STATED = re.compile("|".join(re.escape(w) for w in conventions.BEHAVIOR_STATED))
