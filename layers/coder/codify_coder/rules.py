@@ -16,6 +16,7 @@ confirmed diagnosis, resolve Excludes1 conflicts, then max_codes.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -58,6 +59,7 @@ def apply(
     options: CodeOptions,
     threshold: float = 0.5,
 ) -> list[Decision]:
+    _span_says.cache_clear()  # memo of one note at a time (it holds a reference to the latest note)
     mentions = understanding.mentions
     finals: dict[str, Decision] = {}
     discarded: list[Decision] = []
@@ -504,7 +506,7 @@ _LONG_TERM = re.compile(
 def _says_long_term(text: str, understanding: Understanding, d: Decision) -> bool:
     for m in d.mentions:
         sentence = understanding.sentences[understanding.mentions[m].sentence]
-        if _LONG_TERM.search(fold(text[sentence.start : sentence.end])):
+        if _span_says(_LONG_TERM, text, sentence.start, sentence.end):
             return True
     return False
 
@@ -561,7 +563,14 @@ _ABNORMAL_AFTER = 40
 
 def _sentence_says(pattern: re.Pattern[str], text: str, understanding: Understanding, mention: int) -> bool:
     sentence = understanding.sentences[understanding.mentions[mention].sentence]
-    return pattern.search(fold(text[sentence.start : sentence.end])) is not None
+    return _span_says(pattern, text, sentence.start, sentence.end)
+
+
+@lru_cache(maxsize=1024)
+def _span_says(pattern: re.Pattern[str], text: str, start: int, end: int) -> bool:
+    # Once per sentence, not once per mention of each code: a long sentence that repeats "history of lung
+    # cancer" was folded and searched again for every mention (quadratic).
+    return pattern.search(fold(text[start:end])) is not None
 
 
 def _unplaced(mention_text: str, allowed: frozenset[str]) -> bool:
