@@ -16,8 +16,8 @@ confirmed diagnosis, resolve Excludes1 conflicts, then max_codes.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from . import conventions
