@@ -172,6 +172,7 @@ def chapter_index(code: str) -> int:
     return -1
 
 
+@lru_cache(maxsize=4096)  # counts and caps are small integers; called ~20 times per candidate
 def _log_scaled(n: float, cap: float) -> float:
     return min(math.log1p(n) / math.log1p(cap), 1.0)
 
@@ -223,15 +224,26 @@ def extract_features(
         covered = mention_covered[cand.mention]
         for word in fold_tokens(cand.matched_term):
             covered[word].add(cand.code[:3])
-    mention_codes = {m: {c.code for c in cs} for m, cs in by_mention.items()}
+    mention_codes = {m: frozenset(c.code for c in cs) for m, cs in by_mention.items()}
     text_len = max(len(text), 1)
+    sentence_sets: dict[int, set[str]] = {}
+    # A note that repeats itself repeats terms, mention texts and code sets: each is folded/compared once.
+    folded: dict[str, tuple[str, ...]] = {}
+
+    def fold_once(s: str) -> tuple[str, ...]:
+        toks = folded.get(s)
+        if toks is None:
+            toks = folded[s] = fold_tokens(s)
+        return toks
+
+    specificity: dict[tuple[frozenset[str], str], tuple[float, float]] = {}
 
     for i, cand in enumerate(candidates):
         row = x[i]
         mention = mentions[cand.mention] if 0 <= cand.mention < len(mentions) else None
         mention_text = mention.text if mention else ""
-        term_tok = fold_tokens(cand.matched_term)
-        mention_tok = fold_tokens(mention_text)
+        term_tok = fold_once(cand.matched_term)
+        mention_tok = fold_once(mention_text)
         term_set, mention_set = set(term_tok), set(mention_tok)
         code = cand.code
         plain = code.replace(".", "")
@@ -248,7 +260,7 @@ def extract_features(
         row[col["billable"]] = float(facts.billable(code))
         # A note that names a condition without detail is coded to the "unspecified" code; "other"
         # codes need the note to name something specific.
-        description = fold_tokens(facts.description(code))
+        description = fold_once(facts.description(code))
         row[col["code_unspecified"]] = float("unspecified" in description or "nos" in description)
         row[col["code_other"]] = float(bool(description) and description[0] == "other")
         row[col["support_mentions"]] = _log_scaled(len(code_mentions[code]), 10)
@@ -257,9 +269,14 @@ def extract_features(
         row[col["mention_candidates"]] = _log_scaled(len(siblings), 50)
         row[col["best_lexical_of_mention"]] = float(cand.lexical >= best_lexical[cand.mention])
         row[col["lexical_gap"]] = best_lexical[cand.mention] - cand.lexical
-        others = mention_codes[cand.mention] - {code}
-        row[col["has_more_specific"]] = float(any(o.replace(".", "").startswith(plain) for o in others))
-        row[col["has_less_specific"]] = float(any(plain.startswith(o.replace(".", "")) for o in others))
+        key = (mention_codes[cand.mention], code)
+        if key not in specificity:
+            others = mention_codes[cand.mention] - {code}
+            specificity[key] = (
+                float(any(o.replace(".", "").startswith(plain) for o in others)),
+                float(any(plain.startswith(o.replace(".", "")) for o in others)),
+            )
+        row[col["has_more_specific"]], row[col["has_less_specific"]] = specificity[key]
         row[col["category_codes"]] = _log_scaled(len(category_codes[code[:3]]), 20)
         row[col["language_es"]] = float(understanding.language == "es")
         row[col["position"]] = (mention.start / text_len) if mention else 0.0
@@ -271,8 +288,11 @@ def extract_features(
             row[col["category_prior"]] = _log_scaled(priors.categories.get(code[:3], 0), priors.notes)
 
         if mention and term_set and 0 <= mention.sentence < len(sentences):
-            sent = sentences[mention.sentence]
-            sentence_set = set(fold_tokens(text[sent.start : sent.end]))
+            # One token set per sentence, not per candidate: many mentions in one long sentence.
+            sentence_set = sentence_sets.get(mention.sentence)
+            if sentence_set is None:
+                sent = sentences[mention.sentence]
+                sentence_set = sentence_sets[mention.sentence] = set(fold_tokens(text[sent.start : sent.end]))
             row[col["term_in_sentence"]] = len(term_set & sentence_set) / len(term_set)
         rest = mention_set - term_set
         if rest:

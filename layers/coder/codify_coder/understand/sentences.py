@@ -9,6 +9,7 @@ hard-wrapped lines.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from .lexicon import ABBREVIATIONS, SECTION_HEADERS, SECTION_KEYWORDS
@@ -69,11 +70,12 @@ _CONTINUES = frozenset(
         "que",
     }
 )
-_END_RE = re.compile(r"[.!?…]+[\"'”’)\]»]*(?=\s|$)")
+# Tried only at the first mark of a run: "....x" (no space after) is one failed try, not one per mark.
+_END_RE = re.compile(r"(?<![.!?…])[.!?…]+[\"'”’)\]»]*(?=\s|$)")
 _MARKER_RE = re.compile(r"(?<![^\s:])(\d{1,2})[.)](?=[ \t]+\S)")
 _HEADER_RE = re.compile(r"[#*•\-–>\s]*(?:\d{1,2}[.)]\s*)?([^\W\d_][^\n:.,;!?]{0,48}?)\s*:(?=\s|$)")
 _BULLET_RE = re.compile(r"[#*•\-–>\s]*")
-_PAREN_RE = re.compile(r"\s*\([^)]*\)")
+_PAREN_RE = re.compile(r"(?<!\s)\s*\([^)]*\)")  # not tried inside a run of spaces: one try per run
 _SPACES_RE = re.compile(r"\s+")
 _SECTION_OF = {fold(name): section for section, names in SECTION_HEADERS.items() for name in names}
 _ITEM_RE = re.compile(r"(?:[*•\-–>]|\d{1,2}[.)])\s")  # a bulleted or numbered item
@@ -109,7 +111,9 @@ _PROCEDURE_OPENER_RE = re.compile(
 
 
 def _section_for(name: str, strict: bool) -> tuple[str | None, str]:
-    key = _SPACES_RE.sub(" ", _PAREN_RE.sub("", fold(name))).strip(" -#*")
+    name = fold(name)
+    last = name.rfind(")") + 1  # "(" with no ")" after it is left as is, without a scan to the end for each
+    key = _SPACES_RE.sub(" ", _PAREN_RE.sub("", name[:last]) + name[last:]).strip(" -#*")
     section = _SECTION_OF.get(key)
     if section is None and not strict and len(key.split()) <= 5:
         for word, sec in SECTION_KEYWORDS:
@@ -191,6 +195,7 @@ def _split(text: str, a: int, b: int) -> list[tuple[int, int]]:
     markers = _list_markers(text, a, b)
     marker_dots = {text.find(".", m, b) for m in markers} if markers else set()
     cuts = {m for m in markers if m > a}
+    marker_cuts = sorted(cuts)  # the loop only adds cuts at or before sent_start: markers are the ones ahead
     sent_start = a
     for m in _END_RE.finditer(text, a, b):
         end = m.end()
@@ -199,8 +204,9 @@ def _split(text: str, a: int, b: int) -> list[tuple[int, int]]:
             nxt += 1
         if nxt >= b:
             break
-        if any(c > sent_start and c <= m.start() for c in cuts):
-            sent_start = max(c for c in cuts if c <= m.start())
+        k = bisect_right(marker_cuts, m.start()) - 1  # not a rescan of every cut at every sentence end
+        if k >= 0 and marker_cuts[k] > sent_start:
+            sent_start = marker_cuts[k]
         if text[nxt].islower():
             continue
         punct = m.group()
