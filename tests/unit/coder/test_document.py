@@ -37,24 +37,40 @@ FLATTENED_OP = (
     "text, expected",
     [
         (FLATTENED_OP, "operative_report"),
-        ("PROCEDURE NOTE\n\nPROCEDURE: Ultrasound-guided paracentesis.\nINDICATION: Tense ascites.", "procedure_note"),
+        ("PROCEDURE NOTE\n\nPROCEDURE: Paracentesis.\nINDICATION: Tense ascites.", "procedure_note"),
         ("REASON FOR CONSULTATION: Atrial fibrillation.\nThank you for this referral.", "consult"),
         (
-            "HISTORY AND PHYSICAL\nCHIEF COMPLAINT: Chest pain.\nHISTORY OF PRESENT ILLNESS: 60-year-old man.\n"
-            "PHYSICAL EXAMINATION: Normal.",
+            (
+                "HISTORY AND PHYSICAL\nCHIEF COMPLAINT: Chest pain.\nHISTORY OF PRESENT ILLNESS: 60-year-old man.\n"
+                "PHYSICAL EXAMINATION: Normal."
+            ),
             "history_and_physical",
         ),
-        ("SUBJECTIVE: Doing well.\nOBJECTIVE: Afebrile.\nASSESSMENT: Otitis media.\nPLAN: Amoxicillin.", "progress_note"),
-        ("DISCHARGE SUMMARY\nHOSPITAL COURSE: Treated for pneumonia.\nDISCHARGE DIAGNOSES: Pneumonia.", "discharge_summary"),
         (
-            "EXAM: CT abdomen and pelvis with contrast.\nTECHNIQUE: Axial images.\nCOMPARISON: None.\n"
-            "FINDINGS: Normal appendix.\nIMPRESSION: No acute process.",
+            "SUBJECTIVE: Doing well.\nOBJECTIVE: Afebrile.\nASSESSMENT: Otitis media.\nPLAN: Amoxicillin.",
+            "progress_note",
+        ),
+        (
+            "DISCHARGE SUMMARY\nHOSPITAL COURSE: Treated for pneumonia.\nDISCHARGE DIAGNOSES: Pneumonia.",
+            "discharge_summary",
+        ),
+        (
+            (
+                "EXAM: CT abdomen and pelvis with contrast.\nTECHNIQUE: Axial images.\nCOMPARISON: None.\n"
+                "FINDINGS: Normal appendix.\nIMPRESSION: No acute process."
+            ),
             "imaging_report",
         ),
         ("ED COURSE: The patient presented to the emergency department with a laceration.", "ed_note"),
         ("Varón de 45 años que acude por dolor torácico. Se realizó ecocardiograma.", "case_report"),
-        ("DIAGNÓSTICO PREOPERATORIO: colelitiasis.\nDESCRIPCIÓN DE LA INTERVENCIÓN: se traslada a quirófano.", "operative_report"),
-        ("INFORME DE ALTA\nEVOLUCIÓN DURANTE EL INGRESO: favorable.\nDIAGNÓSTICO AL ALTA: neumonía.", "discharge_summary"),
+        (
+            "DIAGNÓSTICO PREOPERATORIO: colelitiasis.\nDESCRIPCIÓN DE LA INTERVENCIÓN: se traslada a quirófano.",
+            "operative_report",
+        ),
+        (
+            "INFORME DE ALTA\nEVOLUCIÓN DURANTE EL INGRESO: favorable.\nDIAGNÓSTICO AL ALTA: neumonía.",
+            "discharge_summary",
+        ),
         ("Hypertension, stable.", "unknown"),
     ],
 )
@@ -80,7 +96,9 @@ def test_flattened_postoperative_diagnosis_is_a_present_diagnosis():
     u, m = by_text(FLATTENED_OP, "en")
     bladder = [x for x in u.mentions if x.text == "Bladder cancer"]
     assert len(bladder) == 2
-    assert all(x.assertion == "present" and x.section_kind == "diagnostic" and x.context is None for x in bladder)
+    assert all(
+        x.assertion == "present" and x.section_kind == "diagnostic" and x.context is None for x in bladder
+    )
     assert m["2 cm papillary tumor at the dome"].assertion == "present"
     assert "gross hematuria" in " ".join(x.text for x in u.mentions if x.assertion == "present")
 
@@ -112,7 +130,7 @@ def test_operative_narrative_opened_without_header():
         "The patient was brought to the operating room and placed in the supine position. "
         "Adhesions of the omentum were taken down with cautery. The wound was closed."
     )
-    u, m = by_text(text, "en")
+    _, m = by_text(text, "en")
     assert m["Symptomatic cholelithiasis"].section_kind == "diagnostic"
     assert m["Adhesions of the omentum"].section_kind == "procedure_narrative"
     assert m["Adhesions of the omentum"].context == "procedure_step"
@@ -149,10 +167,13 @@ def test_case_report_surgery_story_keeps_its_findings():
 
 def test_review_of_systems_and_instructions_headers():
     text = "REVIEW OF SYSTEMS: Positive for fatigue.\nDISCHARGE INSTRUCTIONS: Low salt diet. Wound infection care.\n"
-    u, m = by_text(text, "en")
+    _, m = by_text(text, "en")
     assert m["fatigue"].section_kind == "ros"
     assert m["Wound infection care"].section_kind == "instructions"
-    assert (m["Wound infection care"].assertion, m["Wound infection care"].context) == ("hypothetical", "instruction")
+    assert (m["Wound infection care"].assertion, m["Wound infection care"].context) == (
+        "hypothetical",
+        "instruction",
+    )
 
 
 # ---------------------------------------------------------------- trigger sets, English
@@ -267,9 +288,18 @@ def test_spanish_cardiovascular_risk_factors_are_conditions():
     "text, phrase, assertion, context",
     [
         ("Intervención sin complicaciones.", "complicaciones", "negated", "complication_absent"),
-        ("No presentó sangrado tras la intervención.", "sangrado tras la intervención", "negated", "complication_absent"),
-        ("Sangrado estimado mínimo, pérdida hemática estimada de 50 ml.", "pérdida hemática estimada de 50 ml", "negated",
-         "complication_absent"),
+        (
+            "No presentó sangrado tras la intervención.",
+            "sangrado tras la intervención",
+            "negated",
+            "complication_absent",
+        ),
+        (
+            "Sangrado estimado mínimo, pérdida hemática estimada de 50 ml.",
+            "pérdida hemática estimada de 50 ml",
+            "negated",
+            "complication_absent",
+        ),
         ("Se solicita TAC para descartar apendicitis.", "apendicitis", "possible", "rule_out"),
         ("Acudir a urgencias si fiebre o dolor abdominal.", "dolor abdominal", "hypothetical", "instruction"),
         ("¿Ha tenido alguna vez diabetes?", "diabetes", "hypothetical", "screening"),
@@ -277,7 +307,7 @@ def test_spanish_cardiovascular_risk_factors_are_conditions():
     ],
 )
 def test_spanish_trigger_sets(text, phrase, assertion, context):
-    u, m = by_text(text, "es")
+    u, _ = by_text(text, "es")
     found = [x for x in u.mentions if phrase in x.text]
     assert found, [x.text for x in u.mentions]
     assert (found[0].assertion, found[0].context) == (assertion, context)
@@ -288,3 +318,30 @@ def test_spanish_case_report_symptoms_stay_present():
     text = "Acude a urgencias ante la aparición de fiebre. Presenta signos y síntomas de dolor muscular."
     _, m = by_text(text, "es")
     assert m["fiebre"].assertion == "present" and m["fiebre"].context is None
+
+
+# ---------------------------------------------------------------- the scorer's fixed section prior
+def test_section_prior_weighs_narrative_below_diagnoses_in_structured_documents_only():
+    from codify_coder.score import section_prior
+    from codify_coder.types import Candidate
+
+    text = (
+        "POSTOPERATIVE DIAGNOSIS: Acute appendicitis.\n"
+        "CONSENT: Risks of bleeding were discussed.\n"
+        "DESCRIPTION OF PROCEDURE: The patient was brought to the operating room. The mesentery was divided.\n"
+    )
+    u = analyze(text, "en")
+    index = {m.text: i for i, m in enumerate(u.mentions)}
+    cands = [
+        Candidate("K35.80", index["Acute appendicitis"], "acute appendicitis", 1.0),
+        Candidate("R58", index["Risks of bleeding"], "bleeding", 1.0),
+        Candidate("K66.8", index["mesentery"], "mesentery", 1.0),
+    ]
+    assert list(section_prior(u, cands)) == [1.0, 0.5, 0.75]
+    case = analyze(
+        "Varón de 60 años.\nIntervención quirúrgica\nSe realizó laparotomía y se secciona el mesenterio.",
+        "es",
+    )
+    k = next(i for i, m in enumerate(case.mentions) if "mesenterio" in m.text)
+    assert case.document_type == "case_report" and case.mentions[k].section_kind == "procedure_narrative"
+    assert list(section_prior(case, [Candidate("K66.8", k, "mesenterio", 1.0)])) == [1.0]

@@ -319,51 +319,6 @@ NOISE_TEMPLATES: dict[str, tuple[str, ...]] = {
         "Se toma biopsia para caracterizar {t}.",
     ),
 }
-# Operative and procedure reports (issue 8): the diagnoses stand under their headers; the description of
-# the procedure and the consent paragraph name words of conditions the patient does not have, so the
-# model sees where a mention stands (score.py's section features). Drawn from a separate random stream
-# so that the notes of the other layouts stay exactly as they were.
-OPERATIVE_RATE = 0.3  # of structured notes
-OPERATIVE_HEADINGS: dict[str, dict[str, tuple[str, ...]]] = {
-    "en": {
-        "present": ("PREOPERATIVE DIAGNOSIS:", "POSTOPERATIVE DIAGNOSIS:", "INDICATIONS:", "FINDINGS:"),
-        "procedure": ("DESCRIPTION OF PROCEDURE:", "PROCEDURE IN DETAIL:", "PROCEDURE:"),
-        "consent": ("CONSENT:",),
-    },
-    "es": {
-        "present": ("DIAGNÓSTICO PREOPERATORIO:", "DIAGNÓSTICO POSTOPERATORIO:", "INDICACIÓN:", "HALLAZGOS:"),
-        "procedure": ("DESCRIPCIÓN DEL PROCEDIMIENTO:", "TÉCNICA QUIRÚRGICA:", "PROCEDIMIENTO:"),
-        "consent": ("CONSENTIMIENTO:",),
-    },
-}
-# Steps of an operation around a word of a condition the patient does not have ({t}: a term fragment).
-PROCEDURE_STEPS: dict[str, tuple[str, ...]] = {
-    "en": (
-        "The patient was brought to the operating room and placed in the supine position.",
-        "The {organ} was prepped and draped in the usual sterile fashion.",
-        "The {t} was lifted and retracted.",
-        "Bleeding points were controlled with cautery.",
-        "The {t} was divided between clamps.",
-        "The wound was closed in layers.",
-        "The area of {t} was irrigated.",
-        "A {t} drain was placed.",
-    ),
-    "es": (
-        "Se traslada a quirófano y se coloca en decúbito supino.",
-        "Previa asepsia y antisepsia del {organ}, se colocan campos estériles.",
-        "Se diseca el {t} y se separa.",
-        "Se realiza hemostasia de los puntos sangrantes.",
-        "Se secciona el {t} entre pinzas.",
-        "Se cierra la herida por planos.",
-        "Se irriga la zona de {t}.",
-        "Se coloca un drenaje de {t}.",
-    ),
-}
-CONSENT_SENTENCES = {
-    "en": "The risks of {t}, including {u} and {v}, were discussed and the patient wished to proceed.",
-    "es": "Se explicaron los riesgos de {t}, incluyendo {u} y {v}, y el paciente acepta la intervención.",
-}
-
 JOINERS = {
     "en": (" with ", " and ", ", ", " complicated by "),
     "es": (" con ", " y ", ", ", " complicada con "),
@@ -611,10 +566,7 @@ def generate(
                 start = rng.randrange(len(words))
                 fragment = " ".join(words[start : start + rng.choice((1, 1, 2))]).lower()
                 sentences.append(("body", _fill(rng.choice(NOISE_TEMPLATES[lang]), lang, rng, fragment)))
-        op_rng = random.Random(f"{seed}-{i}-operative")
-        if structured and op_rng.random() < OPERATIVE_RATE:
-            text = _operative_layout(sentences, lang, op_rng, pools[lang], cats[lang], symptom_pool[lang])
-        elif structured:
+        if structured:
             order = ("body", "historical", "family", "present")
             parts = []
             for group in order:
@@ -640,59 +592,3 @@ def generate(
             )
         )
     return notes
-
-
-def _operative_layout(
-    sentences: list[tuple[str, str]],
-    lang: str,
-    rng: random.Random,
-    pools: dict[str, list[tuple[str, str]]],
-    cats: list[str],
-    symptoms: list[tuple[str, str]],
-) -> str:
-    """An operative report of the note's sentences: its conditions under diagnosis headers, its other
-    sentences and some condition words inside the procedure narrative and a consent paragraph (those
-    words are no code of the note: they are never added to its gold set)."""
-    heads = OPERATIVE_HEADINGS[lang]
-    parts: list[tuple[str, str]] = []
-    present = [sent for g, sent in sentences if g in ("present", "body") and not _is_distractor(sent, lang)]
-    if present:
-        split = max(1, len(present) // 2)
-        parts.append((rng.choice(heads["present"][:2]), " ".join(present[:split])))
-        if present[split:]:
-            parts.append((rng.choice(heads["present"][2:]), " ".join(present[split:])))
-    for group, title in (("historical", HEADINGS[lang]["historical"][0]), ("family", HEADINGS[lang]["family"][0])):
-        group_sentences = [sent for g, sent in sentences if g == group]
-        if group_sentences:
-            parts.append((title, " ".join(group_sentences)))
-    if symptoms and rng.random() < 0.6:
-        picks = [_short(rng.choice(symptoms)[1], lang, rng) for _ in range(3)]
-        consent = CONSENT_SENTENCES[lang].format(t=picks[0], u=picks[1], v=picks[2])
-        parts.append((heads["consent"][0], consent) if rng.random() < 0.3 else ("", consent))
-    steps = []
-    for template in rng.sample(PROCEDURE_STEPS[lang], rng.randint(3, 6)):
-        fragment = ""
-        if "{t}" in template:
-            words = _CONTENT.findall(rng.choice(pools[rng.choice(cats)])[1])
-            if not words:
-                continue
-            fragment = " ".join(words[: rng.choice((1, 2))]).lower()
-        steps.append(_fill(template, lang, rng, fragment))
-    steps += [sent for g, sent in sentences if g == "body" and _is_distractor(sent, lang)]
-    parts.append((rng.choice(heads["procedure"]), " ".join(steps)))
-    if rng.random() < 0.5:  # flattened as transcription exports write them: every part under a header
-        return ",".join(f"{h or heads['consent'][0]} , {body}" for h, body in parts) + "\n"
-    return "\n\n".join(f"{h}\n{body}" if h else body for h, body in parts) + "\n"
-
-
-def _template_regex(templates: Iterable[str]) -> re.Pattern[str]:
-    parts = [re.sub(r"\\\{\w+\\\}", ".+?", re.escape(t)) for t in templates]
-    return re.compile("^(?:" + "|".join(parts) + ")$", re.DOTALL)
-
-
-_DISTRACTOR_RE = {lang: _template_regex(DISTRACTORS[lang] + NOISE_TEMPLATES[lang]) for lang in DISTRACTORS}
-
-
-def _is_distractor(sentence: str, lang: str) -> bool:
-    """Whether a note sentence came from DISTRACTORS or NOISE_TEMPLATES (it names no coded condition)."""
-    return bool(_DISTRACTOR_RE[lang].match(sentence))

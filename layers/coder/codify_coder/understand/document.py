@@ -87,6 +87,12 @@ SECTION_KIND_WEIGHT = {
 }
 
 
+# The fixed prior score.py multiplies a candidate's probability by in a structured document: the
+# narrative of what was done, the risks consented to and the instructions for home name conditions the
+# encounter does not diagnose (a finding there still reads as one, at three quarters of its probability).
+SECTION_PRIOR = {"procedure_narrative": 0.75, "consent": 0.5, "instructions": 0.5}
+
+
 def section_kind(section: str) -> str:
     return SECTION_KIND.get(section, "body")
 
@@ -126,9 +132,11 @@ _CUES: tuple[tuple[str, float, str], ...] = (
     ("procedure_note", 2.0, r"^\W*procedures?(?: performed)?\s*:"),
     ("procedure_note", 1.0, r"\bindications?\s*:|\bindicaci[oó]n\s*:"),
     ("procedure_note", 1.0, r"\bconsent\s*:|\bconsentimiento\s*:"),
-    ("procedure_note", 1.0, r"\b(?:colonoscopy|endoscopy|egd|bronchoscopy|paracentesis|thoracentesis|lumbar puncture|"
-     r"injection|cardioversion|catheterization|biopsy|delivery|colonoscopia|endoscopia|gastroscopia|"
-     r"broncoscopia|paracentesis|toracocentesis|puncion lumbar|infiltraci[oó]n|parto)\b"),
+    ("procedure_note", 1.0, (
+        r"\b(?:colonoscopy|endoscopy|egd|bronchoscopy|paracentesis|thoracentesis|lumbar puncture|"
+        r"injection|cardioversion|catheterization|biopsy|delivery|colonoscopia|endoscopia|gastroscopia|"
+        r"broncoscopia|paracentesis|toracocentesis|punci[oó]n lumbar|infiltraci[oó]n|parto)\b"
+    )),
     # consult
     ("consult", 3.0, r"\breason for (?:consultation|consult|referral)\b"),
     ("consult", 2.0, r"\b(?:consultation|consult) (?:note|report)\b|\bthank you for (?:this|the) (?:kind )?(?:referral|consult)"),

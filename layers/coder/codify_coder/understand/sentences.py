@@ -8,6 +8,7 @@ hard-wrapped lines.
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -270,7 +271,7 @@ def _pieces(text: str, a: int, b: int) -> list[tuple[int, int]]:
     """text[a:b] cut before each flattened header, each piece stripped of edge spaces and commas."""
     out: list[tuple[int, int]] = []
     bounds = [a, *_flat_headers(text, a, b), b]
-    for s, e in zip(bounds, bounds[1:], strict=False):
+    for s, e in itertools.pairwise(bounds):
         while s < e and (text[s].isspace() or text[s] == ","):
             s += 1
         while e > s and (text[e - 1].isspace() or text[e - 1] == ","):
