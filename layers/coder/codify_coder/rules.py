@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from . import conventions
@@ -219,6 +220,7 @@ def apply(
     options: CodeOptions,
     threshold: float = 0.5,
 ) -> list[Decision]:
+    _span_says.cache_clear()  # memo of one note at a time (it holds a reference to the latest note)
     state = _State(text, understanding, candidates, terminology, options,
                    floor=max(threshold, options.min_confidence / 100))
     for stage in STAGES:
@@ -887,7 +889,7 @@ _LONG_TERM = re.compile(
 def _says_long_term(text: str, understanding: Understanding, d: Decision) -> bool:
     for m in d.mentions:
         sentence = understanding.sentences[understanding.mentions[m].sentence]
-        if _LONG_TERM.search(fold(text[sentence.start : sentence.end])):
+        if _span_says(_LONG_TERM, text, sentence.start, sentence.end):
             return True
     return False
 
@@ -933,7 +935,7 @@ _CHRONIC = _words_regex(conventions.CHRONIC_WORDS)
 _ENCOUNTER = _words_regex(conventions.ENCOUNTER_CUES)
 _CURRENT_CANCER = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in conventions.CURRENT_CANCER_CUES) + r")")
 _ABNORMAL = re.compile(
-    r"\b(?:" + "|".join(re.escape(w) for w in conventions.ABNORMAL_CUES) + r")\w*|\w{3,}(?:uria|emia)\b"
+    r"\b(?:" + "|".join(re.escape(w) for w in conventions.ABNORMAL_CUES) + r")\w*|\b\w{3,}(?:uria|emia)\b"
 )
 _VISION_LOSS = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in conventions.VISION_LOSS_CUES) + r")")
 _BEHAVIOR_STATED = re.compile("|".join(re.escape(w) for w in conventions.BEHAVIOR_STATED))
@@ -944,7 +946,14 @@ _ABNORMAL_AFTER = 40
 
 def _sentence_says(pattern: re.Pattern[str], text: str, understanding: Understanding, mention: int) -> bool:
     sentence = understanding.sentences[understanding.mentions[mention].sentence]
-    return pattern.search(fold(text[sentence.start : sentence.end])) is not None
+    return _span_says(pattern, text, sentence.start, sentence.end)
+
+
+@lru_cache(maxsize=1024)
+def _span_says(pattern: re.Pattern[str], text: str, start: int, end: int) -> bool:
+    # Once per sentence, not once per mention of each code: a long sentence that repeats "history of lung
+    # cancer" was folded and searched again for every mention (quadratic).
+    return pattern.search(fold(text[start:end])) is not None
 
 
 def _unplaced(mention_text: str, allowed: frozenset[str]) -> bool:
