@@ -1,6 +1,6 @@
 """Compile the terminology assets from the pinned PyPI packages and the project's lexicons.
 
-    python -m codify_coder.terminology.build [--out DIR]
+    python -m codify_build.terminology [--out DIR]
 
 Inputs: `simple-icd-10-cm` (ICD-10-CM FY2026 tabular list, April 2026), `cie` (WHO ICD-10 in Spanish),
 `codify_coder/lexicons/*.tsv`. Outputs (default `codify_coder/assets/terminology/`):
@@ -33,9 +33,9 @@ from collections import Counter, defaultdict
 from importlib import metadata, resources
 from pathlib import Path
 
+import codify_coder
 import numpy as np
-
-from .text import (
+from codify_coder.terminology.text import (
     NORMALIZER_VERSION,
     OTHER_WORDS,
     STOP_WORDS,
@@ -46,7 +46,7 @@ from .text import (
     tokens,
 )
 
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(codify_coder.__file__).resolve().parent
 DEFAULT_OUT = PACKAGE_DIR / "assets" / "terminology"
 LEXICON_DIR = PACKAGE_DIR / "lexicons"
 FORMAT_VERSION = 2
@@ -452,7 +452,7 @@ def build(out_dir: Path = DEFAULT_OUT, lexicon_dir: Path = LEXICON_DIR, verbose:
         "variants": variants,
         "abbreviations": abbreviations,
     }
-    arrays = {
+    arrays: dict[str, np.ndarray] = {
         "idf": idf,
         "term_code": term_code,
         "term_lang": term_lang,

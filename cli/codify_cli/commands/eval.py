@@ -21,14 +21,15 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from codify_coder.evaluation import evaluate, load_gold, note_files
+    from codify_build.evaluation import evaluate
+    from codify_coder.training.codiesp import note_files, read_gold
     from codify_coder.types import CodeOptions
     from tqdm import tqdm
 
     coder = _coder.load(args.model)
     options = CodeOptions(language=args.language, setting=args.setting)
     notes = note_files(args.notes)
-    gold = load_gold(args.gold)
+    gold = read_gold(args.gold)
     notes = [p for p in notes if p.stem in gold][: args.limit]
     report = evaluate(lambda text: coder.code(text, options), notes, gold,
                       progress=lambda it: tqdm(it, file=sys.stderr, unit="note"), per_code_top=args.per_code)
