@@ -35,11 +35,13 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c $(LOCK) -e '.[build,cli,dev]'
 	touch $(STAMP)
 
-# Resolve pyproject.toml's ranges again (newest versions that fit) into the lock, then the layers' files.
+# Resolve pyproject.toml again into the lock (pins kept where they still fit; `make lock LOCK_ARGS=--upgrade`
+# for the newest versions that fit), then the layers' files.
+LOCK_ARGS ?=
 lock:
 	test -x $(BIN)/pip-compile || { test -x $(BIN)/python || $(PYTHON) -m venv $(VENV); \
 	  $(BIN)/python -m pip install --quiet --disable-pip-version-check pip-tools; }
-	$(BIN)/pip-compile --quiet --upgrade --strip-extras --all-extras --no-emit-index-url --no-emit-find-links \
+	$(BIN)/pip-compile --quiet --strip-extras --all-extras --no-emit-index-url --no-emit-find-links $(LOCK_ARGS) \
 	  --output-file $(LOCK) pyproject.toml
 	$(MAKE) layer-requirements
 

@@ -84,6 +84,7 @@ def test_sam_build_output_is_far_below_the_lambda_size_limit(built):
     assert (coder / "assets" / "models" / "default" / "model.onnx").is_file()
     assert (coder / "assets" / "terminology" / "manifest.json").is_file()
     assert not (coder / "training").exists() and not (coder / "tests").exists()
+    assert not (coder / "lexicons").exists()  # build inputs, compiled into the terminology
     # Precompiled for the runtime's Python: the layer is read-only at /opt.
     assert list((coder / "__pycache__").glob("pipeline.cpython-312.pyc"))
 

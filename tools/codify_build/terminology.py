@@ -35,6 +35,7 @@ from pathlib import Path
 
 import codify_coder
 import numpy as np
+from codify_coder.terminology import normalize_code
 from codify_coder.terminology.text import (
     NORMALIZER_VERSION,
     OTHER_WORDS,
@@ -61,11 +62,6 @@ _RANGE = re.compile(
 # ------------------------------------------------------------------ helpers
 def _nodot(code: str) -> str:
     return code.replace(".", "").upper()
-
-
-def _dot(code: str) -> str:
-    code = _nodot(code)
-    return code if len(code) <= 3 else code[:3] + "." + code[3:]
 
 
 def resolve_code_refs(note: str) -> list[list[str]]:
@@ -186,7 +182,7 @@ def load_cie() -> dict[str, str]:
             continue
         desc = " ".join(row["description"].replace("–", "-").split())
         if desc:
-            out[_dot(code)] = desc
+            out[normalize_code(code)] = desc
     return out
 
 
@@ -203,7 +199,7 @@ def load_lexicons(lexicon_dir: Path = LEXICON_DIR) -> dict:
         elif path.name.startswith("synonyms_"):
             lang = path.stem.split("_")[1]
             for code, term in rows:
-                synonyms.append((_dot(code), term, lang))
+                synonyms.append((normalize_code(code), term, lang))
         elif path.name.startswith("dictionary_es_en"):
             for es, en in rows:
                 dictionary[es].add(en)

@@ -265,10 +265,10 @@ class CandidateGenerator:
         return out
 
 
-def clause_mentions(text: str, sentences=None) -> tuple[Mention, ...]:
+def clause_mentions(text: str) -> tuple[Mention, ...]:
     """Fallback mentions, one per clause (split at . ; : and line breaks), for use before/without the
     understand stage and in tests."""
-    mentions = []
+    mentions: list[Mention] = []
     for m in re.finditer(r"[^.;:\n]+", text):
         span = m.group(0)
         if not span.strip():
