@@ -16,7 +16,6 @@ import hashlib
 import json
 import math
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
@@ -25,6 +24,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from .terminology.text import fold
 from .types import Candidate, Understanding
 from .understand.document import SECTION_PRIOR
 
@@ -32,7 +32,7 @@ MODEL_FILE = "model.onnx"
 MANIFEST_FILE = "manifest.json"
 INPUT_NAME = "features"
 OUTPUT_NAME = "probability"
-FEATURE_SCHEMA = 3  # bump when FEATURE_NAMES change: models of another schema refuse to load
+FEATURE_SCHEMA = 4  # bump when FEATURE_NAMES change: models of another schema refuse to load
 
 ASSERTIONS = ("present", "negated", "possible", "hypothetical", "historical", "family")
 # Normalized section names of understand/ (anything else counts as "other").
@@ -62,8 +62,6 @@ CHAPTERS = (
 
 _NUMERIC = (
     "lexical",
-    "semantic",
-    "lexical_x_semantic",
     "term_tokens",
     "mention_tokens",
     "term_in_mention",
@@ -150,9 +148,7 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 @lru_cache(maxsize=65536)
 def fold_tokens(text: str) -> tuple[str, ...]:
     """Lower-case, accent-free word tokens (so "Diabétes" and "diabetes" compare equal)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return tuple(_TOKEN.findall(plain))
+    return tuple(_TOKEN.findall(fold(text)))
 
 
 @lru_cache(maxsize=4096)
@@ -241,8 +237,6 @@ def extract_features(
         plain = code.replace(".", "")
 
         row[col["lexical"]] = cand.lexical
-        row[col["semantic"]] = cand.semantic
-        row[col["lexical_x_semantic"]] = cand.lexical * cand.semantic
         row[col["term_tokens"]] = min(len(term_tok), 12) / 12
         row[col["mention_tokens"]] = min(len(mention_tok), 12) / 12
         row[col["term_in_mention"]] = len(term_set & mention_set) / len(term_set) if term_set else 0.0
@@ -352,14 +346,6 @@ class TerminologyFacts:
         return "synonym" if self._t.get(code) is not None else "other"
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 class ModelLoadError(RuntimeError):
     """The model directory is missing, corrupt, or was built for another feature schema."""
 
@@ -397,7 +383,7 @@ class Scorer:
         if tuple(manifest.get("feature_names", ())) != FEATURE_NAMES:
             raise ModelLoadError(
                 f"model {manifest.get('model_id')!r} was built for another feature schema: rebuild it "
-                "(python -m codify_coder.training.build_default, or codify train for a custom model)"
+                "(python -m codify_build.default_model, or codify train for a custom model)"
             )
         model_bytes = model_path.read_bytes()
         if verify and hashlib.sha256(model_bytes).hexdigest() != manifest.get("sha256"):

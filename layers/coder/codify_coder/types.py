@@ -146,7 +146,6 @@ class Candidate:
     mention: int  # index into Understanding.mentions
     matched_term: str  # the terminology term that matched
     lexical: float  # 0..1 token coverage/overlap score of the match
-    semantic: float = 0.0  # 0..1 similarity from the embedding model, when used
     probability: float = 0.0  # calibrated 0..1, set by the scorer
 
 

@@ -1,4 +1,4 @@
-"""ICD-10-CM FY2026 terminology: load the compiled assets (see build.py) and answer code questions.
+"""ICD-10-CM FY2026 terminology: load the compiled assets (see codify_build.terminology) and answer code questions.
 
     term = Terminology.load(Path(".../assets/terminology"))
     term.get("e1122").description         # "Type 2 diabetes mellitus with diabetic chronic kidney disease"
@@ -138,7 +138,7 @@ class Terminology:
             blobs = {n: (directory / n).read_bytes() for n in ("codes.json.gz", "index.json.gz", "index.bin")}
         except FileNotFoundError as exc:
             raise TerminologyError(
-                f"terminology assets missing in {directory}: run python -m codify_coder.terminology.build"
+                f"terminology assets missing in {directory}: run python -m codify_build.terminology"
             ) from exc
         if manifest.get("format") != FORMAT_VERSION or manifest.get("normalizer") != NORMALIZER_VERSION:
             raise TerminologyError("terminology assets were built by another version: rebuild them")

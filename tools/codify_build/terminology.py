@@ -1,6 +1,6 @@
 """Compile the terminology assets from the pinned PyPI packages and the project's lexicons.
 
-    python -m codify_coder.terminology.build [--out DIR]
+    python -m codify_build.terminology [--out DIR]
 
 Inputs: `simple-icd-10-cm` (ICD-10-CM FY2026 tabular list, April 2026), `cie` (WHO ICD-10 in Spanish),
 `codify_coder/lexicons/*.tsv`. Outputs (default `codify_coder/assets/terminology/`):
@@ -33,9 +33,10 @@ from collections import Counter, defaultdict
 from importlib import metadata, resources
 from pathlib import Path
 
+import codify_coder
 import numpy as np
-
-from .text import (
+from codify_coder.terminology import normalize_code
+from codify_coder.terminology.text import (
     NORMALIZER_VERSION,
     OTHER_WORDS,
     STOP_WORDS,
@@ -46,7 +47,7 @@ from .text import (
     tokens,
 )
 
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(codify_coder.__file__).resolve().parent
 DEFAULT_OUT = PACKAGE_DIR / "assets" / "terminology"
 LEXICON_DIR = PACKAGE_DIR / "lexicons"
 FORMAT_VERSION = 3
@@ -92,11 +93,6 @@ _RANGE = re.compile(
 # ------------------------------------------------------------------ helpers
 def _nodot(code: str) -> str:
     return code.replace(".", "").upper()
-
-
-def _dot(code: str) -> str:
-    code = _nodot(code)
-    return code if len(code) <= 3 else code[:3] + "." + code[3:]
 
 
 def resolve_code_refs(note: str) -> list[list[str]]:
@@ -217,7 +213,7 @@ def load_cie() -> dict[str, str]:
             continue
         desc = " ".join(row["description"].replace("–", "-").split())
         if desc:
-            out[_dot(code)] = desc
+            out[normalize_code(code)] = desc
     return out
 
 
@@ -247,7 +243,7 @@ def load_lexicons(lexicon_dir: Path = LEXICON_DIR) -> dict:
             raise SystemExit(f"{path.name}: lexicon files are one per language (name_en.tsv / name_es.tsv)")
         if path.name.startswith("synonyms_"):
             for code, term in rows:
-                synonyms.append((_dot(code), term, lang))
+                synonyms.append((normalize_code(code), term, lang))
         elif path.name.startswith("variants_"):
             for word, alts in rows:
                 variants[lang][word].add(alts)
@@ -582,7 +578,7 @@ def build(out_dir: Path = DEFAULT_OUT, lexicon_dir: Path = LEXICON_DIR, verbose:
         "variants": variants,
         "abbreviations": abbreviations,
     }
-    arrays = {
+    arrays: dict[str, np.ndarray] = {
         "idf": idf,
         "term_code": term_code,
         "term_lang": term_lang,
