@@ -5,6 +5,8 @@
 #   make eval    CodiEsp dev (en and es) scores;  make eval-real: the English development set of real-style notes
 #   make bench   latency through the local API
 #   make build   sam build (no container);  make invoke FUNCTION=… EVENT=events/….json
+#   make lint    ruff over every package, mypy over the coder, the handlers and the build code, sam validate
+#   make lock    resolve pyproject.toml again into requirements.lock and regenerate the layers' requirements
 SHELL := /bin/bash
 # Python 3.12 where available (a pyenv shim that is installed but not selected does not count), else python3.
 PYTHON ?= $(shell for p in python3.12 $$(ls -d $$HOME/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null) python3; do \
@@ -20,36 +22,51 @@ PORT ?= 3000
 PYTEST_ARGS ?=
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: setup assets assets-rebuild serve demo test test-fast lint eval eval-real bench build invoke clean
+.PHONY: setup assets assets-rebuild serve demo test test-fast lint lock layer-requirements eval eval-real bench build invoke clean
 
 setup: $(STAMP) $(MODEL)
 
-$(STAMP): pyproject.toml
+# The project installed editable (its four source roots are packages: see pyproject.toml) at the versions
+# of requirements.lock, the one file with pins.
+LOCK := requirements.lock
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[build,dev]'
-	# The three source roots, exactly as the Lambda layer and CodeUri see them (pyproject has packages = []).
-	$(BIN)/python -c "import pathlib, sysconfig; root = pathlib.Path.cwd(); \
-	  pathlib.Path(sysconfig.get_paths()['purelib'], 'codify-src.pth').write_text( \
-	  ''.join(f'{root / p}\n' for p in ('layers/coder', 'functions', 'cli')))"
+	rm -f "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/codify-src.pth"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c $(LOCK) -e '.[build,cli,dev]'
 	touch $(STAMP)
+
+# Resolve pyproject.toml again into the lock (pins kept where they still fit; `make lock LOCK_ARGS=--upgrade`
+# for the newest versions that fit), then the layers' files.
+LOCK_ARGS ?=
+lock:
+	test -x $(BIN)/pip-compile || { test -x $(BIN)/python || $(PYTHON) -m venv $(VENV); \
+	  $(BIN)/python -m pip install --quiet --disable-pip-version-check pip-tools; }
+	$(BIN)/pip-compile --quiet --strip-extras --all-extras --no-emit-index-url --no-emit-find-links $(LOCK_ARGS) \
+	  --output-file $(LOCK) pyproject.toml
+	$(MAKE) layer-requirements
+
+# The layers' requirements from the lock as it is (no resolution); the unit tests check they are in step.
+layer-requirements: | $(STAMP)
+	$(BIN)/python -m codify_build.lock
 
 # Built when missing (CI always starts fresh) and rebuilt when what they are built from changes: the
 # lexicons and terminology build for the terminology; it, the stages that make candidates and the
 # training code for the model (the coder refuses assets built for another schema). `make assets-rebuild` forces both.
 CODER := layers/coder/codify_coder
-$(TERMINOLOGY): $(wildcard $(CODER)/lexicons/*) $(wildcard $(CODER)/terminology/*.py) | $(STAMP)
-	$(BIN)/python -m codify_coder.terminology.build
+BUILD := tools/codify_build
+$(TERMINOLOGY): $(wildcard $(CODER)/lexicons/*) $(wildcard $(CODER)/terminology/*.py) $(BUILD)/terminology.py | $(STAMP)
+	$(BIN)/python -m codify_build.terminology
 
 $(MODEL): $(TERMINOLOGY) $(wildcard $(CODER)/training/*.py) $(CODER)/score.py $(CODER)/candidates.py \
-		$(wildcard $(CODER)/understand/*.py) | $(STAMP)
-	$(BIN)/python -m codify_coder.training.build_default
+		$(wildcard $(CODER)/understand/*.py) $(BUILD)/default_model.py $(BUILD)/synthetic.py | $(STAMP)
+	$(BIN)/python -m codify_build.default_model
 
 assets: $(MODEL)
 
 assets-rebuild: $(STAMP)
-	$(BIN)/python -m codify_coder.terminology.build
-	$(BIN)/python -m codify_coder.training.build_default
+	$(BIN)/python -m codify_build.terminology
+	$(BIN)/python -m codify_build.default_model
 
 serve: setup
 	$(BIN)/codify serve --port $(PORT)
@@ -67,7 +84,8 @@ test-fast: setup
 	$(BIN)/python -m pytest -m "not slow and not e2e" $(PYTEST_ARGS)
 
 lint: setup
-	$(BIN)/ruff check functions cli tests
+	$(BIN)/ruff check
+	$(BIN)/mypy
 	$(BIN)/sam validate --lint
 
 eval: setup

@@ -23,8 +23,8 @@ def load_event(name: str) -> dict:
 def coder_assets() -> Path:
     """The real terminology and default model (`make setup` builds them; a bare pytest builds them once)."""
     steps = [
-        (ASSETS / "terminology" / "manifest.json", "codify_coder.terminology.build"),
-        (ASSETS / "models" / "default" / "manifest.json", "codify_coder.training.build_default"),
+        (ASSETS / "terminology" / "manifest.json", "codify_build.terminology"),
+        (ASSETS / "models" / "default" / "manifest.json", "codify_build.default_model"),
     ]
     for marker, module in steps:
         if not marker.is_file():

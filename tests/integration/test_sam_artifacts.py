@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import shutil
 import socket
 import subprocess
@@ -83,8 +84,36 @@ def test_sam_build_output_is_far_below_the_lambda_size_limit(built):
     assert (coder / "assets" / "models" / "default" / "model.onnx").is_file()
     assert (coder / "assets" / "terminology" / "manifest.json").is_file()
     assert not (coder / "training").exists() and not (coder / "tests").exists()
+    assert not (coder / "lexicons").exists()  # build inputs, compiled into the terminology
     # Precompiled for the runtime's Python: the layer is read-only at /opt.
     assert list((coder / "__pycache__").glob("pipeline.cpython-312.pyc"))
+
+
+# What only building, training or measuring needs: its packages, and the code that imports them.
+BUILD_TIME_IMPORTS = re.compile(
+    r"^\s*(?:from|import)\s+(?:onnx\b(?!runtime)|simple_icd_10_cm\b|cie\b|codify_build\b|\.+training\b|argparse\b)",
+    re.MULTILINE,
+)
+
+
+def test_the_serving_layers_carry_no_build_time_code(built):
+    """The terminology build, the default-model build, evaluation, the recall and understand scripts live
+    in codify_build, and training in codify_coder.training: none of it is in a layer or a function."""
+    coder = built / "CoderLayer" / "python"
+    assert sorted(p.name for p in coder.iterdir()) == ["codify_coder"]
+    sources = {p.relative_to(coder).as_posix(): p.read_text(encoding="utf-8") for p in coder.rglob("*.py")}
+    assert "codify_coder/pipeline.py" in sources and "codify_coder/understand/context.py" in sources
+    offenders = {name for name, text in sources.items() if BUILD_TIME_IMPORTS.search(text)}
+    offenders |= {name for name, text in sources.items() if '__name__ == "__main__"' in text}
+    offenders |= {name for name in sources if name.endswith("__main__.py")}
+    assert not offenders, offenders
+    for layer in ("BaseLayer", "DepsLayer"):
+        names = {p.name.split("-")[0].lower() for p in (built / layer / "python").iterdir()}
+        assert not names & {"onnx", "simple_icd_10_cm", "cie", "codify_build", "boto3", "botocore"}, names
+    for fn in FUNCTIONS:
+        assert not list((built / fn).rglob("codify_build")) and not list((built / fn).glob("*.egg-info"))
+    code = sum(p.stat().st_size for p in coder.rglob("*.py"))
+    print(f"CoderLayer: {du(coder) / 1e6:.1f} MB unzipped, of which {code / 1e3:.0f} kB of Python source")
 
 
 @pytest.fixture(scope="session")

@@ -44,12 +44,13 @@ def _table(records):
 
 
 def run(args) -> int:
-    from codify_coder.evaluation import evaluate, load_gold, note_files
+    from codify_build.evaluation import evaluate
+    from codify_coder.training.codiesp import note_files, read_gold
     from codify_coder.types import CodeOptions
     from tqdm import tqdm
 
     try:
-        gold = load_gold(args.gold)
+        gold = read_gold(args.gold)
     except UnicodeDecodeError:
         raise CliError(f"{args.gold}: not UTF-8 text", INPUT) from None
     notes = [p for p in note_files(args.notes) if p.stem in gold][: args.limit]

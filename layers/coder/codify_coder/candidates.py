@@ -4,7 +4,20 @@ For every mention we build "slots" (one per content word of the mention, after a
 each with alternative stems and weights: the word's own stem (1.0), its English translations when the
 note is Spanish (es->en dictionary learned from parallel WHO/CM descriptions plus the project lexicon),
 and, for words the terminology does not know, the nearest vocabulary words by character-trigram Dice
-(typos, cognates: "cetoacidosis"~"ketoacidosis"). A term scores by
+(typos, cognates: "cetoacidosis"~"ketoacidosis").
+
+The language fence: a note is read only with the knowledge of its language. Each alternative is tagged
+with the side it matches: an English note's words (own stems, English variants, fuzzy matches among English
+words, English abbreviations) match ICD-10-CM terms and English synonyms; a Spanish note's words (own stems,
+Spanish variants and abbreviations, fuzzy matches) match Spanish terms (WHO descriptions, Spanish synonyms),
+and their translations (dictionary, same-spelled words) match the ICD-10-CM terms, never the English
+synonyms. So "side" (stem "sid", as Spanish "sida") cannot reach B20 in an English note.
+
+Disease words, not anatomy: a term matches only when the note covers one of its condition words (a word
+that is not a site, side, structure or procedure name; see terminology/build.py): "thyroid gland" is not
+"Tuberculosis of thyroid gland". A term of no condition word (a status synonym: "cholecystectomy") is exempt.
+
+A term scores by
 
     coverage  = idf-weighted share of the term's required words found among the slots
     explained = idf-weighted share of the mention's slots that the term uses
@@ -32,13 +45,24 @@ _RAW_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 MIN_COVERAGE = 0.5  # a term must have at least half of its (idf-weighted) words in the mention
 FUZZY_MIN_DICE = 0.7  # trigram Dice for an unknown word to stand for a vocabulary word
 FUZZY_MAX = 2
+FUZZY_MIN_LEN = 5  # shorter words are too often other words' spelling skeletons ("many" ~ "mania")
+# word flags of the compiled index (terminology/build.py)
+WORD_EN, WORD_ES, COND_EN, COND_ES = 1, 2, 4, 8
+GROUP_CM, GROUP_EN, GROUP_ES = 0, 1, 2
 UNKNOWN_SLOT_IDF = 1.0
 OTHER_PENALTY = 0.9  # "Other X" when the note does not say "other"
 CLAUSE_TOP_K = 5  # codes kept per clause-level match
 CLAUSE_DISCOUNT = 0.9  # a clause is a bag of several mentions' words: weaker evidence
 # A patient's age ("81-year-old") is not "old age" (R54).
 _AGE = re.compile(r"\b(?:\d+|[a-z]+)[- ](?:year|month|week|day)s?[- ]old\b", re.IGNORECASE)
-_CLAUSE = re.compile(r"[^.;:\n]+")  # words the terminology never uses weigh little in "explained"
+_CLAUSE = re.compile(r"[^.;:\n]+")
+# English context cues written with a slash: status post, history of, complains of, rule out
+_EN_CUES = re.compile(r"(?<![\w/])[SsHhCcRr]/[OoPp](?![\w/])")
+# "PE" is the physical exam where it heads findings ("PE: ...", "PE revealed", "on PE"), else pulmonary embolism
+_PHYSICAL_EXAM = re.compile(
+    r"(?:(?<=\bon )|(?<=\bOn ))PE\b|\bPE(?=\s*:|\s+(?:revealed|reveals|showed|shows|was (?:normal|unremarkable)|"
+    r"is (?:normal|unremarkable)|normal|unremarkable|WNL|exam|findings)\b)"
+)  # words the terminology never uses weigh little in "explained"
 
 
 class CandidateGenerator:
@@ -49,7 +73,23 @@ class CandidateGenerator:
         self._idx = idx
         a = idx.arrays
         self._idf = a["idf"]
-        self._post_ptr = a["post_ptr"]
+        # postings sorted by term group: a key (word id * 2 + side) reads [lo, hi) of its side's groups
+        ptr = a["post_ptr"]
+        self._post_lo = {
+            "en": np.stack([ptr[:, GROUP_CM], ptr[:, GROUP_ES]], axis=1).reshape(-1),
+            "es": np.stack([ptr[:, GROUP_CM], ptr[:, GROUP_ES]], axis=1).reshape(-1),
+        }
+        self._post_hi = {
+            "en": np.stack([ptr[:, GROUP_EN + 1], ptr[:, GROUP_ES + 1]], axis=1).reshape(-1),
+            "es": np.stack([ptr[:, GROUP_CM + 1], ptr[:, GROUP_ES + 1]], axis=1).reshape(-1),
+        }
+        flags = a["word_flags"]
+        self._flags = flags
+        # condition word of the key's side: even keys match English terms, odd keys Spanish ones
+        self._key_cond = np.stack([(flags & COND_EN) > 0, (flags & COND_ES) > 0], axis=1).reshape(-1).astype(
+            np.float32
+        )
+        self._term_ncond = a["term_ncond"]
         self._post_terms = a["post_terms"]
         self._term_code = a["term_code"]
         self._term_total = a["term_total"]
@@ -64,12 +104,23 @@ class CandidateGenerator:
         self._term_lang = a["term_lang"]
         self._other_ids = {idx.word_id[stem(w)] for w in OTHER_WORDS if stem(w) in idx.word_id}
         self._is_alpha = np.array([not w.isdigit() for w in idx.vocab], dtype=np.float32)
+        self._variants = idx.variants
+        # abbreviations written with "/" or "-" ("N/V", "A-fib") are not single tokens: matched on the text
+        self._phrasal: dict[str, re.Pattern] = {}
+        self._phrasal_table: dict[str, dict[str, str]] = {}
+        for lang in ("en", "es"):
+            table = {a: e[lang] for a, e in self._abbr.items() if lang in e and re.search(r"[/-]", a)}
+            if table:
+                alts = "|".join(re.escape(a) for a in sorted(table, key=lambda a: (-len(a), a)))
+                self._phrasal[lang] = re.compile(rf"(?<![\w/-])(?:{alts})(?![\w/-])")
+                self._phrasal_table[lang] = table
         self._raw_words: dict[str, list[str]] = {}
         self._code_len = np.array([len(c) for c in idx.codes], dtype=np.int16)
         self._alts = lru_cache(maxsize=32768)(self._word_alternatives)
 
     # ------------------------------------------------------------ words
-    def _fuzzy(self, word: str) -> list[tuple[int, float]]:
+    def _fuzzy(self, word: str, side_mask: int) -> list[tuple[int, float]]:
+        """Nearest vocabulary words by trigram Dice among the words of the given sides."""
         w = f"#{skeleton(word)}#"
         grams = {w[i : i + 3] for i in range(len(w) - 2)}
         ids = [self._idx.trigrams[g] for g in grams if g in self._idx.trigrams]
@@ -79,44 +130,90 @@ class CandidateGenerator:
         if hits.size == 0:
             return []
         uniq, counts = np.unique(hits, return_counts=True)
+        on_side = (self._flags[uniq] & side_mask) > 0
+        uniq, counts = uniq[on_side], counts[on_side]
+        if uniq.size == 0:
+            return []
         dice = 2.0 * counts / (len(grams) + self._word_ntri[uniq])
         order = np.lexsort((uniq, -dice))[:FUZZY_MAX]
         return [(int(uniq[i]), float(dice[i])) for i in order if dice[i] >= FUZZY_MIN_DICE]
 
     def _word_alternatives(self, word: str, language: str) -> tuple[tuple[int, float], ...]:
-        """(vocabulary id, weight) alternatives of one folded content word."""
-        vid = self._idx.word_id
-        dictionary = self._idx.dictionary
+        """(key, weight) alternatives of one folded content word of a note in `language`; key = vocabulary
+        id * 2 + side (0: matches the English terms, 1: the Spanish terms). Only the note language's knowledge
+        is read: English notes never see the es->en dictionary, Spanish variants or Spanish terms."""
+        vid, vocab, flags = self._idx.word_id, self._idx.vocab, self._flags
         s = stem(word)
+        own = vid.get(s)
         alts: dict[int, float] = {}
-        known = s in vid
-        if known:
-            alts[vid[s]] = 1.0
-        sources = [(s, 1.0)]
-        if not known and not s.isdigit() and len(s) >= 4:
-            for wid, dice in self._fuzzy(s):
-                alts[wid] = max(alts.get(wid, 0.0), dice)
-                sources.append((self._idx.vocab[wid], dice))
-        if language == "es" or not known:
+
+        def add(key: int, w: float) -> None:
+            if w > alts.get(key, 0.0):
+                alts[key] = w
+
+        if language != "es":
+            known = own is not None and bool(flags[own] & WORD_EN)
+            sources = [(s, 1.0)]
+            if not known and not s.isdigit() and len(s) >= FUZZY_MIN_LEN:
+                sources += [(vocab[i], d) for i, d in self._fuzzy(s, WORD_EN)]
             for src, w in list(sources):
-                for en, tw in dictionary.get(src, ()):
-                    sources.append((en, w * tw))
-        for src, w in list(sources):
-            for alt, vw in self._idx.variants.get(src, ()):
-                sources.append((alt, w * vw * 0.95))
-        for src, w in sources[1:]:
-            if src in vid:
-                alts[vid[src]] = max(alts.get(vid[src], 0.0), w)
+                for alt, vw in self._variants["en"].get(src, ()):
+                    sources.append((alt, w * vw * 0.95))
+            for src, w in sources:
+                i = vid.get(src)
+                if i is not None and flags[i] & WORD_EN:
+                    add(2 * i, w)
+            return tuple(sorted(alts.items()))
+
+        # Spanish note: own stem and fuzzy matches (Spanish side, or an English cognate spelled otherwise),
+        # translations (English side), Spanish variants of all of them, English variants of the translations.
+        dictionary = self._idx.dictionary
+        known = own is not None and bool(flags[own] & (WORD_ES | WORD_EN))
+        es_sources = [(s, 1.0)]
+        if not known and not s.isdigit() and len(s) >= FUZZY_MIN_LEN:
+            es_sources += [(vocab[i], d) for i, d in self._fuzzy(s, WORD_ES | WORD_EN)]
+        en_sources: list[tuple[str, float]] = []
+        for src, w in es_sources:
+            for en, tw in dictionary.get(src, ()):
+                en_sources.append((en, w * tw))
+        all_sources = es_sources + en_sources
+        for src, w in list(all_sources):
+            for alt, vw in self._variants["es"].get(src, ()):
+                all_sources.append((alt, w * vw * 0.95))
+        for src, w in all_sources:
+            i = vid.get(src)
+            if i is None:
+                continue
+            if flags[i] & WORD_ES:
+                add(2 * i + 1, w)
+            if flags[i] & WORD_EN:  # same-spelled word or translation: the ICD-10-CM terms
+                add(2 * i, w)
         return tuple(sorted(alts.items()))
+
+    def _prepare(self, text: str, language: str) -> str:
+        """The span with its language's phrasal abbreviations expanded ("N/V", "A-fib", "w/o"), English context
+        cues dropped ("s/p", "h/o", "c/o", "r/o": the understand stage reads them; their letters are no
+        condition) and "PE" read as the physical exam where it heads findings ("PE: lungs clear")."""
+        text = _AGE.sub(" ", text)
+        if language != "es":
+            if "/" in text:
+                text = _EN_CUES.sub(" ", text)
+            if "PE" in text:
+                text = _PHYSICAL_EXAM.sub(" ", text)
+        pattern = self._phrasal.get(language)
+        if pattern is not None and any(ch in text for ch in "/-"):
+            table = self._phrasal_table[language]
+            text = pattern.sub(lambda m: f" {table[m.group(0)]} ", text)
+        return text
 
     def _slots(self, text: str, language: str) -> list[tuple[tuple[int, float], ...]]:
         words: list[tuple[str, str]] = []
-        for raw in _RAW_TOKEN.findall(_AGE.sub(" ", text)):
+        for raw in _RAW_TOKEN.findall(self._prepare(text, language)):
             exp = self._abbr.get(raw)  # case-sensitive: "IRA" is an abbreviation, "ira" a word
-            if exp is not None:
-                # an English note may carry a Spanish abbreviation (and vice versa): expand in its language
-                lang = language if language in exp else min(exp)
-                words.extend((w, lang) for w in tokens(exp[lang]))
+            expansion = exp.get(language) if exp is not None else None
+            if expansion is not None:
+                # only the note language's abbreviations: "IRA" is Spanish, "PE" English
+                words.extend((w, language) for w in tokens(expansion))
             else:
                 folded = self._raw_words.get(raw)
                 if folded is None:
@@ -138,49 +235,56 @@ class CandidateGenerator:
         """(code id, term id, lexical), best first, at most top_k codes."""
         if not slots:
             return []
+        side_lang = "es" if language == "es" else "en"
         best_w: dict[int, float] = {}
         best_slot: dict[int, int] = {}
         slot_idf = np.full(len(slots), UNKNOWN_SLOT_IDF, dtype=np.float32)
         for si, alts in enumerate(slots):
-            for wid, w in alts:
-                slot_idf[si] = max(slot_idf[si], self._idf[wid] * w)
-                if w > best_w.get(wid, 0.0):
-                    best_w[wid] = w
-                    best_slot[wid] = si
+            for key, w in alts:
+                slot_idf[si] = max(slot_idf[si], self._idf[key >> 1] * w)
+                if w > best_w.get(key, 0.0):
+                    best_w[key] = w
+                    best_slot[key] = si
         if not best_w:
             return []
         total_slot = float(slot_idf.sum())
-        mentions_other = any(wid in self._other_ids for wid in best_w)
-        wids = np.fromiter(sorted(best_w), dtype=np.int64, count=len(best_w))
-        lens = self._post_ptr[wids + 1] - self._post_ptr[wids]
+        mentions_other = any((key >> 1) in self._other_ids for key in best_w)
+        keys = np.fromiter(sorted(best_w), dtype=np.int64, count=len(best_w))
+        lo, hi = self._post_lo[side_lang][keys], self._post_hi[side_lang][keys]
+        lens = hi - lo
         nz = lens > 0
         if not nz.any():
             return []
-        wids, lens = wids[nz], lens[nz]
-        weight = np.array([best_w[w] for w in wids.tolist()], dtype=np.float32)
-        slot_w = slot_idf[[best_slot[w] for w in wids.tolist()]]
-        ids = np.concatenate(
-            [self._post_terms[self._post_ptr[w] : self._post_ptr[w + 1]] for w in wids.tolist()]
-        )
+        keys, lo, hi, lens = keys[nz], lo[nz], hi[nz], lens[nz]
+        wids = keys >> 1
+        key_list = keys.tolist()
+        weight = np.array([best_w[k] for k in key_list], dtype=np.float32)
+        slot_of = [best_slot[k] for k in key_list]
+        slot_w = slot_idf[slot_of]
+        ids = np.concatenate([self._post_terms[a:b] for a, b in zip(lo.tolist(), hi.tolist())])
         cov_w = np.repeat(self._idf[wids] * weight, lens)
         exp_w = np.repeat(slot_w * weight, lens)
         alpha_w = np.repeat(self._is_alpha[wids], lens)
+        cond_w = np.repeat(self._key_cond[keys], lens)
         terms, inverse = np.unique(ids, return_inverse=True)
         covered = np.bincount(inverse, weights=cov_w)
         # A note word explains a term once, however many of its alternatives the term uses: "metástasis"
         # translates to "secondary malignant neoplasm", and must not count three times (which made
         # "metástasis hepáticas" explain C79.9 fully, leaving "hepáticas" unaccounted for).
-        pair = inverse.astype(np.int64) * len(slots) + np.repeat(
-            np.array([best_slot[w] for w in wids.tolist()], dtype=np.int64), lens
-        )
+        pair = inverse.astype(np.int64) * len(slots) + np.repeat(np.array(slot_of, dtype=np.int64), lens)
         by_pair = np.lexsort((-exp_w, pair))
         _, first = np.unique(pair[by_pair], return_index=True)
         explained_all = np.bincount(
             inverse[by_pair][first], weights=exp_w[by_pair][first], minlength=len(terms)
         )
         coverage = np.minimum(covered / self._term_total[terms], 1.0)
-        # a number alone ("18 months") must not select a term ("Trisomy 18"): some word must match too
-        keep = (coverage >= MIN_COVERAGE) & (np.bincount(inverse, weights=alpha_w) > 0)
+        # a number alone ("18 months") must not select a term ("Trisomy 18"): some word must match too;
+        # and a site alone ("thyroid gland") must not select a disease of it: a condition word must match
+        keep = (
+            (coverage >= MIN_COVERAGE)
+            & (np.bincount(inverse, weights=alpha_w) > 0)
+            & ((np.bincount(inverse, weights=cond_w) > 0) | (self._term_ncond[terms] == 0))
+        )
         if not keep.any():
             return []
         terms, coverage = terms[keep], coverage[keep]
@@ -222,7 +326,14 @@ class CandidateGenerator:
         mentions = understanding.mentions
         if not mentions:
             return []
-        slots = [tuple(self._slots(m.text or text[m.start : m.end], language)) for m in mentions]
+        if language != "es" and "PE" in text:
+            # the physical exam's "PE:" heads its own line: mask it in the note (same length), since a mention
+            # span may end before the colon
+            text = _PHYSICAL_EXAM.sub(lambda m: " " * len(m.group(0)), text)
+            span = [text[m.start : m.end] if m.text and "PE" in m.text else m.text for m in mentions]
+        else:
+            span = [m.text for m in mentions]
+        slots = [tuple(self._slots(t or text[m.start : m.end], language)) for t, m in zip(span, mentions)]
         memo: dict[tuple, list[tuple[int, int, float]]] = {}  # notes repeat phrases ("dolor", "masa")
         found: list[list[tuple[int, int, float]]] = []
         for sl in slots:
@@ -230,7 +341,7 @@ class CandidateGenerator:
                 memo[sl] = self._match(sl, self.top_k, language)
             found.append(memo[sl])
         extra: list[list[tuple[int, int, float]]] = [[] for _ in mentions]
-        words = [{wid for alts in s for wid, _ in alts} for s in slots]
+        words = [{key >> 1 for alts in s for key, _ in alts} for s in slots]
         term_ptr, term_tok = self._idx.arrays["term_ptr"], self._idx.arrays["term_tok"]
         by_start = sorted(range(len(mentions)), key=lambda i: (mentions[i].start, i))
         starts = [mentions[i].start for i in by_start]
@@ -265,10 +376,10 @@ class CandidateGenerator:
         return out
 
 
-def sentence_mentions(text: str, sentences=None) -> tuple[Mention, ...]:
+def clause_mentions(text: str) -> tuple[Mention, ...]:
     """Fallback mentions, one per clause (split at . ; : and line breaks), for use before/without the
     understand stage and in tests."""
-    mentions = []
+    mentions: list[Mention] = []
     for m in re.finditer(r"[^.;:\n]+", text):
         span = m.group(0)
         if not span.strip():
@@ -278,90 +389,3 @@ def sentence_mentions(text: str, sentences=None) -> tuple[Mention, ...]:
         mentions.append(Mention(start=start, end=end, text=text[start:end], sentence=len(mentions)))
     return tuple(mentions)
 
-
-def _recall_main(argv: list[str] | None = None) -> int:
-    """Candidate recall on CodiEsp-format data (a development measurement, not used at run time):
-
-    python -m codify_coder.candidates --notes DIR --gold TSV --language es [--terminology DIR]
-    """
-    import argparse
-    import json
-    import statistics
-    import time
-    from collections import defaultdict
-    from pathlib import Path
-
-    from .types import Understanding
-
-    ap = argparse.ArgumentParser(description="candidate recall on CodiEsp-format notes")
-    ap.add_argument("--notes", type=Path, required=True)
-    ap.add_argument("--gold", type=Path, required=True)
-    ap.add_argument("--language", choices=["en", "es"], required=True)
-    ap.add_argument("--terminology", type=Path, default=Path(__file__).parent / "assets" / "terminology")
-    ap.add_argument("--mentions", choices=["understand", "clauses"], default="understand")
-    ap.add_argument("--misses", type=Path, help="write missed gold codes (code, description) here")
-    args = ap.parse_args(argv)
-    from .understand import analyze
-
-    t0 = time.perf_counter()
-    term = Terminology.load(args.terminology)
-    gen = CandidateGenerator(term)
-    load_s = time.perf_counter() - t0
-    gold: dict[str, set[str]] = defaultdict(set)
-    for line in args.gold.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            doc, code = line.split("\t")[:2]
-            gold[doc].add(code.strip().upper())
-    hit = hit7 = total = n_cand = 0
-    misses: list[str] = []
-    cpu: list[float] = []
-    times = []
-    for doc in sorted(gold):
-        text = (args.notes / f"{doc}.txt").read_text(encoding="utf-8")
-        if args.mentions == "understand":
-            und = analyze(text, args.language)
-        else:
-            und = Understanding(language=args.language, sentences=(), mentions=sentence_mentions(text))
-        t, c = time.perf_counter(), time.process_time()
-        cands = gen.generate(text, und)
-        times.append((time.perf_counter() - t) * 1000)
-        cpu.append((time.process_time() - c) * 1000)
-        codes = {c.code for c in cands}
-        n_cand += len(codes)
-        for g in gold[doc]:
-            total += 1
-            if g in codes:
-                hit += 1
-            else:
-                misses.append(g)
-            # a 7th-character code counts as found when its base family is a candidate (rules add the 7th)
-            base = g.replace("X", "").rstrip(".")
-            if g in codes or (len(g) == 8 and any(c.replace("X", "") in (base[:-1], g[:-1]) for c in codes)):
-                hit7 += 1
-    if args.misses:
-        from collections import Counter
-
-        lines = [f"{n}\t{c}\t{term.description(c) or '?'}" for c, n in Counter(misses).most_common()]
-        args.misses.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(
-        json.dumps(
-            {
-                "mentions": args.mentions,
-                "notes": len(gold),
-                "gold_codes": total,
-                "candidate_recall": round(hit / total, 4),
-                "candidate_recall_7th_family": round(hit7 / total, 4),
-                "distinct_candidate_codes_per_note": round(n_cand / len(gold), 1),
-                "candidates_ms_median": round(statistics.median(times), 2),
-                "candidates_ms_p95": round(sorted(times)[int(0.95 * len(times))], 2),
-                "candidates_cpu_ms_median": round(statistics.median(cpu), 2),
-                "load_s": round(load_s, 3),
-            },
-            indent=1,
-        )
-    )
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(_recall_main())

@@ -474,7 +474,13 @@ class Guard:
     says: str
 
 
+# Every diagnosis chapter (A-Y): a disease named as the object of a test or vaccine is not diagnosed.
+DISEASE_CHAPTERS: tuple[str, ...] = tuple("ABCDEFGHIJKLMNOPQRSTUVWXY")
+
 GUARDS: tuple[Guard, ...] = (
+    Guard("named.test_or_vaccine", None, DISEASE_CHAPTERS, "not_test_or_vaccine", "condition_not_named",
+          "the condition names a test or vaccine ('flu vaccine', 'hepatitis B surface antigen', 'rapid "
+          "influenza test'), not a diagnosis"),
     Guard("stated.long_term", "I.C.21.c.3", LONG_TERM_PREFIXES, "long_term", "fact_not_stated",
           "long-term use is not stated (Guideline I.C.21.c.3)"),
     Guard("stated.place_activity_status", "I.C.20", NOT_ASSIGNED, "never", "fact_not_stated",

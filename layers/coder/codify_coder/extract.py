@@ -56,7 +56,12 @@ class PdfLimits:
     max_stream_inflated_bytes: int = 16 * 1024 * 1024  # one decoded stream (pypdf's default is 75 MB)
     max_total_inflated_bytes: int = 64 * 1024 * 1024  # page content decoded across the document
     max_seconds: float = 10.0  # wall time of the whole extraction
-    max_text_chars: int = 2_000_000  # extracted text; far above any note, far below memory trouble
+    # Extracted text (characters): what the coder is handed, so it bounds coding time as the API's 51,200-byte
+    # text limit does. 200,000 is ~4x that limit (~60 dense pages) and codes in a few seconds, linear in the
+    # text (tests/unit/coder/test_adversarial.py); it was 2,000,000 (39x, ~40x the coding time). Above it the
+    # PDF is refused (413 "text_too_long") rather than truncated: codes from part of a document, with only a
+    # warning to say so, would read as the coding of the whole document.
+    max_text_chars: int = 200_000
     allow_empty_password: bool = True  # decrypt PDFs that open without a password (see module doc)
 
 

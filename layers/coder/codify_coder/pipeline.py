@@ -23,6 +23,7 @@ from .score import Scorer
 from .terminology import Terminology
 from .types import CodeOptions, CodingResult, Document, ModelInfo
 from .understand import analyze
+from .understand.unicode import matching_view
 
 ASSETS_DIR = Path(__file__).parent / "assets"
 DEFAULT_MODEL_ID = "default"
@@ -57,15 +58,19 @@ class Coder:
         timings: dict[str, float] = {}
 
         t0 = time.perf_counter()
-        understanding = analyze(document.text, options.language)
+        # Stages match an NFC text without zero-width/bidi controls; evidence offsets go back to the original.
+        view = matching_view(document.text)
+        text = view.text
+        understanding = analyze(text, options.language)
         t1 = time.perf_counter()
-        candidates = self.candidates.generate(document.text, understanding)
+        candidates = self.candidates.generate(text, understanding)
         t2 = time.perf_counter()
-        scored = self.scorer.score(document.text, understanding, candidates)
+        scored = self.scorer.score(text, understanding, candidates)
         t3 = time.perf_counter()
         decisions = rules.apply(
-            document.text, understanding, scored, self.terminology, options, threshold=getattr(self.scorer, "threshold", 0.5)
+            text, understanding, scored, self.terminology, options, threshold=getattr(self.scorer, "threshold", 0.5)
         )
+        understanding = view.restore(understanding)
         t4 = time.perf_counter()
         timings.update(
             understand=round((t1 - t0) * 1000, 2),

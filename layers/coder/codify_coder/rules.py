@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from . import conventions
@@ -141,6 +142,17 @@ GESTATION_WEEKS = _rule("obstetric.weeks_of_gestation", "I.C.15", "final",
                         "weeks of gestation (Z3A) when the note states them for the pregnancy")
 PREGNANCY_FIRST = _rule("obstetric.chapter_15_first", "I.C.15.a", "superseded_by_more_specific",
                         "a pregnant state or supervision code (Z33.1, Z34) yields to a Chapter 15 (O) code")
+DIAGNOSTIC_STATEMENT = _rule(
+    "section.diagnostic_statement", "IV.A", "not_in_diagnostic_statement",
+    "in a clinical document that states its diagnoses (postoperative diagnosis, assessment, impression, "
+    "discharge diagnoses), a code found only in its narrative (HPI, exam, plan, allergies, medications, "
+    "procedure description) is not reported: the diagnostic statement is what the provider diagnosed",
+)
+SYMPTOM_WITH_DIAGNOSIS = _rule(
+    "integral.symptom_before_diagnosis", "I.B.5", "symptom_integral_to_diagnosis",
+    "a sign or symptom named only where the note tells what led to the encounter (indications, HPI, "
+    "findings) while its diagnoses or assessment establish a definitive diagnosis",
+)
 for _g in conventions.GUARDS:
     _rule(_g.rule, _g.guideline, _g.reason, _g.says)
 
@@ -208,6 +220,7 @@ def apply(
     options: CodeOptions,
     threshold: float = 0.5,
 ) -> list[Decision]:
+    _span_says.cache_clear()  # memo of one note at a time (it holds a reference to the latest note)
     state = _State(text, understanding, candidates, terminology, options,
                    floor=max(threshold, options.min_confidence / 100))
     for stage in STAGES:
@@ -352,6 +365,75 @@ def _confidence_floor(s: _State) -> None:
     for code in sorted(s.finals):
         if s.finals[code].probability < s.floor:
             s.discard(s.finals.pop(code), "low_confidence", FLOOR, f"confidence below {round(s.floor * 100)}")
+
+
+# Section kinds (understand/document.py) whose words are the provider's diagnostic statement, or the
+# history and family history a coder also reads for chronic conditions and Z80-Z87 codes.
+_STATEMENT_KINDS = frozenset({"diagnostic", "history", "family"})
+# Document types written around a diagnostic statement (not case reports, whose narrative is the diagnosis).
+_STRUCTURED_DOCUMENTS = frozenset({"operative_report", "procedure_note", "consult", "history_and_physical",
+                                   "progress_note", "discharge_summary", "imaging_report", "ed_note"})
+
+
+def _kinds(s: _State, d: Decision) -> set[str]:
+    return {getattr(s.understanding.mentions[m], "section_kind", "body") for m in d.mentions}
+
+
+def _exempt_from_statement(code: str, kinds: set[str]) -> bool:
+    # Pregnancy (I.C.15: every condition of a pregnant patient is an O code, with weeks and outcome),
+    # long-term drug use read from the medication list (I.C.21.c.3), and history/status codes.
+    if code.startswith(("O", "Z3A", "Z37", "Z85", "Z86", "Z87", "Z80", "Z81", "Z82", "Z83", "Z84")):
+        return True
+    return code.startswith("Z79") and "medications" in kinds
+
+
+@_stage
+def _diagnostic_statement(s: _State) -> None:
+    """3a. Where a structured document states its diagnoses and a code was found there, codes found only in
+    the narrative sections are not reported (Guideline IV.A: code the conditions the provider documents as
+    diagnoses; the HPI, exam and plan name symptoms, tests and conditions that led there)."""
+    if getattr(s.understanding, "document_type", "unknown") not in _STRUCTURED_DOCUMENTS:
+        return
+    if not any("diagnostic" in _kinds(s, d) for d in s.finals.values()):
+        return
+    for code in sorted(s.finals):
+        d = s.finals[code]
+        kinds = _kinds(s, d)
+        if kinds & _STATEMENT_KINDS or _exempt_from_statement(code, kinds):
+            continue
+        s.discard(s.finals.pop(code), "not_in_diagnostic_statement", DIAGNOSTIC_STATEMENT,
+                  f"named only in the {', '.join(sorted(kinds))} section(s), not in the note's diagnoses")
+
+
+# Sections where the provider states the diagnoses established (a symptom listed there stays coded).
+_CORE_DIAGNOSES = frozenset({"diagnoses", "assessment"})
+# Signs and symptoms outside Chapter 18 that are coded like them: joint, limb and back pain.
+_SYMPTOM_PREFIXES = ("R", "M25.5", "M79.6", "M54.5", "M54.9")
+
+
+def _sections(s: _State, d: Decision) -> set[str]:
+    mentions, sentences = s.understanding.mentions, s.understanding.sentences
+    return {sentences[mentions[m].sentence].section for m in d.mentions}
+
+
+@_stage
+def _symptoms_before_diagnosis(s: _State) -> None:
+    """3a'. Codes for signs and symptoms are reported when no related definitive diagnosis is established
+    (Guidelines I.B.4-5, IV.D): in a structured document whose diagnoses or assessment state a definitive
+    diagnosis, a symptom named only in the indications, HPI or findings is what led to it."""
+    if getattr(s.understanding, "document_type", "unknown") not in _STRUCTURED_DOCUMENTS:
+        return
+    definitive = sorted(c for c, d in s.finals.items()
+                        if not c.startswith(_SYMPTOM_PREFIXES) and not c.startswith("Z")
+                        and _sections(s, d) & _CORE_DIAGNOSES)  # fmt: skip
+    if not definitive:
+        return
+    for code in sorted(s.finals):
+        d = s.finals[code]
+        if code.startswith(_SYMPTOM_PREFIXES) and not _sections(s, d) & _CORE_DIAGNOSES:
+            s.discard(s.finals.pop(code), "symptom_integral_to_diagnosis", SYMPTOM_WITH_DIAGNOSIS,
+                      f"a symptom that led to the encounter; the note's diagnoses establish "
+                      f"{', '.join(definitive[:3])}")
 
 
 @_stage
@@ -583,6 +665,23 @@ def _near(pattern: re.Pattern[str]) -> Callable[[_State, str, Decision], bool]:
     return lambda s, code, d: _near_mention(pattern, s.text, s.understanding, d)
 
 
+# A disease name that modifies a test, vaccine or screening ("flu shot", "HIV test", "hepatitis B surface
+# antigen", "vacuna de la gripe"), in the mention or within the next three words, unless a positive result
+# is stated there ("influenza test positive").
+_TEST_OR_VACCINE = re.compile(
+    r"\b(?:vaccin\w*|immuniz\w*|shots?|tests?|testing|screen|screening|swabs?|titers?|titres?|antibod\w*|"
+    r"antigens?|serolog\w*|panel|pcr|vacun\w*|pruebas?|serologi\w*|cribado|anticuerpos?|antigenos?)\b")
+_POSITIVE_RESULT = re.compile(r"\b(?:positive|detected|reactive|confirmed|positiv[oa]s?|detectad[oa]s?)\b")
+_AFTER_WORDS = re.compile(r"\W*(?:\w+\W+){0,2}\w*")  # the next three words
+
+
+def _names_test_or_vaccine(s: _State, m: int) -> bool:
+    mention = s.understanding.mentions[m]
+    after = _AFTER_WORDS.match(s.text, mention.end, min(len(s.text), mention.end + 60))
+    window = fold(mention.text + " " + (after.group(0) if after else ""))
+    return bool(_TEST_OR_VACCINE.search(window)) and not _POSITIVE_RESULT.search(window)
+
+
 def _mention_texts(s: _State, d: Decision) -> list[str]:
     return [s.understanding.mentions[m].text for m in d.mentions]
 
@@ -592,6 +691,7 @@ def _facts() -> dict[str, Callable[[_State, str, Decision], bool]]:
     return {
         "long_term": lambda s, code, d: _says_long_term(s.text, s.understanding, d),
         "never": lambda s, code, d: False,
+        "not_test_or_vaccine": lambda s, code, d: not all(_names_test_or_vaccine(s, m) for m in d.mentions),
         "encounter": _in_sentence(_ENCOUNTER),
         "abnormal": _near(_ABNORMAL),
         "vision_loss": _near(_VISION_LOSS),
@@ -789,7 +889,7 @@ _LONG_TERM = re.compile(
 def _says_long_term(text: str, understanding: Understanding, d: Decision) -> bool:
     for m in d.mentions:
         sentence = understanding.sentences[understanding.mentions[m].sentence]
-        if _LONG_TERM.search(fold(text[sentence.start : sentence.end])):
+        if _span_says(_LONG_TERM, text, sentence.start, sentence.end):
             return True
     return False
 
@@ -835,7 +935,7 @@ _CHRONIC = _words_regex(conventions.CHRONIC_WORDS)
 _ENCOUNTER = _words_regex(conventions.ENCOUNTER_CUES)
 _CURRENT_CANCER = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in conventions.CURRENT_CANCER_CUES) + r")")
 _ABNORMAL = re.compile(
-    r"\b(?:" + "|".join(re.escape(w) for w in conventions.ABNORMAL_CUES) + r")\w*|\w{3,}(?:uria|emia)\b"
+    r"\b(?:" + "|".join(re.escape(w) for w in conventions.ABNORMAL_CUES) + r")\w*|\b\w{3,}(?:uria|emia)\b"
 )
 _VISION_LOSS = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in conventions.VISION_LOSS_CUES) + r")")
 _BEHAVIOR_STATED = re.compile("|".join(re.escape(w) for w in conventions.BEHAVIOR_STATED))
@@ -846,7 +946,14 @@ _ABNORMAL_AFTER = 40
 
 def _sentence_says(pattern: re.Pattern[str], text: str, understanding: Understanding, mention: int) -> bool:
     sentence = understanding.sentences[understanding.mentions[mention].sentence]
-    return pattern.search(fold(text[sentence.start : sentence.end])) is not None
+    return _span_says(pattern, text, sentence.start, sentence.end)
+
+
+@lru_cache(maxsize=1024)
+def _span_says(pattern: re.Pattern[str], text: str, start: int, end: int) -> bool:
+    # Once per sentence, not once per mention of each code: a long sentence that repeats "history of lung
+    # cancer" was folded and searched again for every mention (quadratic).
+    return pattern.search(fold(text[start:end])) is not None
 
 
 def _unplaced(mention_text: str, allowed: frozenset[str]) -> bool:

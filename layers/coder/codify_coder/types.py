@@ -34,13 +34,14 @@ DiscardReason = Literal[
     "procedure_narrative",
     "other_person",
     "current_condition",
+    "not_in_diagnostic_statement",
 ]
 # Discards of codes the coder weighed and kept below a cut (a probability, the request's max_codes, a fact
 # the guideline needs): the ranking's tail, where a missed code is found (evaluation ranks them after the
 # final codes). Every reason is documented in docs/discard-reasons.md.
 BELOW_THE_CUT: frozenset[str] = frozenset(
     {"low_confidence", "max_codes", "fact_not_stated", "condition_not_named", "specified_in_note",
-     "requires_companion_code"}
+     "requires_companion_code", "not_in_diagnostic_statement"}
 )
 
 
@@ -81,11 +82,39 @@ class CodeOptions:
 
 
 # ---------------------------------------------------------------- 2. understand
+# What a mention's words do when they do not diagnose the patient (understand/nondx.py), finer than its
+# Assertion, for the rules stage to explain a discard:
+#   "risk_discussed"      a risk or complication discussed or consented to     (assertion "hypothetical")
+#   "complication_absent" a complication that did not happen: "without complications", "no bleeding",
+#                         "EBL minimal"                                         (assertion "negated")
+#   "rule_out"            a condition to rule out / evaluate for                (assertion "possible")
+#   "procedure_step"      a step of the procedure narrative, not a finding      (assertion "hypothetical":
+#                         it states no condition of the patient, like a plan; never coded nor made history)
+#   "instruction"         an instruction or precaution: "call if fever"         (assertion "hypothetical")
+#   "screening"           a screening question or screening test                (assertion "hypothetical")
+#   "other_person"        a condition of someone who is not a blood relative    (assertion "family"; not a
+#                         Z80-Z84 family history either)
+MentionContext = Literal[
+    "risk_discussed", "complication_absent", "rule_out", "procedure_step", "instruction", "screening",
+    "other_person",
+]
+# Section kinds (understand/document.py): what a part of the document says about the patient's conditions.
+SectionKind = Literal[
+    "diagnostic", "hpi", "body", "results", "exam", "ros", "history", "plan", "family", "social",
+    "medications", "allergies", "procedure_narrative", "consent", "instructions",
+]
+DocumentType = Literal[
+    "operative_report", "procedure_note", "consult", "history_and_physical", "progress_note", "discharge_summary",
+    "imaging_report", "ed_note", "case_report", "unknown",
+]
+
+
 @dataclass(frozen=True, slots=True)
 class Sentence:
     start: int
     end: int
     section: str  # normalized section name: "history", "family_history", "assessment", "diagnoses", ... or "body"
+    kind: SectionKind = "body"  # the section's kind: "diagnostic" for diagnoses/assessment/indications/findings
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +127,8 @@ class Mention:
     sentence: int  # index into Understanding.sentences
     assertion: Assertion = "present"
     trigger: str | None = None  # the cue that set the assertion ("no evidence of", "niega", ...)
+    section_kind: SectionKind = "body"  # kind of the section the mention stands in (see SectionKind)
+    context: MentionContext | None = None  # why it is not a diagnosis, when it is not (see MentionContext)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +136,7 @@ class Understanding:
     language: Language
     sentences: tuple[Sentence, ...]
     mentions: tuple[Mention, ...]
+    document_type: DocumentType = "unknown"  # operative report, consult, ... (understand/document.py)
 
 
 # ---------------------------------------------------------------- 3-4. candidates and scores
@@ -114,7 +146,6 @@ class Candidate:
     mention: int  # index into Understanding.mentions
     matched_term: str  # the terminology term that matched
     lexical: float  # 0..1 token coverage/overlap score of the match
-    semantic: float = 0.0  # 0..1 similarity from the embedding model, when used
     probability: float = 0.0  # calibrated 0..1, set by the scorer
 
 

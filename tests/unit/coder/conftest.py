@@ -19,7 +19,7 @@ def ensure_terminology() -> Path:
 
     if is_stale(ASSETS / "terminology"):
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-        subprocess.run([sys.executable, "-m", "codify_coder.terminology.build"], check=True, env=env)
+        subprocess.run([sys.executable, "-m", "codify_build.terminology"], check=True, env=env)
     return ASSETS / "terminology"
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from codify_coder.evaluation import evaluate, load_gold, note_files
+from codify_build.evaluation import evaluate
+from codify_coder.training.codiesp import note_files, read_gold
 from codify_coder.types import CodeOptions
 
 DATA = Path(__file__).resolve().parents[4] / "shared" / "data" / "codiesp" / "dev"
@@ -29,7 +30,7 @@ FLOORS = {
 @pytest.mark.parametrize("language", sorted(FLOORS))
 def test_codiesp_dev_subset_stays_above_its_floor(coder, language):
     folder, map_floor, f1_floor, map3_floor = FLOORS[language]
-    gold = load_gold(DATA / "devD.tsv")
+    gold = read_gold(DATA / "devD.tsv")
     notes = [p for p in note_files(DATA / folder) if p.stem in gold][:SUBSET]
     report = evaluate(lambda text: coder.code(text, CodeOptions(language=language)), notes, gold)
     assert report.notes == SUBSET
@@ -39,7 +40,7 @@ def test_codiesp_dev_subset_stays_above_its_floor(coder, language):
 
 
 def test_map_matches_codiesp_definition():
-    from codify_coder.evaluation import average_precision
+    from codify_coder.training.calibration import average_precision
 
     # gold {A, B}; ranked A, X, B: (1/1 + 2/3) / 2
     assert average_precision(["A", "X", "B"], {"A", "B"}) == pytest.approx((1 + 2 / 3) / 2)

@@ -6,7 +6,7 @@ import statistics
 import time
 
 import pytest
-from codify_coder.candidates import CandidateGenerator, sentence_mentions
+from codify_coder.candidates import CandidateGenerator, clause_mentions
 from codify_coder.terminology import Terminology
 from codify_coder.types import Mention, Understanding
 
@@ -18,7 +18,7 @@ def generator(terminology_dir) -> CandidateGenerator:
 
 def understanding(text: str, language: str) -> Understanding:
     """One mention per clause: the candidate stage must work on whatever spans it is given."""
-    return Understanding(language=language, sentences=(), mentions=sentence_mentions(text))
+    return Understanding(language=language, sentences=(), mentions=clause_mentions(text))
 
 
 def codes_for(generator, text: str, language: str) -> list[str]:

@@ -38,17 +38,22 @@ INPATIENT = CodeOptions(language="en", setting="inpatient")
 
 
 def decide(coder, note: str, mentions: list[tuple[str, str]], cands: list[tuple], options: CodeOptions | None = None,
-           context: str | None = None):
-    """`mentions`: (phrase, assertion[, context[, section kind]]), found in `note` (a phrase repeated: its next
-    occurrence); `cands`: (code, mention index, probability[, lexical])."""
-    spans, after = [], {}
+           context: str | None = None, document_type: str = "unknown"):
+    """`mentions`: (phrase, assertion[, context[, section kind[, section name]]]), found in `note` (a phrase
+    repeated: its next occurrence); `cands`: (code, mention index, probability[, lexical]). With section names,
+    each mention stands in a sentence of its own in that section (the note's document type is given)."""
+    spans, after, sentences = [], {}, []
     for phrase, assertion, *labels in mentions:
         start = note.index(phrase, after.get(phrase, 0))
         after[phrase] = start + 1
-        spans.append(LabeledMention(start, start + len(phrase), phrase, 0, assertion,  # type: ignore[arg-type]
-                                    context=labels[0] if labels else None,
-                                    section_kind=labels[1] if len(labels) > 1 else "body"))
-    u = Understanding("en", (Sentence(0, len(note), "body"),), tuple(spans))
+        kind = labels[1] if len(labels) > 1 else "body"
+        if len(labels) > 2:
+            sentences.append(Sentence(start, start + len(phrase), labels[2], kind))  # type: ignore[arg-type]
+        spans.append(LabeledMention(start, start + len(phrase), phrase, len(sentences) - 1 if len(labels) > 2 else 0,
+                                    assertion,  # type: ignore[arg-type]
+                                    context=labels[0] if labels else None, section_kind=kind))
+    u = Understanding("en", tuple(sentences) or (Sentence(0, len(note), "body"),), tuple(spans),
+                      document_type=document_type)  # type: ignore[arg-type]
     candidates = [Candidate(c[0], c[1], "term", lexical=c[3] if len(c) > 3 else 0.6, probability=c[2]) for c in cands]
     out = rules.apply(note, u, candidates, coder.terminology, options or CodeOptions(language="en"))
     return {d.code: d for d in out}
@@ -182,6 +187,20 @@ CASES: dict[str, tuple] = {
                          [("R05.9", 0, 0.8), ("J18.9", 1, 0.8)], None, "R05.9", "symptom_integral_to_diagnosis"),
     "excludes1": ("Type 2 diabetes. Type 1 diabetes.", [("Type 2 diabetes", P), ("Type 1 diabetes", P)],
                   [("E11.9", 0, 0.9), ("E10.9", 1, 0.7)], None, "E10.9", "excludes1_conflict"),
+    # a structured document whose diagnoses are stated: what only its HPI names is not reported (IV.A)
+    "section.diagnostic_statement": ("HPI: nausea since Monday. DIAGNOSES: Acute appendicitis.",
+                                     [("nausea", P, None, "hpi", "hpi"),
+                                      ("Acute appendicitis", P, None, "diagnostic", "diagnoses")],
+                                     [("R11.0", 0, 0.8), ("K35.80", 1, 0.8)], None, "R11.0",
+                                     "not_in_diagnostic_statement", {"document_type": "consult"}),
+    # a symptom in the indications, with a definitive postoperative diagnosis (I.B.4-5)
+    "integral.symptom_before_diagnosis": ("INDICATIONS: nausea. POSTOPERATIVE DIAGNOSIS: Acute appendicitis.",
+                                          [("nausea", P, None, "diagnostic", "indications"),
+                                           ("Acute appendicitis", P, None, "diagnostic", "diagnoses")],
+                                          [("R11.0", 0, 0.8), ("K35.80", 1, 0.8)], None, "R11.0",
+                                          "symptom_integral_to_diagnosis", {"document_type": "operative_report"}),
+    "named.test_or_vaccine": ("Flu vaccine given today.", [("Flu", P)], [("J11.1", 0, 0.8)], None, "J11.1",
+                              "condition_not_named"),
     "output.max_codes": ("Pneumonia. Hypertension.", [("Pneumonia", P), ("Hypertension", P)],
                          [("J18.9", 0, 0.9), ("I10", 1, 0.7)], CodeOptions(language="en", max_codes=1), "I10",
                          "max_codes"),
@@ -194,8 +213,8 @@ def test_every_registered_rule_has_a_case():
 
 @pytest.mark.parametrize("rule_id", sorted(CASES))
 def test_each_rule_decides_its_case(coder, rule_id):
-    note, mentions, cands, options, code, reason = CASES[rule_id]
-    out = decide(coder, note, mentions, cands, options)
+    note, mentions, cands, options, code, reason, *extra = CASES[rule_id]
+    out = decide(coder, note, mentions, cands, options, **(extra[0] if extra else {}))
     d = out[code]
     assert (d.rule_id, d.reason) == (rule_id, reason), (code, d.rule_id, d.reason, d.rule)
     rule = rules.RULES[rule_id]
@@ -308,7 +327,7 @@ def test_every_rule_outcome_is_a_documented_reason():
 
 def test_low_confidence_is_only_a_low_probability(coder):
     """A guideline refusal and the max_codes cut are no longer reported as low_confidence."""
-    for rule_id, (note, mentions, cands, options, code, reason) in CASES.items():
+    for rule_id, (note, mentions, cands, options, code, reason, *_) in CASES.items():
         if reason == "low_confidence":
             assert rule_id == "confidence.floor"
 
@@ -361,3 +380,35 @@ def test_diabetes_with_the_conditions_the_index_links(coder, parts, combo, kept,
     out = decide(coder, note, [(p, P) for p, _ in parts], [(c, i, 0.8) for i, (_, c) in enumerate(parts)])
     assert {c for c, d in out.items() if d.final} == {combo} | kept
     assert all(out[c].superseded_by == combo for c in gone)
+
+
+def test_the_diagnostic_statement_gate_leaves_case_reports_and_unsectioned_notes_alone(coder):
+    note = "HPI: nausea since Monday. DIAGNOSES: Acute appendicitis."
+    mentions = [("nausea", P, None, "hpi", "hpi"), ("Acute appendicitis", P, None, "diagnostic", "diagnoses")]
+    cands = [("R11.0", 0, 0.8), ("K35.80", 1, 0.8)]
+    # a published case report tells its diagnosis in the narrative: nothing is gated
+    assert decide(coder, note, mentions, cands, document_type="case_report")["R11.0"].final
+    # a structured note with no diagnosis found in its diagnostic sections: the narrative is all there is
+    alone = decide(coder, note, mentions[:1], cands[:1], document_type="consult")
+    assert alone["R11.0"].final
+
+
+def test_a_symptom_listed_among_the_diagnoses_stays_coded(coder):
+    note = "ASSESSMENT: Nausea. Acute appendicitis."
+    out = decide(coder, note, [("Nausea", P, None, "diagnostic", "assessment"),
+                               ("Acute appendicitis", P, None, "diagnostic", "assessment")],
+                 [("R11.0", 0, 0.8), ("K35.80", 1, 0.8)], document_type="consult")
+    assert out["R11.0"].final and out["K35.80"].final
+
+
+def test_a_positive_test_names_the_condition(coder):
+    out = decide(coder, "Influenza test positive.", [("Influenza", P)], [("J11.1", 0, 0.8)])
+    assert out["J11.1"].final
+    out = decide(coder, "Hepatitis B surface antigen negative.", [("Hepatitis B", P)], [("B19.10", 0, 0.8)])
+    assert out["B19.10"].reason == "condition_not_named"
+
+
+def test_the_readme_lists_every_discard_reason():
+    readme = (DOCS.parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Discard reasons")[1].split("###")[0]
+    assert set(re.findall(r"^\| `([a-z0-9_]+)` \|", section, flags=re.MULTILINE)) == set(get_args(DiscardReason))

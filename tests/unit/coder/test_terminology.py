@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from codify_build.terminology import resolve_code_refs
 from codify_coder.terminology import Terminology, TerminologyError, is_stale, normalize_code
-from codify_coder.terminology.build import resolve_code_refs
 from codify_coder.terminology.text import stem, term_stems
 
 
@@ -161,7 +161,7 @@ def test_build_is_reproducible(tmp_path: Path):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
     for seed, name in (("1", "a"), ("2", "b")):
         subprocess.run(
-            [sys.executable, "-m", "codify_coder.terminology.build", "--out", str(tmp_path / name)],
+            [sys.executable, "-m", "codify_build.terminology", "--out", str(tmp_path / name)],
             check=True,
             env={**env, "PYTHONHASHSEED": seed},
             capture_output=True,

@@ -194,7 +194,7 @@ def _terminology_dir() -> Path:
     directory = ASSETS / "terminology"
     if not (directory / "manifest.json").is_file():
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-        subprocess.run([sys.executable, "-m", "codify_coder.terminology.build"], check=True, env=env)
+        subprocess.run([sys.executable, "-m", "codify_build.terminology"], check=True, env=env)
     return directory
 
 
@@ -211,7 +211,7 @@ def terminology(terminology_dir):
 
 
 def test_synthetic_notes_are_deterministic_and_labeled(terminology):
-    from codify_coder.training.synthetic import generate
+    from codify_build.synthetic import generate
 
     a, b = generate(terminology, 40, seed=3), generate(terminology, 40, seed=3)
     assert a == b and generate(terminology, 40, seed=4) != a
@@ -222,7 +222,7 @@ def test_synthetic_notes_are_deterministic_and_labeled(terminology):
 
 
 def test_default_build_is_reproducible_and_loads(tmp_path, terminology_dir, terminology):
-    from codify_coder.training.build_default import build
+    from codify_build.default_model import build
 
     config = TrainConfig(epochs=5, hidden=16)
     a = build(tmp_path / "a", terminology_dir, n_notes=80, config=config, workers=1)
@@ -354,7 +354,7 @@ def test_example_weights_change_what_the_mlp_learns():
 def test_synthetic_phrasing_helpers():
     import random
 
-    from codify_coder.training.synthetic import COMBINATION_FORMS, _series, rephrase_combination
+    from codify_build.synthetic import COMBINATION_FORMS, _series, rephrase_combination
 
     assert _series(["fever", "cough", "dyspnea"], "en") == "fever, cough and dyspnea"
     assert _series(["fiebre", "tos"], "es") == "fiebre y tos"

@@ -584,7 +584,7 @@ def test_offsets_are_exact_and_ordered(text, language):
 def test_stats_command_reports_counts_without_text(tmp_path, capsys):
     import json
 
-    from codify_coder.understand.__main__ import main
+    from codify_build.understand import main
 
     (tmp_path / "a.txt").write_text("Niega fiebre. Antecedentes de HTA.", encoding="utf-8")
     (tmp_path / "b.txt").write_text("No evidence of pneumonia. Mother had breast cancer.", encoding="utf-8")

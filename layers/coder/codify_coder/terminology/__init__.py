@@ -1,4 +1,4 @@
-"""ICD-10-CM FY2026 terminology: load the compiled assets (see build.py) and answer code questions.
+"""ICD-10-CM FY2026 terminology: load the compiled assets (see codify_build.terminology) and answer code questions.
 
     term = Terminology.load(Path(".../assets/terminology"))
     term.get("e1122").description         # "Type 2 diabetes mellitus with diabetic chronic kidney disease"
@@ -42,7 +42,7 @@ def is_stale(directory: Path, lexicon_dir: Path = LEXICON_DIR) -> bool:
 
 
 INDEX_MAGIC = b"CDFYIDX1"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
 class TerminologyError(RuntimeError):
@@ -89,8 +89,8 @@ class MatchIndex:
     terms: list[str]
     trigrams: dict[str, int]
     dictionary: dict[str, list[list]]  # es stem -> [[en stem, weight], ...]
-    variants: dict[str, list[list]]  # any-language stem -> [[stem the terms use, weight], ...]
-    abbreviations: dict[str, dict[str, str]]  # "HTA" -> {"es": "hipertension arterial"}
+    variants: dict[str, dict[str, list[list]]]  # language -> stem -> [[stem the terms use, weight], ...]
+    abbreviations: dict[str, dict[str, str]]  # "HTA" -> {"es": "hipertension arterial"}: expanded per language
     arrays: dict[str, np.ndarray]
 
 
@@ -138,7 +138,7 @@ class Terminology:
             blobs = {n: (directory / n).read_bytes() for n in ("codes.json.gz", "index.json.gz", "index.bin")}
         except FileNotFoundError as exc:
             raise TerminologyError(
-                f"terminology assets missing in {directory}: run python -m codify_coder.terminology.build"
+                f"terminology assets missing in {directory}: run python -m codify_build.terminology"
             ) from exc
         if manifest.get("format") != FORMAT_VERSION or manifest.get("normalizer") != NORMALIZER_VERSION:
             raise TerminologyError("terminology assets were built by another version: rebuild them")

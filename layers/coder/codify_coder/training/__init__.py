@@ -1,6 +1,7 @@
-"""Training of the scoring models (build-time only: needs onnx; the runtime needs onnxruntime alone).
+"""Training of the scoring models: needs onnx, so it is not in the serving layer (the coder layer's
+Makefile leaves it out); `codify train` and a training function use it, and so does the default-model
+build (codify_build.default_model).
 
-build_default   the default model, from the terminology and synthetic notes the project generates
 train           a custom model from a center's coded notes (JSONL or a CodiEsp split)
 core            shared: features -> numpy MLP -> ONNX -> int8 quantization -> Platt calibration -> manifest
 """

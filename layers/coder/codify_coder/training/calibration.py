@@ -6,7 +6,17 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..evaluation import average_precision  # CodiEsp's AP, one definition for eval and training
+
+def average_precision(ranked: list[str], gold: set[str] | frozenset[str]) -> float:
+    """CodiEsp's AP of one note (its evaluation imports this: one definition for eval and training)."""
+    if not gold:
+        return 0.0
+    hits, total = 0, 0.0
+    for k, code in enumerate(ranked, start=1):
+        if code in gold:
+            hits += 1
+            total += hits / k
+    return total / len(gold)
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:

@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -103,7 +103,7 @@ def featurize(
     per_note = isinstance(priors, (list, tuple))
     xs, ys = [], []
     for i, e in enumerate(examples):
-        p = priors[i] if per_note else priors  # type: ignore[index]
+        p = cast("Priors | None", priors[i] if per_note else priors)  # type: ignore[index]
         xs.append(extract_features(e.text, e.understanding, e.candidates, facts, p))
         ys.append(labels(e))
     if not xs:

@@ -10,8 +10,9 @@ import multiprocessing
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
+from ..types import LanguageOption
 from .core import Example
 
 
@@ -29,7 +30,7 @@ _STATE: dict[str, Any] = {}
 def _run(note: LabeledNote) -> Example:
     from ..understand import analyze
 
-    understanding = analyze(note.text, note.language)
+    understanding = analyze(note.text, cast(LanguageOption, note.language))
     candidates = _STATE["generator"].generate(note.text, understanding)
     return Example(note.key, note.text, understanding, tuple(candidates), note.gold)
 

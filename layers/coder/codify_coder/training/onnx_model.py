@@ -137,7 +137,3 @@ def run_logits(sess, x: np.ndarray) -> np.ndarray:
         return np.zeros(0)
     (z,) = sess.run([LOGIT_NAME], {INPUT_NAME: x.astype(np.float32)})
     return z.reshape(-1).astype(np.float64)
-
-
-def int8_initializers(model: onnx.ModelProto) -> list[str]:
-    return [i.name for i in model.graph.initializer if i.data_type == TensorProto.INT8]

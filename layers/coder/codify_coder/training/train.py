@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from ..score import TerminologyFacts
+from ..terminology import normalize_code
+from .codiesp import note_files, read_gold
 from .core import TrainConfig, data_hash, train_and_write
 from .examples import LabeledNote, build_examples
 
@@ -35,11 +37,6 @@ LANGUAGES = ("en", "es", "auto")
 
 class DataError(ValueError):
     """The training data cannot be read (the message never quotes note text)."""
-
-
-def _normalize(code: str) -> str:
-    c = str(code).strip().upper().replace(".", "")
-    return c if len(c) <= 3 else f"{c[:3]}.{c[3:]}"
 
 
 def _jsonl_notes(path: Path) -> list[LabeledNote]:
@@ -61,7 +58,7 @@ def _jsonl_notes(path: Path) -> list[LabeledNote]:
             if language not in LANGUAGES:
                 raise DataError(f"{path.name}:{lineno}: language must be one of {', '.join(LANGUAGES)}")
             key = str(record.get("id") or hashlib.sha256(record["text"].encode("utf-8")).hexdigest()[:16])
-            notes.append(LabeledNote(key, record["text"], language, frozenset(_normalize(c) for c in codes)))
+            notes.append(LabeledNote(key, record["text"], language, frozenset(normalize_code(c) for c in codes)))
     return notes
 
 
@@ -71,10 +68,8 @@ def _codiesp_notes(directory: Path, language: str) -> list[LabeledNote]:
         raise DataError(f"{directory}: no *D.tsv gold file")
     gold: dict[str, set[str]] = defaultdict(set)
     for tsv in tsvs:
-        for line in tsv.read_text(encoding="utf-8").splitlines():
-            parts = line.strip().split("\t")
-            if len(parts) >= 2 and parts[1]:
-                gold[parts[0]].add(_normalize(parts[1]))
+        for key, codes in read_gold(tsv).items():
+            gold[key] |= codes
     variants = {"es": [("text_files", "es")], "en": [("text_files_en", "en")]}
     chosen = variants["es"] + variants["en"] if language in ("both", "auto") else variants[language]
     notes = []
@@ -84,7 +79,7 @@ def _codiesp_notes(directory: Path, language: str) -> list[LabeledNote]:
             if language in ("both", "auto"):
                 continue
             raise DataError(f"{directory}: no {folder}/")
-        for path in sorted(text_dir.glob("*.txt")):
+        for path in note_files(text_dir):
             # Notes without a gold line still teach: every candidate of theirs is a negative.
             notes.append(
                 LabeledNote(
@@ -123,13 +118,13 @@ def train(
     config: TrainConfig | None = None,
     workers: int | None = None,
 ) -> dict[str, Any]:
+    from ..pipeline import ASSETS_DIR
     from ..terminology import Terminology
-    from .build_default import DEFAULT_TERMINOLOGY
 
     if not MODEL_ID.match(model_id) or model_id == "default":
         raise DataError("model id: 1-64 of [A-Za-z0-9._-], starting alphanumeric, and not 'default'")
     t0 = time.perf_counter()
-    terminology = Terminology.load(terminology_dir or DEFAULT_TERMINOLOGY)
+    terminology = Terminology.load(terminology_dir or ASSETS_DIR / "terminology")
     notes = load_notes(data, language)
     label_set = sorted({c for n in notes for c in n.gold})
     known = [c for c in label_set if c in terminology]

@@ -1,4 +1,4 @@
-"""Stage 2, understand: language, sentences, sections and mentions with ConText assertions.
+"""Stage 2, understand: language, document type, sentences, sections and mentions with ConText assertions.
 
     analyze(text, language="auto") -> Understanding
 
@@ -9,12 +9,14 @@ at import. Offsets index `text` (code points): text[m.start:m.end] == m.text for
 from __future__ import annotations
 
 from ..types import LanguageOption, Sentence, Understanding
+from . import nondx
 from .context import LEXICONS, sentence_mentions
+from .document import detect_document_type, section_kind
 from .language import detect_language
 from .sentences import split_sentences
 from .textutil import tokenize
 
-__all__ = ["analyze", "detect_language"]
+__all__ = ["analyze", "detect_document_type", "detect_language"]
 
 
 def analyze(text: str, language: LanguageOption = "auto") -> Understanding:
@@ -24,7 +26,8 @@ def analyze(text: str, language: LanguageOption = "auto") -> Understanding:
         lang = language
     else:
         raise ValueError("language must be 'auto', 'en' or 'es'")
-    raw = split_sentences(text)
+    document_type = detect_document_type(text)
+    raw = split_sentences(text, document_type)
     starts, ends, norms = tokenize(text)
     lex = LEXICONS[lang]
     sentences: list[Sentence] = []
@@ -32,7 +35,7 @@ def analyze(text: str, language: LanguageOption = "auto") -> Understanding:
     ntok = len(starts)
     t = 0
     for idx, s in enumerate(raw):
-        sentences.append(Sentence(s.start, s.end, s.section))
+        sentences.append(Sentence(s.start, s.end, s.section, section_kind(s.section)))
         while t < ntok and starts[t] < s.start:
             t += 1
         lo = t
@@ -42,4 +45,8 @@ def analyze(text: str, language: LanguageOption = "auto") -> Understanding:
             mentions.extend(
                 sentence_mentions(text, starts, ends, norms, lo, t, idx, s.section, s.section_cue, lex)
             )
-    return Understanding(language=lang, sentences=tuple(sentences), mentions=tuple(mentions))
+    # what is not a diagnosis: risks, absent complications, procedure steps, instructions, ...
+    mentions = nondx.apply(text, lang, document_type, [(s.start, s.end, s.section) for s in raw], mentions)
+    return Understanding(
+        language=lang, sentences=tuple(sentences), mentions=tuple(mentions), document_type=document_type
+    )

@@ -288,6 +288,8 @@ def sentence_mentions(
 
     cur = -1
     i = lo
+    # the first result word of the sentence, found once (not rescanned at every "compatible with")
+    first_result = next((j for j in range(lo, hi) if norms[j] in _RESULT_WORDS), hi)
     while i < hi:
         tok = norms[i]
         longest = first_max.get(tok, 0)
@@ -360,7 +362,7 @@ def sentence_mentions(
                         break
         elif kind == "compat":
             # a test result "compatible with X" reports X; elsewhere it expresses doubt (see lexicon.py)
-            if section != "results" and not any(norms[j] in _RESULT_WORDS for j in range(lo, i)):
+            if section != "results" and first_result >= i:
                 events.append(("t", "possible", "f", entry.label, i, True, 0))
             else:
                 events.append(("x", ALL))  # a confirmed finding starts a new statement
@@ -394,6 +396,20 @@ def sentence_mentions(
         if prev is None or dist < prev[0]:
             found[c][category] = (dist, label)
 
+    def newest(active: list[list], key) -> list[list]:
+        # Two scopes in the same state behave alike from here on and the newer one is always nearer, so
+        # the older is dropped: "no fever no fever ..." keeps a bounded list, not one per trigger.
+        seen, out = set(), []
+        for a in reversed(active):
+            k = key(a)
+            if k not in seen:
+                seen.add(k)
+                out.append(a)
+        return out[::-1] if len(out) < len(active) else active
+
+    def forward_key(a: list) -> tuple:
+        return (a[0], a[3], a[4], min(a[5], 1) if not a[4] else a[5], a[6])
+
     active: list[list] = []  # [category, label, pos, comma_stop, max_chunks, chunks_seen, adjective]
     for k, ev in enumerate(events):
         t = ev[0]
@@ -403,7 +419,7 @@ def sentence_mentions(
                 if not (a[6] and _has_with(chunks[ev[1]])):
                     record(ev[1], a[0], a[1], a[2])
                 a[5] += 1
-            active = [a for a in active if not a[4] or a[5] < a[4]]
+            active = newest([a for a in active if not a[4] or a[5] < a[4]], forward_key)
         elif t == "t":
             if ev[1] == "historical":
                 # "antecedentes familiares de X ni antecedentes personales de Y": the patient's own again;
@@ -411,6 +427,7 @@ def sentence_mentions(
                 active = [a for a in active if a[0] != "family" and not (a[0] == "negated" and a[5])]
             if ev[2] in _FORWARD:
                 active.append([ev[1], ev[3], ev[4], ev[5], ev[6], 0, ev[2] == "f1a"])
+                active = newest(active, forward_key)
         elif t == "x":
             active = [] if ev[1] is ALL else [a for a in active if a[0] not in ev[1]]
         elif t == "j":
@@ -445,6 +462,7 @@ def sentence_mentions(
                 active.append(
                     [ev[1], ev[3], ev[4], 0, False, ev[2] in _BACKWARD_ONE, ev[2] in _BACKWARD_ADJECTIVE]
                 )
+                active = newest(active, lambda a: (a[0], *a[3:]))
         elif t == "x":
             active = [] if ev[1] is ALL else [a for a in active if a[0] not in ev[1]]
         elif t == "j":

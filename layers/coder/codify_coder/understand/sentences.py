@@ -8,7 +8,9 @@ hard-wrapped lines.
 
 from __future__ import annotations
 
+import itertools
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from .lexicon import ABBREVIATIONS, SECTION_HEADERS, SECTION_KEYWORDS
@@ -69,11 +71,12 @@ _CONTINUES = frozenset(
         "que",
     }
 )
-_END_RE = re.compile(r"[.!?…]+[\"'”’)\]»]*(?=\s|$)")
+# Tried only at the first mark of a run: "....x" (no space after) is one failed try, not one per mark.
+_END_RE = re.compile(r"(?<![.!?…])[.!?…]+[\"'”’)\]»]*(?=\s|$)")
 _MARKER_RE = re.compile(r"(?<![^\s:])(\d{1,2})[.)](?=[ \t]+\S)")
 _HEADER_RE = re.compile(r"[#*•\-–>\s]*(?:\d{1,2}[.)]\s*)?([^\W\d_][^\n:.,;!?]{0,48}?)\s*:(?=\s|$)")
 _BULLET_RE = re.compile(r"[#*•\-–>\s]*")
-_PAREN_RE = re.compile(r"\s*\([^)]*\)")
+_PAREN_RE = re.compile(r"(?<!\s)\s*\([^)]*\)")  # not tried inside a run of spaces: one try per run
 _SPACES_RE = re.compile(r"\s+")
 _SECTION_OF = {fold(name): section for section, names in SECTION_HEADERS.items() for name in names}
 _ITEM_RE = re.compile(r"(?:[*•\-–>]|\d{1,2}[.)])\s")  # a bulleted or numbered item
@@ -88,10 +91,30 @@ _NARRATIVE_RE = re.compile(
 )
 _LIST_SECTIONS = frozenset({"history", "family_history", "social_history", "allergies", "medications"})
 _WRAP_MIN_CHARS = 40  # a line this long that stops mid-sentence is hard-wrapped
+# A header inside a line: upper case words and a colon after the line start, a space, a comma or a period,
+# as transcription exports flatten sections ("...,POSTOPERATIVE DIAGNOSIS: , Bladder cancer.,PROCEDURE: ,").
+_UPPER = "A-ZÁÉÍÓÚÜÑ"
+_FLAT_HEADER_RE = re.compile(rf"(?<![^\s,.;])([{_UPPER}][{_UPPER}0-9 /&()'-]{{1,60}}?)\s*:(?=[\s,]|$)")
+# A known header in any case right after ".," or ",": "...stable.,Past Medical History: , ..."
+_FLAT_TITLE_RE = re.compile(r"(?<=,)\s*([^\W\d_][^\n:.,;!?]{1,48}?)\s*:(?=[\s,]|$)")
+_FLAT_UNKNOWN_MIN_LETTERS = 8  # an unlisted upper-case header ("ESTIMATED BLOOD LOSS"), not "ECG:" or "TAC:"
+# Sections whose header at the start of a line holds until the next header, blank lines included:
+# a procedure narrative, a consent paragraph and instructions run over several paragraphs.
+_BLOCK_INLINE = frozenset({"procedure", "consent", "instructions"})
+# Phrases that open the narrative of an operation in an operative report without a header of its own.
+_PROCEDURE_OPENER_RE = re.compile(
+    r"\b(?:(?:was|were) (?:brought|taken|wheeled|transferred) (?:back )?(?:in)?to the (?:operating|procedure|"
+    r"endoscopy|cystoscopy) (?:room|suite)|(?:was|were) (?:placed|positioned) (?:in|on) the (?:supine|prone|"
+    r"lithotomy|lateral|left lateral|right lateral)|(?:was|were) prepped and draped|"
+    r"se traslad\w* a quir[oó]fano|previa asepsia y antisepsia|bajo anestesia general,? se)\b",
+    re.IGNORECASE,
+)
 
 
 def _section_for(name: str, strict: bool) -> tuple[str | None, str]:
-    key = _SPACES_RE.sub(" ", _PAREN_RE.sub("", fold(name))).strip(" -#*")
+    name = fold(name)
+    last = name.rfind(")") + 1  # "(" with no ")" after it is left as is, without a scan to the end for each
+    key = _SPACES_RE.sub(" ", _PAREN_RE.sub("", name[:last]) + name[last:]).strip(" -#*")
     section = _SECTION_OF.get(key)
     if section is None and not strict and len(key.split()) <= 5:
         for word, sec in SECTION_KEYWORDS:
@@ -173,6 +196,7 @@ def _split(text: str, a: int, b: int) -> list[tuple[int, int]]:
     markers = _list_markers(text, a, b)
     marker_dots = {text.find(".", m, b) for m in markers} if markers else set()
     cuts = {m for m in markers if m > a}
+    marker_cuts = sorted(cuts)  # the loop only adds cuts at or before sent_start: markers are the ones ahead
     sent_start = a
     for m in _END_RE.finditer(text, a, b):
         end = m.end()
@@ -181,8 +205,9 @@ def _split(text: str, a: int, b: int) -> list[tuple[int, int]]:
             nxt += 1
         if nxt >= b:
             break
-        if any(c > sent_start and c <= m.start() for c in cuts):
-            sent_start = max(c for c in cuts if c <= m.start())
+        k = bisect_right(marker_cuts, m.start()) - 1  # not a rescan of every cut at every sentence end
+        if k >= 0 and marker_cuts[k] > sent_start:
+            sent_start = marker_cuts[k]
         if text[nxt].islower():
             continue
         punct = m.group()
@@ -218,7 +243,45 @@ def _split(text: str, a: int, b: int) -> list[tuple[int, int]]:
     return out
 
 
-def split_sentences(text: str) -> list[RawSentence]:
+def _flat_headers(text: str, a: int, b: int) -> list[int]:
+    """Starts of the headers inside text[a:b] after its first character (flattened sections)."""
+    cuts: list[int] = []
+    if text.find(":", a + 1, b) < 0:
+        return cuts  # most lines: no colon after their start
+    for regex, upper in ((_FLAT_HEADER_RE, True), (_FLAT_TITLE_RE, False)):
+        for m in regex.finditer(text, a, b):
+            start = m.start(1)
+            if start <= a:
+                continue
+            name = m.group(1)
+            if upper and not name.isupper():
+                continue
+            if len(name.strip()) < 3 and text[start - 1] not in ",.":
+                continue  # "suspected PE: heparin" is a sentence, ".,PE: , ..." a flattened header
+            section, _ = _section_for(name, strict=not upper)
+            if section is None and not (
+                upper and sum(c.isalpha() for c in name) >= _FLAT_UNKNOWN_MIN_LETTERS and " " in name.strip()
+            ):
+                continue
+            cuts.append(start)
+    return sorted(set(cuts))
+
+
+def _pieces(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """text[a:b] cut before each flattened header, each piece stripped of edge spaces and commas."""
+    out: list[tuple[int, int]] = []
+    bounds = [a, *_flat_headers(text, a, b), b]
+    for s, e in itertools.pairwise(bounds):
+        while s < e and (text[s].isspace() or text[s] == ","):
+            s += 1
+        while e > s and (text[e - 1].isspace() or text[e - 1] == ","):
+            e -= 1
+        if s < e:
+            out.append((s, e))
+    return out
+
+
+def split_sentences(text: str, document_type: str = "unknown") -> list[RawSentence]:
     """Sentences in order, each with its normalized section.
 
     A header alone on its line ("PAST MEDICAL HISTORY", "Antecedentes familiares:") sets the section until
@@ -227,12 +290,27 @@ def split_sentences(text: str) -> list[RawSentence]:
     list sections (history, family history, social history, allergies, medications) keep only their own
     sentence and numbered/bulleted items, so that prose after them ("Antecedentes familiares: tío con ELA.
     En la exploración presenta ...") goes back to the enclosing section.
+
+    Headers flattened inside a line ("...,POSTOPERATIVE DIAGNOSIS: , Bladder cancer.,PROCEDURE: , ...")
+    start a new sentence and section as if they began a line. The header of a procedure, consent or
+    instructions section holds until the next header; in an operative report, "the patient was brought
+    to the operating room" opens the procedure narrative when no header did.
     """
     out: list[RawSentence] = []
     block_section, block_cue = "body", None
     inline: tuple[str, str] | None = None
+    operative = document_type in ("operative_report", "procedure_note")
+    pieces = []
     for seg_start, seg_end, blank_before in _segments(text):
-        if blank_before or (inline is not None and not _list_like_line(text, seg_start, seg_end)):
+        for k, (s, e) in enumerate(_pieces(text, seg_start, seg_end)):
+            pieces.append((s, e, blank_before and k == 0, k > 0))
+    for seg_start, seg_end, blank_before, flattened in pieces:
+        if flattened:
+            # a flattened header piece sets its own section below; an unlisted header ends the one before
+            hm = _HEADER_RE.match(text, seg_start, seg_end)
+            if hm is None or _section_for(hm.group(1), strict=False)[0] is None:
+                inline = None
+        elif blank_before or (inline is not None and not _list_like_line(text, seg_start, seg_end)):
             inline = None
         # A standalone header line without a colon: "ASSESSMENT AND PLAN", "Past Medical History".
         body = _BULLET_RE.match(text, seg_start, seg_end).end()
@@ -249,8 +327,8 @@ def split_sentences(text: str) -> list[RawSentence]:
             if hm:
                 section, key = _section_for(hm.group(1), strict=False)
                 rest = hm.end()
-                while rest < e and text[rest].isspace():
-                    rest += 1
+                while rest < e and (text[rest].isspace() or text[rest] == ","):
+                    rest += 1  # "POSTOPERATIVE DIAGNOSIS: , Bladder cancer." as exports write it
                 if section is None and rest >= e and s == seg_start:
                     section = "body"  # an unknown header alone on its line ends the previous section
                 if section is not None:
@@ -260,6 +338,9 @@ def split_sentences(text: str) -> list[RawSentence]:
                         block_section, block_cue, inline = section, key, None
                         continue
                     inline = (section, key)
+                    if s == seg_start and (section in _BLOCK_INLINE or flattened or block_section in _BLOCK_INLINE):
+                        # a line-opening header ends the block before it; a narrative one opens its own
+                        block_section, block_cue = (section, key) if section in _BLOCK_INLINE else ("body", None)
                     if rest < e:
                         out.append(RawSentence(rest, e, section, False, key))
                     continue
@@ -272,6 +353,9 @@ def split_sentences(text: str) -> list[RawSentence]:
                 inline = None
             first = False
             section, cue = inline if inline is not None else (block_section, block_cue)
+            if operative and section in ("body", "hpi") and _PROCEDURE_OPENER_RE.search(text, s, e):
+                block_section, block_cue, inline = "procedure", None, None
+                section, cue = "procedure", None
             out.append(RawSentence(s, e, section, False, cue))
     return out
 

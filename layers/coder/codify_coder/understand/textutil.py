@@ -4,22 +4,19 @@ from __future__ import annotations
 
 import re
 
+from ..terminology.text import fold
+
 # Numbers keep their decimal/thousand separators ("13,7", "14.610"), words keep inner hyphens,
 # apostrophes and dots ("gram-negative", "doesn't", "e.g", "N18.3"); any other non-space is a token.
 TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)+|\w+(?:[-'’.]\w+)*|[^\w\s]")
 
-_FOLD = str.maketrans("áéíóúüàèìòùâêîôûäëïöÁÉÍÓÚÜ", "aeiouuaeiouaeiouaeioAEIOUU")
-
-
-def fold(s: str) -> str:
-    """Lower case without accents (ñ kept). Used for every lexicon lookup."""
-    return s.lower().translate(_FOLD)
+__all__ = ["TOKEN_RE", "fold", "norm_token", "phrase_key", "tokenize"]
 
 
 def norm_token(tok: str) -> str:
     low = tok.lower()
     # "sí" (yes) must not become the hypothetical trigger "si" (if).
-    return low if low == "sí" else low.translate(_FOLD)
+    return low if low == "sí" else fold(low)
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> tuple[list[int], list[int], list[str]]:
@@ -33,15 +30,15 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> tuple[list[in
             ends.append(m.end())
             norms.append(norm_token(m.group()))
         return starts, ends, norms
-    # Folding keeps the length, so matching the folded text gives the original offsets in one pass.
-    folded = low.translate(_FOLD)
+    # Lowering keeps the length, so matching the lowered text gives the original offsets in one pass; folding
+    # ("ñ" -> "nn") need not, so each token is folded on its own.
     starts, ends, norms = [], [], []
-    for m in TOKEN_RE.finditer(folded, start, end):
+    for m in TOKEN_RE.finditer(low, start, end):
         s, e = m.span()
         starts.append(s)
         ends.append(e)
         tok = m.group()
-        norms.append("sí" if tok == "si" and low[s + 1] == "í" else tok)
+        norms.append(tok if tok.isascii() or tok == "sí" else fold(tok))
     return starts, ends, norms
 
 

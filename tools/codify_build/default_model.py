@@ -1,6 +1,6 @@
 """Build the default scoring model from the terminology and synthetic notes only.
 
-    python -m codify_coder.training.build_default [--out DIR] [--notes N] [--seed S]
+    python -m codify_build.default_model [--out DIR] [--notes N] [--seed S]
 
 CodiEsp (or any real note) never goes into this model: it is what custom models are for.
 Reproducible: the same terminology, seed and note count give the same model.onnx bytes.
@@ -15,12 +15,14 @@ import sys
 import time
 from pathlib import Path
 
-from ..score import TerminologyFacts
-from .core import TrainConfig, data_hash, train_and_write
-from .examples import LabeledNote, build_examples
+import codify_coder
+from codify_coder.score import TerminologyFacts
+from codify_coder.training.core import TrainConfig, data_hash, train_and_write
+from codify_coder.training.examples import LabeledNote, build_examples
+
 from .synthetic import generate
 
-PACKAGE_DIR = Path(__file__).resolve().parents[1]
+PACKAGE_DIR = Path(codify_coder.__file__).resolve().parent
 DEFAULT_OUT = PACKAGE_DIR / "assets" / "models" / "default"
 DEFAULT_TERMINOLOGY = PACKAGE_DIR / "assets" / "terminology"
 # 9000 notes (~1.5 min on 2 cores): with 3000, the draw of synthetic notes alone moved CodiEsp-train MAP by
@@ -48,7 +50,7 @@ def build(
     config: TrainConfig | None = None,
     workers: int | None = None,
 ) -> dict:
-    from ..terminology import Terminology
+    from codify_coder.terminology import Terminology
 
     t0 = time.perf_counter()
     terminology = Terminology.load(terminology_dir)

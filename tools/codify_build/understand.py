@@ -1,6 +1,6 @@
 """Measure the understand stage on a folder of notes (counts and timings only, never note text):
 
-    python -m codify_coder.understand DIR [--limit 50] [--language auto|en|es] [--repeat 9] [--size 4096]
+    python -m codify_build.understand DIR [--limit 50] [--language auto|en|es] [--repeat 9] [--size 4096]
 
 Prints JSON: notes, detected languages, mean sentences and mentions per note, assertion counts, and
 analyze() time per note (each note timed `repeat` times, its fastest run kept, so other processes on the
@@ -17,12 +17,12 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from . import analyze
+from codify_coder.understand import analyze
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
-        prog="python -m codify_coder.understand", description=__doc__.splitlines()[0]
+        prog="python -m codify_build.understand", description=__doc__.splitlines()[0]
     )
     ap.add_argument("folder", type=Path)
     ap.add_argument("--limit", type=int, default=50, help="first N *.txt files in name order")

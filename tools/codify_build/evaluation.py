@@ -8,31 +8,14 @@ prediction score 0; MAP is the mean over the gold documents.
 
 from __future__ import annotations
 
-import csv
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .types import BELOW_THE_CUT, CodeOptions, CodingResult
-
-
-def normalize(code: str) -> str:
-    return code.strip().upper()
-
-
-def load_gold(tsv: Path) -> dict[str, set[str]]:
-    gold: dict[str, set[str]] = {}
-    with open(tsv, encoding="utf-8") as f:
-        for row in csv.reader(f, delimiter="\t"):
-            if len(row) >= 2 and row[0]:
-                gold.setdefault(row[0].strip(), set()).add(normalize(row[1]))
-    return gold
-
-
-def note_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.iterdir() if p.suffix == ".txt")
+from codify_coder.training.calibration import average_precision
+from codify_coder.types import BELOW_THE_CUT, CodeOptions, CodingResult
 
 
 def ranked_codes(result: CodingResult) -> list[tuple[str, int, bool]]:
@@ -48,17 +31,6 @@ def ranked_codes(result: CodingResult) -> list[tuple[str, int, bool]]:
             seen.add(code)
             out.append((code, conf, final))
     return out
-
-
-def average_precision(ranked: list[str], gold: set[str]) -> float:
-    if not gold:
-        return 0.0
-    hits, total = 0, 0.0
-    for k, code in enumerate(ranked, start=1):
-        if code in gold:
-            hits += 1
-            total += hits / k
-    return total / len(gold)
 
 
 @dataclass
@@ -110,11 +82,11 @@ def calibration(predictions: dict[str, list[tuple[str, int, bool]]], gold: dict[
     for i, b in enumerate(buckets):
         if not b:
             continue
-        conf = sum(c for c, _ in b) / len(b)
+        mean_conf = sum(c for c, _ in b) / len(b)
         acc = sum(ok for _, ok in b) / len(b)
-        ece += len(b) / n * abs(acc - conf)
+        ece += len(b) / n * abs(acc - mean_conf)
         table.append({"bin": f"{i * 100 // bins}-{(i + 1) * 100 // bins}", "n": len(b),
-                      "confidence": round(conf, 3), "accuracy": round(acc, 3)})
+                      "confidence": round(mean_conf, 3), "accuracy": round(acc, 3)})
     return {"ece": round(ece, 4), "bins": table}
 
 
@@ -155,10 +127,8 @@ def evaluate(
         for c in g - finals:
             counts[(c, "fn")] += 1
     codes = {c for c, _ in counts}
-    per_code = sorted(
-        ({"code": c, "tp": counts[(c, "tp")], "fp": counts[(c, "fp")], "fn": counts[(c, "fn")]} for c in codes),
-        key=lambda r: (-(r["fp"] + r["fn"]), r["code"]),
-    )[:per_code_top]
+    worst = sorted(codes, key=lambda c: (-(counts[(c, "fp")] + counts[(c, "fn")]), c))[:per_code_top]
+    per_code = [{"code": c, "tp": counts[(c, "tp")], "fp": counts[(c, "fp")], "fn": counts[(c, "fn")]} for c in worst]
     times.sort()
     return Report(
         notes=len(predictions),

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..score import TerminologyFacts
+from codify_coder.score import TerminologyFacts
 
 # Share of named conditions a coder leaves out (an assumption of the project, not a corpus statistic).
 # It sets how far the model trusts a well-named condition. Chosen by reading calibration on CodiEsp train

@@ -1,6 +1,6 @@
 """Compile the terminology assets from the pinned PyPI packages and the project's lexicons.
 
-    python -m codify_coder.terminology.build [--out DIR]
+    python -m codify_build.terminology [--out DIR]
 
 Inputs: `simple-icd-10-cm` (ICD-10-CM FY2026 tabular list, April 2026), `cie` (WHO ICD-10 in Spanish),
 `codify_coder/lexicons/*.tsv`. Outputs (default `codify_coder/assets/terminology/`):
@@ -33,9 +33,10 @@ from collections import Counter, defaultdict
 from importlib import metadata, resources
 from pathlib import Path
 
+import codify_coder
 import numpy as np
-
-from .text import (
+from codify_coder.terminology import normalize_code
+from codify_coder.terminology.text import (
     NORMALIZER_VERSION,
     OTHER_WORDS,
     STOP_WORDS,
@@ -46,11 +47,42 @@ from .text import (
     tokens,
 )
 
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(codify_coder.__file__).resolve().parent
 DEFAULT_OUT = PACKAGE_DIR / "assets" / "terminology"
 LEXICON_DIR = PACKAGE_DIR / "lexicons"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 INDEX_MAGIC = b"CDFYIDX1"
+
+LANGUAGES = ("en", "es")
+# Term groups, in the order the postings of each word are sorted: ICD-10-CM English descriptions and inclusion
+# terms (every note: a Spanish note reaches them through its words' translations), English lexicon synonyms
+# (English notes only), Spanish terms: WHO descriptions and Spanish synonyms (Spanish notes only).
+GROUP_CM, GROUP_EN, GROUP_ES = 0, 1, 2
+# vocabulary word flags: a word of the English side (terms, variants), of the Spanish side (terms, variants,
+# dictionary), a condition word (not a site, side, qualifier or procedure) in English / in Spanish
+WORD_EN, WORD_ES, COND_EN, COND_ES = 1, 2, 4, 8
+
+# Words of the neoplasm chapters' descriptions are sites ("Malignant neoplasm of thyroid gland"), except the
+# morphology and behaviour words: these stay condition words.
+def _word_set(block: str) -> frozenset[str]:
+    return frozenset(block.split())
+
+
+_NEOPLASM_WORDS = _word_set(
+    """
+    adenomatous angiosarcom benign carcinoid carcinom hemangiom hepatoblastom kaposi leiomyom lymphangiom malignant
+    melanocyt melanom mesotheliom mesothelial neoplasm nevi polyposis sarcom tumor squamous differentiated disseminated
+    inflammatory secondary primary situ familial lipomatous neuroendocrin intraductal lobular merkel stromal ill
+    defined descended undescended edentulous transplanted involvement overlapping associated related including within
+    two third long short minus are s mal nos cleft diverticulum meckel cell craniopharyngeal poorly cloacogen
+    malign benign secundari multipl cualquier dos contigu definid descendid incluid principal afin lesion tumor
+    leiomiom linfangiom melanocit mesoteliom oid cromafin
+    cancer adenomatosis angiom carcinomatosis cholangiocarcinom cyst dysplasi erythroplasi hepatocellular hepatom
+    keratocyst lipom malignancy meningiom metastasis metastat neoplasi nevus polyp queyrat intraepithelial diseas ectop
+    sever high grad generalized hereditary interstitial ibc vin ain pin blood retained fixed presentation mobil
+    diverticul nev hendidur lipomatos mesotelial
+    """
+)
 
 _CODE_REF = re.compile(r"\b([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)(-?)")
 _RANGE = re.compile(
@@ -61,11 +93,6 @@ _RANGE = re.compile(
 # ------------------------------------------------------------------ helpers
 def _nodot(code: str) -> str:
     return code.replace(".", "").upper()
-
-
-def _dot(code: str) -> str:
-    code = _nodot(code)
-    return code if len(code) <= 3 else code[:3] + "." + code[3:]
 
 
 def resolve_code_refs(note: str) -> list[list[str]]:
@@ -186,35 +213,51 @@ def load_cie() -> dict[str, str]:
             continue
         desc = " ".join(row["description"].replace("–", "-").split())
         if desc:
-            out[_dot(code)] = desc
+            out[normalize_code(code)] = desc
     return out
 
 
 def load_lexicons(lexicon_dir: Path = LEXICON_DIR) -> dict:
+    """The project's lexicons, every entry tagged with the one language it belongs to (the language fence):
+    abbreviations.tsv has a language column; synonyms_, variants_ and nonconditions_ files are one per language;
+    dictionary_es_en.tsv is Spanish (it reads Spanish words)."""
     abbreviations: dict[str, dict[str, str]] = defaultdict(dict)
     synonyms: list[tuple[str, str, str]] = []
     dictionary: dict[str, set[str]] = defaultdict(set)
-    variants: dict[str, set[str]] = defaultdict(set)
+    variants: dict[str, dict[str, set[str]]] = {lang: defaultdict(set) for lang in LANGUAGES}
+    anatomy: dict[str, set[str]] = {lang: set() for lang in LANGUAGES}  # non-condition words
     for path in sorted(lexicon_dir.glob("*.tsv")):
         rows = _read_tsv(path)
+        lang = path.stem.rsplit("_", 1)[-1]
         if path.name.startswith("abbreviations"):
-            for lang, abbr, expansion in rows:
-                abbreviations[abbr][lang] = expansion
-        elif path.name.startswith("synonyms_"):
-            lang = path.stem.split("_")[1]
-            for code, term in rows:
-                synonyms.append((_dot(code), term, lang))
-        elif path.name.startswith("dictionary_es_en"):
+            for row_lang, abbr, expansion in rows:
+                if row_lang not in LANGUAGES:
+                    raise SystemExit(f"{path.name}: abbreviation {abbr} has no language (en/es): {row_lang}")
+                abbreviations[abbr][row_lang] = expansion
+            continue
+        if path.name.startswith("dictionary_es_en"):
             for es, en in rows:
                 dictionary[es].add(en)
-        elif path.name.startswith("variants"):
+            continue
+        if lang not in LANGUAGES:
+            raise SystemExit(f"{path.name}: lexicon files are one per language (name_en.tsv / name_es.tsv)")
+        if path.name.startswith("synonyms_"):
+            for code, term in rows:
+                synonyms.append((normalize_code(code), term, lang))
+        elif path.name.startswith("variants_"):
             for word, alts in rows:
-                variants[word].add(alts)
+                variants[lang][word].add(alts)
+        elif path.name.startswith("nonconditions_"):
+            for (word,) in rows:
+                anatomy[lang].add(word)
+        else:
+            raise SystemExit(f"{path.name}: unknown lexicon")
     return {
         "abbreviations": abbreviations,
         "synonyms": synonyms,
         "dictionary": dictionary,
         "variants": variants,
+        "nonconditions": anatomy,
     }
 
 
@@ -287,6 +330,53 @@ def _translation_overlap(
     return hit / len(s_es)
 
 
+# ------------------------------------------------------------------ condition words
+_PROCEDURE_SUFFIXES = (
+    "ectomy", "otomy", "ostomy", "oscopy", "plasty", "pexy", "rrhaphy", "centesis", "tripsy", "graphy",
+    "ectomi", "otomi", "ostomi", "oscopi", "plasti", "pexi", "rrafi", "tripsi", "grafi",
+)
+
+
+def is_procedure_word(stem_: str) -> bool:
+    """A procedure's name ("cholecystectomy", "colonoscopia"): says what was done, not what the patient has."""
+    return stem_.endswith(_PROCEDURE_SUFFIXES)
+
+
+def _neoplasm_site(code: str) -> bool:
+    return (code[0] == "C" and code[:3] <= "C80") or (code[0] == "D" and code[:3] <= "D36")
+
+
+def _neoplasm_site_words(cm: dict[str, dict]) -> set[str]:
+    """Stems of the neoplasm chapters' descriptions and inclusion terms (sites, with the morphology words)."""
+    out: set[str] = set()
+    for code, rec in cm.items():
+        if _neoplasm_site(code):
+            for text in [rec["d"], *rec.get("i", [])]:
+                out.update(term_stems(text)[0])
+    return out
+
+
+def non_condition_words(cm: dict[str, dict], cie: dict[str, str], anatomy: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Stems that do not name a condition, per language: sites (the words of the neoplasm chapters' site
+    descriptions and inclusion terms, less the morphology words, plus the nonconditions lexicons: sides, spaces,
+    structures, qualifiers) and procedure names. "Tuberculosis of thyroid gland" has one condition word."""
+    out: dict[str, set[str]] = {lang: set() for lang in LANGUAGES}
+    out["en"].update(_neoplasm_site_words(cm))
+    for code, desc in cie.items():
+        if _neoplasm_site(code):
+            out["es"].update(term_stems(desc)[0])
+    for lang in LANGUAGES:
+        out[lang] -= _NEOPLASM_WORDS
+        for word in anatomy.get(lang, ()):
+            out[lang].update(stem(t) for t in tokens(word) if t not in STOP_WORDS)
+    vocab = {s for rec in cm.values() for s in term_stems(rec["d"])[0]} | {
+        s for d in cie.values() for s in term_stems(d)[0]
+    }
+    for lang in LANGUAGES:
+        out[lang].update(s for s in vocab if is_procedure_word(s))
+    return out
+
+
 # ------------------------------------------------------------------ build
 def _cognates(words: list[str], targets: list[str], min_dice: float = 0.7) -> dict[str, list[list]]:
     """Best cognate among `targets` for each word, by trigram Dice of spelling skeletons."""
@@ -356,34 +446,41 @@ def build(out_dir: Path = DEFAULT_OUT, lexicon_dir: Path = LEXICON_DIR, verbose:
         if lang == "es" and code in cm:
             spanish[code].append(term)
 
-    # --- terms for the matcher: (code, term, lang)
-    term_rows: set[tuple[str, str, str]] = set()
+    # --- terms for the matcher: (code, term, lang) -> group (the lowest group wins a term listed twice: an
+    # English synonym that is also the code's ICD-10-CM description is terminology)
+    term_rows: dict[tuple[str, str, str], int] = {}
+
+    def add_term(code: str, term: str, lang: str, group: int) -> None:
+        key = (code, term, lang)
+        term_rows[key] = min(group, term_rows.get(key, group))
+
     for code, rec in cm.items():
-        term_rows.add((code, rec["d"], "en"))
+        add_term(code, rec["d"], "en", GROUP_CM)
         for inc in rec.get("i", []):
             if len(inc) <= 160:  # long inclusion notes are instructions, not names
-                term_rows.add((code, inc, "en"))
+                add_term(code, inc, "en", GROUP_CM)
     for code, terms in spanish.items():
         for t in terms:
-            term_rows.add((code, t, "es"))
+            add_term(code, t, "es", GROUP_ES)
     for code, term, lang in lex["synonyms"]:
-        term_rows.add((code, term, lang))
+        add_term(code, term, lang, GROUP_EN if lang == "en" else GROUP_ES)
 
     # tokenization
     parsed = []
     for code, term, lang in sorted(term_rows):
         req, opt = term_stems(term)
         if req:
-            parsed.append((code, term, lang, req, opt))
+            parsed.append((code, term, lang, req, opt, term_rows[(code, term, lang)]))
 
     vocab_counter: Counter = Counter()
-    for _, _, _, req, opt in parsed:
+    for _, _, _, req, opt, _ in parsed:
         vocab_counter.update(set(req) | set(opt))
     vocab_words = set(vocab_counter)
     variants = {
-        a: sorted([b, w] for b, w in d.items()) for a, d in sorted(_stem_map(lex["variants"]).items())
+        lang: {a: sorted([b, w] for b, w in d.items()) for a, d in sorted(_stem_map(lex["variants"][lang]).items())}
+        for lang in LANGUAGES
     }
-    for mapping in (dictionary, variants):
+    for mapping in (dictionary, variants["en"], variants["es"]):
         for a, trans in mapping.items():
             vocab_words.add(a)
             vocab_words.update(b for b, _ in trans)
@@ -407,6 +504,7 @@ def build(out_dir: Path = DEFAULT_OUT, lexicon_dir: Path = LEXICON_DIR, verbose:
     codes_sorted = sorted(set(cm) | {p[0] for p in parsed})
     code_id = {c: i for i, c in enumerate(codes_sorted)}
     term_code = np.array([code_id[p[0]] for p in parsed], dtype=np.int32)
+    term_group = np.array([p[5] for p in parsed], dtype=np.uint8)
     term_lang = np.array([0 if p[2] == "en" else 1 for p in parsed], dtype=np.uint8)
     tok_lists = [[vid[s] for s in p[3]] + [vid[s] for s in p[4]] for p in parsed]
     term_ptr = np.zeros(n_terms + 1, dtype=np.int32)
@@ -418,13 +516,41 @@ def build(out_dir: Path = DEFAULT_OUT, lexicon_dir: Path = LEXICON_DIR, verbose:
     term_other = np.array([any(s in other_stems for s in p[4]) for p in parsed], dtype=np.uint8)
     term_total = np.array([float(idf[[vid[s] for s in p[3]]].sum()) for p in parsed], dtype=np.float32)
 
-    postings: list[list[int]] = [[] for _ in vocab]
+    # postings of each word sorted by term group: post_ptr[w, g]..post_ptr[w, g + 1] are word w's terms of
+    # group g, so a note reads only the groups of its language (contiguous slices, no filtering)
+    postings: list[list[list[int]]] = [[[], [], []] for _ in vocab]
     for ti, p in enumerate(parsed):
         for s in p[3]:
-            postings[vid[s]].append(ti)
-    post_ptr = np.zeros(len(vocab) + 1, dtype=np.int32)
-    post_ptr[1:] = np.cumsum([len(x) for x in postings])
-    post_terms = np.array([x for lst in postings for x in lst], dtype=np.int32)
+            postings[vid[s]][p[5]].append(ti)
+    post_ptr = np.zeros((len(vocab), 4), dtype=np.int32)
+    flat: list[int] = []
+    for w, groups in enumerate(postings):
+        post_ptr[w, 0] = len(flat)
+        for g, lst in enumerate(groups):
+            flat.extend(lst)
+            post_ptr[w, g + 1] = len(flat)
+    post_terms = np.array(flat, dtype=np.int32)
+
+    # word flags: the language sides a word belongs to, and whether it names a condition (the fence and
+    # "disease words, not anatomy": a term matches only when the note covers one of its condition words)
+    side_words = {
+        "en": en_words | {x for a, t in variants["en"].items() for x in [a, *(b for b, _ in t)]},
+        "es": es_words | {x for a, t in variants["es"].items() for x in [a, *(b for b, _ in t)]}
+        | {b for t in dictionary.values() for b, _ in t if b in es_words},
+    }
+    non_condition = non_condition_words(cm, cie, lex["nonconditions"])
+    word_flags = np.zeros(len(vocab), dtype=np.uint8)
+    for w, i in vid.items():
+        f = 0
+        f |= WORD_EN if w in side_words["en"] else 0
+        f |= WORD_ES if w in side_words["es"] else 0
+        f |= COND_EN if w not in non_condition["en"] and not w.isdigit() else 0
+        f |= COND_ES if w not in non_condition["es"] and not w.isdigit() else 0
+        word_flags[i] = f
+    cond_bit = {"en": COND_EN, "es": COND_ES}
+    term_ncond = np.array(
+        [min(255, sum(1 for s in p[3] if word_flags[vid[s]] & cond_bit[p[2]])) for p in parsed], dtype=np.uint8
+    )
 
     # char-trigram index over the vocabulary's spelling skeletons: the fuzzy fallback for unknown words
     # (typos, cognates)
@@ -452,10 +578,13 @@ def build(out_dir: Path = DEFAULT_OUT, lexicon_dir: Path = LEXICON_DIR, verbose:
         "variants": variants,
         "abbreviations": abbreviations,
     }
-    arrays = {
+    arrays: dict[str, np.ndarray] = {
         "idf": idf,
         "term_code": term_code,
         "term_lang": term_lang,
+        "term_group": term_group,
+        "term_ncond": term_ncond,
+        "word_flags": word_flags,
         "term_ptr": term_ptr,
         "term_tok": term_tok,
         "term_nreq": term_nreq,
@@ -500,6 +629,9 @@ def build(out_dir: Path = DEFAULT_OUT, lexicon_dir: Path = LEXICON_DIR, verbose:
             + sum(len(r["e"][1]) for r in cm.values() if "e" in r),
             "terms": n_terms,
             "terms_es": int(term_lang.sum()),
+            "terms_en_synonyms": int((term_group == GROUP_EN).sum()),
+            "terms_without_condition_word": int((term_ncond == 0).sum()),
+            "condition_words_en": int(((word_flags & COND_EN) > 0).sum()),
             "vocabulary": len(vocab),
             "spanish_codes": len(spanish),
             "who_codes_mapped": mapped_exact,

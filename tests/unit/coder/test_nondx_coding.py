@@ -1,0 +1,71 @@
+"""End to end (issue 8): what an operative report does not diagnose is never a final code, and what its
+diagnosis headers say is, flattened or not. Notes written for these tests."""
+
+from __future__ import annotations
+
+from codify_coder.types import CodeOptions
+
+EN = CodeOptions(language="en")
+ES = CodeOptions(language="es")
+
+
+def final_codes(result) -> set[str]:
+    return {a.code for a in result.final_assessments}
+
+
+CONSENT = (
+    "The risks of anesthesia, bleeding, infection, pain, MI, DVT and PE were discussed with the patient "
+    "and informed consent was obtained."
+)
+
+
+def test_consent_paragraph_yields_no_code(coder):
+    codes = final_codes(coder.code(CONSENT, EN))
+    assert not codes & {"R58", "B99.9", "R52", "I21.9", "I21.A1", "I82.409", "I82.90", "I26.99", "T88.59XA"}
+    assert not any(c.startswith(("R58", "B99", "R52", "I21", "I82", "I26")) for c in codes), codes
+
+
+def test_procedure_narrative_yields_no_code(coder):
+    text = (
+        "POSTOPERATIVE DIAGNOSIS: Acute appendicitis.\n"
+        "DESCRIPTION OF PROCEDURE: The patient was brought to the operating room and placed in the supine "
+        "position. The abdomen was prepped and draped in the usual sterile fashion. Bleeding points were "
+        "controlled with cautery. The omentum was lifted and the mesentery was divided. The wound was closed.\n"
+        "ESTIMATED BLOOD LOSS: Minimal.\nCOMPLICATIONS: None."
+    )
+    codes = final_codes(coder.code(text, EN))
+    assert any(c.startswith("K35") for c in codes), codes
+    assert not any(c.startswith(("R58", "T14", "K65", "C45", "S3", "T81")) for c in codes), codes
+
+
+def test_flattened_postoperative_diagnosis_yields_its_code(coder):
+    text = (
+        "PREOPERATIVE DIAGNOSIS: , Hematuria.,POSTOPERATIVE DIAGNOSIS: , Bladder cancer.,PROCEDURE: , "
+        "Cystoscopy and transurethral resection of bladder tumor.,ANESTHESIA: , General.,DESCRIPTION OF "
+        "PROCEDURE: , The patient was brought to the operating room. Bleeding points were controlled with "
+        "cautery.,ESTIMATED BLOOD LOSS: , Minimal."
+    )
+    codes = final_codes(coder.code(text, EN))
+    assert any(c.startswith("C67") for c in codes), codes
+    assert "R58" not in codes
+
+
+def test_absent_complications_and_instructions_yield_no_code(coder):
+    text = (
+        "Assessment: Right inguinal hernia, repaired without complications. No bleeding. "
+        "Return to the ER if fever or wound infection. Call if chest pain."
+    )
+    codes = final_codes(coder.code(text, EN))
+    assert not any(c.startswith(("R50", "T81", "R58", "R07", "L08")) for c in codes), codes
+
+
+def test_spanish_consent_and_procedure_yield_no_code(coder):
+    text = (
+        "DIAGNÓSTICO POSTOPERATORIO: Colelitiasis sintomática.\n"
+        "CONSENTIMIENTO: Se explicaron los riesgos de hemorragia, infección y trombosis venosa profunda.\n"
+        "DESCRIPCIÓN DE LA INTERVENCIÓN: Se traslada a quirófano. Se realiza hemostasia de los puntos "
+        "sangrantes. Se cierra la herida por planos. Intervención sin complicaciones."
+    )
+    codes = final_codes(coder.code(text, ES))
+    assert any(c.startswith("K80") for c in codes), codes
+    assert not any(c.startswith(("R58", "I82", "B99", "A49", "T81")) for c in codes), codes
