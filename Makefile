@@ -43,6 +43,7 @@ lock:
 	test -x $(BIN)/pip-compile || { test -x $(BIN)/python || $(PYTHON) -m venv $(VENV); \
 	  $(BIN)/python -m pip install --quiet --disable-pip-version-check pip-tools; }
 	$(BIN)/pip-compile --quiet --strip-extras --all-extras --no-emit-index-url --no-emit-find-links $(LOCK_ARGS) \
+	  --unsafe-package codify \
 	  --output-file $(LOCK) pyproject.toml
 	$(MAKE) layer-requirements
 
