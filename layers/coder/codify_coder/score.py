@@ -35,6 +35,13 @@ OUTPUT_NAME = "probability"
 FEATURE_SCHEMA = 4  # bump when FEATURE_NAMES change: models of another schema refuse to load
 
 ASSERTIONS = ("present", "negated", "possible", "hypothetical", "historical", "family")
+# The sections of real documents the synthetic training notes do not have, read as the section they play
+# the part of: the indications of an operative report tell its history, its findings are results, a
+# complications header lists what happened, the review of systems is a checklist like the exam. Without
+# this they fell into "other", which the model learned as "not a condition of the patient", and the
+# comorbidities of every operative report's indications were lost. (Procedure narrative, consent and
+# instructions stay "other": they are not.)
+SECTION_AS = {"indications": "hpi", "findings": "results", "complications": "diagnoses", "ros": "exam"}
 # Normalized section names of understand/ (anything else counts as "other").
 SECTIONS = (
     "body",
@@ -297,6 +304,7 @@ def extract_features(
         section = "other"
         if mention and 0 <= mention.sentence < len(sentences):
             section = sentences[mention.sentence].section
+        section = SECTION_AS.get(section, section)
         row[col[f"section_{section if section in SECTIONS else 'other'}"]] = 1.0
         chapter = chapter_index(code)
         if chapter >= 0:

@@ -8,7 +8,7 @@ import copy
 from pathlib import Path
 
 import pytest
-from codify_coder.candidates import CandidateGenerator, sentence_mentions
+from codify_coder.candidates import CandidateGenerator, clause_mentions
 from codify_coder.terminology import Terminology
 from codify_coder.terminology.build import LEXICON_DIR, load_lexicons
 from codify_coder.terminology.text import STOP_WORDS, tokens
@@ -44,7 +44,7 @@ def _rows(name: str) -> list[list[str]]:
 
 
 def candidates(generator, text: str, language: str):
-    und = Understanding(language=language, sentences=(), mentions=sentence_mentions(text))
+    und = Understanding(language=language, sentences=(), mentions=clause_mentions(text))
     return generator.generate(text, und)
 
 
