@@ -44,7 +44,7 @@ app = APIGatewayRestResolver(enable_validation=True)
 app.include_router(uploads_router)
 app.include_router(health_router)
 
-SECURITY = [{"bearerAuth": []}]
+SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 
 @cache

@@ -125,7 +125,7 @@ class Run:
             doctor_id=self.tracking.doctor_id,
             patient_id=self.tracking.patient_id,
             encounter_id=self.tracking.encounter_id,
-            input_type=self.input_type,  # type: ignore[arg-type]
+            input_type=self.input_type,
             input_sha256=self.input_sha256,
             input_bytes=self.input_bytes,
             input_characters=self.input_characters,

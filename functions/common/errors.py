@@ -22,6 +22,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
 )
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
     IdempotencyValidationError,
@@ -304,7 +305,7 @@ ERROR_DESCRIPTIONS: dict[int, str] = {
 }
 
 
-def openapi_errors(*statuses: int) -> dict[int, dict[str, Any]]:
+def openapi_errors(*statuses: int) -> dict[int, OpenAPIResponse]:
     """Route `responses` entries describing the envelope for each status the route can return."""
     return {
         s: {"description": ERROR_DESCRIPTIONS[s], "content": {"application/json": {"model": ErrorResponse}}}
