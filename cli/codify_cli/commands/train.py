@@ -95,14 +95,5 @@ def run(args) -> int:
         raise CliError(f"training needs the Python package {exc.name!r} (the build dependencies)", ASSET) from None
     except ValueError as exc:  # e.g. no positive candidate: nothing to learn from
         raise CliError(str(exc), FAILED) from None
-    summary = {
-        "model_id": manifest["model_id"],
-        "version": manifest["version"],
-        "out": str(args.out),
-        "labels": len(manifest["label_set"]),
-        "training_data_sha256": manifest["training_data_sha256"],
-        "thresholds": manifest["thresholds"],
-        "held_out": manifest["metrics"]["held_out"],
-    }
-    emit(args.format, [summary], _table, single=True)
+    emit(args.format, [training.summary(manifest, args.out)], _table, single=True)
     return 0

@@ -168,6 +168,19 @@ def train(
     return manifest
 
 
+def summary(manifest: dict, out: Path) -> dict:
+    """What a training run reports: the model's id, version, labels, data hash, thresholds, held-out scores."""
+    return {
+        "model_id": manifest["model_id"],
+        "version": manifest["version"],
+        "out": str(out),
+        "labels": len(manifest["label_set"]),
+        "training_data_sha256": manifest["training_data_sha256"],
+        "thresholds": manifest["thresholds"],
+        "held_out": manifest["metrics"]["held_out"],
+    }
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data", type=Path, required=True, help="JSONL file or directory, or a CodiEsp split dir"
@@ -200,16 +213,7 @@ def run(args: argparse.Namespace) -> int:
     except DataError as exc:
         print(f"codify train: {exc}", file=sys.stderr)
         return 2
-    summary = {
-        "model_id": manifest["model_id"],
-        "version": manifest["version"],
-        "out": str(args.out),
-        "labels": len(manifest["label_set"]),
-        "training_data_sha256": manifest["training_data_sha256"],
-        "thresholds": manifest["thresholds"],
-        "held_out": manifest["metrics"]["held_out"],
-    }
-    print(json.dumps(summary, indent=2, sort_keys=True))
+    print(json.dumps(summary(manifest, args.out), indent=2, sort_keys=True))
     return 0
 
 
