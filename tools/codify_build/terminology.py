@@ -524,6 +524,7 @@ def build(out_dir: Path = DEFAULT_OUT, lexicon_dir: Path = LEXICON_DIR, verbose:
             postings[vid[s]][p[5]].append(ti)
     post_ptr = np.zeros((len(vocab), 4), dtype=np.int32)
     flat: list[int] = []
+    g: int | str  # a term group here, a trigram below
     for w, groups in enumerate(postings):
         post_ptr[w, 0] = len(flat)
         for g, lst in enumerate(groups):

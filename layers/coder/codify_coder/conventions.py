@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeVar
 
+from .types import DiscardReason
+
 _T = TypeVar("_T")
 
 # Guideline I.C.21.c.4: family history -> Z80-Z84 ("mother had breast cancer" -> Z80.3).
@@ -470,7 +472,7 @@ class Guard:
     guideline: str | None
     codes: tuple[str, ...]  # code prefixes the guard applies to
     fact: str
-    reason: str
+    reason: DiscardReason
     says: str
 
 

@@ -396,7 +396,7 @@ def _active_content_warnings(reader) -> list[str]:
         root = reader.trailer["/Root"].get_object()
         names = root.get("/Names")
         names = names.get_object() if names is not None else {}
-        open_action = root.get("/OpenAction")
+        open_action: Any = root.get("/OpenAction")
         open_action = open_action.get_object() if open_action is not None else None
         has_js = "/JavaScript" in names or (
             hasattr(open_action, "get") and open_action.get("/S") in ("/JavaScript", "/Launch")

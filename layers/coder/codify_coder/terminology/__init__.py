@@ -179,6 +179,7 @@ class Terminology:
         except KeyError:
             return None
         if base is not None:
+            assert char is not None  # _resolve gives a 7th character with every base
             brec = self._codes[base]
             meaning = self.seventh_characters(base).get(char, "")
             return CodeInfo(

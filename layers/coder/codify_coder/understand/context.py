@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any, cast
 
-from ..types import Language, Mention
+from ..types import Assertion, Language, Mention
 from . import lexicon as lx
 from .textutil import fold, phrase_key
 
@@ -329,7 +330,7 @@ def sentence_mentions(
         kind = entry.kind
         if kind == "trig" and entry.category == "historical" and i > lo and _DURATION_RE.search(norms[i - 1]):
             kind = "split"  # "a one-year history of proptosis": how long the current problem has lasted
-        direction = entry.direction
+        direction: str | None = entry.direction
         if kind == "trig" and direction == "bi1" and entry.category == "family":
             direction = _relative_direction(norms, i, i + size, lo, hi, spanish)
             if direction is None:
@@ -344,6 +345,7 @@ def sentence_mentions(
             if entry.category == "negated" and norms[j - 1] in _NEGATION_BARE:
                 # "did not report fever", "no mostraban alteraciones", "no ha desarrollado varices":
                 # the verb (and an auxiliary's participle) belongs to the cue
+                nxt: str | tuple | None  # a token here, an event in the scope loops below
                 while j < hi and size < 8:
                     nxt = norms[j]
                     one = phrases.get((nxt,))
@@ -411,6 +413,7 @@ def sentence_mentions(
         return (a[0], a[3], a[4], min(a[5], 1) if not a[4] else a[5], a[6])
 
     active: list[list] = []  # [category, label, pos, comma_stop, max_chunks, chunks_seen, adjective]
+    a: Any  # a scope in the loops below, a chunk start in the last one
     for k, ev in enumerate(events):
         t = ev[0]
         if t == "c":
@@ -487,5 +490,5 @@ def sentence_mentions(
         elif section == "history" and assertion == "present":
             assertion, trigger = "historical", section_cue
         start, end = starts[a], ends[b - 1]
-        mentions.append(Mention(start, end, text[start:end], sentence, assertion, trigger))
+        mentions.append(Mention(start, end, text[start:end], sentence, cast(Assertion, assertion), trigger))
     return mentions

@@ -26,6 +26,9 @@ names none).
 from __future__ import annotations
 
 import re
+from typing import cast
+
+from ..types import DocumentType, SectionKind
 
 # Normalized section name (sentences.py / lexicon.SECTION_HEADERS) -> section kind.
 SECTION_KIND = {
@@ -93,8 +96,8 @@ SECTION_KIND_WEIGHT = {
 SECTION_PRIOR = {"procedure_narrative": 0.75, "consent": 0.5, "instructions": 0.5}
 
 
-def section_kind(section: str) -> str:
-    return SECTION_KIND.get(section, "body")
+def section_kind(section: str) -> SectionKind:
+    return cast(SectionKind, SECTION_KIND.get(section, "body"))
 
 
 DOCUMENT_TYPES = (
@@ -238,7 +241,7 @@ _COMPILED = tuple(
 _MIN_SCORE = 2.0
 
 
-def detect_document_type(text: str) -> str:
+def detect_document_type(text: str) -> DocumentType:
     """The document type whose cues weigh most in `text` (see module docstring), or "unknown"."""
     low = text.lower()
     scores: dict[str, float] = {}
@@ -249,4 +252,4 @@ def detect_document_type(text: str) -> str:
         return "unknown"
     # ties go to the earlier type of DOCUMENT_TYPES (an operative report that also has an H&P layout)
     best = max(DOCUMENT_TYPES[:-1], key=lambda t: (scores.get(t, 0.0), -DOCUMENT_TYPES.index(t)))
-    return best if scores.get(best, 0.0) >= _MIN_SCORE else "unknown"
+    return cast(DocumentType, best) if scores.get(best, 0.0) >= _MIN_SCORE else "unknown"

@@ -31,7 +31,7 @@ import dataclasses
 import re
 from collections.abc import Sequence
 
-from ..types import Mention
+from ..types import Assertion, Mention, MentionContext
 from .document import section_kind
 from .textutil import fold
 
@@ -151,8 +151,8 @@ _QUESTION_START = re.compile(r"^\W*(?:do|does|did|have|has|are|is|any|ever)\b", 
 
 @dataclasses.dataclass(slots=True)
 class _Scope:
-    label: str
-    assertion: str
+    label: MentionContext
+    assertion: Assertion
     start: int  # offsets relative to the sentence
     end: int
 
@@ -221,7 +221,7 @@ def apply(
             folded = folded_text[s_start:s_end] if folded_text else fold(text[s_start:s_end])
             entry = cache[m.sentence] = (folded, _sentence_scopes(folded, lang, kind, structured), s_start)
         folded, scopes, base = entry
-        context = None
+        context: MentionContext | None = None
         assertion = m.assertion
         rel_start, rel_end = m.start - base, m.end - base
         words = folded[rel_start:rel_end] if len(folded) == s_end - s_start else fold(m.text)

@@ -159,7 +159,7 @@ def _continues(text: str, prev_start: int, prev_end: int, start: int) -> bool:
     if text[start].islower() and prev_end - prev_start >= _WRAP_MIN_CHARS:
         return True
     m = _LAST_WORD_RE.search(text, max(prev_start, prev_end - 12), prev_end)
-    return bool(m) and m.group(1).lower() in _CONTINUES and prev_end - prev_start >= 12
+    return m is not None and m.group(1).lower() in _CONTINUES and prev_end - prev_start >= 12
 
 
 def _list_markers(text: str, a: int, b: int) -> list[int]:
@@ -313,7 +313,9 @@ def split_sentences(text: str, document_type: str = "unknown") -> list[RawSenten
         elif blank_before or (inline is not None and not _list_like_line(text, seg_start, seg_end)):
             inline = None
         # A standalone header line without a colon: "ASSESSMENT AND PLAN", "Past Medical History".
-        body = _BULLET_RE.match(text, seg_start, seg_end).end()
+        bm = _BULLET_RE.match(text, seg_start, seg_end)
+        assert bm is not None  # the pattern matches the empty string
+        body = bm.end()
         head_text = text[body:seg_end].rstrip(":")
         if ":" not in text[body : seg_end - 1] and len(head_text.split()) <= 5 and head_text[:1].isalpha():
             section, key = _section_for(head_text, strict=not head_text.isupper())
