@@ -8,9 +8,9 @@ import copy
 from pathlib import Path
 
 import pytest
+from codify_build.terminology import LEXICON_DIR, load_lexicons
 from codify_coder.candidates import CandidateGenerator, clause_mentions
 from codify_coder.terminology import Terminology
-from codify_build.terminology import LEXICON_DIR, load_lexicons
 from codify_coder.terminology.text import STOP_WORDS, tokens
 from codify_coder.types import Understanding
 from hypothesis import HealthCheck, given, settings
