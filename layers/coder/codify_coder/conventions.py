@@ -476,8 +476,10 @@ class Guard:
     says: str
 
 
-# Every diagnosis chapter (A-Y): a disease named as the object of a test or vaccine is not diagnosed.
-DISEASE_CHAPTERS: tuple[str, ...] = tuple("ABCDEFGHIJKLMNOPQRSTUVWXY")
+# The disease chapters: a disease named as the object of a test or vaccine is not diagnosed. Not Chapter 18
+# (R: abnormal findings, which are test results: R76.11 a positive tuberculin test) nor Z (screening,
+# immunization and status codes, which are about the test or vaccine).
+DISEASE_CHAPTERS: tuple[str, ...] = tuple("ABCDEFGHIJKLMNOPQSTUVWXY")
 
 GUARDS: tuple[Guard, ...] = (
     Guard("named.test_or_vaccine", None, DISEASE_CHAPTERS, "not_test_or_vaccine", "condition_not_named",
