@@ -99,6 +99,11 @@ def test_every_kind_at_the_text_limit_and_its_growth(coder, baseline, kind):
     # Growth is only meaningful for a kind that costs something: one that codes in a small fraction of
     # the realistic note's time at the text limit cannot hide a quadratic path of any consequence.
     if large >= 0.25 * baseline[LARGE]:
+        if large / small > MAX_GROWTH:  # measured again before failing: the small side is a tenth of a
+            # second, where one scheduler hiccup on a 2-core CI machine doubles the ratio; the fastest of
+            # the runs is the best estimate of the true cost, and a quadratic path stays quadratic in it
+            small = min(small, _median_seconds(coder, CASES[kind](SMALL), repeat=5))
+            large = min(large, _median_seconds(coder, CASES[kind](LARGE), repeat=5))
         assert large / small <= MAX_GROWTH, f"{kind}: {small:.2f} s -> {large:.2f} s for 4x the text"
 
 
