@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from . import conventions
-from .terminology.text import STOP_WORDS, fold, tokens
+from .terminology.text import STOP_WORDS, content_stems, fold, tokens
 from .types import Assertion, Candidate, CodeOptions, DiscardReason, Understanding
 
 if TYPE_CHECKING:
@@ -81,6 +81,10 @@ PAST_CODE = _rule("history.code_names_the_past", "I.C.21.c.4", "final",
                   "for a mention of the past")
 PERSONAL_NO_CODE = _rule("history.no_code", "I.C.21.c.4", "history_of",
                          "a past condition with no specific personal history code")
+LATERALITY = _rule("specificity.laterality", "I.B.13", "final",
+                   "the side the note states next to the condition picks the code's laterality")
+LATERALITY_OTHER = _rule("specificity.laterality_other_side", "I.B.13", "duplicate",
+                         "the same condition coded for a side the note does not state next to it")
 SEVENTH = _rule("billable.leaf", "I.A.5", "final",
                 "a category is reported as the billable leaf the text supports (7th character with X "
                 "placeholders, or its unspecified child)")
@@ -92,6 +96,8 @@ FLOOR = _rule("confidence.floor", None, "low_confidence",
               "the model's probability is below the threshold (or the request's min_confidence)")
 SAME_WORDS = _rule("specificity.same_words", None, "duplicate",
                    "the same words coded twice in one category: the weaker sibling is dropped")
+UNSPECIFIED_COVERED = _rule("specificity.unspecified_covered", "I.B.2", "superseded_by_more_specific",
+                            "an unspecified code whose condition a more specific code from the same words names")
 MORE_SPECIFIC = _rule("specificity.more_specific", "I.B.2", "superseded_by_more_specific",
                       "an ancestor, or an unspecified sibling, yields to a more specific final code")
 SITE_NAMED = _rule("specificity.site_named", "I.A.9.b", "superseded_by_more_specific",
@@ -142,6 +148,8 @@ GESTATION_WEEKS = _rule("obstetric.weeks_of_gestation", "I.C.15", "final",
                         "weeks of gestation (Z3A) when the note states them for the pregnancy")
 PREGNANCY_FIRST = _rule("obstetric.chapter_15_first", "I.C.15.a", "superseded_by_more_specific",
                         "a pregnant state or supervision code (Z33.1, Z34) yields to a Chapter 15 (O) code")
+DOCUMENT_TITLE = _rule("document.title", "IV.A", "not_in_diagnostic_statement",
+                        "the document's title or the name of the study performed, not a diagnosis")
 DIAGNOSTIC_STATEMENT = _rule(
     "section.diagnostic_statement", "IV.A", "not_in_diagnostic_statement",
     "in a clinical document that states its diagnoses (postoperative diagnosis, assessment, impression, "
@@ -359,6 +367,45 @@ def _billable(s: _State) -> None:
 
 
 @_stage
+def _laterality(s: _State) -> None:
+    """2b. Laterality (I.B.13): a condition whose codes differ only by side is coded once, on the side the
+    note states next to it ("right carpal tunnel syndrome" is G56.01, "nuclear sclerosis OD" H25.11),
+    whichever side the model preferred; with no side stated next to it, the unspecified-side code. The
+    model's belief in the condition is the best of its sides'."""
+    done: set[str] = set()
+    for code in sorted(s.finals):
+        if code in done or code not in s.finals:
+            continue
+        family = _laterality_family(code, s.terminology)
+        if family is None:
+            continue
+        members = sorted({c for c in family[1].values() if c in s.finals},
+                         key=lambda c: (-s.finals[c].probability, c))
+        done.update(members)
+        best = s.finals[members[0]]
+        mentions = tuple(sorted({m for c in members for m in s.finals[c].mentions}))
+        eye = code.startswith(("H0", "H1", "H2", "H3", "H4", "H5"))
+        # the side of the evidence the model believes most, else of all the family's evidence
+        stated = _stated_side(s, best, eye) or _stated_side(s, replace(best, mentions=mentions), eye)
+        if stated == "ambiguous":
+            target = members[0]
+            said = "the note names both sides near it; the model's choice is kept"
+        else:
+            target = family[1].get(stated or "unspecified", members[0])
+            said = f"the note states the {stated} side" if stated else "the note states no side next to it"
+        if target == members[0] and len(members) == 1:
+            continue
+        for c in members:
+            d = s.finals.pop(c)
+            if c != target:
+                s.discard(d, "duplicate", LATERALITY_OTHER, f"the same condition coded {target}: {said}", by=target)
+        kept = replace(best, code=target, mentions=mentions)
+        if target != best.code:
+            kept = replace(kept, derived_from=best.code, rule_id=LATERALITY, rule=f"{said}: {target}, not {best.code}")
+        s.add_final(kept)
+
+
+@_stage
 def _confidence_floor(s: _State) -> None:
     """3. The confidence floor comes before the conventions that weigh codes against each other: a code
     the model does not believe must not supersede, combine with or exclude one it does."""
@@ -385,6 +432,46 @@ def _exempt_from_statement(code: str, kinds: set[str]) -> bool:
     if code.startswith(("O", "Z3A", "Z37", "Z85", "Z86", "Z87", "Z80", "Z81", "Z82", "Z83", "Z84")):
         return True
     return code.startswith("Z79") and "medications" in kinds
+
+
+@_stage
+def _document_title(s: _State) -> None:
+    """3'. The words of a document's title ("PULMONARY CONSULTATION", "INFECTIOUS DISEASE CLINIC - FOLLOW
+    UP") name a service, and an imaging report's EXAM/TECHNIQUE/COMPARISON lines name the study performed
+    ("CTA CHEST (PULMONARY EMBOLISM PROTOCOL)"): neither is a diagnosis (Guideline IV.A)."""
+    title_end = _title_end(s.text)
+    imaging = getattr(s.understanding, "document_type", "unknown") == "imaging_report"
+    for code in sorted(s.finals):
+        d = s.finals[code]
+        where = [("title" if s.understanding.mentions[m].end <= title_end
+                  else "study" if imaging and _names_the_study(s, m) else None) for m in d.mentions]
+        if all(where):
+            s.discard(s.finals.pop(code), "not_in_diagnostic_statement", DOCUMENT_TITLE,
+                      "named only in the document's title" if "title" in where
+                      else "named only in the study performed, not in its findings or impression")
+
+
+_TITLE_LINE = re.compile(r"[^\n,]{3,100}")
+_STUDY_SECTIONS = frozenset({"exam", "examination", "technique", "comparison", "procedure"})
+
+
+def _title_end(text: str) -> int:
+    """The end of the note's title: its first line (or, in a flattened export, its text before the first
+    comma) when it is upper case, has no colon (a section header) and at most 12 words; else 0."""
+    start = len(text) - len(text.lstrip())
+    line = _TITLE_LINE.match(text, start)
+    if line is None:
+        return 0
+    words = line.group(0).split()
+    letters = [ch for ch in line.group(0) if ch.isalpha()]
+    if ":" in line.group(0) or not words or len(words) > 12 or len(letters) < 3 or not all(ch.isupper() for ch in letters):
+        return 0
+    return line.end()
+
+
+def _names_the_study(s: _State, m: int) -> bool:
+    mention = s.understanding.mentions[m]
+    return s.understanding.sentences[mention.sentence].section in _STUDY_SECTIONS
 
 
 @_stage
@@ -524,6 +611,34 @@ def _most_specific(s: _State) -> None:
         if better is not None:
             del finals[code]
             s.discard(d, "superseded_by_more_specific", MORE_SPECIFIC, f"{better} is more specific", by=better)
+
+
+@_stage
+def _unspecified_covered(s: _State) -> None:
+    """4b''. An unspecified code yields to a more specific final code of another category coded from the
+    same words that names its condition: H26.9 "Unspecified cataract" to H25.11 "Age-related nuclear
+    cataract, right eye"; G62.9 "Polyneuropathy, unspecified" to E11.42 "... with diabetic polyneuropathy";
+    R58 "Hemorrhage, not elsewhere classified" to K25.4 "... gastric ulcer with hemorrhage"."""
+    finals = s.finals
+    for code in sorted(finals):
+        d = finals.get(code)
+        if d is None or not _is_unspecified(code, s.terminology):
+            continue
+        words = _condition_stems(code, s.terminology)
+        if not words:
+            continue
+        spans = [(s.understanding.mentions[m].start, s.understanding.mentions[m].end) for m in d.mentions]
+        for other in sorted(finals, key=lambda c: (-finals[c].probability, c)):
+            o = finals[other]
+            if (other == code or other[:3] == code[:3] or _is_unspecified(other, s.terminology)
+                    or o.probability < s.floor or not words <= _condition_stems(other, s.terminology, all_words=True)):
+                continue
+            if any(ms.start < end and start < ms.end for start, end in spans
+                   for ms in (s.understanding.mentions[m] for m in o.mentions)):
+                del finals[code]
+                s.discard(d, "superseded_by_more_specific", UNSPECIFIED_COVERED,
+                          f"{other} names the same condition from the same words, more specifically", by=other)
+                break
 
 
 @_stage
@@ -682,6 +797,18 @@ def _names_test_or_vaccine(s: _State, m: int) -> bool:
     return bool(_TEST_OR_VACCINE.search(window)) and not _POSITIVE_RESULT.search(window)
 
 
+_DEGREE_STEMS = frozenset(st for w in conventions.DEGREE_WORDS for st in content_stems(w))
+
+
+def _generic_alone(mention_text: str, term: str) -> bool:
+    """The phrase says the generic term and at most its degree ("severe pain", "enfermedad de base")."""
+    allowed = set(content_stems(term)) | _DEGREE_STEMS
+    return all(w in allowed or w.isdigit() for w in content_stems(_AGE_PHRASE.sub(" ", mention_text)))
+
+
+_AGE_PHRASE = re.compile(r"\b\d+[- ](?:year|month|week|day)s?[- ]old\b|\b\d+ (?:años|meses)\b", re.IGNORECASE)
+
+
 def _mention_texts(s: _State, d: Decision) -> list[str]:
     return [s.understanding.mentions[m].text for m in d.mentions]
 
@@ -698,6 +825,10 @@ def _facts() -> dict[str, Callable[[_State, str, Decision], bool]]:
         "unplaced": lambda s, code, d: any(
             _unplaced(t, conventions.lookup_prefix(conventions.UNPLACED, code)) for t in _mention_texts(s, d)),
         "pain": _near(_PAIN),
+        # structured documents only: a case report's annotators (CodiEsp) code each generic word it narrates
+        "generic_alone": lambda s, code, d: (
+            getattr(s.understanding, "document_type", "unknown") not in _STRUCTURED_DOCUMENTS
+            or any(_generic_alone(t, d.matched_term) for t in _mention_texts(s, d))),
         "site_words": lambda s, code, d: any(
             w in fold(t) for t in _mention_texts(s, d) for w in conventions.lookup_prefix(conventions.REQUIRED_SITE, code)),
         "condition_words": lambda s, code, d: any(
@@ -803,6 +934,99 @@ def _billable_leaf(code: str, terminology: Terminology, encounter: str) -> tuple
             if full and terminology.is_billable(full):
                 return full, f"{code} resolved to {full} (7th character '{encounter}')"
     return None, ""
+
+
+_SIDE_WORDS = {w: side for side, words in conventions.SIDE_WORDS.items() for w in words}
+_SIDE_TOKEN = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _SIDE_WORDS), key=len, reverse=True)) + r")\b")
+_EYE_SIDES = {w: side for side, words in conventions.EYE_SIDE_WORDS.items() for w in words}
+_EYE_TOKEN = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _EYE_SIDES), key=len, reverse=True)) + r")\b")
+_SIDE_WINDOW = 48  # characters before and after the mention, inside its sentence
+
+
+_SIDE_PHRASE = re.compile(
+    r"\b(right|left|bilateral|unspecified)\b(?: (?:eyes?|ears?|sides?|(?:upper|lower) limbs?))?")
+
+
+def _side_key(description: str) -> tuple[str, str | None]:
+    """A description with its side phrases blanked, and the side it names (None: more than one)."""
+    named = {m.group(1) for m in _SIDE_PHRASE.finditer(description.lower())} - {"unspecified"}
+    side = next(iter(named)) if len(named) == 1 else ("unspecified" if not named else None)
+    return _SIDE_PHRASE.sub("<side>", description.lower()), side
+
+
+@lru_cache(maxsize=4096)
+def _laterality_family(code: str, terminology: Terminology) -> tuple[str, dict[str, str]] | None:
+    """The side a code names and its siblings by side, when their descriptions differ only in
+    right/left/bilateral/unspecified (C50.911 .. C50.919; S72.001A .. S72.009A keep their 7th character)."""
+    family = _side_family(code, code, "", terminology)
+    if family is None and len(code) == 8 and code[7].isalpha():  # an injury's 7th character
+        family = _side_family(code, code[:7].rstrip("X"), code[7], terminology)
+    return family
+
+
+def _side_family(code: str, base: str, seventh: str, terminology: Terminology) -> tuple[str, dict[str, str]] | None:
+    info = terminology.get(base)
+    if info is None or info.parent is None or "<side>" not in (key := _side_key(info.description))[0]:
+        return None
+    parent = terminology.get(info.parent)
+    if parent is None:
+        return None
+    family: dict[str, str] = {}
+    for sib in parent.children:
+        sinfo = terminology.get(sib)
+        if sinfo is None or len(sib) != len(base):
+            continue
+        skey, side = _side_key(sinfo.description)
+        full = sib.ljust(7, "X") + seventh if seventh else sib
+        if skey == key[0] and side is not None and full in terminology:
+            family.setdefault(side, full)
+    if key[1] is None or family.get(key[1]) != code or len(family) < 2:
+        return None
+    return key[1], family
+
+
+def _stated_side(s: _State, d: Decision, eye: bool) -> str | None:
+    """right/left/bilateral when the evidence states one side (OD/OS/OU for the eye), None when it states
+    none, "ambiguous" when its mentions state different sides."""
+    sides = {side for side in (_mention_side(s, m, eye) for m in d.mentions) if side}
+    if len(sides) > 1:
+        return "bilateral" if "bilateral" in sides else "ambiguous"
+    return next(iter(sides), None)
+
+
+def _mention_side(s: _State, m: int, eye: bool) -> str | None:
+    """The side word nearest a mention inside its sentence: in the mention ("right carpal tunnel"), else
+    just after it ("cataract, right eye"), else just before it ("OD: nuclear sclerosis")."""
+    mention = s.understanding.mentions[m]
+    sentence = s.understanding.sentences[mention.sentence]
+    inside = fold(s.text[mention.start:mention.end])
+    after = fold(s.text[mention.end:min(sentence.end, mention.end + _SIDE_WINDOW)])
+    before = fold(s.text[max(sentence.start, mention.start - _SIDE_WINDOW):mention.start])
+    for window, last in ((inside, False), (after, False), (before, True)):
+        found = [(w.start(), _SIDE_WORDS[w.group(1)]) for w in _SIDE_TOKEN.finditer(window)]
+        if eye:
+            found += [(w.start(), _EYE_SIDES[w.group(1)]) for w in _EYE_TOKEN.finditer(window)]
+        if found:
+            named = {side for _, side in found}
+            if window is inside and len(named) > 1:
+                return "bilateral" if "bilateral" in named else None
+            return sorted(found)[-1 if last else 0][1]
+    return None
+
+
+_NOT_CONDITION_WORDS = frozenset(
+    "unspecified other specified not elsewhere classified nos without with type site part".split())
+
+
+_NOT_CONDITION_STEMS = frozenset(st for w in _NOT_CONDITION_WORDS for st in content_stems(w))
+
+
+@lru_cache(maxsize=8192)
+def _condition_stems(code: str, terminology: Terminology, all_words: bool = False) -> frozenset[str]:
+    """The content stems of a code's description: its condition words (all its words with all_words)."""
+    description = terminology.description(code) or ""
+    return frozenset(w for w in content_stems(description)
+                     if all_words or w not in _NOT_CONDITION_STEMS)
 
 
 def _is_unspecified(code: str, terminology: Terminology) -> bool:

@@ -201,6 +201,19 @@ CASES: dict[str, tuple] = {
                                           "symptom_integral_to_diagnosis", {"document_type": "operative_report"}),
     "named.test_or_vaccine": ("Flu vaccine given today.", [("Flu", P)], [("J11.1", 0, 0.8)], None, "J11.1",
                               "condition_not_named"),
+    # the side stated next to the condition picks the code, whichever side the model preferred (I.B.13)
+    "specificity.laterality": ("Right carpal tunnel syndrome.", [("Right carpal tunnel syndrome", P)],
+                               [("G56.00", 0, 0.8), ("G56.02", 0, 0.4)], None, "G56.01", None),
+    "specificity.laterality_other_side": ("Right carpal tunnel syndrome.", [("Right carpal tunnel syndrome", P)],
+                                          [("G56.00", 0, 0.8), ("G56.02", 0, 0.4)], None, "G56.02", "duplicate"),
+    "specificity.unspecified_covered": ("Nuclear cataract, right eye.", [("Nuclear cataract", P)],
+                                        [("H26.9", 0, 0.8), ("H25.11", 0, 0.7)], None, "H26.9",
+                                        "superseded_by_more_specific"),
+    "document.title": ("PULMONARY CONSULTATION\nAssessment: COPD.", [("PULMONARY CONSULTATION", P)],
+                       [("J43.9", 0, 0.8)], None, "J43.9", "not_in_diagnostic_statement"),
+    "named.generic_condition": ("History of coronary artery disease.", [("coronary artery disease", P)],
+                                [("R69", 0, 0.8, 1.0)], None, "R69", "condition_not_named",
+                                {"document_type": "consult"}),
     "output.max_codes": ("Pneumonia. Hypertension.", [("Pneumonia", P), ("Hypertension", P)],
                          [("J18.9", 0, 0.9), ("I10", 1, 0.7)], CodeOptions(language="en", max_codes=1), "I10",
                          "max_codes"),
@@ -412,3 +425,37 @@ def test_the_readme_lists_every_discard_reason():
     readme = (DOCS.parents[1] / "README.md").read_text(encoding="utf-8")
     section = readme.split("### Discard reasons")[1].split("###")[0]
     assert set(re.findall(r"^\| `([a-z0-9_]+)` \|", section, flags=re.MULTILINE)) == set(get_args(DiscardReason))
+
+
+@pytest.mark.parametrize("note,code,not_codes", [
+    ("ASSESSMENT: Left carpal tunnel syndrome.", "G56.02", {"G56.00", "G56.01", "G56.03"}),
+    ("ASSESSMENT: Carpal tunnel syndrome, right wrist.", "G56.01", {"G56.00", "G56.02"}),
+    ("ASSESSMENT: Bilateral carpal tunnel syndrome.", "G56.03", {"G56.00", "G56.01", "G56.02"}),
+])
+def test_laterality_follows_the_side_the_note_states(coder, note, code, not_codes):
+    finals = {a.code for a in coder.code(note, CodeOptions(language="en")).final_assessments}
+    assert code in finals and not finals & not_codes, finals
+
+
+def test_laterality_families_keep_the_seventh_character_and_skip_codes_without_sides(coder):
+    t = coder.terminology
+    assert rules._laterality_family("S72.001A", t) == ("right", {"right": "S72.001A", "left": "S72.002A",
+                                                                  "unspecified": "S72.009A"})
+    assert rules._laterality_family("E11.3519", t)[1]["bilateral"] == "E11.3513"
+    assert rules._laterality_family("J45.909", t) is None and rules._laterality_family("I10", t) is None
+
+
+def test_generic_residual_codes_need_the_generic_word_alone_in_a_structured_document(coder):
+    consult = "CONSULTATION\n\nHISTORY: {}.\n\nASSESSMENT: {}.\n\nPLAN: Follow up."
+    finals = {a.code for a in coder.code(consult.format("Coronary artery disease", "Coronary artery disease"),
+                                         CodeOptions(language="en")).final_assessments}
+    assert "R69" not in finals and any(c.startswith("I25") for c in finals), finals
+    assert rules._generic_alone("severe pain", "Pain") and rules._generic_alone("pain 7/10", "pain")
+    assert not rules._generic_alone("postmenopausal bleeding", "Bleeding")
+    assert not rules._generic_alone("INFECTIOUS DISEASE CLINIC - FOLLOW UP", "infectious disease")
+
+
+def test_a_title_names_a_service_not_a_diagnosis(coder):
+    assert rules._title_end("PULMONARY CONSULTATION\n\nREASON: cough.") == len("PULMONARY CONSULTATION")
+    assert rules._title_end("RETINA CLINIC NOTE,REFERRING PROVIDER: , Dr. X.") == len("RETINA CLINIC NOTE")
+    assert rules._title_end("ASSESSMENT: Pneumonia.") == 0 and rules._title_end("Emphysema was seen.") == 0
