@@ -419,6 +419,10 @@ REQUIRED_WORDS: dict[str, tuple[str, ...]] = {
     "R20.9": ("alterac", "alterad", "disminu", "perdid", "trastorno", "disturb", "loss", "lost", "decreas",
               "reduc", "abnormal", "anormal", "hipoest", "hiperest", "hypoesth", "hyperesth", "disest", "dysesth",
               "parest", "paresth", "anest", "anesth", "abolid", "absent", "ausen", "impair", "deficit"),
+    # hypertensive kidney disease (I12) and hypertensive heart and kidney disease (I13) name the kidney: "setting
+    # of hypertensive heart disease" is I11, not I13 (the combination from two phrases is built by rules.py)
+    "I12": ("kidney", "renal", "ckd", "esrd", "nephr", "nefr", "rinon", "renal"),
+    "I13": ("kidney", "renal", "ckd", "esrd", "nephr", "nefr", "rinon", "renal"),
     # hepatitis A, not hepatitis B or C or "hepatitis" alone ("$": the whole word)
     "B15": ("vha", "hav", "hepatitis a$", "virus de la hepatitis a$", "hepatitis a virus", "hepatitis viral a$",
             "viral hepatitis a$", "hepatitis tipo a$", "type a hepatitis"),
@@ -521,12 +525,17 @@ DEGREE_WORDS: tuple[str, ...] = (
     "importante", "nuevo", "nueva", "activo", "activa", "actual", "base",
 )
 
+# Weeks of gestation (Z3A) are coded for a pregnant patient only: "8 weeks of buttock pain" is a duration.
+WEEKS_OF_GESTATION_PREFIXES: tuple[str, ...] = ("Z3A",)
+
 DISEASE_CHAPTERS: tuple[str, ...] = tuple("ABCDEFGHIJKLMNOPQSTUVWXY")
 
 GUARDS: tuple[Guard, ...] = (
     Guard("named.test_or_vaccine", None, DISEASE_CHAPTERS, "not_test_or_vaccine", "condition_not_named",
           "the condition names a test or vaccine ('flu vaccine', 'hepatitis B surface antigen', 'rapid "
           "influenza test'), not a diagnosis"),
+    Guard("stated.pregnancy", "I.C.15", WEEKS_OF_GESTATION_PREFIXES, "pregnancy", "fact_not_stated",
+          "weeks are stated, but no pregnancy: a duration, not weeks of gestation (Guideline I.C.15)"),
     Guard("stated.long_term", "I.C.21.c.3", LONG_TERM_PREFIXES, "long_term", "fact_not_stated",
           "long-term use is not stated (Guideline I.C.21.c.3)"),
     Guard("stated.place_activity_status", "I.C.20", NOT_ASSIGNED, "never", "fact_not_stated",

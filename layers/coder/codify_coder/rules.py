@@ -112,6 +112,8 @@ COMBINATION_HTN = _rule("combination.hypertension", "I.C.9.a", "final",
                         "hypertension with heart disease or chronic kidney disease takes I11-I13")
 COMBINED = _rule("combination.component", "I.A.15", "superseded_by_more_specific",
                  "a part that the combination code replaces")
+WITH_OVER_WITHOUT = _rule("combination.with_over_without", "I.A.15", "superseded_by_more_specific",
+                          "a code 'without X' beside a final code of its category 'with X': the note states X")
 ADDITIONAL = _rule("combination.additional_code", "I.A.15", "final",
                    "the part a combination does not replace is reported as its additional code")
 INTEGRAL = _rule("integral.symptom", "I.B.5", "symptom_integral_to_diagnosis",
@@ -736,6 +738,32 @@ def _combinations(s: _State) -> None:
 
 
 @_stage
+def _with_over_without(s: _State) -> None:
+    """5'. Two final codes of one category, one "without heart failure" and one "with heart failure" (I13.10
+    and I13.0, from a hypertension combined with its heart failure): the note states the heart failure."""
+    finals = s.finals
+    for code in sorted(finals):
+        without = _WITHOUT.search((s.terminology.description(code) or "").lower())
+        if code not in finals or without is None:
+            continue
+        stated = without.group(1)
+        words = _condition_stems(code, s.terminology, all_words=True) - _WITHOUT_STEMS
+        other = next((o for o in sorted(finals) if o != code and o[:3] == code[:3]
+                      and re.search(rf"\bwith {re.escape(stated)}\b", (s.terminology.description(o) or "").lower())
+                      and not re.search(rf"\bwithout {re.escape(stated)}\b",
+                                        (s.terminology.description(o) or "").lower())
+                      # the same condition otherwise (not another retinopathy "with macular edema")
+                      and words <= _condition_stems(o, s.terminology, all_words=True)), None)
+        if other is not None:
+            s.discard(finals.pop(code), "superseded_by_more_specific", WITH_OVER_WITHOUT,
+                      f"{other} codes it with {stated}, which the note states", by=other)
+
+
+_WITHOUT_STEMS = frozenset(content_stems("without"))
+_WITHOUT = re.compile(r"\bwithout ((?:\w+ ){0,2}\w+?)(?:,|$| or | and | with )")
+
+
+@_stage
 def _integral_symptoms(s: _State) -> None:
     """6. Signs and symptoms integral to a confirmed diagnosis (Guideline I.B.5)."""
     for code in sorted(s.finals):
@@ -825,6 +853,7 @@ def _facts() -> dict[str, Callable[[_State, str, Decision], bool]]:
         "unplaced": lambda s, code, d: any(
             _unplaced(t, conventions.lookup_prefix(conventions.UNPLACED, code)) for t in _mention_texts(s, d)),
         "pain": _near(_PAIN),
+        "pregnancy": lambda s, code, d: _PREGNANCY.search(fold(s.text)) is not None,
         # structured documents only: a case report's annotators (CodiEsp) code each generic word it narrates
         "generic_alone": lambda s, code, d: (
             getattr(s.understanding, "document_type", "unknown") not in _STRUCTURED_DOCUMENTS
