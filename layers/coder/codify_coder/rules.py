@@ -16,6 +16,7 @@ symptoms integral to a confirmed diagnosis, resolve Excludes1 conflicts, then ma
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -96,6 +97,8 @@ FLOOR = _rule("confidence.floor", None, "low_confidence",
               "the model's probability is below the threshold (or the request's min_confidence)")
 SAME_WORDS = _rule("specificity.same_words", None, "duplicate",
                    "the same words coded twice in one category: the weaker sibling is dropped")
+STATED_SPECIFIC = _rule("specificity.stated_words", "I.B.2", "final",
+                        "an unspecified code yields to the sibling whose own words the phrase states")
 UNSPECIFIED_COVERED = _rule("specificity.unspecified_covered", "I.B.2", "superseded_by_more_specific",
                             "an unspecified code whose condition a more specific code from the same words names")
 MORE_SPECIFIC = _rule("specificity.more_specific", "I.B.2", "superseded_by_more_specific",
@@ -405,6 +408,25 @@ def _laterality(s: _State) -> None:
         if target != best.code:
             kept = replace(kept, derived_from=best.code, rule_id=LATERALITY, rule=f"{said}: {target}, not {best.code}")
         s.add_final(kept)
+
+
+@_stage
+def _stated_specific(s: _State) -> None:
+    """2c. The most specific code the words support (I.B.2): an unspecified code whose phrase states the
+    words that set a sibling apart ("CKD stage 2": N18.2, not N18.9; "partial small bowel obstruction":
+    K56.600, not K56.609) becomes that sibling. A sibling's own words are those of its description that its
+    category's description lacks, nonessential modifiers and "unspecified as to ..." left out."""
+    for code in sorted(s.finals):
+        d = s.finals.get(code)
+        if d is None or not _is_unspecified(code, s.terminology):
+            continue
+        said = {w for t in _mention_texts(s, d) for w in content_stems(t)}
+        best = _stated_sibling(code, s.terminology, frozenset(said))
+        if best is None:
+            continue
+        del s.finals[code]  # (a sibling already proposed takes the better of the two beliefs: add_final)
+        s.add_final(replace(d, code=best, derived_from=code, rule_id=STATED_SPECIFIC,
+                            rule=f"the phrase states what sets {best} apart: {best} rather than {code}"))
 
 
 @_stage
@@ -1056,6 +1078,47 @@ def _condition_stems(code: str, terminology: Terminology, all_words: bool = Fals
     description = terminology.description(code) or ""
     return frozenset(w for w in content_stems(description)
                      if all_words or w not in _NOT_CONDITION_STEMS)
+
+
+_NONESSENTIAL = re.compile(r"\([^)]*\)|\[[^\]]*\]|,?\s*unspecified (?:as to|whether) [^,]*|,?\s*not elsewhere classified")
+
+
+def _own_stems(description: str) -> frozenset[str]:
+    return frozenset(content_stems(_NONESSENTIAL.sub(" ", description)))
+
+
+def _stated_sibling(code: str, terminology: Terminology, said: frozenset[str]) -> str | None:
+    """The billable sibling (under the unspecified code's parent) whose own words are all in `said`; the one
+    with the most such words, None when none or a tie."""
+    info = terminology.get(code)
+    parent = terminology.get(info.parent) if info and info.parent else None
+    if parent is None or len(code) > 7:  # 7th-character codes: the injury's own family
+        return None
+    base = _own_stems(parent.description)
+    found: list[tuple[int, str]] = []
+    for sib in terminology.descendants(parent.code):
+        sinfo = terminology.get(sib)
+        if sib == code or sinfo is None or not sinfo.billable or len(sib) > 7:
+            continue
+        plain = _NONESSENTIAL.sub(" ", sinfo.description)
+        if _UNSPECIFIED.search(plain) or _OTHER.search(plain):
+            continue
+        own = _own_stems(sinfo.description) - base
+        if own and all(_stem_said(w, said) for w in own):
+            found.append((len(own), sib))
+    found.sort(reverse=True)
+    if not found or (len(found) > 1 and found[0][0] == found[1][0]):
+        return None
+    return found[0][1]
+
+
+def _stem_said(stem_: str, said: frozenset[str]) -> bool:
+    """A description's stem among the phrase's, allowing the light stemmer's derivations ("hypoxia",
+    "hypoxic"): words of five letters or more that differ at most in their last letter."""
+    if stem_ in said:
+        return True
+    return len(stem_) >= 5 and any(
+        len(w) >= 5 and len(os.path.commonprefix((w, stem_))) >= max(5, min(len(w), len(stem_)) - 1) for w in said)
 
 
 def _is_unspecified(code: str, terminology: Terminology) -> bool:

@@ -220,6 +220,8 @@ CASES: dict[str, tuple] = {
                                       [("Hypertensive heart and kidney disease", P), ("Renal and heart failure", P)],
                                       [("I13.10", 0, 0.8), ("I13.0", 1, 0.7)], None, "I13.10",
                                       "superseded_by_more_specific"),
+    "specificity.stated_words": ("Chronic kidney disease stage 2.", [("Chronic kidney disease stage 2", P)],
+                                 [("N18.9", 0, 0.8)], None, "N18.2", None),
     "output.max_codes": ("Pneumonia. Hypertension.", [("Pneumonia", P), ("Hypertension", P)],
                          [("J18.9", 0, 0.9), ("I10", 1, 0.7)], CodeOptions(language="en", max_codes=1), "I10",
                          "max_codes"),
@@ -465,3 +467,16 @@ def test_a_title_names_a_service_not_a_diagnosis(coder):
     assert rules._title_end("PULMONARY CONSULTATION\n\nREASON: cough.") == len("PULMONARY CONSULTATION")
     assert rules._title_end("RETINA CLINIC NOTE,REFERRING PROVIDER: , Dr. X.") == len("RETINA CLINIC NOTE")
     assert rules._title_end("ASSESSMENT: Pneumonia.") == 0 and rules._title_end("Emphysema was seen.") == 0
+
+
+@pytest.mark.parametrize("code,phrase,sibling", [
+    ("N18.9", "CKD stage 2", "N18.2"),
+    ("K56.609", "partial small bowel obstruction", "K56.600"),
+    ("J96.00", "Acute hypoxic respiratory failure", "J96.01"),
+    ("N18.9", "chronic kidney disease", None),  # nothing more stated
+    ("E78.5", "hyperlipidemia", None),  # "hyper-" alone is no "hyperchylomicronemia"
+    ("J96.00", "acute respiratory failure with hypoxia and hypercapnia", None),  # J96.01 and J96.02 tie: J96.00
+])
+def test_an_unspecified_code_yields_to_the_sibling_whose_words_are_stated(coder, code, phrase, sibling):
+    from codify_coder.terminology.text import content_stems
+    assert rules._stated_sibling(code, coder.terminology, frozenset(content_stems(phrase))) == sibling
