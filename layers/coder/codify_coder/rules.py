@@ -101,6 +101,8 @@ STATED_SPECIFIC = _rule("specificity.stated_words", "I.B.2", "final",
                         "an unspecified code yields to the sibling whose own words the phrase states")
 UNSPECIFIED_COVERED = _rule("specificity.unspecified_covered", "I.B.2", "superseded_by_more_specific",
                             "an unspecified code whose condition a more specific code from the same words names")
+SAME_READING = _rule("specificity.same_reading", None, "duplicate",
+                     "two codes of different categories read from the same words of one phrase")
 MORE_SPECIFIC = _rule("specificity.more_specific", "I.B.2", "superseded_by_more_specific",
                       "an ancestor, or an unspecified sibling, yields to a more specific final code")
 SITE_NAMED = _rule("specificity.site_named", "I.A.9.b", "superseded_by_more_specific",
@@ -620,6 +622,53 @@ def _same_words(s: _State) -> None:
                 s.discard(d, "duplicate", SAME_WORDS,
                           f"the same words are coded {other}, a code of the same category", by=other)
                 break
+
+
+@_stage
+def _same_reading(s: _State) -> None:
+    """4a'. One phrase, one reading: two codes of different categories from the same mentions whose terms
+    use the same words of them ("pyelonephritis": N10, N12 or N16; "sore throat": J02.9 or J31.2) are
+    two readings of one condition; the weaker is dropped. Codes whose terms use different words of the
+    phrase ("chronic pansinusitis with nasal polyps": J32.4 and J33.9) and codes one of which instructs
+    to code the other ("code first" CKD for D63.1) stay."""
+    finals = s.finals
+    for code in sorted(finals, key=lambda c: (finals[c].probability, c)):
+        d = finals.get(code)
+        if d is None or code.startswith("Z"):
+            continue
+        used = _words_used(s, d)
+        if not used:
+            continue
+        for other, o in finals.items():
+            if (other == code or other[:3] == code[:3] or other.startswith("Z") or o.probability < d.probability
+                    or set(o.mentions) != set(d.mentions) or not used <= _words_used(s, o)
+                    or _instructs(code, other, s.terminology) or _instructs(other, code, s.terminology)):
+                continue
+            del finals[code]
+            s.discard(d, "duplicate", SAME_READING, f"the same words read as {other}", by=other)
+            break
+
+
+def _words_used(s: _State, d: Decision) -> frozenset[str]:
+    said = {w for t in _mention_texts(s, d) for w in content_stems(t)}
+    return frozenset(w for w in content_stems(d.matched_term) if _stem_said(w, frozenset(said)))
+
+
+_CODE_REF = re.compile(r"\b([A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?)(?:\s*-\s*([A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?))?")
+
+
+def _instructs(code: str, other: str, terminology: Terminology) -> bool:
+    """`code` (or a category above it) says "code first", "use additional code" or "code also" for `other`
+    (a code, a category, or a range: "N18.1-N18.6")."""
+    for c in [code, *terminology.ancestors(code)]:
+        info = terminology.get(c)
+        if info is None:
+            continue
+        for note in (info.code_first, info.use_additional_code, info.code_also):
+            for lo, hi in _CODE_REF.findall(note or ""):
+                if other.startswith(lo) or (hi and lo <= other[:len(lo)] and other[:len(hi)] <= hi):
+                    return True
+    return False
 
 
 @_stage

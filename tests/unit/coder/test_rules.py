@@ -38,7 +38,7 @@ INPATIENT = CodeOptions(language="en", setting="inpatient")
 
 
 def decide(coder, note: str, mentions: list[tuple[str, str]], cands: list[tuple], options: CodeOptions | None = None,
-           context: str | None = None, document_type: str = "unknown"):
+           context: str | None = None, document_type: str = "unknown", terms: dict[str, str] | None = None):
     """`mentions`: (phrase, assertion[, context[, section kind[, section name]]]), found in `note` (a phrase
     repeated: its next occurrence); `cands`: (code, mention index, probability[, lexical]). With section names,
     each mention stands in a sentence of its own in that section (the note's document type is given)."""
@@ -54,7 +54,8 @@ def decide(coder, note: str, mentions: list[tuple[str, str]], cands: list[tuple]
                                     context=labels[0] if labels else None, section_kind=kind))
     u = Understanding("en", tuple(sentences) or (Sentence(0, len(note), "body"),), tuple(spans),
                       document_type=document_type)  # type: ignore[arg-type]
-    candidates = [Candidate(c[0], c[1], "term", lexical=c[3] if len(c) > 3 else 0.6, probability=c[2]) for c in cands]
+    candidates = [Candidate(c[0], c[1], (terms or {}).get(c[0], "term"), lexical=c[3] if len(c) > 3 else 0.6,
+                            probability=c[2]) for c in cands]
     out = rules.apply(note, u, candidates, coder.terminology, options or CodeOptions(language="en"))
     return {d.code: d for d in out}
 
@@ -222,6 +223,9 @@ CASES: dict[str, tuple] = {
                                       "superseded_by_more_specific"),
     "specificity.stated_words": ("Chronic kidney disease stage 2.", [("Chronic kidney disease stage 2", P)],
                                  [("N18.9", 0, 0.8)], None, "N18.2", None),
+    "specificity.same_reading": ("Pyelonephritis.", [("Pyelonephritis", P)],
+                                 [("N10", 0, 0.8), ("N12", 0, 0.6)], None, "N12", "duplicate",
+                                 {"terms": {"N10": "Acute pyelonephritis", "N12": "Pyelonephritis NOS"}}),
     "output.max_codes": ("Pneumonia. Hypertension.", [("Pneumonia", P), ("Hypertension", P)],
                          [("J18.9", 0, 0.9), ("I10", 1, 0.7)], CodeOptions(language="en", max_codes=1), "I10",
                          "max_codes"),
@@ -480,3 +484,12 @@ def test_a_title_names_a_service_not_a_diagnosis(coder):
 def test_an_unspecified_code_yields_to_the_sibling_whose_words_are_stated(coder, code, phrase, sibling):
     from codify_coder.terminology.text import content_stems
     assert rules._stated_sibling(code, coder.terminology, frozenset(content_stems(phrase))) == sibling
+
+
+def test_codes_from_different_words_of_one_phrase_or_instructed_together_both_stay(coder):
+    note = "Chronic pansinusitis with nasal polyps."
+    both = {a.code for a in coder.code("ASSESSMENT: " + note, CodeOptions(language="en")).final_assessments}
+    assert {"J32.4", "J33.9"} <= both, both
+    assert rules._instructs("D63.1", "N18.32", coder.terminology)
+    assert rules._instructs("E11.22", "N18.30", coder.terminology)
+    assert not rules._instructs("N10", "N12", coder.terminology)
