@@ -528,6 +528,23 @@ DEGREE_WORDS: tuple[str, ...] = (
 # Weeks of gestation (Z3A) are coded for a pregnant patient only: "8 weeks of buttock pain" is a duration.
 WEEKS_OF_GESTATION_PREFIXES: tuple[str, ...] = ("Z3A",)
 
+# Tobacco (Index: "Dependence, drug, nicotine"; "Smoker - see Dependence, drug, nicotine"; "Use, tobacco"
+# Z72.0): a phrase that says dependence, a disorder or a smoker is F17.2-, and F17 needs a tobacco or nicotine
+# product (smoking cannabis is no nicotine dependence).
+TOBACCO_PREFIXES: tuple[str, ...] = ("F17",)
+TOBACCO_WORDS: tuple[str, ...] = (
+    "tobac", "nicotin", "cigar", "smok", "vap", "e-cig", "chew", "snuff", "dip", "pack", "ppd", "pipe",
+    "tabac", "tabaq", "fum", "cigarr", "nicot",
+)
+NOT_TOBACCO_WORDS: tuple[str, ...] = (
+    "cannabis", "marijuana", "marihuana", "weed", "thc", "crack", "cocaine", "cocaina", "meth", "heroin", "heroina",
+    "porros", "hachis", "hashish",
+)
+TOBACCO_USE_PREFIXES: tuple[str, ...] = ("Z72.0",)
+TOBACCO_DEPENDENCE_WORDS: tuple[str, ...] = (
+    "dependen", "disorder", "smoker", "addict", "trastorno", "fumador", "fumadora", "tabaquism",
+)
+
 DISEASE_CHAPTERS: tuple[str, ...] = tuple("ABCDEFGHIJKLMNOPQSTUVWXY")
 
 GUARDS: tuple[Guard, ...] = (
@@ -551,6 +568,10 @@ GUARDS: tuple[Guard, ...] = (
           "(Guideline I.C.19, Index: the site's own entry)"),
     Guard("named.generic_condition", None, GENERIC_CONDITION_PREFIXES, "generic_alone", "condition_not_named",
           "the generic word stands inside another condition's or a service's name, not alone"),
+    Guard("named.tobacco", None, TOBACCO_PREFIXES, "tobacco_product", "condition_not_named",
+          "the phrase names no tobacco or nicotine product (cannabis is not tobacco)"),
+    Guard("stated.tobacco_dependence", None, TOBACCO_USE_PREFIXES, "use_not_dependence", "superseded_by_more_specific",
+          "the phrase says dependence, a disorder or a smoker: F17.2- (Index: Dependence, drug, nicotine)"),
     Guard("named.pain", None, PAIN_PREFIXES, "pain", "condition_not_named",
           "a region is named, no pain or tenderness there"),
     Guard("named.site", None, tuple(REQUIRED_SITE), "site_words", "condition_not_named",

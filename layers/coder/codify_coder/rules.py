@@ -924,6 +924,9 @@ def _facts() -> dict[str, Callable[[_State, str, Decision], bool]]:
         "unplaced": lambda s, code, d: any(
             _unplaced(t, conventions.lookup_prefix(conventions.UNPLACED, code)) for t in _mention_texts(s, d)),
         "pain": _near(_PAIN),
+        "tobacco_product": lambda s, code, d: any(
+            _TOBACCO.search(f) and not _NOT_TOBACCO.search(f) for f in map(fold, _mention_texts(s, d))),
+        "use_not_dependence": lambda s, code, d: not any(_TOBACCO_DEPENDENCE.search(fold(t)) for t in _mention_texts(s, d)),
         "pregnancy": lambda s, code, d: _PREGNANCY.search(fold(s.text)) is not None,
         # structured documents only: a case report's annotators (CodiEsp) code each generic word it narrates
         "generic_alone": lambda s, code, d: (
@@ -1270,6 +1273,9 @@ def _word_starts(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(parts) + r")")
 
 
+_TOBACCO = _word_starts(conventions.TOBACCO_WORDS)
+_NOT_TOBACCO = _word_starts(conventions.NOT_TOBACCO_WORDS)
+_TOBACCO_DEPENDENCE = _word_starts(conventions.TOBACCO_DEPENDENCE_WORDS)
 _REQUIRED_WORDS = {code: _word_starts(words) for code, words in conventions.REQUIRED_WORDS.items()}
 _STATED_QUALIFIER = {code: (_word_starts(cues), plain) for code, (cues, plain) in conventions.STATED_QUALIFIER.items()}
 _GENERAL_STATE = _word_starts(conventions.GENERAL_STATE_WORDS)

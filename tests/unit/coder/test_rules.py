@@ -226,6 +226,10 @@ CASES: dict[str, tuple] = {
     "specificity.same_reading": ("Pyelonephritis.", [("Pyelonephritis", P)],
                                  [("N10", 0, 0.8), ("N12", 0, 0.6)], None, "N12", "duplicate",
                                  {"terms": {"N10": "Acute pyelonephritis", "N12": "Pyelonephritis NOS"}}),
+    "named.tobacco": ("Smoking cannabis daily.", [("Smoking cannabis", P)], [("F17.200", 0, 0.8)], None, "F17.200",
+                      "condition_not_named"),
+    "stated.tobacco_dependence": ("Tobacco use disorder.", [("Tobacco use disorder", P)], [("Z72.0", 0, 0.8)], None,
+                                  "Z72.0", "superseded_by_more_specific"),
     "output.max_codes": ("Pneumonia. Hypertension.", [("Pneumonia", P), ("Hypertension", P)],
                          [("J18.9", 0, 0.9), ("I10", 1, 0.7)], CodeOptions(language="en", max_codes=1), "I10",
                          "max_codes"),
@@ -493,3 +497,11 @@ def test_codes_from_different_words_of_one_phrase_or_instructed_together_both_st
     assert rules._instructs("D63.1", "N18.32", coder.terminology)
     assert rules._instructs("E11.22", "N18.30", coder.terminology)
     assert not rules._instructs("N10", "N12", coder.terminology)
+
+
+def test_tobacco_dependence_is_f17_and_plain_use_stays_z72(coder):
+    dependence = {a.code for a in coder.code("ASSESSMENT: Tobacco use disorder, smokes 1 ppd of cigarettes.",
+                                             CodeOptions(language="en")).final_assessments}
+    assert "Z72.0" not in dependence and any(c.startswith("F17.2") for c in dependence), dependence
+    use = decide(coder, "Tobacco use.", [("Tobacco use", P)], [("Z72.0", 0, 0.8)])
+    assert use["Z72.0"].final
