@@ -268,3 +268,39 @@ def test_the_lambda_launcher_invokes_the_training_function_asynchronously(env): 
                            "Payload": b'{"tenant": "t", "model_id": "m", "job_id": "j"}'})  # fmt: skip
         launcher.LambdaLauncher("codify-dev-training")({"tenant": "t", "model_id": "m", "job_id": "j"})
         stub.assert_no_pending_responses()
+
+
+def test_the_model_cache_is_bounded_and_a_model_that_fails_to_load_is_never_cached(env, fake, tmp_path):  # noqa: F811
+    from codify.repositories import S3ModelStore
+    from common.errors import ModelNotFound
+
+    s3 = boto3.client("s3")
+
+    def put(model_id: str, manifest: bytes) -> None:
+        prefix = f"tenants/clinic-a/models/{model_id}/"
+        s3.put_object(Bucket=env.models_bucket, Key=prefix + "model.onnx", Body=b"weights of " + model_id.encode())
+        s3.put_object(Bucket=env.models_bucket, Key=prefix + "manifest.json", Body=manifest)
+
+    for model_id in ("m1", "m2", "m3"):
+        put(model_id, json.dumps({"model_id": model_id, "version": f"v-{model_id}"}).encode())
+    put("broken", b"{not json")
+    store = S3ModelStore(env.models_bucket, str(tmp_path), max_loaded=2)
+    with pytest.raises(ModelNotFound, match="cannot be loaded") as refused:
+        store.coder_for("clinic-a", "broken", fake)
+    assert refused.value.reason == "model_unloadable"
+    assert store.loaded() == [] and list(tmp_path.iterdir()) == []  # nothing kept of it
+
+    for model_id in ("m1", "m2", "m3"):
+        assert store.coder_for("clinic-a", model_id, fake).model.version == f"v-{model_id}"
+    assert [k[1] for k in store.loaded()] == ["m2", "m3"]  # m1 out, least recently used
+    assert len(list(tmp_path.iterdir())) == 2  # and its files with it
+    store.coder_for("clinic-a", "m2", fake)
+    assert [k[1] for k in store.loaded()] == ["m3", "m2"]
+    loads = len(fake.model_dirs)
+    store.coder_for("clinic-a", "m2", fake)
+    assert len(fake.model_dirs) == loads  # a hit does not load again
+
+    put("broken", json.dumps({"model_id": "broken", "version": "v-fixed"}).encode())  # pushed again, fixed
+    assert store.coder_for("clinic-a", "broken", fake).model.version == "v-fixed"
+    with pytest.raises(ModelNotFound):
+        store.coder_for("clinic-b", "m2", fake)  # another tenant's prefix: not found, whatever is cached
