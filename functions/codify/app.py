@@ -21,6 +21,7 @@ from common.observability import logger, metrics, tracer
 from common.settings import SERVICE_VERSION, codify_settings
 from health.routes import router as health_router
 
+from .model_routes import router as models_router
 from .models import (
     RUN_ID_PATTERN,
     TRACKING_PATTERN,
@@ -37,7 +38,6 @@ from .repositories import (
     TextractRecognizer,
 )
 from .service import CodifyCommand, CodifyService, Tracking
-from .model_routes import router as models_router
 from .uploads import router as uploads_router
 
 app = APIGatewayRestResolver(enable_validation=True)

@@ -47,13 +47,12 @@ def models_service() -> ModelsService:
         out = []
         for model_id, manifest, uploaded_at in bucket.manifests(tenant):
             summary = S3ModelStore._summary(model_id, manifest, uploaded_at)
-            out.append(
-                ModelStatus(
-                    id=model_id, status="ready", version=summary.version, description=summary.description,
-                    terminology=summary.terminology, code_system=code_system_of(manifest),
-                    created_at=summary.created_at, metrics=metrics_of(manifest), source="bucket",
-                )  # fmt: skip
-            )
+            model = ModelStatus(
+                id=model_id, status="ready", version=summary.version, description=summary.description,
+                terminology=summary.terminology, code_system=code_system_of(manifest),
+                created_at=summary.created_at, metrics=metrics_of(manifest), source="bucket",
+            )  # fmt: skip
+            out.append(model)
         return out
 
     def default_model() -> ModelStatus:

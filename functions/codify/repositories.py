@@ -188,10 +188,10 @@ class S3ModelStore:
     def _dir(self, key: tuple[str, str, str]) -> Path:
         return self.cache_dir / hashlib.sha256("/".join(key).encode()).hexdigest()[:32]
 
-    def loaded(self) -> list[tuple[str, str, str]]:
+    def loaded(self) -> tuple[tuple[str, str, str], ...]:
         """The cache's keys, least recently used first (tests, diagnostics)."""
         with self._lock:
-            return list(self._loaded)
+            return tuple(self._loaded)
 
 
 # ---------------------------------------------------------------- StagingBucket

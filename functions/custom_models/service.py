@@ -109,7 +109,7 @@ def _with_staleness(status: ModelStatus) -> ModelStatus:
     """A job that Lambda stopped (timeout, out of memory) never writes its outcome: say so after the limit."""
     if status.status != "training" or not status.created_at:
         return status
-    created = datetime.fromisoformat(status.created_at.replace("Z", "+00:00"))
+    created = datetime.fromisoformat(status.created_at)  # ISO 8601 with Z (common.ids.iso)
     if datetime.now(UTC) - created < STALE_AFTER:
         return status
     return status.model_copy(

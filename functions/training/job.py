@@ -16,7 +16,13 @@ from typing import Any
 
 from common.ids import now_iso
 from common.observability import logger
-from custom_models.registry import ModelFiles, ModelsTableRegistry, TrainingUploads, code_system_of, metrics_of
+from custom_models.registry import (
+    ModelFiles,
+    ModelsTableRegistry,
+    TrainingUploads,
+    code_system_of,
+    metrics_of,
+)
 from custom_models.validate import TrainingDataInvalid, check_training_data
 
 

@@ -146,7 +146,7 @@ def test_train_read_code_with_and_delete_a_model(env, jobs, fake):  # noqa: F811
 
 
 def test_another_tenant_can_neither_read_select_delete_nor_train_on_it(env, jobs, fake):  # noqa: F811
-    upload_id, _ = train(env, jobs, jsonl(synthetic_notes(24)))
+    train(env, jobs, jsonl(synthetic_notes(24)))
     for route in ("models_get", "models_delete"):
         status, _, body = call(route, tenant="clinic-b")
         assert (status, body["error"]["code"]) == (404, "MODEL_NOT_FOUND"), route
@@ -196,8 +196,8 @@ BAD_DATA = [
     ("not_jsonl", jsonl(NOTES[:5]) + b"this is not json\n" + jsonl(NOTES[5:]), "line 6", 6),
     ("not_jsonl", b'[{"text": "a list"}]\n' + jsonl(NOTES), "line 1", 1),
     ("missing_field", jsonl(_with(NOTES, 3, text=None)), "'text'", 4),
-    ("missing_field", jsonl([{k: v for k, v in n.items() if k != "codes"} if i == 7 else n
-                             for i, n in enumerate(NOTES)]), "'codes'", 8),  # fmt: skip
+    ("missing_field", jsonl([{k: v for k, v in n.items() if k != "codes"} if i == 7 else n for i, n in enumerate(NOTES)]),
+     "'codes'", 8),
     ("invalid_code", jsonl(_with(NOTES, 2, codes=["diabetes"])), "not an ICD-10 code", 3),
     ("unknown_codes", jsonl(_with(NOTES, 2, codes=["A00.99", "E11.9"])), "A00.99", None),
     ("too_few_notes", jsonl(NOTES[:12]), "at least 20", None),
@@ -242,7 +242,7 @@ def test_a_job_that_lambda_stopped_reads_failed_after_the_time_limit(env, jobs):
     boto3.resource("dynamodb").Table(env.models_table).update_item(
         Key={"tenant": "clinic-a", "model_id": MODEL}, UpdateExpression="SET created_at = :t",
         ExpressionAttributeValues={":t": long_ago})  # fmt: skip
-    status, _, model = call("models_get")
+    _, _, model = call("models_get")
     assert (model["status"], model["failure"]["code"]) == ("failed", "timeout") and "15 minutes" in model["failure"]["message"]
 
 
@@ -288,7 +288,7 @@ def test_the_model_cache_is_bounded_and_a_model_that_fails_to_load_is_never_cach
     with pytest.raises(ModelNotFound, match="cannot be loaded") as refused:
         store.coder_for("clinic-a", "broken", fake)
     assert refused.value.reason == "model_unloadable"
-    assert store.loaded() == [] and list(tmp_path.iterdir()) == []  # nothing kept of it
+    assert store.loaded() == () and list(tmp_path.iterdir()) == []  # nothing kept of it
 
     for model_id in ("m1", "m2", "m3"):
         assert store.coder_for("clinic-a", model_id, fake).model.version == f"v-{model_id}"
