@@ -304,3 +304,20 @@ def test_the_model_cache_is_bounded_and_a_model_that_fails_to_load_is_never_cach
     assert store.coder_for("clinic-a", "broken", fake).model.version == "v-fixed"
     with pytest.raises(ModelNotFound):
         store.coder_for("clinic-b", "m2", fake)  # another tenant's prefix: not found, whatever is cached
+
+
+def test_the_openapi_document_describes_the_models_routes(env, jobs):  # noqa: F811
+    from openapi_spec_validator import validate
+
+    status, _, doc = invoke("codify.app", load_event("openapi"))
+    assert status == 200
+    validate(doc)
+    paths = doc["paths"]
+    assert set(paths["/v1/models"]) == {"get", "post"} and set(paths["/v1/models/{model_id}"]) == {"get", "delete"}
+    assert "202" in paths["/v1/models"]["post"]["responses"] and "409" in paths["/v1/models"]["post"]["responses"]
+    assert "204" in paths["/v1/models/{model_id}"]["delete"]["responses"]
+    assert not paths["/v1/uploads"]["post"]["requestBody"].get("required")  # a PDF form needs no body
+    purpose = doc["components"]["schemas"]["UploadRequest"]["properties"]["purpose"]
+    assert purpose["enum"] == ["codify", "training"]
+    failure_codes = doc["components"]["schemas"]["ModelFailure"]["properties"]["code"]["description"]
+    assert "too_few_notes" in failure_codes and "duplicate_note" in failure_codes
