@@ -13,6 +13,9 @@ MIN_TRAINING_NOTES = 20  # fewer cannot be split into train, calibration and hel
 TRAINING_CONTENT_TYPE = "application/jsonl"
 # Lambda's limit for the training function; a job still "training" after this (and a margin) is reported failed.
 TRAINING_TIMEOUT_SECONDS = 900
+# How long Lambda keeps an asynchronous invocation queued before giving up on it (template.yaml's
+# EventInvokeConfig.MaximumEventAgeInSeconds): a job that never started reads failed after both.
+TRAINING_MAX_QUEUE_SECONDS = 300
 
 Status = Literal["training", "ready", "failed"]
 CodeSystem = Literal["icd10cm", "training_data"]

@@ -20,6 +20,7 @@ from common.observability import logger
 from .registry import ModelExists, ModelFiles, ModelsTableRegistry, TrainingUploads, status_from_item
 from .schema import (
     MAX_TRAINING_BYTES,
+    TRAINING_MAX_QUEUE_SECONDS,
     TRAINING_TIMEOUT_SECONDS,
     CreateModelRequest,
     ModelAccepted,
@@ -28,8 +29,11 @@ from .schema import (
     ModelStatus,
 )
 
-# Lambda stops the job at TRAINING_TIMEOUT_SECONDS; past this, a model still "training" never will finish.
-STALE_AFTER = timedelta(seconds=TRAINING_TIMEOUT_SECONDS + 120)
+# Lambda stops a job at TRAINING_TIMEOUT_SECONDS after it started, and drops one still queued after
+# TRAINING_MAX_QUEUE_SECONDS: past these (and a minute), a model still "training" never will finish.
+MARGIN = timedelta(seconds=60)
+RUN_LIMIT = timedelta(seconds=TRAINING_TIMEOUT_SECONDS) + MARGIN
+QUEUE_AND_RUN_LIMIT = timedelta(seconds=TRAINING_MAX_QUEUE_SECONDS) + RUN_LIMIT
 
 
 @dataclass
@@ -81,14 +85,15 @@ class ModelsService:
     def get(self, caller: Caller, model_id: str) -> ModelStatus:
         item = self.registry.get(caller.tenant, model_id)
         if item is not None:
-            return _with_staleness(status_from_item(item))
+            return _with_staleness(status_from_item(item), item.get("started_at"))
         for model in self.bucket_models(caller.tenant):
             if model.id == model_id:
                 return model
         raise ModelNotFound()
 
     def list(self, caller: Caller) -> ModelsResponse:
-        registered = [_with_staleness(status_from_item(i)) for i in self.registry.list(caller.tenant)]
+        registered = [_with_staleness(status_from_item(i), i.get("started_at"))
+                      for i in self.registry.list(caller.tenant)]  # fmt: skip
         ids = {m.id for m in registered}
         others = [m for m in self.bucket_models(caller.tenant) if m.id not in ids]
         return ModelsResponse(models=[self.default_model(), *sorted(registered + others, key=lambda m: m.id)])
@@ -105,12 +110,14 @@ class ModelsService:
         logger.info("model deleted", extra={"model_id": model_id, "objects_removed": removed})
 
 
-def _with_staleness(status: ModelStatus) -> ModelStatus:
-    """A job that Lambda stopped (timeout, out of memory) never writes its outcome: say so after the limit."""
+def _with_staleness(status: ModelStatus, started_at: str | None) -> ModelStatus:
+    """A job that Lambda stopped (timeout, out of memory) or never started never writes its outcome: say so
+    once it is past the limits."""
     if status.status != "training" or not status.created_at:
         return status
-    created = datetime.fromisoformat(status.created_at)  # ISO 8601 with Z (common.ids.iso)
-    if datetime.now(UTC) - created < STALE_AFTER:
+    # ISO 8601 with Z (common.ids.iso)
+    since, limit = (started_at, RUN_LIMIT) if started_at else (status.created_at, QUEUE_AND_RUN_LIMIT)
+    if datetime.now(UTC) - datetime.fromisoformat(since) < limit:
         return status
     return status.model_copy(
         update={

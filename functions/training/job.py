@@ -54,6 +54,7 @@ class Trainer:
             return "gone"
         upload_id = str(item["training_upload_id"])
         started = time.perf_counter()
+        self.registry.finish(job.tenant, job.model_id, job.job_id, {"started_at": now_iso()})
         folder = Path(tempfile.mkdtemp(prefix="codify-training-", dir=self.work_dir))
         try:
             return self._train(job, item, upload_id, folder, started)

@@ -235,15 +235,24 @@ def test_deleting_a_model_while_it_trains_discards_its_result_and_its_data(env, 
     assert model_objects(env, "clinic-a", MODEL) == [] and call("models_get")[0] == 404
 
 
-def test_a_job_that_lambda_stopped_reads_failed_after_the_time_limit(env, jobs):  # noqa: F811
+@pytest.mark.parametrize("field,minutes,stale", [("created_at", 20, False), ("created_at", 23, True),
+                                                 ("started_at", 15, False), ("started_at", 17, True)])  # fmt: skip
+def test_a_job_that_lambda_stopped_or_dropped_reads_failed_after_the_limits(env, jobs, field, minutes, stale):  # noqa: F811
+    """Started: Lambda's 15 minutes (and a minute); never started: also the 5 minutes an event may wait."""
     upload_id = upload_training(env, jsonl(synthetic_notes(24)))
     assert call("models_create", body={"id": MODEL, "training_upload_id": upload_id})[0] == 202
-    long_ago = (datetime.now(UTC) - timedelta(minutes=20)).isoformat().replace("+00:00", "Z")
+    moment = (datetime.now(UTC) - timedelta(minutes=minutes)).isoformat().replace("+00:00", "Z")
     boto3.resource("dynamodb").Table(env.models_table).update_item(
-        Key={"tenant": "clinic-a", "model_id": MODEL}, UpdateExpression="SET created_at = :t",
-        ExpressionAttributeValues={":t": long_ago})  # fmt: skip
+        Key={"tenant": "clinic-a", "model_id": MODEL}, UpdateExpression=", ".join(f"SET {f} = :t" if i == 0 else f"{f} = :t"
+                                                    for i, f in enumerate(sorted({field, "created_at"}))),
+        ExpressionAttributeValues={":t": moment})  # fmt: skip
     _, _, model = call("models_get")
+    if not stale:
+        assert model["status"] == "training" and model["failure"] is None
+        return
     assert (model["status"], model["failure"]["code"]) == ("failed", "timeout") and "15 minutes" in model["failure"]["message"]
+    _, _, listed = call("models_list")
+    assert [m["status"] for m in listed["models"]] == ["ready", "failed"]
 
 
 def test_a_launch_failure_is_503_and_leaves_no_model_behind(env, jobs):  # noqa: F811
@@ -321,3 +330,33 @@ def test_the_openapi_document_describes_the_models_routes(env, jobs):  # noqa: F
     assert purpose["enum"] == ["codify", "training"]
     failure_codes = doc["components"]["schemas"]["ModelFailure"]["properties"]["code"]["description"]
     assert "too_few_notes" in failure_codes and "duplicate_note" in failure_codes
+
+
+def test_the_same_data_gives_the_same_model_and_nothing_of_it_is_logged(env, jobs, capsys, caplog):  # noqa: F811
+    caplog.set_level("DEBUG")
+    notes = synthetic_notes(30)
+    _, first = train(env, jobs, jsonl(notes), model_id="center-a")
+    _, second = train(env, jobs, jsonl(list(reversed(notes))), model_id="center-b")
+    assert first["status"] == second["status"] == "ready"
+    assert first["version"] == second["version"]  # same data and seed: the same bytes (version = sha256)
+    out = capsys.readouterr()
+    logged = out.out + out.err + caplog.text
+    assert "training" in logged  # the jobs did log (counts, sizes, timings)...
+    for note in notes:  # ...but no note's text
+        assert note["text"] not in logged and note["text"][:25] not in logged
+
+
+def test_a_job_that_crashes_reads_failed_deletes_its_data_and_fails_the_invocation(env, jobs, monkeypatch):  # noqa: F811
+    import codify_coder.training.train as coder_training
+
+    def crash(*args, **kwargs):
+        raise MemoryError()
+
+    monkeypatch.setattr(coder_training, "train", crash)
+    upload_id = upload_training(env, jsonl(synthetic_notes(24)))
+    assert call("models_create", body={"id": MODEL, "training_upload_id": upload_id})[0] == 202
+    with pytest.raises(MemoryError):  # Lambda then sends the event to the on-failure destination
+        run_jobs(jobs)
+    _, _, model = call("models_get")
+    assert (model["status"], model["failure"]["code"]) == ("failed", "internal_error")
+    assert not staged(env, f"tenants/clinic-a/training-uploads/{upload_id}")

@@ -10,8 +10,12 @@ from tests.unit.service.test_template import _actions, _statements, transformed 
 
 def test_the_training_function_is_asynchronous_with_no_retry_and_failures_to_a_queue(transformed):  # noqa: F811
     props = tpl.load()["Resources"]["ModelTrainingFunction"]["Properties"]
-    assert props["Handler"] == "training/app.lambda_handler" and props["Timeout"] == 900
+    from custom_models.schema import TRAINING_MAX_QUEUE_SECONDS, TRAINING_TIMEOUT_SECONDS
+
+    # The limits GET /v1/models/{id} uses to call a job that never reported back failed.
+    assert props["Handler"] == "training/app.lambda_handler" and props["Timeout"] == TRAINING_TIMEOUT_SECONDS
     config = props["EventInvokeConfig"]
+    assert config["MaximumEventAgeInSeconds"] == TRAINING_MAX_QUEUE_SECONDS
     assert config["MaximumRetryAttempts"] == 0  # deterministic; its data is gone after one attempt
     assert config["DestinationConfig"]["OnFailure"] == {"Type": "SQS",
                                                          "Destination": {"Fn::GetAtt": ["TrainingFailuresQueue", "Arn"]}}  # fmt: skip
