@@ -99,6 +99,10 @@ SAME_WORDS = _rule("specificity.same_words", None, "duplicate",
                    "the same words coded twice in one category: the weaker sibling is dropped")
 STATED_SPECIFIC = _rule("specificity.stated_words", "I.B.2", "final",
                         "an unspecified code yields to the sibling whose own words the phrase states")
+STATED_WITH = _rule("specificity.stated_with", "I.B.2", "final",
+                    "a code 'without X' becomes its sibling 'with X' when the phrase states X")
+TRIMESTER = _rule("obstetric.trimester", "I.C.15.a.3", "final",
+                  "an 'unspecified trimester' code takes the trimester of the weeks of gestation the note states")
 UNSPECIFIED_COVERED = _rule("specificity.unspecified_covered", "I.B.2", "superseded_by_more_specific",
                             "an unspecified code whose condition a more specific code from the same words names")
 SAME_READING = _rule("specificity.same_reading", None, "duplicate",
@@ -429,6 +433,78 @@ def _stated_specific(s: _State) -> None:
         del s.finals[code]  # (a sibling already proposed takes the better of the two beliefs: add_final)
         s.add_final(replace(d, code=best, derived_from=code, rule_id=STATED_SPECIFIC,
                             rule=f"the phrase states what sets {best} apart: {best} rather than {code}"))
+
+
+@_stage
+def _stated_with(s: _State) -> None:
+    """2d. "Benign prostatic hyperplasia with lower urinary tract symptoms" is N40.1, whatever the model
+    preferred between it and N40.0 "... without lower urinary tract symptoms": a code "without X" whose
+    phrase states X (not negated: "non-bleeding") becomes its sibling "with X"."""
+    for code in sorted(s.finals):
+        d = s.finals.get(code)
+        description = (s.terminology.description(code) or "").lower()
+        without = _WITHOUT.search(description) if d is not None else None
+        if d is None or without is None:
+            continue
+        stated = without.group(1)
+        texts = [fold(t) for t in _mention_texts(s, d)]
+        said = frozenset(w for t in texts for w in content_stems(t))
+        if not all(_stem_said(w, said) for w in content_stems(stated)) or any(
+                re.search(rf"\b(?:without|no|non|not|sin)\b[\s-]*(?:\w+\s+){{0,2}}{re.escape(fold(stated).split()[0])}", t)
+                for t in texts):
+            continue
+        target = description.replace(f"without {stated}", f"with {stated}", 1)
+        info = s.terminology.get(code)
+        parent = s.terminology.get(info.parent) if info and info.parent else None
+        sibling = next((c for c in (parent.children if parent else ())
+                        if (s.terminology.description(c) or "").lower() == target), None)
+        if sibling is None:
+            continue
+        del s.finals[code]
+        s.add_final(replace(d, code=sibling, derived_from=code, rule_id=STATED_WITH,
+                            rule=f"the phrase states {stated}: {sibling} rather than {code}"))
+
+
+_TRIMESTER_WEEKS = re.compile(r"\b(\d{1,2})(?:\s*(?:\+|and)?\s*\d/7)?\s*(?:weeks?|wks?|semanas?)\b"
+                              r"(?:\s*(?:and\s*)?\d\s*days?)?(?:\s*(?:of\s*)?(?:gestation|ega|ga|pregnant|de gestaci))?")
+
+
+@_stage
+def _trimester(s: _State) -> None:
+    """2e. Trimester (I.C.15.a.3): an obstetric code for an "unspecified trimester" takes the trimester of
+    the weeks the note states (under 14 weeks first, 14 to 27 second, 28 and over third)."""
+    weeks = _gestation_weeks(s.text)
+    if weeks is None:
+        return
+    trimester = "first" if weeks < 14 else "second" if weeks < 28 else "third"
+    for code in sorted(s.finals):
+        description = (s.terminology.description(code) or "")
+        if not code.startswith("O") or "unspecified trimester" not in description:
+            continue
+        target = description.replace("unspecified trimester", f"{trimester} trimester")
+        info = s.terminology.get(code)
+        parent = s.terminology.get(info.parent) if info and info.parent else None
+        sibling = next((c for c in (parent.children if parent else ())
+                        if s.terminology.description(c) == target), None)
+        if sibling is None:
+            continue
+        s.add_final(replace(s.finals.pop(code), code=sibling, derived_from=code, rule_id=TRIMESTER,
+                            rule=f"{weeks} weeks of gestation: {trimester} trimester ({sibling})"))
+
+
+def _gestation_weeks(text: str) -> int | None:
+    """The weeks of gestation a pregnant patient's note states (the first mention of weeks in a sentence
+    that speaks of pregnancy or gestation), None when it states none."""
+    folded = fold(text)
+    if _PREGNANCY.search(folded) is None:
+        return None
+    for m in _WEEKS.finditer(folded):
+        window = folded[max(0, m.start() - 80):m.end() + 40]
+        if _PREGNANCY.search(window) or re.search(r"\b(?:g\d|gestation|ega|iup|pregnan|embaraz|gestac)", window):
+            weeks = int(m.group(1))
+            if 4 <= weeks <= 44:
+                return weeks
+    return None
 
 
 @_stage
@@ -831,7 +907,7 @@ def _with_over_without(s: _State) -> None:
 
 
 _WITHOUT_STEMS = frozenset(content_stems("without"))
-_WITHOUT = re.compile(r"\bwithout ((?:\w+ ){0,2}\w+?)(?:,|$| or | and | with )")
+_WITHOUT = re.compile(r"\bwithout ((?:\w+ ){0,4}\w+?)(?:,|$| or | and | with )")
 
 
 @_stage

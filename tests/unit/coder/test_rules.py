@@ -230,6 +230,11 @@ CASES: dict[str, tuple] = {
                       "condition_not_named"),
     "stated.tobacco_dependence": ("Tobacco use disorder.", [("Tobacco use disorder", P)], [("Z72.0", 0, 0.8)], None,
                                   "Z72.0", "superseded_by_more_specific"),
+    "specificity.stated_with": ("Benign prostatic hyperplasia with lower urinary tract symptoms.",
+                                [("Benign prostatic hyperplasia with lower urinary tract symptoms", P)],
+                                [("N40.0", 0, 0.8)], None, "N40.1", None),
+    "obstetric.trimester": ("Preterm labor at 32 weeks gestation.", [("Preterm labor", P)],
+                            [("O60.00", 0, 0.8)], None, "O60.03", None),
     "output.max_codes": ("Pneumonia. Hypertension.", [("Pneumonia", P), ("Hypertension", P)],
                          [("J18.9", 0, 0.9), ("I10", 1, 0.7)], CodeOptions(language="en", max_codes=1), "I10",
                          "max_codes"),
@@ -505,3 +510,19 @@ def test_tobacco_dependence_is_f17_and_plain_use_stays_z72(coder):
     assert "Z72.0" not in dependence and any(c.startswith("F17.2") for c in dependence), dependence
     use = decide(coder, "Tobacco use.", [("Tobacco use", P)], [("Z72.0", 0, 0.8)])
     assert use["Z72.0"].final
+
+
+def test_stated_with_leaves_a_negated_or_different_word_alone(coder):
+    out = decide(coder, "Gastric ulcer with non-hemorrhage visible vessel.", [("Gastric ulcer with non-hemorrhage", P)],
+                 [("K25.9", 0, 0.8)])
+    assert out["K25.9"].final
+
+
+@pytest.mark.parametrize("text,weeks", [
+    ("31-year-old G3 P1011 at 38 weeks 4 days with gestational diabetes.", 38),
+    ("Pregnant, 12 weeks by LMP.", 12),
+    ("Low back pain for 8 weeks.", None),  # no pregnancy
+    ("Not pregnant.", None),
+])
+def test_the_weeks_of_gestation_a_note_states(text, weeks):
+    assert rules._gestation_weeks(text) == weeks
