@@ -94,6 +94,8 @@ PERSONAL_HISTORY: dict[str, str] = {
     "S02": "Z87.81", "S12": "Z87.81", "S22": "Z87.81", "S32": "Z87.81", "S42": "Z87.81", "S52": "Z87.81",
     "S62": "Z87.81", "S72": "Z87.81", "S82": "Z87.81", "S92": "Z87.81",
     "O14": "Z87.59", "O15": "Z87.59",
+    # a former smoker: personal history of nicotine dependence (tobacco use is not chronic once stopped)
+    "F17": "Z87.891",
 }
 # Only specific history codes: a chapter-wide "personal history of other diseases of the X system" says
 # little a coder can use, so a past condition without a specific code is discarded `history_of` instead.
@@ -102,7 +104,7 @@ PERSONAL_HISTORY: dict[str, str] = {
 CHRONIC_PREFIXES: tuple[str, ...] = (
     "E10", "E11", "E13", "E03", "E05", "E66", "E78", "I10", "I11", "I12", "I13", "I25", "I48", "I50",
     "I73", "N18", "J44", "J45", "J47", "K70", "K74", "B18", "B20", "M05", "M06", "M15", "M16", "M17",
-    "M19", "M81", "G20", "G30", "G35", "G40", "F20", "F31", "F17", "F10", "D63", "Z",
+    "M19", "M81", "G20", "G30", "G35", "G40", "F20", "F31", "F10", "D63", "Z",
     # lasting until treated: hyperuricemia, hiatal hernia, prostatic hyperplasia, hearing loss, chronic
     # pancreatitis, chronic bronchitis and emphysema, polycystic kidney, chronic venous insufficiency
     "E79", "K44", "N40", "H90", "H91", "K86.0", "K86.1", "J41", "J42", "J43", "Q61", "I87.2",

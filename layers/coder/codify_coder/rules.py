@@ -240,6 +240,7 @@ def apply(
     threshold: float = 0.5,
 ) -> list[Decision]:
     _span_says.cache_clear()  # memo of one note at a time (it holds a reference to the latest note)
+    _span_says_current_cancer.cache_clear()
     state = _State(text, understanding, candidates, terminology, options,
                    floor=max(threshold, options.min_confidence / 100))
     for stage in STAGES:
@@ -274,7 +275,7 @@ def _by_assertion(s: _State) -> None:
             )
             chronic = assertion == "historical" and (
                 any(_CHRONIC.search(fold(mentions[c.mention].text)) for c in cands)
-                or (_malignant(code) and any(_sentence_says(_CURRENT_CANCER, s.text, s.understanding, c.mention)
+                or (_malignant(code) and any(_sentence_says_current_cancer(s.text, s.understanding, c.mention)
                                              for c in cands))
             )
             if not (context and _route_context(d, s, context)):
@@ -1394,6 +1395,22 @@ _ABNORMAL_AFTER = 40
 def _sentence_says(pattern: re.Pattern[str], text: str, understanding: Understanding, mention: int) -> bool:
     sentence = understanding.sentences[understanding.mentions[mention].sentence]
     return _span_says(pattern, text, sentence.start, sentence.end)
+
+
+# "no evidence of recurrence", "without metastases", "free of progression": a cue the sentence negates
+_NEGATED_BEFORE = re.compile(r"\b(?:no|not|without|free of|negative for|sin|libre de|ni|ninguna?)\b(?:\W+\w+){0,3}\W*$")
+
+
+def _sentence_says_current_cancer(text: str, understanding: Understanding, mention: int) -> bool:
+    sentence = understanding.sentences[understanding.mentions[mention].sentence]
+    return _span_says_current_cancer(text, sentence.start, sentence.end)
+
+
+@lru_cache(maxsize=1024)
+def _span_says_current_cancer(text: str, start: int, end: int) -> bool:
+    folded = fold(text[start:end])
+    return any(_NEGATED_BEFORE.search(folded, max(0, m.start() - 40), m.start()) is None
+               for m in _CURRENT_CANCER.finditer(folded))
 
 
 @lru_cache(maxsize=1024)

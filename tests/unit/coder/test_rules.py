@@ -526,3 +526,17 @@ def test_stated_with_leaves_a_negated_or_different_word_alone(coder):
 ])
 def test_the_weeks_of_gestation_a_note_states(text, weeks):
     assert rules._gestation_weeks(text) == weeks
+
+
+def test_a_negated_recurrence_does_not_make_a_past_cancer_current(coder):
+    note = ("PAST MEDICAL HISTORY: Right breast cancer, s/p lumpectomy and radiation 2014, no evidence of disease.\n"
+            "ASSESSMENT: Personal history of breast cancer, no evidence of recurrence.")
+    finals = {a.code for a in coder.code(note, CodeOptions(language="en")).final_assessments}
+    assert "Z85.3" in finals and not any(c.startswith("C50") for c in finals), finals
+    assert rules._span_says_current_cancer("History of breast cancer with bone metastases.", 0, 46)
+
+
+def test_a_former_smoker_is_a_personal_history_of_nicotine_dependence(coder):
+    note = "SOCIAL HISTORY: Former smoker, quit 15 years ago.\nASSESSMENT: Essential hypertension."
+    finals = {a.code for a in coder.code(note, CodeOptions(language="en")).final_assessments}
+    assert "Z87.891" in finals and not any(c.startswith("F17") for c in finals), finals
