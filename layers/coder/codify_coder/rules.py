@@ -425,7 +425,8 @@ def _stated_specific(s: _State) -> None:
     category's description lacks, nonessential modifiers and "unspecified as to ..." left out."""
     for code in sorted(s.finals):
         d = s.finals.get(code)
-        if d is None or not _is_unspecified(code, s.terminology):
+        # a code below the floor stays below it as its sibling (add_final keeps the better belief)
+        if d is None or d.probability < s.floor or not _is_unspecified(code, s.terminology):
             continue
         said = {w for t in _mention_texts(s, d) for w in content_stems(t)}
         best = _stated_sibling(code, s.terminology, frozenset(said))
@@ -1219,12 +1220,23 @@ def _own_stems(description: str) -> frozenset[str]:
 def _stated_sibling(code: str, terminology: Terminology, said: frozenset[str]) -> str | None:
     """The billable sibling (under the unspecified code's parent) whose own words are all in `said`; the one
     with the most such words, None when none or a tie."""
+    found = sorted(((len(own), sib) for sib, own in _siblings_own_words(code, terminology)
+                    if all(_stem_said(w, said) for w in own)), reverse=True)
+    if not found or (len(found) > 1 and found[0][0] == found[1][0]):
+        return None
+    return found[0][1]
+
+
+@lru_cache(maxsize=4096)
+def _siblings_own_words(code: str, terminology: Terminology) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The specific billable codes under an unspecified code's parent, each with its own words: those of its
+    description its parent's lacks (computed once per code: the terminology does not change)."""
     info = terminology.get(code)
     parent = terminology.get(info.parent) if info and info.parent else None
     if parent is None or len(code) > 7:  # 7th-character codes: the injury's own family
-        return None
+        return ()
     base = _own_stems(parent.description)
-    found: list[tuple[int, str]] = []
+    out: list[tuple[str, frozenset[str]]] = []
     for sib in terminology.descendants(parent.code):
         sinfo = terminology.get(sib)
         if sib == code or sinfo is None or not sinfo.billable or len(sib) > 7:
@@ -1233,12 +1245,9 @@ def _stated_sibling(code: str, terminology: Terminology, said: frozenset[str]) -
         if _UNSPECIFIED.search(plain) or _OTHER.search(plain):
             continue
         own = _own_stems(sinfo.description) - base
-        if own and all(_stem_said(w, said) for w in own):
-            found.append((len(own), sib))
-    found.sort(reverse=True)
-    if not found or (len(found) > 1 and found[0][0] == found[1][0]):
-        return None
-    return found[0][1]
+        if own:
+            out.append((sib, own))
+    return tuple(out)
 
 
 def _stem_said(stem_: str, said: frozenset[str]) -> bool:
