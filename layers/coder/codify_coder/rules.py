@@ -155,6 +155,24 @@ SYMPTOM_WITH_DIAGNOSIS = _rule(
 )
 for _g in conventions.GUARDS:
     _rule(_g.rule, _g.guideline, _g.reason, _g.says)
+# A custom model's center (vocabulary.py, learned by codify train): its own words, and the assertion classes
+# its coders code although the guidelines leave them out. Only a custom model's `center_codes` turns them on.
+CENTER_VOCABULARY = _rule("center.vocabulary", None, "final",
+                          "a present mention matches a phrase learned from the center's coded notes")
+CENTER_CODES = {
+    "negated": _rule("center.codes_negated", None, "final",
+                     "the center codes negated findings (learned from its coded notes)"),
+    "possible": _rule("center.codes_uncertain", None, "final",
+                      "the center codes uncertain diagnoses (learned from its coded notes)"),
+    "historical": _rule("center.codes_historical", None, "final",
+                        "the center codes past conditions as the condition (learned from its coded notes)"),
+    "family": _rule("center.codes_family", None, "final",
+                    "the center codes a relative's condition as the condition (learned from its coded notes)"),
+    "hypothetical": _rule("center.codes_hypothetical", None, "final",
+                          "the center codes conditions mentioned as possibilities (learned from its coded notes)"),
+}
+_CENTER_WORDS = {"negated": "negated findings", "possible": "uncertain diagnoses", "historical": "past conditions",
+                 "family": "relatives' conditions", "hypothetical": "conditions mentioned as possibilities"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +206,7 @@ class _State:
     terminology: Terminology
     options: CodeOptions
     floor: float
+    center_codes: frozenset[str] = frozenset()
     finals: dict[str, Decision] = field(default_factory=dict)
     discarded: list[Decision] = field(default_factory=list)
 
@@ -219,10 +238,13 @@ def apply(
     terminology: Terminology,
     options: CodeOptions,
     threshold: float = 0.5,
+    center_codes: frozenset[str] = frozenset(),
 ) -> list[Decision]:
+    """`center_codes`: the assertion classes a custom model's center codes (CENTER_CODES); empty for the
+    default model, which follows the guidelines."""
     _span_says.cache_clear()  # memo of one note at a time (it holds a reference to the latest note)
     state = _State(text, understanding, candidates, terminology, options,
-                   floor=max(threshold, options.min_confidence / 100))
+                   floor=max(threshold, options.min_confidence / 100), center_codes=center_codes)
     for stage in STAGES:
         stage(state)
     ranked = sorted(state.finals.values(), key=lambda d: (-d.probability, d.code))
@@ -244,14 +266,16 @@ def _by_assertion(s: _State) -> None:
             by_assertion.setdefault((m.assertion, _context(m) or ""), []).append(c)
         for (assertion, context), cands in sorted(by_assertion.items()):
             best = max(cands, key=lambda c: (c.probability, c.lexical))
+            learned = best.source == "learned"
             d = Decision(
                 code=code,
                 probability=best.probability,
                 mentions=tuple(sorted({c.mention for c in cands})),
                 assertion=assertion,  # type: ignore[arg-type]
                 matched_term=best.matched_term,
-                rule="mention matches the code's terminology",
-                rule_id=MATCH,
+                rule=(f"a phrase of the center's vocabulary, learned from {best.support} of the center's notes"
+                      if learned else "mention matches the code's terminology"),
+                rule_id=CENTER_VOCABULARY if learned else MATCH,
             )
             chronic = assertion == "historical" and (
                 any(_CHRONIC.search(fold(mentions[c.mention].text)) for c in cands)
@@ -286,7 +310,7 @@ def _route_context(d: Decision, s: _State, context: str) -> bool:
             s.discard(d, "hypothetical", SCREENING, "a screening question or test, not a finding")
     elif context == "other_person":
         s.discard(d, "other_person", OTHER_PERSON, "the condition belongs to someone other than the patient")
-    elif context == "rule_out" and s.options.setting != "inpatient":
+    elif context == "rule_out" and s.options.setting != "inpatient" and "possible" not in s.center_codes:
         s.discard(d, "uncertain", RULE_OUT, "to be ruled out: not coded in outpatient (Guideline IV.H)")
     else:
         return False
@@ -295,6 +319,12 @@ def _route_context(d: Decision, s: _State, context: str) -> bool:
 
 def _route(d: Decision, s: _State, chronic: bool = False) -> None:
     code, a = d.code, d.assertion
+    if a != "present" and a in s.center_codes and not (a == "possible" and s.options.setting == "inpatient"):
+        # a custom model's center codes this assertion class: the model's probability (which read the
+        # assertion) and the floor decide, as for a present mention
+        s.add_final(replace(d, rule_id=CENTER_CODES[a], rule=f"the center codes {_CENTER_WORDS[a]}, "
+                            f"as its coded notes show ({CENTER_CODES[a]})"))
+        return
     if a == "present":
         s.add_final(d)
     elif a == "negated":
@@ -773,6 +803,11 @@ def _encounter_character(text: str) -> str:
 
 _UNSPECIFIED = re.compile(r"\b(unspecified|without complications?|not elsewhere classified)\b", re.IGNORECASE)
 _OTHER = re.compile(r"^other\b|\bother\b", re.IGNORECASE)
+
+
+def default_leaf(code: str, terminology: Terminology) -> str | None:
+    """The billable leaf a coder reports for a category named without detail (initial encounter)."""
+    return _billable_leaf(code, terminology, "A")[0]
 
 
 def _billable_leaf(code: str, terminology: Terminology, encounter: str) -> tuple[str | None, str]:
