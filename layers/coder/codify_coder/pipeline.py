@@ -82,6 +82,7 @@ class Coder:
         decisions = rules.apply(
             text, understanding, scored, self.terminology, options, threshold=getattr(self.scorer, "threshold", 0.5),
             center_codes=center.codes_assertions if center is not None else frozenset(),
+            center_keeps=center.keeps if center is not None else frozenset(),
         )
         describe = None
         if center is not None and center.code_set.declared:

@@ -171,6 +171,11 @@ CENTER_CODES = {
     "hypothetical": _rule("center.codes_hypothetical", None, "final",
                           "the center codes conditions mentioned as possibilities (learned from its coded notes)"),
 }
+CENTER_KEEPS = _rule("center.keeps", None, "final",
+                     "a code the center codes although a convention of the default coder discards it "
+                     "(the convention's id is named; learned from its coded notes)")
+# Conventions a center cannot switch off: the probability floor and the request's max_codes.
+NOT_OVERRIDABLE = frozenset({"confidence.floor", "output.max_codes"})
 _CENTER_WORDS = {"negated": "negated findings", "possible": "uncertain diagnoses", "historical": "past conditions",
                  "family": "relatives' conditions", "hypothetical": "conditions mentioned as possibilities"}
 
@@ -239,13 +244,17 @@ def apply(
     options: CodeOptions,
     threshold: float = 0.5,
     center_codes: frozenset[str] = frozenset(),
+    center_keeps: frozenset[str] = frozenset(),
 ) -> list[Decision]:
-    """`center_codes`: the assertion classes a custom model's center codes (CENTER_CODES); empty for the
-    default model, which follows the guidelines."""
+    """`center_codes`: the assertion classes a custom model's center codes (CENTER_CODES); `center_keeps`: the
+    discarding conventions (rule ids) its coders do not follow, so a code they discard above the floor stays
+    final (CENTER_KEEPS). Both empty for the default model, which follows the guidelines."""
     _span_says.cache_clear()  # memo of one note at a time (it holds a reference to the latest note)
     state = _State(text, understanding, candidates, terminology, options,
                    floor=max(threshold, options.min_confidence / 100), center_codes=center_codes)
     for stage in STAGES:
+        if stage is _max_codes and center_keeps:
+            _center_keeps(state, center_keeps)
         stage(state)
     ranked = sorted(state.finals.values(), key=lambda d: (-d.probability, d.code))
     final_codes = {d.code for d in ranked}
@@ -900,6 +909,16 @@ def _integral_target(symptom: str, finals: dict[str, Decision]) -> str | None:
         if code != symptom and not code.startswith("R") and conventions.has_prefix(code, best):
             return code
     return None
+
+
+def _center_keeps(s: _State, keeps: frozenset[str]) -> None:
+    """A custom model's center codes what these conventions discard: such a code, above the floor, is final."""
+    for d in sorted(s.discarded, key=lambda d: (-d.probability, d.code)):
+        if d.rule_id in keeps and d.rule_id not in NOT_OVERRIDABLE and d.probability >= s.floor \
+                and d.code not in s.finals:
+            s.finals[d.code] = replace(d, reason=None, superseded_by=None, rule_id=CENTER_KEEPS,
+                                       rule=f"the center codes it although the convention {d.rule_id} discards it "
+                                       f"({d.rule}), as its coded notes show")  # fmt: skip
 
 
 def _dedupe_discarded(discarded: list[Decision], final_codes: set[str]) -> list[Decision]:

@@ -215,6 +215,7 @@ class CenterKnowledge:
     vocabulary: LearnedVocabulary
     code_set: CodeSet
     codes_assertions: frozenset[str] = frozenset()  # HABIT_ASSERTIONS the center codes
+    keeps: frozenset[str] = frozenset()  # discarding conventions (rules.RULES ids) the center does not follow
     notes: int = 0  # training notes
 
     @classmethod
@@ -235,6 +236,7 @@ class CenterKnowledge:
             vocabulary,
             code_set,
             frozenset(a for a in habits.get("codes_assertions", ()) if a in HABIT_ASSERTIONS),
+            frozenset(str(r) for r in habits.get("keeps", ())),
             int((manifest.get("training_data") or {}).get("notes", 0)),
         )
 

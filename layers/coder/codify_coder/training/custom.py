@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import rules
 from ..score import CUSTOM_FEATURE_NAMES, FEATURE_SCHEMA, MANIFEST_FILE, MODEL_FILE, Priors, TerminologyFacts
 from ..vocabulary import (
     CODE_SET_FILE,
@@ -93,6 +94,60 @@ def habits(examples: Sequence[Example]) -> dict[str, Any]:
             f">= {MIN_HABIT} coded codes (out-of-fold candidates)"}  # fmt: skip
 
 
+KEEP_PRECISION = 0.45  # a discarding convention is overridden when the center coded this share of its discards
+
+
+def _through_rules(
+    examples: Sequence[Example], oof: Sequence[Example], p_oof: np.ndarray, terminology: Any, code_set: CodeSet,
+    threshold: float, codes_assertions: frozenset[str], keeps: frozenset[str],
+) -> tuple[dict[str, tuple[int, int]], dict[str, float]]:
+    """Run the rules over the out-of-fold scored candidates: per discarding rule, (codes the center coded,
+    codes discarded) above the threshold; and MAP / micro F1 in the code set as `codify eval` computes them."""
+    from ..types import BELOW_THE_CUT, CodeOptions
+
+    by_rule: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    aps: list[float] = []
+    tp = fp = fn = 0
+    i = 0
+    for e, o in zip(examples, oof, strict=True):
+        n = len(o.candidates)
+        scored = [replace(c, probability=float(p)) for c, p in zip(o.candidates, p_oof[i : i + n], strict=True)]
+        i += n
+        options = CodeOptions(language=o.understanding.language)
+        decisions = rules.apply(o.text, o.understanding, scored, terminology, options, threshold=threshold,
+                                center_codes=codes_assertions, center_keeps=keeps)  # fmt: skip
+        finals: dict[str, float] = {}
+        lows: dict[str, float] = {}
+        counted: set[tuple[str, str]] = set()
+        final_fy = {d.code for d in decisions if d.final}
+        for d in decisions:
+            code = code_set.to_declared(d.code)
+            if code is None:
+                continue
+            if d.final:
+                finals[code] = max(finals.get(code, 0.0), d.probability)
+                continue
+            if d.reason in BELOW_THE_CUT:
+                lows[code] = max(lows.get(code, 0.0), d.probability)
+            if d.probability >= threshold and d.code not in final_fy and (d.rule_id, code) not in counted:
+                counted.add((d.rule_id, code))
+                by_rule[d.rule_id][0] += int(code in e.gold)
+                by_rule[d.rule_id][1] += 1
+        ranked = sorted(finals, key=lambda c: (-finals[c], c))
+        ranked += sorted((c for c in lows if c not in finals), key=lambda c: (-lows[c], c))
+        if e.gold:
+            aps.append(cal.average_precision(ranked, e.gold))
+        tp += len(set(finals) & e.gold)
+        fp += len(set(finals) - e.gold)
+        fn += len(e.gold - set(finals))
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    after = {"map_after_rules": round(sum(aps) / len(aps), 6) if aps else 0.0,
+             "f1_after_rules": round(2 * p * r / (p + r), 6) if p + r else 0.0,
+             "precision_after_rules": round(p, 6), "recall_after_rules": round(r, 6)}  # fmt: skip
+    return {k: (v[0], v[1]) for k, v in by_rule.items()}, after
+
+
 def train_custom(
     examples: Sequence[Example],
     spans: Sequence[tuple[tuple[str, tuple[tuple[int, int], ...]], ...]],
@@ -144,6 +199,7 @@ def train_custom(
     x, y = _featurize(oof, facts, priors)
     note_fold = np.concatenate([np.full(len(e.candidates), fold_of[e.key]) for e in oof]) if oof else np.zeros(0)
     hyper = {"hidden": config.hidden, "epochs": config.epochs, "batch": config.batch, "lr": config.lr, "l2": config.l2}
+    t_feat = time.perf_counter()
     progress("cross-validation")
     z_oof = np.zeros(len(y))
     for k in range(folds):
@@ -155,6 +211,7 @@ def train_custom(
             continue
         m = fit_ensemble(x[tr], y[tr], members=config.members, seed=config.seed, **hyper)  # type: ignore[arg-type]
         z_oof[te] = m.logits(x[te])
+    t_cv = time.perf_counter()
     code_z = note_code_scores(oof, z_oof, initial=-np.inf)
     a, b = cal.fit_platt(
         np.array([z for s in code_z for z in s.values()]),
@@ -179,14 +236,28 @@ def train_custom(
         "level": "code level before the rules: a code's confidence is its best candidate's, out of fold",
     }
     center_habits = habits(oof)
+    # Which discarding conventions the center does not follow, then the scores after the rules, as a coder
+    # sees them (both out of fold).
+    codes_assertions = frozenset(center_habits["codes_assertions"])
+    by_rule, _ = _through_rules(examples, oof, p_oof, terminology, code_set, threshold, codes_assertions, frozenset())
+    keeps = sorted(r for r, (coded, total) in by_rule.items()
+                   if r not in rules.NOT_OVERRIDABLE and coded >= MIN_HABIT and coded / total >= KEEP_PRECISION)
+    center_habits["keeps"] = keeps
+    center_habits["discarded_above_threshold"] = {r: {"coded": c, "discarded": t} for r, (c, t) in sorted(by_rule.items())}
+    _, after = _through_rules(examples, oof, p_oof, terminology, code_set, threshold, codes_assertions, frozenset(keeps))
+    cross_validated.update(after)
     t2 = time.perf_counter()
 
     progress("final model")
     mlp = fit_ensemble(x, y, members=config.members, seed=config.seed, **hyper)  # type: ignore[arg-type]
+    t_fit = time.perf_counter()
     fp32 = onnx_model.build_graph(mlp, CUSTOM_FEATURE_NAMES)
     step = max(1, len(x) // config.max_quant_rows)
     model = onnx_model.set_calibration(onnx_model.quantize(fp32, x[::step]), a, b)
     model_bytes = model.SerializeToString()
+    t_q = time.perf_counter()
+    log.info("custom model %s: features %.1fs, %d fold fits %.1fs, calibration+habits %.1fs, final fit %.1fs, "
+             "quantization %.1fs", model_id, t_feat - t1, folds, t_cv - t_feat, t2 - t_cv, t_fit - t2, t_q - t_fit)
     sha = hashlib.sha256(model_bytes).hexdigest()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -199,7 +270,7 @@ def train_custom(
     served_priors = Priors.from_gold(list({e.key: e.gold for e in oof}.values()))
     manifest: dict[str, Any] = {
         "model_id": model_id,
-        "version": _version(model_bytes, final_vocab, code_set),
+        "version": "",
         "sha256": sha,
         "format": "onnx",
         "quantization": "int8 static QDQ (MatMul weights int8, activations uint8)",
@@ -221,6 +292,7 @@ def train_custom(
         "priors": served_priors.to_json(),
     }
     manifest.update(extra_manifest or {})
+    manifest["version"] = _version(model_bytes, final_vocab, code_set, manifest)
     (out_dir / MANIFEST_FILE).write_text(_dumps(manifest), encoding="utf-8")
     log.info(
         "custom model %s: %d notes, %d candidates, vocabulary %d phrases; candidates+vocabulary %.1fs, "
@@ -247,11 +319,13 @@ def _dumps(obj: Any) -> str:
     return json.dumps(obj, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def _version(model_bytes: bytes, vocab: LearnedVocabulary, code_set: CodeSet) -> str:
-    """The version names everything the model serves with: the ONNX bytes, the vocabulary, the code set."""
+def _version(model_bytes: bytes, vocab: LearnedVocabulary, code_set: CodeSet, manifest: dict[str, Any]) -> str:
+    """The version names everything the model serves with: the ONNX bytes, the vocabulary, the code set, and
+    what the manifest gives the scorer and the rules (priors, threshold, habits)."""
     digest = hashlib.sha256(model_bytes)
     digest.update(_dumps(vocab.to_json()).encode("utf-8"))
     digest.update(_dumps(code_set.to_json()).encode("utf-8"))
+    digest.update(_dumps({k: manifest.get(k) for k in ("priors", "thresholds", "habits", "feature_names")}).encode())
     return digest.hexdigest()[:12]
 
 
