@@ -56,6 +56,10 @@ class Coder:
         system = self.center.code_set.name if self.center is not None else self.terminology.name
         return ModelInfo(id=self.scorer.model_id, version=self.scorer.version, terminology=system)
 
+    def _threshold(self, language: str) -> float:
+        by_language = getattr(self.scorer, "threshold_for", None)
+        return by_language(language) if by_language is not None else getattr(self.scorer, "threshold", 0.5)
+
     def with_scorer(self, scorer: Scorer) -> Coder:
         """Same terminology and candidate generator (the expensive parts), another model: for custom models
         selected per request."""
@@ -80,7 +84,7 @@ class Coder:
         scored = self.scorer.score(text, understanding, candidates)
         t3 = time.perf_counter()
         decisions = rules.apply(
-            text, understanding, scored, self.terminology, options, threshold=getattr(self.scorer, "threshold", 0.5),
+            text, understanding, scored, self.terminology, options, threshold=self._threshold(understanding.language),
             center_codes=center.codes_assertions if center is not None else frozenset(),
             center_keeps=center.keeps if center is not None else frozenset(),
         )

@@ -417,7 +417,13 @@ class Scorer:
         self.thresholds: dict[str, float] = dict(manifest.get("thresholds", {}))
         # The code-level threshold that maximized F1 on the model's calibration notes (rules.py's floor).
         self.threshold: float = float(self.thresholds.get("final", 0.5))
+        # a custom model trained on notes in several languages: its F1-maximizing threshold per language
+        by_language = manifest.get("thresholds", {}).get("by_language") or {}
+        self._by_language = {str(k): float(v) for k, v in by_language.items()}
         self._facts = facts
+
+    def threshold_for(self, language: str) -> float:
+        return self._by_language.get(language, self.threshold)
 
     @classmethod
     def load(cls, model_dir: Path, terminology: Any = None, verify: bool = True) -> Scorer:

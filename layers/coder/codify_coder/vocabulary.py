@@ -40,6 +40,7 @@ VOCABULARY_FILE = "vocabulary.json"
 CODE_SET_FILE = "code_set.json"
 FY2026 = "ICD-10-CM FY2026"
 MAX_PHRASE = 6  # content words of the longest phrase matched
+BAG_MAX = 3  # phrases of up to this many words also match in another word order
 _RAW = re.compile(r"[^\W_]+", re.UNICODE)
 _SHORT_UPPER = re.compile(r"^[A-ZÁÉÍÓÚÑ0-9]{2,6}$")
 
@@ -90,20 +91,27 @@ class LearnedVocabulary:
     """language -> phrase key -> (display phrase, upper-case only, entries)."""
 
     phrases: dict[str, dict[tuple[str, ...], tuple[str, bool, tuple[Entry, ...]]]] = field(default_factory=dict)
+    _bag_cache: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         return sum(len(p) for p in self.phrases.values())
 
     def match(self, text: str, language: str) -> list[Match]:
+        """Every learned phrase in `text`, nested ones too, as IAMsystem returns them: its content words in
+        order, or (2 to BAG_MAX words) in another order ("masa renal" / "renal mass" / "mass renal")."""
         table = self.phrases.get(language)
         if not table:
             return []
+        bags = self._bags(language)
         toks = phrase_tokens(text)
         out = []
         for i in range(len(toks)):
             for n in range(min(MAX_PHRASE, len(toks) - i), 0, -1):
                 key = tuple(t[0] for t in toks[i : i + n])
                 hit = table.get(key)
+                if hit is None and 2 <= n <= BAG_MAX:
+                    original = bags.get(tuple(sorted(key)))
+                    hit = table.get(original) if original is not None else None
                 if hit is None:
                     continue
                 display, upper, entries = hit
@@ -111,6 +119,18 @@ class LearnedVocabulary:
                     continue
                 out.append(Match(toks[i][1], toks[i + n - 1][2], display, entries))
         return out
+
+    def _bags(self, language: str) -> dict[tuple[str, ...], tuple[str, ...]]:
+        """Sorted words -> the phrase, for phrases of 2 to BAG_MAX distinct words (the first phrase in key
+        order wins a tie); built once per language."""
+        cached = self._bag_cache.get(language)
+        if cached is None:
+            cached = {}
+            for key in sorted(self.phrases.get(language, {})):
+                if 2 <= len(key) <= BAG_MAX and len(set(key)) == len(key):
+                    cached.setdefault(tuple(sorted(key)), key)
+            self._bag_cache[language] = cached
+        return cached
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -40,7 +40,7 @@ from ..vocabulary import (
 from . import calibration as cal
 from .core import Example, TrainConfig, _key_hash, note_code_scores, out_of_fold_priors
 from .mlp import fit_ensemble
-from .vocabulary import VocabNote, VocabularyConfig, learn_vocabulary
+from .vocabulary import VocabNote, VocabularyConfig, learn_vocabulary, project_spans
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ KEEP_PRECISION = 0.45  # a discarding convention is overridden when the center c
 
 def _through_rules(
     examples: Sequence[Example], oof: Sequence[Example], p_oof: np.ndarray, terminology: Any, code_set: CodeSet,
-    threshold: float, codes_assertions: frozenset[str], keeps: frozenset[str],
+    thresholds: dict[str, float], codes_assertions: frozenset[str], keeps: frozenset[str],
 ) -> tuple[dict[str, tuple[int, int]], dict[str, float]]:
     """Run the rules over the out-of-fold scored candidates: per discarding rule, (codes the center coded,
     codes discarded) above the threshold; and MAP / micro F1 in the code set as `codify eval` computes them."""
@@ -114,6 +114,7 @@ def _through_rules(
         scored = [replace(c, probability=float(p)) for c, p in zip(o.candidates, p_oof[i : i + n], strict=True)]
         i += n
         options = CodeOptions(language=o.understanding.language)
+        threshold = thresholds[o.understanding.language]
         decisions = rules.apply(o.text, o.understanding, scored, terminology, options, threshold=threshold,
                                 center_codes=codes_assertions, center_keeps=keeps)  # fmt: skip
         finals: dict[str, float] = {}
@@ -174,9 +175,20 @@ def train_custom(
     mapper = CenterKnowledge(LearnedVocabulary(), code_set)
     folds = max(2, min(folds, len({e.key for e in examples})))
     fold_of = _fold_of([e.key for e in examples], folds)
+    # A note without spans whose translation (same key, other language) has them gets them projected.
+    spans = list(spans)
+    projected = [False] * len(examples)
+    with_spans = {(e.key, e.understanding.language): i for i, e in enumerate(examples) if spans[i]}
+    dictionary = terminology.index.dictionary
+    for i, e in enumerate(examples):
+        if spans[i] or e.understanding.language != "en" or (e.key, "es") not in with_spans:
+            continue
+        j = with_spans[(e.key, "es")]
+        spans[i] = project_spans(examples[j].text, spans[j], e.text, dictionary)
+        projected[i] = bool(spans[i])
     vnotes = [
-        VocabNote(e.key, e.understanding.language, e.text, e.gold, sp, _aligned(e, code_set))
-        for e, sp in zip(examples, spans, strict=True)
+        VocabNote(e.key, e.understanding.language, e.text, e.gold, spans=sp, aligned=_aligned(e, code_set), projected=pr)
+        for e, sp, pr in zip(examples, spans, projected, strict=True)
     ]
     progress("vocabulary")
     vocabs = [learn_vocabulary([v for v in vnotes if fold_of[v.key] != k], vocab_config) for k in range(folds)]
@@ -222,6 +234,14 @@ def train_custom(
     scores = note_code_scores(oof, p_oof)
     fitted_threshold = cal.best_threshold(scores, golds)
     threshold = fitted_threshold if config.threshold is None else config.threshold
+    # A center writing in two languages (CodiEsp: Spanish notes, English translations) gets a threshold per
+    # language: its words reach the codes differently in each (no spans in the translations).
+    by_language: dict[str, float] = {}
+    languages = sorted({e.understanding.language for e in oof})
+    if config.threshold is None and len(languages) > 1:
+        for lang in languages:
+            idx = [i for i, e in enumerate(oof) if e.understanding.language == lang]
+            by_language[lang] = cal.best_threshold([scores[i] for i in idx], [golds[i] for i in idx])
     level = cal.code_level(scores, golds, threshold)
     code_p = np.array([p for s in scores for p in s.values()])
     code_y = np.array([c in g for s, g in zip(scores, golds, strict=True) for c in s], dtype=np.float64)
@@ -239,12 +259,13 @@ def train_custom(
     # Which discarding conventions the center does not follow, then the scores after the rules, as a coder
     # sees them (both out of fold).
     codes_assertions = frozenset(center_habits["codes_assertions"])
-    by_rule, _ = _through_rules(examples, oof, p_oof, terminology, code_set, threshold, codes_assertions, frozenset())
+    thresholds = {lang: by_language.get(lang, threshold) for lang in languages}
+    by_rule, _ = _through_rules(examples, oof, p_oof, terminology, code_set, thresholds, codes_assertions, frozenset())
     keeps = sorted(r for r, (coded, total) in by_rule.items()
                    if r not in rules.NOT_OVERRIDABLE and coded >= MIN_HABIT and coded / total >= KEEP_PRECISION)
     center_habits["keeps"] = keeps
     center_habits["discarded_above_threshold"] = {r: {"coded": c, "discarded": t} for r, (c, t) in sorted(by_rule.items())}
-    _, after = _through_rules(examples, oof, p_oof, terminology, code_set, threshold, codes_assertions, frozenset(keeps))
+    _, after = _through_rules(examples, oof, p_oof, terminology, code_set, thresholds, codes_assertions, frozenset(keeps))
     cross_validated.update(after)
     t2 = time.perf_counter()
 
@@ -281,7 +302,8 @@ def train_custom(
         "output": "probability",
         "calibration": {"method": "platt", "a": round(a, 8), "b": round(b, 8),
                         "fitted_on": f"{folds}-fold out-of-fold code-level logits"},
-        "thresholds": {"final": threshold, "f1_max_cross_validated": fitted_threshold},
+        "thresholds": {"final": threshold, "f1_max_cross_validated": fitted_threshold,
+                       **({"by_language": by_language} if by_language else {})},
         "training_data_sha256": data_sha256,
         "code_system": code_set.name,
         "vocabulary": _vocab_summary(final_vocab),

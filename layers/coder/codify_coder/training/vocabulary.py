@@ -2,6 +2,8 @@
 
 Three sources, in the order a coder's evidence is trusted:
   evidence      the spans the center's coders marked for a code (JSONL `codes[].spans`, CodiEsp `*X.tsv`)
+  projected     a translation's evidence: the spans of the Spanish text carried onto its English translation
+                (CodiEsp's English notes are translations of its Spanish ones, which alone carry spans)
   aligned       the words of the mention where the terminology already finds a gold code of the note
   cooccurrence  for gold codes nothing above explains: word n-grams (1-3 content words) that stand in the
                 notes coded with the code far more often than elsewhere, with a minimum support and a held-out
@@ -17,10 +19,11 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from ..terminology.text import fold
+from ..terminology.text import fold, skeleton
 from ..vocabulary import MAX_PHRASE, Entry, LearnedVocabulary, is_abbreviation, phrase_key, phrase_tokens
 
 NGRAM_MAX = 3
@@ -30,6 +33,8 @@ NGRAM_MAX = 3
 class VocabularyConfig:
     min_support_evidence: int = 1
     min_precision_evidence: float = 0.15
+    min_support_projected: int = 1
+    min_precision_projected: float = 0.2
     min_support_aligned: int = 2
     min_precision_aligned: float = 0.3
     min_support_cooccurrence: int = 3
@@ -46,7 +51,66 @@ class VocabNote:
     text: str
     gold: frozenset[str]
     spans: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = ()  # (code, [(start, end), ...])
+    projected: bool = False  # the spans are a translation's evidence carried over (project_spans)
     aligned: tuple[tuple[str, str], ...] = ()  # (code, mention text) where the terminology found the code
+
+
+def _prefix(stem_: str) -> str | None:
+    """A cognate key: the first 5 letters of the spelling skeleton ("hematuri"/"hematuri", "adenopat"/"adenopat")."""
+    return skeleton(stem_)[:5] if len(stem_) >= 5 and not stem_.isdigit() else None
+
+
+def project_spans(
+    source_text: str,
+    spans: Sequence[tuple[str, tuple[tuple[int, int], ...]]],
+    target_text: str,
+    dictionary: Mapping[str, Sequence[Sequence[Any]]],
+) -> tuple[tuple[str, tuple[tuple[int, int], ...]], ...]:
+    """The coders' Spanish evidence spans carried onto the note's English translation: each span's content
+    words become their translations (the terminology's es->en dictionary), themselves and their cognates
+    (same spelling skeleton prefix); the shortest window of the English note that covers most of them is the
+    English evidence. Windows that cover less than 60% of the span's words are not projected."""
+    target = phrase_tokens(target_text)
+    by_word: dict[str, list[int]] = defaultdict(list)
+    by_prefix: dict[str, list[int]] = defaultdict(list)
+    for pos, (st, _, _, _) in enumerate(target):
+        by_word[st].append(pos)
+        pre = _prefix(st)
+        if pre:
+            by_prefix[pre].append(pos)
+    out = []
+    for code, pieces in spans:
+        words = [st for a, b in pieces for st in phrase_key(source_text[a:b])]
+        if not words or len(words) > MAX_PHRASE:
+            continue
+        hits: dict[int, set[int]] = defaultdict(set)  # target position -> indices of span words it renders
+        for wi, w in enumerate(words):
+            alternatives = {w, *(str(t[0]) for t in dictionary.get(w, ()))}
+            for alt in alternatives:
+                for pos in by_word.get(alt, ()):
+                    hits[pos].add(wi)
+                pre = _prefix(alt)
+                if pre:
+                    for pos in by_prefix.get(pre, ()):
+                        hits[pos].add(wi)
+        positions = sorted(hits)
+        best: tuple[float, int, int, int] | None = None
+        for a_i, a in enumerate(positions):
+            covered: set[int] = set()
+            for b in positions[a_i:]:
+                if b - a + 1 > len(words) + 2:
+                    break
+                covered |= hits[b]
+                share = len(covered) / len(words)
+                if share < 0.6:
+                    continue
+                key = (-share, b - a, a, b)
+                if best is None or key < best:
+                    best = key
+        if best is not None:
+            _, _, a, b = best
+            out.append((code, ((target[a][1], target[b][2]),)))
+    return tuple(out)
 
 
 def _half(key: str) -> int:
@@ -83,7 +147,7 @@ def _learn_language(notes: list[VocabNote], cfg: VocabularyConfig):
     nominated: dict[tuple[tuple[str, ...], str], str] = {}  # (key, code) -> best source
     display: dict[tuple[str, ...], str] = {}
     upper: dict[tuple[str, ...], bool] = {}
-    rank = {"evidence": 0, "aligned": 1, "cooccurrence": 2}
+    rank = {"evidence": 0, "projected": 1, "aligned": 2, "cooccurrence": 3}
 
     def nominate(key: tuple[str, ...], code: str, source: str, surface: str) -> None:
         if not key or len(key) > MAX_PHRASE:
@@ -105,7 +169,7 @@ def _learn_language(notes: list[VocabNote], cfg: VocabularyConfig):
                 continue
             for start, end in spans:
                 surface = n.text[start:end]
-                nominate(phrase_key(surface), code, "evidence", surface)
+                nominate(phrase_key(surface), code, "projected" if n.projected else "evidence", surface)
             done.add(code)
         for code, mention in n.aligned:
             if code in n.gold:
@@ -171,6 +235,7 @@ def _learn_language(notes: list[VocabNote], cfg: VocabularyConfig):
                     pair_support[(k, c)] += 1
     minimum = {
         "evidence": (cfg.min_support_evidence, cfg.min_precision_evidence),
+        "projected": (cfg.min_support_projected, cfg.min_precision_projected),
         "aligned": (cfg.min_support_aligned, cfg.min_precision_aligned),
         "cooccurrence": (cfg.min_support_cooccurrence, cfg.min_precision_cooccurrence),
     }
