@@ -221,7 +221,7 @@ def train_custom(
         if not y[tr].any():
             z_oof[te] = -10.0
             continue
-        m = fit_ensemble(x[tr], y[tr], members=config.members, seed=config.seed, **hyper)  # type: ignore[arg-type]
+        m = fit_ensemble(x[tr], y[tr], members=config.members, seed=config.seed, **hyper)
         z_oof[te] = m.logits(x[te])
     t_cv = time.perf_counter()
     code_z = note_code_scores(oof, z_oof, initial=-np.inf)
@@ -259,7 +259,7 @@ def train_custom(
     # Which discarding conventions the center does not follow, then the scores after the rules, as a coder
     # sees them (both out of fold).
     codes_assertions = frozenset(center_habits["codes_assertions"])
-    thresholds = {lang: by_language.get(lang, threshold) for lang in languages}
+    thresholds: dict[str, float] = {str(lang): by_language.get(lang, threshold) for lang in languages}
     by_rule, _ = _through_rules(examples, oof, p_oof, terminology, code_set, thresholds, codes_assertions, frozenset())
     keeps = sorted(r for r, (coded, total) in by_rule.items()
                    if r not in rules.NOT_OVERRIDABLE and coded >= MIN_HABIT and coded / total >= KEEP_PRECISION)
@@ -270,7 +270,7 @@ def train_custom(
     t2 = time.perf_counter()
 
     progress("final model")
-    mlp = fit_ensemble(x, y, members=config.members, seed=config.seed, **hyper)  # type: ignore[arg-type]
+    mlp = fit_ensemble(x, y, members=config.members, seed=config.seed, **hyper)
     t_fit = time.perf_counter()
     fp32 = onnx_model.build_graph(mlp, CUSTOM_FEATURE_NAMES)
     step = max(1, len(x) // config.max_quant_rows)
