@@ -51,6 +51,7 @@ MIN_NOTES = 10
 CODE = re.compile(r"^[A-Z][0-9][0-9A-Z](?:\.?[0-9A-Z]{1,4})?$")
 CODIESP_SYSTEM = "CIE-10-ES 2018"
 FY2026 = "ICD-10-CM FY2026"
+TRAINING_DATA = "training_data"  # code_system: the training data's codes (named by the data, else by the model)
 _EXAMPLES = 5  # codes quoted in a report or an error
 
 
@@ -250,7 +251,8 @@ def train(
     """Train a custom model on a center's coded notes and write it to `out_dir`; returns its manifest.
 
     `code_system`: the codes the model returns: "ICD-10-CM FY2026", or a name for the training data's own
-    codes ("CIE-10-ES 2018"); None: what the data declares (JSONL `code_system`, CodiEsp: CIE-10-ES 2018),
+    codes ("CIE-10-ES 2018"), or "training_data" (the data's codes, named as the data names them); None: what
+    the data declares (JSONL `code_system`, CodiEsp: CIE-10-ES 2018),
     else ICD-10-CM FY2026 when every code is one, else the data's codes. Raises DataError (the message
     quotes no note text) for data that cannot be used."""
     from ..pipeline import ASSETS_DIR
@@ -267,6 +269,8 @@ def train(
         raise DataError(f"too few notes: {distinct}; a custom model needs at least {MIN_NOTES} coded notes")
     if not any(n.gold for n in notes):
         raise DataError("no note has a code: nothing to learn from")
+    if code_system == TRAINING_DATA:  # the data's own codes, declared even where all are FY2026 codes
+        code_system = meta.get("code_system") if meta.get("code_system") not in (None, FY2026) else f"{model_id} codes"
     if code_system is None:
         code_system = meta.get("code_system")
     if code_system is None:
