@@ -13,12 +13,12 @@ CENTERS = Path(__file__).resolve().parents[2] / "fixtures" / "centers"
 FAST = {"epochs": 30, "seed": 0}
 
 
-def _train(name: str, out: Path, **kwargs):
+def _train(name: str, out: Path, seed: int = 0, **kwargs):
     from codify_coder.training.core import TrainConfig
     from codify_coder.training.train import train
 
-    return train(CENTERS / f"{name}.jsonl", out, name.replace("_", "-"), config=TrainConfig(**FAST), workers=1,
-                 **kwargs)  # fmt: skip
+    return train(CENTERS / f"{name}.jsonl", out, name.replace("_", "-"), config=TrainConfig(**{**FAST, "seed": seed}),
+                 workers=1, **kwargs)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -148,10 +148,19 @@ def test_codes_outside_fy2026_are_reported_or_dropped(coder_assets, tmp_path):
 def test_same_data_and_seed_give_the_same_bytes(coder_assets, tmp_path):
     _train("vocabulary_es", tmp_path / "one")
     _train("vocabulary_es", tmp_path / "two")
+    # the same notes in reverse order, in a file of the same name
+    lines = (CENTERS / "vocabulary_es.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    (tmp_path / "reversed").mkdir()
+    (tmp_path / "reversed" / "vocabulary_es.jsonl").write_text("".join(reversed(lines)), encoding="utf-8")
+    _train_path(tmp_path / "reversed" / "vocabulary_es.jsonl", tmp_path / "three", "vocabulary-es")
     files = sorted(p.name for p in (tmp_path / "one").iterdir())
     assert files == ["manifest.json", "model.onnx", "vocabulary.json"]
     for name in files:
-        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+        first = (tmp_path / "one" / name).read_bytes()
+        assert first == (tmp_path / "two" / name).read_bytes() == (tmp_path / "three" / name).read_bytes(), name
+    other_seed = _train("vocabulary_es", tmp_path / "four", seed=1)
+    assert (tmp_path / "four" / "model.onnx").read_bytes() != (tmp_path / "one" / "model.onnx").read_bytes()
+    assert other_seed["version"] != json.loads((tmp_path / "one" / "manifest.json").read_text())["version"]
 
 
 # ---------------------------------------------------------------- bad data
@@ -193,11 +202,11 @@ def test_bad_training_data_is_a_data_error_that_quotes_no_note_text(coder_assets
     assert not (tmp_path / "m" / "model.onnx").exists()
 
 
-def _train_path(data: Path, out: Path):
+def _train_path(data: Path, out: Path, model_id: str = "bad-data"):
     from codify_coder.training.core import TrainConfig
     from codify_coder.training.train import train
 
-    return train(data, out, "bad-data", config=TrainConfig(**FAST), workers=1)
+    return train(data, out, model_id, config=TrainConfig(**FAST), workers=1)
 
 
 def test_a_declared_code_with_a_description_in_the_data_is_returned_with_it(coder_assets, tmp_path):

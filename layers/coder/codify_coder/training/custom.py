@@ -175,8 +175,13 @@ def train_custom(
     mapper = CenterKnowledge(LearnedVocabulary(), code_set)
     folds = max(2, min(folds, len({e.key for e in examples})))
     fold_of = _fold_of([e.key for e in examples], folds)
+    # Input order must not matter (the same notes in another order give the same bytes): notes in the order of
+    # the sha256 of their key, as core.split_examples orders them.
+    order = sorted(range(len(examples)), key=lambda i: (_key_hash(examples[i].key), examples[i].key,
+                                                         examples[i].understanding.language))  # fmt: skip
+    examples = [examples[i] for i in order]
+    spans = [spans[i] for i in order]
     # A note without spans whose translation (same key, other language) has them gets them projected.
-    spans = list(spans)
     projected = [False] * len(examples)
     with_spans = {(e.key, e.understanding.language): i for i, e in enumerate(examples) if spans[i]}
     dictionary = terminology.index.dictionary
