@@ -6,6 +6,7 @@ the assertion and the rule, so a coder can verify every code against the note.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .types import (
@@ -71,12 +72,17 @@ def result(
     options: CodeOptions,
     timings: dict[str, float],
     terminology: Terminology,
+    describe: Callable[[str], tuple[str, bool]] | None = None,
 ) -> CodingResult:
+    """`describe`: (description, billable) of a code of a custom model's declared code set (CIE-10-ES...)."""
     finals: list[Assessment] = []
     discarded: list[DiscardedAssessment] = []
     for d in decisions:
         info = terminology.get(d.code)
         description = info.description if info else d.code
+        billable = bool(info and info.billable)
+        if describe is not None:
+            description, billable = describe(d.code)
         evidence = _evidence(d, document, understanding)
         if d.final:
             if not evidence:  # no final code without evidence in the note
@@ -84,7 +90,7 @@ def result(
             finals.append(Assessment(
                 code=d.code, description=description, confidence=confidence(d.probability),
                 justification=_justification(d, understanding, description), evidence=evidence,
-                assertion=d.assertion, billable=bool(info and info.billable),
+                assertion=d.assertion, billable=billable,
                 rule=d.rule_id, guideline=d.guideline,
             ))
         elif options.include_discarded:

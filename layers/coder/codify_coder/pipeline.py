@@ -14,6 +14,7 @@ Stage modules (each with a typed input and output, see types.py):
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from .terminology import Terminology
 from .types import CodeOptions, CodingResult, Document, ModelInfo
 from .understand import analyze
 from .understand.unicode import matching_view
+from .vocabulary import CodeSet
 
 ASSETS_DIR = Path(__file__).parent / "assets"
 DEFAULT_MODEL_ID = "default"
@@ -32,11 +34,16 @@ DEFAULT_MODEL_ID = "default"
 class Coder:
     """Heavy objects (terminology index, ONNX session) are built in `load` and reused by every call."""
 
-    def __init__(self, terminology: Terminology, scorer: Scorer) -> None:
+    def __init__(
+        self, terminology: Terminology, scorer: Scorer, candidates: CandidateGenerator | None = None
+    ) -> None:
         self.terminology = terminology
         # The scorer's features read code facts (billable, term kind) from the terminology.
         self.scorer = scorer.bind(terminology) if hasattr(scorer, "bind") else scorer
-        self.candidates = CandidateGenerator(terminology)
+        self.candidates = candidates or CandidateGenerator(terminology)
+        # A custom model's center (vocabulary.CenterKnowledge): its learned vocabulary adds candidates, its
+        # code set maps and bounds the codes returned, its habits reach the rules. Only this Coder sees it.
+        self.center = getattr(self.scorer, "center", None)
 
     @classmethod
     def load(cls, model_dir: Path | None = None, assets_dir: Path = ASSETS_DIR) -> Coder:
@@ -46,11 +53,17 @@ class Coder:
 
     @property
     def model(self) -> ModelInfo:
-        return ModelInfo(id=self.scorer.model_id, version=self.scorer.version, terminology=self.terminology.name)
+        system = self.center.code_set.name if self.center is not None else self.terminology.name
+        return ModelInfo(id=self.scorer.model_id, version=self.scorer.version, terminology=system)
+
+    def _threshold(self, language: str) -> float:
+        by_language = getattr(self.scorer, "threshold_for", None)
+        return by_language(language) if by_language is not None else getattr(self.scorer, "threshold", 0.5)
 
     def with_scorer(self, scorer: Scorer) -> Coder:
-        """Same terminology (the expensive part), another model: for custom models selected per request."""
-        return Coder(self.terminology, scorer)
+        """Same terminology and candidate generator (the expensive parts), another model: for custom models
+        selected per request."""
+        return Coder(self.terminology, scorer, self.candidates)
 
     def code(self, note: str | Document, options: CodeOptions | None = None) -> CodingResult:
         options = options or CodeOptions()
@@ -64,12 +77,21 @@ class Coder:
         understanding = analyze(text, options.language)
         t1 = time.perf_counter()
         candidates = self.candidates.generate(text, understanding)
+        center = self.center
+        if center is not None:
+            candidates = center.candidates(text, understanding, candidates, self.terminology)
         t2 = time.perf_counter()
         scored = self.scorer.score(text, understanding, candidates)
         t3 = time.perf_counter()
         decisions = rules.apply(
-            text, understanding, scored, self.terminology, options, threshold=getattr(self.scorer, "threshold", 0.5)
+            text, understanding, scored, self.terminology, options, threshold=self._threshold(understanding.language),
+            center_codes=center.codes_assertions if center is not None else frozenset(),
+            center_keeps=center.keeps if center is not None else frozenset(),
         )
+        describe = None
+        if center is not None and center.code_set.declared:
+            decisions = to_code_set(decisions, center.code_set)
+            describe = lambda code: (center.code_set.description(code, self.terminology), True)
         understanding = view.restore(understanding)
         t4 = time.perf_counter()
         timings.update(
@@ -79,5 +101,28 @@ class Coder:
             rules=round((t4 - t3) * 1000, 2),
         )
         return assemble.result(
-            document, understanding, candidates, decisions, self.model, options, timings, self.terminology
+            document, understanding, candidates, decisions, self.model, options, timings, self.terminology,
+            describe=describe,
         )
+
+
+def to_code_set(decisions: list[rules.Decision], code_set: CodeSet) -> list[rules.Decision]:
+    """The rules' FY2026 decisions in a declared code set: each code becomes the declared code that is its
+    longest prefix; a code with none is never returned; of two decisions that become one code, the first
+    (finals come first, by probability) stands."""
+    out: list[rules.Decision] = []
+    final_seen: set[str] = set()
+    discarded_seen: set[str] = set()
+    for d in decisions:
+        code = code_set.to_declared(d.code)
+        if code is None:
+            continue
+        seen = final_seen if d.final else discarded_seen
+        if code in seen or (not d.final and code in final_seen):
+            continue
+        seen.add(code)
+        by = code_set.to_declared(d.superseded_by) if d.superseded_by else None
+        derived = code_set.to_declared(d.derived_from) if d.derived_from else None
+        out.append(dataclasses.replace(d, code=code, superseded_by=by if by != code else None,
+                                       derived_from=derived if derived != code else None))
+    return out

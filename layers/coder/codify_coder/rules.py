@@ -174,6 +174,29 @@ SYMPTOM_WITH_DIAGNOSIS = _rule(
 )
 for _g in conventions.GUARDS:
     _rule(_g.rule, _g.guideline, _g.reason, _g.says)
+# A custom model's center (vocabulary.py, learned by codify train): its own words, and the assertion classes
+# its coders code although the guidelines leave them out. Only a custom model's `center_codes` turns them on.
+CENTER_VOCABULARY = _rule("center.vocabulary", None, "final",
+                          "a present mention matches a phrase learned from the center's coded notes")
+CENTER_CODES = {
+    "negated": _rule("center.codes_negated", None, "final",
+                     "the center codes negated findings (learned from its coded notes)"),
+    "possible": _rule("center.codes_uncertain", None, "final",
+                      "the center codes uncertain diagnoses (learned from its coded notes)"),
+    "historical": _rule("center.codes_historical", None, "final",
+                        "the center codes past conditions as the condition (learned from its coded notes)"),
+    "family": _rule("center.codes_family", None, "final",
+                    "the center codes a relative's condition as the condition (learned from its coded notes)"),
+    "hypothetical": _rule("center.codes_hypothetical", None, "final",
+                          "the center codes conditions mentioned as possibilities (learned from its coded notes)"),
+}
+CENTER_KEEPS = _rule("center.keeps", None, "final",
+                     "a code the center codes although a convention of the default coder discards it "
+                     "(the convention's id is named; learned from its coded notes)")
+# Conventions a center cannot switch off: the probability floor and the request's max_codes.
+NOT_OVERRIDABLE = frozenset({"confidence.floor", "output.max_codes"})
+_CENTER_WORDS = {"negated": "negated findings", "possible": "uncertain diagnoses", "historical": "past conditions",
+                 "family": "relatives' conditions", "hypothetical": "conditions mentioned as possibilities"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +230,7 @@ class _State:
     terminology: Terminology
     options: CodeOptions
     floor: float
+    center_codes: frozenset[str] = frozenset()
     finals: dict[str, Decision] = field(default_factory=dict)
     discarded: list[Decision] = field(default_factory=list)
 
@@ -238,12 +262,19 @@ def apply(
     terminology: Terminology,
     options: CodeOptions,
     threshold: float = 0.5,
+    center_codes: frozenset[str] = frozenset(),
+    center_keeps: frozenset[str] = frozenset(),
 ) -> list[Decision]:
+    """`center_codes`: the assertion classes a custom model's center codes (CENTER_CODES); `center_keeps`: the
+    discarding conventions (rule ids) its coders do not follow, so a code they discard above the floor stays
+    final (CENTER_KEEPS). Both empty for the default model, which follows the guidelines."""
     _span_says.cache_clear()  # memo of one note at a time (it holds a reference to the latest note)
     _span_says_current_cancer.cache_clear()
     state = _State(text, understanding, candidates, terminology, options,
-                   floor=max(threshold, options.min_confidence / 100))
+                   floor=max(threshold, options.min_confidence / 100), center_codes=center_codes)
     for stage in STAGES:
+        if stage is _max_codes and center_keeps:
+            _center_keeps(state, center_keeps)
         stage(state)
     ranked = sorted(state.finals.values(), key=lambda d: (-d.probability, d.code))
     final_codes = {d.code for d in ranked}
@@ -264,14 +295,16 @@ def _by_assertion(s: _State) -> None:
             by_assertion.setdefault((m.assertion, _context(m) or ""), []).append(c)
         for (assertion, context), cands in sorted(by_assertion.items()):
             best = max(cands, key=lambda c: (c.probability, c.lexical))
+            learned = best.source == "learned"
             d = Decision(
                 code=code,
                 probability=best.probability,
                 mentions=tuple(sorted({c.mention for c in cands})),
                 assertion=assertion,  # type: ignore[arg-type]
                 matched_term=best.matched_term,
-                rule="mention matches the code's terminology",
-                rule_id=MATCH,
+                rule=(f"a phrase of the center's vocabulary, learned from {best.support} of the center's notes"
+                      if learned else "mention matches the code's terminology"),
+                rule_id=CENTER_VOCABULARY if learned else MATCH,
             )
             chronic = assertion == "historical" and (
                 any(_CHRONIC.search(fold(mentions[c.mention].text)) for c in cands)
@@ -306,7 +339,7 @@ def _route_context(d: Decision, s: _State, context: str) -> bool:
             s.discard(d, "hypothetical", SCREENING, "a screening question or test, not a finding")
     elif context == "other_person":
         s.discard(d, "other_person", OTHER_PERSON, "the condition belongs to someone other than the patient")
-    elif context == "rule_out" and s.options.setting != "inpatient":
+    elif context == "rule_out" and s.options.setting != "inpatient" and "possible" not in s.center_codes:
         s.discard(d, "uncertain", RULE_OUT, "to be ruled out: not coded in outpatient (Guideline IV.H)")
     else:
         return False
@@ -315,6 +348,12 @@ def _route_context(d: Decision, s: _State, context: str) -> bool:
 
 def _route(d: Decision, s: _State, chronic: bool = False) -> None:
     code, a = d.code, d.assertion
+    if a != "present" and a in s.center_codes and not (a == "possible" and s.options.setting == "inpatient"):
+        # a custom model's center codes this assertion class: the model's probability (which read the
+        # assertion) and the floor decide, as for a present mention
+        s.add_final(replace(d, rule_id=CENTER_CODES[a], rule=f"the center codes {_CENTER_WORDS[a]}, "
+                            f"as its coded notes show ({CENTER_CODES[a]})"))
+        return
     if a == "present":
         s.add_final(d)
     elif a == "negated":
@@ -1087,6 +1126,11 @@ _UNSPECIFIED = re.compile(r"\b(unspecified|without complications?|not elsewhere 
 _OTHER = re.compile(r"^other\b|\bother\b", re.IGNORECASE)
 
 
+def default_leaf(code: str, terminology: Terminology) -> str | None:
+    """The billable leaf a coder reports for a category named without detail (initial encounter)."""
+    return _billable_leaf(code, terminology, "A")[0]
+
+
 def _billable_leaf(code: str, terminology: Terminology, encounter: str) -> tuple[str | None, str]:
     """The billable code a coder would report for a category the text supports only in general terms."""
     if terminology.seventh_characters(code):
@@ -1319,6 +1363,16 @@ def _integral_target(symptom: str, finals: dict[str, Decision]) -> str | None:
         if code != symptom and not code.startswith("R") and conventions.has_prefix(code, best):
             return code
     return None
+
+
+def _center_keeps(s: _State, keeps: frozenset[str]) -> None:
+    """A custom model's center codes what these conventions discard: such a code, above the floor, is final."""
+    for d in sorted(s.discarded, key=lambda d: (-d.probability, d.code)):
+        if d.rule_id in keeps and d.rule_id not in NOT_OVERRIDABLE and d.probability >= s.floor \
+                and d.code not in s.finals:
+            s.finals[d.code] = replace(d, reason=None, superseded_by=None, rule_id=CENTER_KEEPS,
+                                       rule=f"the center codes it although the convention {d.rule_id} discards it "
+                                       f"({d.rule}), as its coded notes show")  # fmt: skip
 
 
 def _dedupe_discarded(discarded: list[Decision], final_codes: set[str]) -> list[Decision]:

@@ -106,6 +106,18 @@ FEATURE_NAMES: tuple[str, ...] = (
     + tuple(f"chapter_{i + 1}" for i in range(len(CHAPTERS)))
 )
 N_FEATURES = len(FEATURE_NAMES)
+# A custom model's features beyond FEATURE_NAMES: what its learned vocabulary (vocabulary.py) says of a
+# candidate. The default model is built on FEATURE_NAMES alone (its bytes do not change); a custom model's
+# manifest lists CUSTOM_FEATURE_NAMES and the scorer computes them only for it.
+LEARNED_FEATURES = (
+    "learned",  # the candidate is a learned phrase's
+    "learned_precision",  # how often the phrase meant the code in the center's notes
+    "learned_support",  # in how many of them (log-scaled)
+    "code_learned_precision",  # the best learned phrase for the candidate's code anywhere in the note
+    "mention_learned_precision",  # ... in the candidate's own mention
+    "code_learned_phrases",  # how many learned phrases in the note name the code (log-scaled)
+)
+CUSTOM_FEATURE_NAMES: tuple[str, ...] = FEATURE_NAMES + LEARNED_FEATURES
 
 
 class CodeFacts(Protocol):
@@ -178,8 +190,13 @@ def extract_features(
     candidates: Sequence[Candidate],
     facts: CodeFacts,
     priors: Priors | None = None,
+    learned: bool = False,
 ) -> np.ndarray:
-    """One row of FEATURE_NAMES per candidate (float32). Shared by training and inference."""
+    """One row of FEATURE_NAMES (CUSTOM_FEATURE_NAMES when `learned`) per candidate (float32). Shared by
+    training and inference."""
+    if learned:
+        base = extract_features(text, understanding, candidates, facts, priors)
+        return np.concatenate([base, learned_features(candidates)], axis=1)
     n = len(candidates)
     x = np.zeros((n, N_FEATURES), dtype=np.float32)
     if n == 0:
@@ -312,6 +329,30 @@ def extract_features(
     return x
 
 
+def learned_features(candidates: Sequence[Candidate]) -> np.ndarray:
+    """LEARNED_FEATURES per candidate: the candidate's own learned evidence, and the learned evidence for its
+    code in the note and in its mention (a terminology match of a code the center's words also name)."""
+    x = np.zeros((len(candidates), len(LEARNED_FEATURES)), dtype=np.float32)
+    code_best: dict[str, float] = defaultdict(float)
+    code_phrases: dict[str, set[str]] = defaultdict(set)
+    mention_best: dict[tuple[int, str], float] = defaultdict(float)
+    for c in candidates:
+        if c.source == "learned":
+            code_best[c.code] = max(code_best[c.code], c.precision)
+            code_phrases[c.code].add(c.matched_term)
+            mention_best[(c.mention, c.code)] = max(mention_best[(c.mention, c.code)], c.precision)
+    for i, c in enumerate(candidates):
+        row = x[i]
+        if c.source == "learned":
+            row[0] = 1.0
+            row[1] = c.precision
+            row[2] = _log_scaled(c.support, 100)
+        row[3] = code_best.get(c.code, 0.0)
+        row[4] = mention_best.get((c.mention, c.code), 0.0)
+        row[5] = _log_scaled(len(code_phrases.get(c.code, ())), 10)
+    return x
+
+
 class TerminologyFacts:
     """CodeFacts read from the compiled terminology (codify_coder.terminology.Terminology).
 
@@ -361,16 +402,28 @@ class ModelLoadError(RuntimeError):
 class Scorer:
     """A loaded scoring model. Build with `Scorer.load(dir)`; `bind(terminology)` before scoring."""
 
-    def __init__(self, session: Any, manifest: dict[str, Any], facts: CodeFacts | None = None) -> None:
+    def __init__(
+        self, session: Any, manifest: dict[str, Any], facts: CodeFacts | None = None, center: Any = None
+    ) -> None:
         self._session = session
         self.manifest = manifest
+        # A custom model's center knowledge (vocabulary.CenterKnowledge): learned vocabulary, code set,
+        # habits. None for the default model.
+        self.center = center
+        self.learned_features = tuple(manifest.get("feature_names", ())) == CUSTOM_FEATURE_NAMES
         self.model_id: str = manifest["model_id"]
         self.version: str = manifest["version"]
         self.priors = Priors.from_json(manifest.get("priors"))
         self.thresholds: dict[str, float] = dict(manifest.get("thresholds", {}))
         # The code-level threshold that maximized F1 on the model's calibration notes (rules.py's floor).
         self.threshold: float = float(self.thresholds.get("final", 0.5))
+        # a custom model trained on notes in several languages: its F1-maximizing threshold per language
+        by_language = manifest.get("thresholds", {}).get("by_language") or {}
+        self._by_language = {str(k): float(v) for k, v in by_language.items()}
         self._facts = facts
+
+    def threshold_for(self, language: str) -> float:
+        return self._by_language.get(language, self.threshold)
 
     @classmethod
     def load(cls, model_dir: Path, terminology: Any = None, verify: bool = True) -> Scorer:
@@ -388,7 +441,7 @@ class Scorer:
             isinstance(manifest.get(k), str) for k in ("model_id", "version")
         ):
             raise ModelLoadError(f"{manifest_path} lacks model_id/version")
-        if tuple(manifest.get("feature_names", ())) != FEATURE_NAMES:
+        if tuple(manifest.get("feature_names", ())) not in (FEATURE_NAMES, CUSTOM_FEATURE_NAMES):
             raise ModelLoadError(
                 f"model {manifest.get('model_id')!r} was built for another feature schema: rebuild it "
                 "(python -m codify_build.default_model, or codify train for a custom model)"
@@ -405,14 +458,20 @@ class Scorer:
         except Exception as exc:  # onnxruntime raises its own exception types for a corrupt graph
             raise ModelLoadError(f"{model_path} cannot be loaded by onnxruntime") from exc
         facts = TerminologyFacts(terminology) if terminology is not None else None
-        return cls(session, manifest, facts)
+        from .vocabulary import CenterKnowledge
+
+        try:
+            center = CenterKnowledge.load(model_dir, manifest)
+        except (OSError, ValueError, KeyError, TypeError) as exc:  # a corrupt vocabulary.json / code_set.json
+            raise ModelLoadError(f"model {manifest['model_id']!r}: its center vocabulary or code set is corrupt") from exc
+        return cls(session, manifest, facts, center)
 
     def bind(self, terminology: Any) -> Scorer:
         """The same session, reading code facts from `terminology` (shared, not copied)."""
-        return Scorer(self._session, self.manifest, TerminologyFacts(terminology))
+        return Scorer(self._session, self.manifest, TerminologyFacts(terminology), self.center)
 
     def with_facts(self, facts: CodeFacts) -> Scorer:
-        return Scorer(self._session, self.manifest, facts)
+        return Scorer(self._session, self.manifest, facts, self.center)
 
     def predict(self, features: np.ndarray) -> np.ndarray:
         if len(features) == 0:
@@ -427,7 +486,9 @@ class Scorer:
             return []
         if self._facts is None:
             raise RuntimeError("Scorer has no terminology: call scorer.bind(terminology) first")
-        features = extract_features(text, understanding, candidates, self._facts, self.priors)
+        features = extract_features(
+            text, understanding, candidates, self._facts, self.priors, learned=self.learned_features
+        )
         probs = self.predict(features) * section_prior(understanding, candidates)
         return [dataclasses.replace(c, probability=float(p)) for c, p in zip(candidates, probs, strict=True)]
 

@@ -147,6 +147,11 @@ class Candidate:
     matched_term: str  # the terminology term that matched
     lexical: float  # 0..1 token coverage/overlap score of the match
     probability: float = 0.0  # calibrated 0..1, set by the scorer
+    # "terminology", or "learned": a custom model's vocabulary entry (vocabulary.py), with the number of the
+    # center's notes it was learned from (`support`) and how often the phrase meant the code there (`precision`)
+    source: str = "terminology"
+    support: int = 0
+    precision: float = 0.0
 
 
 # ---------------------------------------------------------------- 5-6. output
@@ -188,7 +193,7 @@ class DiscardedAssessment:
 class ModelInfo:
     id: str
     version: str
-    terminology: str  # "ICD-10-CM FY2026"
+    terminology: str  # the code system the model returns: "ICD-10-CM FY2026", or a custom model's ("CIE-10-ES 2018")
 
 
 @dataclass(frozen=True, slots=True)

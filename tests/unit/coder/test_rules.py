@@ -38,7 +38,9 @@ INPATIENT = CodeOptions(language="en", setting="inpatient")
 
 
 def decide(coder, note: str, mentions: list[tuple[str, str]], cands: list[tuple], options: CodeOptions | None = None,
-           context: str | None = None, document_type: str = "unknown", terms: dict[str, str] | None = None):
+           context: str | None = None, document_type: str = "unknown", terms: dict[str, str] | None = None,
+           source: str = "terminology", center_codes: frozenset[str] = frozenset(),
+           center_keeps: frozenset[str] = frozenset()):
     """`mentions`: (phrase, assertion[, context[, section kind[, section name]]]), found in `note` (a phrase
     repeated: its next occurrence); `cands`: (code, mention index, probability[, lexical]). With section names,
     each mention stands in a sentence of its own in that section (the note's document type is given)."""
@@ -55,8 +57,10 @@ def decide(coder, note: str, mentions: list[tuple[str, str]], cands: list[tuple]
     u = Understanding("en", tuple(sentences) or (Sentence(0, len(note), "body"),), tuple(spans),
                       document_type=document_type)  # type: ignore[arg-type]
     candidates = [Candidate(c[0], c[1], (terms or {}).get(c[0], "term"), lexical=c[3] if len(c) > 3 else 0.6,
-                            probability=c[2]) for c in cands]
-    out = rules.apply(note, u, candidates, coder.terminology, options or CodeOptions(language="en"))
+                            probability=c[2], source=source, support=7 if source == "learned" else 0)
+                  for c in cands]  # fmt: skip
+    out = rules.apply(note, u, candidates, coder.terminology, options or CodeOptions(language="en"),
+                      center_codes=center_codes, center_keeps=center_keeps)
     return {d.code: d for d in out}
 
 
@@ -202,6 +206,22 @@ CASES: dict[str, tuple] = {
                                           "symptom_integral_to_diagnosis", {"document_type": "operative_report"}),
     "named.test_or_vaccine": ("Flu vaccine given today.", [("Flu", P)], [("J11.1", 0, 0.8)], None, "J11.1",
                               "condition_not_named"),
+    # a custom model's center (vocabulary.py): its learned words, the assertion classes it codes, the
+    # conventions it does not follow
+    "center.vocabulary": ("AFx noted.", [("AFx", P)], [("I48.91", 0, 0.8)], None, "I48.91", None,
+                          {"source": "learned"}),
+    "center.codes_negated": ("No pneumonia.", [("pneumonia", "negated")], [("J18.9", 0, 0.8)], None, "J18.9", None,
+                             {"center_codes": frozenset({"negated"})}),
+    "center.codes_uncertain": ("Probable pneumonia.", [("pneumonia", "possible")], [("J18.9", 0, 0.8)], None,
+                               "J18.9", None, {"center_codes": frozenset({"possible"})}),
+    "center.codes_historical": ("Pneumonia last year.", [("Pneumonia", "historical")], [("J18.9", 0, 0.8)], None,
+                                "J18.9", None, {"center_codes": frozenset({"historical"})}),
+    "center.codes_family": ("Her sister has headaches.", [("headaches", "family")], [("R51.9", 0, 0.8)], None,
+                            "R51.9", None, {"center_codes": frozenset({"family"})}),
+    "center.codes_hypothetical": ("Return if pneumonia.", [("pneumonia", "hypothetical")], [("J18.9", 0, 0.8)],
+                                  None, "J18.9", None, {"center_codes": frozenset({"hypothetical"})}),
+    "center.keeps": ("Cough. Pneumonia.", [("Cough", P), ("Pneumonia", P)], [("R05.9", 0, 0.8), ("J18.9", 1, 0.8)],
+                     None, "R05.9", None, {"center_keeps": frozenset({"integral.symptom"})}),
     # the side stated next to the condition picks the code, whichever side the model preferred (I.B.13)
     "specificity.laterality": ("Right carpal tunnel syndrome.", [("Right carpal tunnel syndrome", P)],
                                [("G56.00", 0, 0.8), ("G56.02", 0, 0.4)], None, "G56.01", None),

@@ -267,7 +267,10 @@ def test_custom_model_from_jsonl(tmp_path, terminology_dir, terminology):
     assert manifest["training_data_sha256"] == data_hash(
         [(f"{n.key}/{n.language}", n.text, sorted(n.gold)) for n in notes]
     )
-    assert manifest["priors"]["notes"] > 0 and "held_out" in manifest["metrics"]
+    assert manifest["priors"]["notes"] > 0
+    cv = manifest["metrics"]["cross_validated"]
+    assert {"map", "f1", "ece"} <= set(cv) and all(0 <= cv[k] <= 1 for k in ("map", "f1", "ece"))
+    assert manifest["code_system"] == "ICD-10-CM FY2026" and manifest["training_data"]["notes"] > 0
     scorer = Scorer.load(tmp_path / "model").bind(terminology)
     assert scorer.model_id == "center-a" and scorer.priors is not None
 

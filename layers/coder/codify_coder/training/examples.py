@@ -22,6 +22,8 @@ class LabeledNote:
     text: str
     language: str  # "en", "es" or "auto"
     gold: frozenset[str]
+    # the coders' evidence per code, where the data has it: ((code, ((start, end), ...)), ...)
+    spans: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = ()
 
 
 _STATE: dict[str, Any] = {}
