@@ -22,10 +22,10 @@ __all__ = ["analyze", "detect_document_type", "detect_language"]
 def analyze(text: str, language: LanguageOption = "auto") -> Understanding:
     if language == "auto":
         lang = detect_language(text)
-    elif language in ("en", "es"):
+    elif language in LEXICONS:
         lang = language
     else:
-        raise ValueError("language must be 'auto', 'en' or 'es'")
+        raise ValueError("language must be one of 'auto', 'es', 'ca', 'gl', 'eu', 'en'")
     document_type = detect_document_type(text)
     raw = split_sentences(text, document_type)
     starts, ends, norms = tokenize(text)
