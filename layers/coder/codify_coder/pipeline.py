@@ -65,7 +65,12 @@ class Coder:
         t1 = time.perf_counter()
         candidates = self.candidates.generate(text, understanding)
         t2 = time.perf_counter()
-        scored = self.scorer.score(text, understanding, candidates)
+        reader = self.candidates.reader(understanding.language)
+        scored = (
+            self.scorer.score(text, understanding, candidates, reader=reader)
+            if reader is not None
+            else self.scorer.score(text, understanding, candidates)  # custom scorers may not take a reader
+        )
         t3 = time.perf_counter()
         decisions = rules.apply(
             text, understanding, scored, self.terminology, options, threshold=getattr(self.scorer, "threshold", 0.5)
