@@ -57,7 +57,8 @@ STOP_WORDS_BY_LANGUAGE: dict[str, frozenset[str]] = {
         """
         eta edo bat batzuk bere beren hau hori hura honen horren haren ere oso da du zen zuen dira ziren
         dute zuten ditu zituen dago zegoen daude zeuden dauka zeukan zaio zitzaion izan egin ez ezta baina
-        gabe ondoren aurretik gero beste ohi dela zela duela zuela den duen dituen zituela
+        gabe ondoren aurretik gero beste ohi dela zela duela zuela den duen dituen zituela dituena zituena
+        duena zuena dena zena dagoena zegoena
         """.split()
     ),
 }

@@ -89,6 +89,9 @@ _FAMILY_LINKS = frozenset(
         "es",
         "era",
         "fue",
+        # Catalan, Galician
+        "amb", "te", "tenia", "pateix", "patia", "va", "ten", "tina", "tivo", "padeceu", "sufriu", "faleceu",
+        "morreu", "co", "coa", "cos", "coas",
     )
 )
 _FAMILY_NOT_LINKS = frozenset({"y", "e", "o", "u", "ni", "que", "se", "refiere", "refieren", "notar", "nota"})
@@ -149,10 +152,12 @@ def _catalan_verb(raw: str, norm: str, prev: str) -> bool:
 
 
 def _basque_verb(raw: str, norm: str, prev: str) -> bool:
-    """Basque verb forms by ending: participles "aurkitu", "ospitaleratu", "diagnostikatuta"; imperfective
-    "agertzen", "ikusten"; they close the clause (the auxiliary, a split word, follows)."""
+    """Basque verb forms by ending: the imperfective "agertzen", "ikusten" and the participle with "-ta",
+    "-rik" or "-z" ("diagnostikatuta", "ospitaleraturik"); they close the clause. A bare "-tu" is not enough
+    ("infartu", "akutu", "produktu" are nouns and adjectives): the common participles are listed instead
+    (lexicon_iberian.SPLIT_EU)."""
     n = len(norm)
-    return (n >= 6 and norm.endswith(("tu", "tuta", "tzen", "tuz"))) or (n >= 6 and norm.endswith("ten"))
+    return n >= 6 and norm.endswith(("tzen", "tuta", "turik", "tuz", "tuko"))
 
 
 def _spanish_verb3(raw: str, norm: str, prev: str) -> bool:

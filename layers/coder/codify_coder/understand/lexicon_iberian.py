@@ -271,6 +271,15 @@ AUXILIARIES_EU = [
     "dituela", "zituela", "den", "duen", "dituen", "zituen", "zeukala", "zegoela", "daitezke", "daiteke",
     "zitekeen", "dezake", "zezakeen", "liteke", "luke", "zuelarik", "zelarik", "baitzuen", "baitzen",
     "dugu", "genuen", "zaigu", "zitzaigun", "ziola", "diola", "bada", "balu", "bazen", "bazuen",
+    "dituena", "zituena", "duena", "zuena", "dena", "zena", "dagoena", "zegoena", "dituzten", "zituzten",
+]
+# Common participles of clinical narrative (a bare "-tu" ending also ends nouns: "infartu", "akutu").
+PARTICIPLES_EU = [
+    "aurkitu", "ospitaleratu", "diagnostikatu", "tratatu", "operatu", "baieztatu", "egiaztatu", "berretsi",
+    "erakutsi", "agertu", "garatu", "jaso", "amaitu", "eraman", "bidali", "deribatu", "kontsultatu",
+    "aztertu", "behatu", "detektatu", "identifikatu", "konfirmatu", "sartu", "kendu", "erauzi", "sendatu",
+    "hobetu", "okertu", "larriagotu", "konplikatu", "hautematu", "aurkeztu", "adierazi", "ebaki", "erabaki",
+    "hasi", "jarraitu", "mantendu", "eskatu", "gomendatu", "preskribatu", "administratu", "erantsi",
 ]
 NEGATED_EU = [
     *_f("ez", "ezta", "inolako", "inongo", "ez du", "ez zuen", "ez da", "ez zen", "ez dago", "ez zegoen",
@@ -361,8 +370,10 @@ SPLIT_EU = [
     "antzeman zen", "hauteman zen", "aurkitu zen", "aurkitu ziren", "agertu zen", "agertzen da",
     "erakutsi zuen", "erakusten du", "adierazi zuen", "adierazten du", "izan zen", "izan zuen", "izan da",
     "izan du", "zegoen", "dago", "hil zen", "hil", "ikusi", "ikusten", "egin", "egiten", "eman", "ematen",
-    "jarri", "hasi", "atera", "aurkitu", "agertu", "izan", "izaten", "zituela", "eta gero", "ere", "gainera", "baita", "hala", "bezala",
+    "jarri", "hasi", "atera", "aurkitu", "agertu", "izan", "izaten", "zituela", "eta gero", "ere", "gainera",
+    "hala", "bezala",
     *AUXILIARIES_EU,
+    *PARTICIPLES_EU,
 ]
 STRIP_EU = [
     "bat", "batean", "baten", "batek", "batzuk", "bere", "beren", "haren", "hau", "hori", "hura", "honen",
