@@ -277,15 +277,19 @@ def load_lexicons(lexicon_dir: Path = LEXICON_DIR) -> dict:
     }
 
 
-def _stem_map(entries: dict[str, set[str]]) -> dict[str, dict[str, float]]:
-    """word -> alternatives, as stems (every content word of every alternative, weight 1)."""
+def _stem_map(entries: dict[str, set[str]], keep_same: bool = False) -> dict[str, dict[str, float]]:
+    """word -> alternatives, as stems (every content word of every alternative, weight 1). `keep_same`: an
+    alternative spelled as the word stays (a bridge replaces the word: Catalan "bacteri" is "bacteria" and,
+    through "bacterià", "bacteriano")."""
     out: dict[str, dict[str, float]] = defaultdict(dict)
     for word, alts in entries.items():
         for src in {stem(t) for t in tokens(word) if t not in STOP_WORDS}:
             for alt in alts:
                 for dst in (stem(t) for t in tokens(alt) if t not in STOP_WORDS):
-                    if dst != src:
+                    if dst != src or keep_same:
                         out[src][dst] = 1.0
+    if keep_same:  # a word whose only alternative is itself needs no entry
+        out = defaultdict(dict, {k: v for k, v in out.items() if set(v) != {k}})
     return out
 
 
@@ -502,7 +506,10 @@ def build(out_dir: Path = DEFAULT_OUT, lexicon_dir: Path = LEXICON_DIR, verbose:
             vocab_words.update(b for b, _ in trans)
     # Catalan/Galician/Basque word -> Spanish stems; the keys are stems of the note's language (not vocabulary)
     bridges = {
-        lang: {a: sorted([b, w] for b, w in d.items()) for a, d in sorted(_stem_map(lex["bridges"][lang]).items())}
+        lang: {
+            a: sorted([b, w] for b, w in d.items())
+            for a, d in sorted(_stem_map(lex["bridges"][lang], keep_same=True).items())
+        }
         for lang in BRIDGED
     }
     bridge_targets = {b for lang in BRIDGED for trans in bridges[lang].values() for b, _ in trans}

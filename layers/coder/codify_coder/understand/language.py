@@ -13,7 +13,8 @@ When it cannot tell:
 - no vote at all (a note of numbers, codes or unknown words) -> "en", as before Catalan, Galician and
   Basque were added;
 - a tie among the Iberian Romance languages (a note such as "Paciente con diabetes": Spanish and
-  Galician alike) -> "es", whose terminology the other two are read through anyway;
+  Galician alike; words two of them share count half for each) -> "es", whose terminology the other two
+  are read through anyway;
 - any other tie -> the first of es, ca, gl, eu, en.
 """
 
@@ -49,7 +50,7 @@ _FUNCTION_WORDS: dict[Language, frozenset[str]] = {
     ),
     "ca": _words(
         """
-        els amb dels i per van aquest aquesta aquests també però més molt sense pacient pacients anys és
+        els amb dels per van aquest aquesta aquests també però més molt sense pacient pacients anys és
         seu seva dreta dret esquerra esquerre malaltia tractament antecedents refereix presentava hores dies
         setmanes mesos després fins durant quan pel pels als cap mitjançant va ha estat ni nega mostra
         dona fetge ronyó cor cames
@@ -75,15 +76,25 @@ _FUNCTION_WORDS: dict[Language, frozenset[str]] = {
     ),
 }
 _ROMANCE: frozenset[Language] = frozenset({"es", "ca", "gl"})
+# Words two or three of the Romance languages share: half a vote to each that has them, so "Paciente con
+# diabetes" is Romance (a tie of Spanish and Galician: Spanish) rather than no evidence at all (English).
+_SHARED: dict[str, tuple[Language, ...]] = {
+    "de": ("es", "ca", "gl"), "que": ("es", "ca", "gl"), "en": ("es", "ca", "gl"), "se": ("es", "ca", "gl"),
+    "presenta": ("es", "ca", "gl"), "con": ("es", "gl"), "paciente": ("es", "gl"), "por": ("es", "gl"),
+    "para": ("es", "gl"), "la": ("es", "ca"), "el": ("es", "ca"), "una": ("es", "ca"), "del": ("es", "ca"),
+    "al": ("es", "ca"),
+}
 # (language, weight, pattern over the lower-case text): spellings of one language
 _SPELLINGS: tuple[tuple[Language, float, re.Pattern[str]], ...] = (
     ("ca", 2.0, re.compile(r"l·l|ŀl|ç|[àèò]")),
     ("ca", 1.5, re.compile(r"\b[ldsn]['’][aeiouàèéíòóúh]")),  # elisions: l'abdomen, d'una, s'observa
     ("ca", 1.0, re.compile(r"\w(?:ció|cions)\b|\w[aeiou]ny\w*")),  # -ció, "ny" (anys, ronyó)
+    ("ca", 1.0, re.compile(r"\w i \w")),  # "i" (and) between words, not a numeral "I."
     ("gl", 1.0, re.compile(r"\w(?:xía|xia|xe|xi[oa]s?)\b|\bx[eiu]\w")),  # hemorraxia, xeral, xuízo
     ("es", 1.0, re.compile(r"ñ|¿|¡")),
     ("eu", 1.0, re.compile(r"\w(?:tz|tx)\w")),
-    ("eu", 1.0, re.compile(r"\w(?:aren|arekin|rekin|etan|ean|tzen|tzeko|tasun\w*|keta[kn]?)\b")),
+    ("eu", 1.0, re.compile(r"\w(?:aren|arekin|rekin|etan|tzen|tzeko|tasun\w*|keta[kn]?)\b")),
+    ("eu", 1.0, re.compile(r"\w\w(?:eko|tako|ko)\b")),  # ezkerreko, urteko, bihotzeko
 )
 _ROMANCE_ACCENTS = re.compile(r"[áéíóú]")  # Romance, not English: helps all three against English alike
 _SCAN_CHARS = 20_000  # plenty for a vote; keeps 50 KB notes as fast as short ones
@@ -97,6 +108,8 @@ def language_scores(text: str) -> dict[Language, float]:
         for lang, words in _FUNCTION_WORDS.items():
             if w in words:
                 scores[lang] += 1.0
+        for lang in _SHARED.get(w, ()):
+            scores[lang] += 0.5
     for lang, weight, pattern in _SPELLINGS:
         scores[lang] += weight * len(pattern.findall(sample))
     accents = len(_ROMANCE_ACCENTS.findall(sample)) // 2
