@@ -52,7 +52,7 @@ _FUNCTION_WORDS: dict[Language, frozenset[str]] = {
         """
         els amb dels per van aquest aquesta aquests també però més molt sense pacient pacients anys és
         seu seva dreta dret esquerra esquerre malaltia tractament antecedents refereix presentava hores dies
-        setmanes mesos després fins durant quan pel pels als cap mitjançant va ha estat ni nega mostra
+        setmanes mesos després fins durant quan pel pels als cap mitjançant va ha estat ni nega mostra judici
         dona fetge ronyó cor cames
         """
     )
@@ -88,7 +88,7 @@ _SHARED: dict[str, tuple[Language, ...]] = {
 _SPELLINGS: tuple[tuple[Language, float, re.Pattern[str]], ...] = (
     ("ca", 2.0, re.compile(r"l·l|ŀl|ç|[àèò]")),
     ("ca", 1.5, re.compile(r"\b[ldsn]['’][aeiouàèéíòóúh]")),  # elisions: l'abdomen, d'una, s'observa
-    ("ca", 1.0, re.compile(r"\w(?:ció|cions)\b|\w[aeiou]ny\w*")),  # -ció, "ny" (anys, ronyó)
+    ("ca", 1.0, re.compile(r"\w(?:ció|sió|cions|sions)\b|\w[aeiou]ny\w*")),  # -ció, -sió, "ny" (anys, ronyó)
     ("ca", 1.0, re.compile(r"\w i \w")),  # "i" (and) between words, not a numeral "I."
     ("gl", 1.0, re.compile(r"\w(?:xía|xia|xe|xi[oa]s?)\b|\bx[eiu]\w")),  # hemorraxia, xeral, xuízo
     ("es", 1.0, re.compile(r"ñ|¿|¡")),
