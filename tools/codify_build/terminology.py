@@ -515,7 +515,7 @@ def build(out_dir: Path = DEFAULT_OUT, lexicon_dir: Path = LEXICON_DIR, verbose:
     bridge_targets = {b for lang in BRIDGED for trans in bridges[lang].values() for b, _ in trans}
     # the same words as surface forms, folded: what the rules stage reads instead of the note's own words
     glosses = {
-        lang: {fold(w): fold(sorted(t)[0]) for w, t in sorted(lex["bridges"][lang].items())} for lang in BRIDGED
+        lang: {fold(w): fold(min(t)) for w, t in sorted(lex["bridges"][lang].items())} for lang in BRIDGED
     }
     vocab_words.update(bridge_targets)
     # Spanish words the English terms never use get their English cognate ("fotofobi" -> "photophobi")

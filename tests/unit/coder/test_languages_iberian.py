@@ -18,6 +18,7 @@ from codify_coder.training.codiesp import note_files, read_gold
 from codify_coder.types import CodeOptions
 from codify_coder.understand import analyze, detect_language
 
+
 # ------------------------------------------------------------------ detection
 @pytest.mark.parametrize(
     ("text", "expected"),

@@ -277,7 +277,22 @@ _NEGATION_AUX = lx.NEGATION_AUX
 _POSSIBLE_LIST_INTRO = lx.POSSIBLE_LIST_INTRO | lxi.POSSIBLE_LIST_INTRO
 _HYPOTHETICAL_NOUN = lx.HYPOTHETICAL_NOUN | lxi.HYPOTHETICAL_NOUN
 
-LEXICONS: dict[str, Lexicon] = {lang: Lexicon(lang) for lang in ("en", "es", "ca", "gl", "eu")}
+LANGUAGES: tuple[Language, ...] = ("en", "es", "ca", "gl", "eu")
+
+
+class _Lexicons(dict[str, Lexicon]):
+    """Each language's lexicon, built on first use: a container that only sees English and Spanish notes
+    does not pay for the other three at cold start."""
+
+    def __missing__(self, language: str) -> Lexicon:
+        if language not in LANGUAGES:
+            raise KeyError(language)
+        lexicon = self[language] = Lexicon(cast(Language, language))
+        return lexicon
+
+
+LEXICONS: dict[str, Lexicon] = _Lexicons()
+LEXICONS["en"], LEXICONS["es"] = Lexicon("en"), Lexicon("es")
 _MAX_BACKWARD_CHUNKS = 4  # a backward cue ("ruled out") reaches a short coordinated list, not a clause
 
 
