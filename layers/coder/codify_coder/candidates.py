@@ -125,7 +125,7 @@ class CandidateGenerator:
         self._no_stop: frozenset[str] = frozenset()
         self._code_len = np.array([len(c) for c in idx.codes], dtype=np.int16)
         self._alts = lru_cache(maxsize=32768)(self._word_alternatives)
-        self._bridged_sources = lru_cache(maxsize=32768)(self._bridged_sources_uncached)  # type: ignore[method-assign]
+        self._bridged_sources = lru_cache(maxsize=32768)(self._bridged_sources_uncached)
 
     # ------------------------------------------------------------ words
     def _fuzzy(self, word: str, side_mask: int) -> list[tuple[int, float]]:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Sequence
+from typing import Any, cast
 
 from ..types import Assertion, Mention, MentionContext
 from .document import section_kind
@@ -207,12 +208,13 @@ def _fold_patterns() -> None:
     """The Catalan, Galician and Basque patterns are written with their accents; the sentences they run over
     are folded, so they are folded too (their escapes are lower case: \\b, \\w)."""
     for table in _BY_LANGUAGE:
+        patterns = cast(dict[str, Any], table)  # a table of patterns or of key tuples
         for lang in ("ca", "gl", "eu"):
-            value = table[lang]
+            value = patterns[lang]
             if isinstance(value, re.Pattern):
-                table[lang] = re.compile(fold(value.pattern), _F)  # type: ignore[index]
+                patterns[lang] = re.compile(fold(value.pattern), _F)
             else:
-                table[lang] = tuple(fold(k) for k in value)  # type: ignore[index]
+                patterns[lang] = tuple(fold(k) for k in value)
 
 
 _fold_patterns()
