@@ -30,9 +30,9 @@ def register(subparsers) -> None:
 
 def _table(records):
     r = records[0]
+    read_as = ", ".join(f"{lang} {n}" for lang, n in r["languages"].items())
     yield f"model {r['model']['id']} {r['model']['version']}  notes {r['notes']}  language {r['language']}  " \
-          f"setting {r['setting']}  median {r['median_ms_per_note']} ms/note"  # fmt: skip
-    yield "read as " + ", ".join(f"{lang} {n}" for lang, n in r["languages"].items())
+          f"setting {r['setting']}  median {r['median_ms_per_note']} ms/note  read as {read_as}"  # fmt: skip
     yield f"{'':<10} {'MAP':>6} {'P':>6} {'R':>6} {'F1':>6}"
     for label, m, micro in (("full code", r["map"], r["micro"]), ("3 chars", r["map_3char"], r["micro_3char"])):
         yield f"{label:<10} {m:>6.3f} {micro['precision']:>6.3f} {micro['recall']:>6.3f} {micro['f1']:>6.3f}"
