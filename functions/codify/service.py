@@ -26,7 +26,7 @@ from common.errors import ApiError, to_api_error
 from common.ids import new_run_id, now_iso
 from common.observability import logger, metrics, tracer
 
-from .models import CodifyRequest, CodifyResponse, ModelsResponse, ModelSummary, RunCode, RunRecord
+from .models import CodifyRequest, CodifyResponse, RunCode, RunRecord
 from .pdf_input import PdfInput, PdfIntake
 from .ports import IdempotencyStore, ModelStore, ReplayRef, RunsRepository
 
@@ -275,15 +275,6 @@ class CodifyService:
     # ------------------------------------------------------------------ other routes
     def get_run(self, caller: Caller, run_id: str) -> RunRecord:
         return self.runs.get(caller.tenant, run_id)
-
-    def list_models(self, caller: Caller) -> ModelsResponse:
-        default = (self._coder or get_coder)().model
-        models = [
-            ModelSummary(
-                id=DEFAULT_MODEL, version=default.version, terminology=default.terminology, default=True
-            )
-        ]
-        return ModelsResponse(models=models + self.models.list(caller.tenant))
 
 
 def _fingerprint(request: CodifyRequest) -> str:

@@ -44,9 +44,16 @@ def textract() -> Any:
     return boto3.client("textract", config=_CONFIG)
 
 
+@cache
+def lambda_client() -> Any:
+    """Starts the training function (asynchronous invocation)."""
+    return boto3.client("lambda", config=_CONFIG)
+
+
 def reset() -> None:
     """Forget the clients (tests switch moto on and off)."""
     textract.cache_clear()
+    lambda_client.cache_clear()
     dynamodb.cache_clear()
     dynamodb_client.cache_clear()
     s3.cache_clear()

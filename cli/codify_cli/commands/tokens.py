@@ -29,7 +29,7 @@ def register(subparsers) -> None:
     c = sub.add_parser("create", help="mint a token; it is printed once and never stored")
     c.add_argument("--tenant", required=True, help="the tenant the token acts for")
     c.add_argument("--name", required=True, help="who or what uses the token (for listing and revoking)")
-    c.add_argument("--scopes", default=None, help="comma-separated; default: codify,runs:read,models:read")
+    c.add_argument("--scopes", default=None, help="comma-separated; default: codify,runs:read,models:read,models:write")
     c.add_argument("--json", dest="format", action="store_const", const="json", default=argparse.SUPPRESS,
                    help="same as --format json")
     add_format(c, "table", "table: the bare token (details on stderr); json: an object with the token, "
