@@ -103,6 +103,7 @@ _GL_RULES = (
     (re.compile(r"(?<=[aeio])se$|(?<=p)se$"), "sis"),  # trombose, metástase, parálise, sepse
 )
 _CA_RULES = (
+    (re.compile(r"itz(?=a)"), "iz"),  # hospitalització, neovascularització
     (re.compile(r"(?<=[cs])io$"), "ion"),
     (re.compile(r"(?<=[cs])ions$"), "iones"),
     (re.compile(r"itat$"), "idad"),

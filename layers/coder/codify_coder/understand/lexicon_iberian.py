@@ -51,6 +51,7 @@ POSSIBLE_CA = [
         "suggestiva de", "suggereix", "suggereixen", "suggestius de", "a descartar", "descartar", "per descartar",
         "no es pot descartar", "no es poden descartar", "no es va poder descartar", "no es descarta",
         "sense poder descartar", "diagnòstic diferencial", "diagnòstic diferencial amb", "presumpte",
+        "presumpció de", "impressiona de",
         "presumpta", "podria tractar-se de", "pot tractar-se de", "probabilitat de"),
     *_d("adj", "dubtós", "dubtosa", "dubtosos", "dubtoses"),
     *_d("b", "no descartat", "no descartada", "per confirmar", "pendent de confirmar", "no confirmat",
