@@ -4,6 +4,7 @@
 #   make test    all tests: unit, functional, template, e2e, sam build + Lambda emulator integration
 #   make eval    CodiEsp dev (en and es) scores;  make eval-real: the English development set of real-style notes
 #   make eval-custom  a custom model trained on CodiEsp train (es + en), scored on CodiEsp dev
+#   make eval-ml the 20 CodiEsp dev cases in Spanish, Catalan, Galician and Basque (language detected per note)
 #   make bench   latency through the local API
 #   make build   sam build (no container);  make invoke FUNCTION=… EVENT=events/….json
 #   make lint    ruff over every package, mypy over the coder, the handlers and the build code, sam validate
@@ -23,7 +24,7 @@ PORT ?= 3000
 PYTEST_ARGS ?=
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: setup assets assets-rebuild serve demo test test-fast lint lock layer-requirements eval eval-real eval-custom bench build invoke clean
+.PHONY: setup assets assets-rebuild serve demo test test-fast lint lock layer-requirements eval eval-ml eval-real eval-custom bench build invoke clean
 
 setup: $(STAMP) $(MODEL)
 
@@ -102,6 +103,15 @@ eval-custom: setup
 	time $(BIN)/codify train --data $(DATA)/train --out $(CUSTOM_MODEL) --id codiesp-train --workers 2 --format table
 	$(BIN)/codify eval --notes $(DATA)/dev/text_files_en --gold $(DATA)/dev/devD.tsv --language en --model $(CUSTOM_MODEL) --format table --per-code 0
 	$(BIN)/codify eval --notes $(DATA)/dev/text_files --gold $(DATA)/dev/devD.tsv --language es --model $(CUSTOM_MODEL) --format table --per-code 0
+
+# The same 20 cases in each language of Spain's health services (../shared/data/codiesp-ml): MAP and F1 per
+# language against the Spanish originals, and the language each note was detected as.
+ML_DATA := ../shared/data/codiesp-ml/dev
+eval-ml: setup
+	@for lang in es ca gl eu; do \
+	  $(BIN)/codify eval --notes $(ML_DATA)/$$lang --gold $(ML_DATA)/devD.tsv --language auto --per-code 0 \
+	    --format table | head -3 | sed "s/^/$$lang  /" || exit 1; \
+	done
 
 # The realistic English development set (tests/fixtures/realdocs): precision, recall, must_not codes.
 eval-real: setup

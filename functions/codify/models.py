@@ -36,7 +36,11 @@ class CodifyRequest(BaseModel):
         None, pattern=UPLOAD_ID_PATTERN, description="An upload made by this tenant"
     )
     model: str = Field("default", pattern=MODEL_ID_PATTERN, description='"default" or a custom model id')
-    language: Literal["auto", "en", "es"] = "auto"
+    language: Literal["auto", "es", "ca", "gl", "eu", "en"] = Field(
+        "auto",
+        description="The note's language: Spanish, Catalan, Galician, Basque or English; auto detects it "
+        "(a note it cannot tell is read as Spanish when it is Iberian Romance, else English)",
+    )
     setting: Literal["outpatient", "inpatient"] = Field(
         "outpatient", description="Uncertain diagnoses are coded as confirmed only in inpatient"
     )
@@ -99,7 +103,7 @@ class ModelOut(BaseModel):
 
 class InputOut(BaseModel):
     type: Literal["text", "pdf"]
-    language: Literal["en", "es"]
+    language: Literal["es", "ca", "gl", "eu", "en"] = Field(description="The language the note was read in")
     characters: int
     pages: int | None = None
     sha256: str

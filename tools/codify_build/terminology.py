@@ -40,7 +40,9 @@ from codify_coder.terminology.text import (
     NORMALIZER_VERSION,
     OTHER_WORDS,
     STOP_WORDS,
+    catalan_geminate,
     content_stems,
+    fold,
     skeleton,
     stem,
     term_stems,
@@ -54,6 +56,8 @@ FORMAT_VERSION = 3
 INDEX_MAGIC = b"CDFYIDX1"
 
 LANGUAGES = ("en", "es")
+# Languages read through Spanish: their bridge lexicons map the note's words onto Spanish words.
+BRIDGED = ("ca", "gl", "eu")
 # Term groups, in the order the postings of each word are sorted: ICD-10-CM English descriptions and inclusion
 # terms (every note: a Spanish note reaches them through its words' translations), English lexicon synonyms
 # (English notes only), Spanish terms: WHO descriptions and Spanish synonyms (Spanish notes only).
@@ -220,24 +224,35 @@ def load_cie() -> dict[str, str]:
 def load_lexicons(lexicon_dir: Path = LEXICON_DIR) -> dict:
     """The project's lexicons, every entry tagged with the one language it belongs to (the language fence):
     abbreviations.tsv has a language column; synonyms_, variants_ and nonconditions_ files are one per language;
-    dictionary_es_en.tsv is Spanish (it reads Spanish words)."""
+    dictionary_es_en.tsv is Spanish (it reads Spanish words); bridge_ca/gl/eu.tsv map a Catalan, Galician or
+    Basque word onto Spanish words (they read only notes of their language)."""
     abbreviations: dict[str, dict[str, str]] = defaultdict(dict)
     synonyms: list[tuple[str, str, str]] = []
     dictionary: dict[str, set[str]] = defaultdict(set)
     variants: dict[str, dict[str, set[str]]] = {lang: defaultdict(set) for lang in LANGUAGES}
     anatomy: dict[str, set[str]] = {lang: set() for lang in LANGUAGES}  # non-condition words
+    bridges: dict[str, dict[str, set[str]]] = {lang: defaultdict(set) for lang in BRIDGED}
     for path in sorted(lexicon_dir.glob("*.tsv")):
         rows = _read_tsv(path)
         lang = path.stem.rsplit("_", 1)[-1]
         if path.name.startswith("abbreviations"):
             for row_lang, abbr, expansion in rows:
-                if row_lang not in LANGUAGES:
-                    raise SystemExit(f"{path.name}: abbreviation {abbr} has no language (en/es): {row_lang}")
+                if row_lang not in LANGUAGES + BRIDGED:
+                    raise SystemExit(f"{path.name}: abbreviation {abbr} has no language (en/es/ca/gl/eu): {row_lang}")
                 abbreviations[abbr][row_lang] = expansion
             continue
         if path.name.startswith("dictionary_es_en"):
             for es, en in rows:
                 dictionary[es].add(en)
+            continue
+        if path.name.startswith("bridge_"):
+            if lang not in BRIDGED:
+                raise SystemExit(f"{path.name}: bridge lexicons are bridge_ca/gl/eu.tsv")
+            for word, spanish in rows:
+                word = catalan_geminate(word)
+                if len(tokens(word)) != 1:
+                    raise SystemExit(f"{path.name}: {word!r}: one word a line (the matcher reads words)")
+                bridges[lang][word].add(spanish)
             continue
         if lang not in LANGUAGES:
             raise SystemExit(f"{path.name}: lexicon files are one per language (name_en.tsv / name_es.tsv)")
@@ -258,18 +273,23 @@ def load_lexicons(lexicon_dir: Path = LEXICON_DIR) -> dict:
         "dictionary": dictionary,
         "variants": variants,
         "nonconditions": anatomy,
+        "bridges": bridges,
     }
 
 
-def _stem_map(entries: dict[str, set[str]]) -> dict[str, dict[str, float]]:
-    """word -> alternatives, as stems (every content word of every alternative, weight 1)."""
+def _stem_map(entries: dict[str, set[str]], keep_same: bool = False) -> dict[str, dict[str, float]]:
+    """word -> alternatives, as stems (every content word of every alternative, weight 1). `keep_same`: an
+    alternative spelled as the word stays (a bridge replaces the word: Catalan "bacteri" is "bacteria" and,
+    through "bacterià", "bacteriano")."""
     out: dict[str, dict[str, float]] = defaultdict(dict)
     for word, alts in entries.items():
         for src in {stem(t) for t in tokens(word) if t not in STOP_WORDS}:
             for alt in alts:
                 for dst in (stem(t) for t in tokens(alt) if t not in STOP_WORDS):
-                    if dst != src:
+                    if dst != src or keep_same:
                         out[src][dst] = 1.0
+    if keep_same:  # a word whose only alternative is itself needs no entry
+        out = defaultdict(dict, {k: v for k, v in out.items() if set(v) != {k}})
     return out
 
 
@@ -484,6 +504,20 @@ def build(out_dir: Path = DEFAULT_OUT, lexicon_dir: Path = LEXICON_DIR, verbose:
         for a, trans in mapping.items():
             vocab_words.add(a)
             vocab_words.update(b for b, _ in trans)
+    # Catalan/Galician/Basque word -> Spanish stems; the keys are stems of the note's language (not vocabulary)
+    bridges = {
+        lang: {
+            a: sorted([b, w] for b, w in d.items())
+            for a, d in sorted(_stem_map(lex["bridges"][lang], keep_same=True).items())
+        }
+        for lang in BRIDGED
+    }
+    bridge_targets = {b for lang in BRIDGED for trans in bridges[lang].values() for b, _ in trans}
+    # the same words as surface forms, folded: what the rules stage reads instead of the note's own words
+    glosses = {
+        lang: {fold(w): fold(min(t)) for w, t in sorted(lex["bridges"][lang].items())} for lang in BRIDGED
+    }
+    vocab_words.update(bridge_targets)
     # Spanish words the English terms never use get their English cognate ("fotofobi" -> "photophobi")
     en_words = {s for p in parsed if p[2] == "en" for s in p[3] + p[4]}
     es_words = {s for p in parsed if p[2] == "es" for s in p[3] + p[4]} | set(dictionary)
@@ -537,7 +571,8 @@ def build(out_dir: Path = DEFAULT_OUT, lexicon_dir: Path = LEXICON_DIR, verbose:
     side_words = {
         "en": en_words | {x for a, t in variants["en"].items() for x in [a, *(b for b, _ in t)]},
         "es": es_words | {x for a, t in variants["es"].items() for x in [a, *(b for b, _ in t)]}
-        | {b for t in dictionary.values() for b, _ in t if b in es_words},
+        | {b for t in dictionary.values() for b, _ in t if b in es_words}
+        | bridge_targets,
     }
     non_condition = non_condition_words(cm, cie, lex["nonconditions"])
     word_flags = np.zeros(len(vocab), dtype=np.uint8)
@@ -578,6 +613,8 @@ def build(out_dir: Path = DEFAULT_OUT, lexicon_dir: Path = LEXICON_DIR, verbose:
         "dictionary": dictionary,
         "variants": variants,
         "abbreviations": abbreviations,
+        "bridges": bridges,
+        "glosses": glosses,
     }
     arrays: dict[str, np.ndarray] = {
         "idf": idf,
@@ -639,6 +676,7 @@ def build(out_dir: Path = DEFAULT_OUT, lexicon_dir: Path = LEXICON_DIR, verbose:
             "who_codes_rejected": mapped_rejected,
             "dictionary_es_en": len(dictionary),
             "abbreviations": len(abbreviations),
+            **{f"bridge_{lang}": len(bridges[lang]) for lang in BRIDGED},
         },
     }
     (out_dir / "manifest.json").write_bytes(

@@ -1,6 +1,6 @@
 """Measure the understand stage on a folder of notes (counts and timings only, never note text):
 
-    python -m codify_build.understand DIR [--limit 50] [--language auto|en|es] [--repeat 9] [--size 4096]
+    python -m codify_build.understand DIR [--limit 50] [--language auto|en|es|ca|gl|eu] [--repeat 9] [--size 4096]
 
 Prints JSON: notes, detected languages, mean sentences and mentions per note, assertion counts, and
 analyze() time per note (each note timed `repeat` times, its fastest run kept, so other processes on the
@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("folder", type=Path)
     ap.add_argument("--limit", type=int, default=50, help="first N *.txt files in name order")
-    ap.add_argument("--language", choices=["auto", "en", "es"], default="auto")
+    ap.add_argument("--language", choices=["auto", "en", "es", "ca", "gl", "eu"], default="auto")
     ap.add_argument("--repeat", type=int, default=9)
     ap.add_argument("--size", type=int, default=0, help="time notes of exactly this many characters")
     args = ap.parse_args(argv)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from dataclasses import asdict
 
 from . import _coder
@@ -29,8 +30,9 @@ def register(subparsers) -> None:
 
 def _table(records):
     r = records[0]
+    read_as = ", ".join(f"{lang} {n}" for lang, n in r["languages"].items())
     yield f"model {r['model']['id']} {r['model']['version']}  notes {r['notes']}  language {r['language']}  " \
-          f"setting {r['setting']}  median {r['median_ms_per_note']} ms/note"  # fmt: skip
+          f"setting {r['setting']}  median {r['median_ms_per_note']} ms/note  read as {read_as}"  # fmt: skip
     yield f"{'':<10} {'MAP':>6} {'P':>6} {'R':>6} {'F1':>6}"
     for label, m, micro in (("full code", r["map"], r["micro"]), ("3 chars", r["map_3char"], r["micro_3char"])):
         yield f"{label:<10} {m:>6.3f} {micro['precision']:>6.3f} {micro['recall']:>6.3f} {micro['f1']:>6.3f}"
@@ -59,6 +61,12 @@ def run(args) -> int:
     coder = _coder.load(args.model)
     options = CodeOptions(language=args.language, setting=args.setting)
     current: list = [None]
+    languages: Counter[str] = Counter()  # the language each note was read in (detected with --language auto)
+
+    def code(text: str):
+        result = coder.code(text, options)
+        languages[result.language] += 1
+        return result
 
     def progress(paths):
         # evaluate() reads each note itself: remember which one, to name it if it is not UTF-8.
@@ -67,8 +75,7 @@ def run(args) -> int:
             yield path
 
     try:
-        report = evaluate(lambda text: coder.code(text, options), notes, gold, progress=progress,
-                          per_code_top=args.per_code)  # fmt: skip
+        report = evaluate(code, notes, gold, progress=progress, per_code_top=args.per_code)
     except UnicodeDecodeError:
         raise CliError(f"{current[0]}: not UTF-8 text", INPUT) from None
     except Exception as exc:  # a coder failure ends the evaluation with one line
@@ -77,6 +84,7 @@ def run(args) -> int:
         "model": asdict(coder.model),
         "notes": report.notes,
         "language": args.language,
+        "languages": dict(sorted(languages.items())),
         "setting": args.setting,
         "map": round(report.scores.map, 4),
         "micro": {k: round(v, 4) if isinstance(v, float) else v for k, v in asdict(report.scores).items() if k != "map"},

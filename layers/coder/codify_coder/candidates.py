@@ -32,12 +32,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
 
 from .terminology import Terminology
-from .terminology.text import OTHER_WORDS, STOP_WORDS, skeleton, stem, tokens
+from .terminology.text import OTHER_WORDS, STOP_WORDS, catalan_geminate, skeleton, stem, tokens
+from .terminology.wordforms import BRIDGED_LANGUAGES, STOP_WORDS_BY_LANGUAGE, basque_bases, spanish_spellings
 from .types import Candidate, Mention, Understanding
 
 _RAW_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
@@ -108,15 +110,22 @@ class CandidateGenerator:
         # abbreviations written with "/" or "-" ("N/V", "A-fib") are not single tokens: matched on the text
         self._phrasal: dict[str, re.Pattern] = {}
         self._phrasal_table: dict[str, dict[str, str]] = {}
-        for lang in ("en", "es"):
-            table = {a: e[lang] for a, e in self._abbr.items() if lang in e and re.search(r"[/-]", a)}
+        for lang in ("en", "es", *BRIDGED_LANGUAGES):
+            table = {
+                a: e[lang] if lang in e else e["es"]
+                for a, e in self._abbr.items()
+                if (lang in e or (lang in BRIDGED_LANGUAGES and "es" in e)) and re.search(r"[/-]", a)
+            }
             if table:
                 alts = "|".join(re.escape(a) for a in sorted(table, key=lambda a: (-len(a), a)))
                 self._phrasal[lang] = re.compile(rf"(?<![\w/-])(?:{alts})(?![\w/-])")
                 self._phrasal_table[lang] = table
         self._raw_words: dict[str, list[str]] = {}
+        self._bridges = idx.bridges
+        self._no_stop: frozenset[str] = frozenset()
         self._code_len = np.array([len(c) for c in idx.codes], dtype=np.int16)
         self._alts = lru_cache(maxsize=32768)(self._word_alternatives)
+        self._bridged_sources = lru_cache(maxsize=32768)(self._bridged_sources_uncached)
 
     # ------------------------------------------------------------ words
     def _fuzzy(self, word: str, side_mask: int) -> list[tuple[int, float]]:
@@ -151,7 +160,7 @@ class CandidateGenerator:
             if w > alts.get(key, 0.0):
                 alts[key] = w
 
-        if language != "es":
+        if language == "en":
             known = own is not None and bool(flags[own] & WORD_EN)
             sources = [(s, 1.0)]
             if not known and not s.isdigit() and len(s) >= FUZZY_MIN_LEN:
@@ -167,11 +176,15 @@ class CandidateGenerator:
 
         # Spanish note: own stem and fuzzy matches (Spanish side, or an English cognate spelled otherwise),
         # translations (English side), Spanish variants of all of them, English variants of the translations.
+        # Catalan, Galician and Basque notes: their words as Spanish words first (bridge_*.tsv), then on.
         dictionary = self._idx.dictionary
-        known = own is not None and bool(flags[own] & (WORD_ES | WORD_EN))
-        es_sources = [(s, 1.0)]
-        if not known and not s.isdigit() and len(s) >= FUZZY_MIN_LEN:
-            es_sources += [(vocab[i], d) for i, d in self._fuzzy(s, WORD_ES | WORD_EN)]
+        if language == "es":
+            known = own is not None and bool(flags[own] & (WORD_ES | WORD_EN))
+            es_sources = [(s, 1.0)]
+            if not known and not s.isdigit() and len(s) >= FUZZY_MIN_LEN:
+                es_sources += [(vocab[i], d) for i, d in self._fuzzy(s, WORD_ES | WORD_EN)]
+        else:
+            es_sources = self._bridged_sources(word, language)
         en_sources: list[tuple[str, float]] = []
         for src, w in es_sources:
             for en, tw in dictionary.get(src, ()):
@@ -190,12 +203,65 @@ class CandidateGenerator:
                 add(2 * i, w)
         return tuple(sorted(alts.items()))
 
+    def _bridged_sources_uncached(self, word: str, language: str) -> list[tuple[str, float]]:
+        """Spanish stems a Catalan, Galician or Basque word stands for: its bridge lexicon entry (the word, or
+        for Basque a base without its case/number suffix); else the word itself where Spanish or the
+        terminology spells it so ("anemia", "diabetis" ~ "diabetes"), respelled by the regular
+        correspondences ("hipertentsio" -> "hipertension"), or its nearest vocabulary word (cognates)."""
+        vid, vocab, flags = self._idx.word_id, self._idx.vocab, self._flags
+        bridge = self._bridges.get(language, {})
+        forms = [(word, 1.0)]
+        if language == "eu":
+            forms += [(b, 0.95) for b in basque_bases(word)]
+        for form, wf in forms:
+            hit = bridge.get(stem(form))
+            if hit:
+                return [(b, wf * w) for b, w in hit]
+        candidates: list[tuple[str, float]] = []
+        for form, wf in forms:
+            candidates.append((stem(form), wf))
+            candidates.extend((stem(r), wf * 0.95) for r in spanish_spellings(form, language))
+        known = [(c, w) for c, w in candidates if (i := vid.get(c)) is not None and flags[i] & (WORD_ES | WORD_EN)]
+        if known:
+            best: dict[str, float] = {}
+            for c, w in known:
+                best[c] = max(w, best.get(c, 0.0))
+            return sorted(best.items(), key=lambda x: (-x[1], x[0]))[:3]
+        s = stem(word)
+        if s.isdigit() or len(s) < FUZZY_MIN_LEN:
+            return [(s, 1.0)]
+        # the respelled form of the longest base is the best guess at the Spanish cognate
+        guess = next((stem(r) for f, _ in forms for r in spanish_spellings(f, language)), s)
+        out = [(s, 1.0)]
+        for g in dict.fromkeys((guess, s)):
+            out += [(vocab[i], d) for i, d in self._fuzzy(g, WORD_ES | WORD_EN)]
+        return out
+
+    def reader(self, language: str) -> Callable[[str], tuple[str, ...]] | None:
+        """For Catalan, Galician and Basque notes: a span of the note as the Spanish stems its words stand
+        for (the scorer compares them with a term's stems); None for English and Spanish."""
+        if language not in BRIDGED_LANGUAGES:
+            return None
+
+        def read(span: str) -> tuple[str, ...]:
+            out: list[str] = []
+            for w in tokens(self._prepare(span, language)):
+                if w in STOP_WORDS or w in STOP_WORDS_BY_LANGUAGE[language]:
+                    continue
+                sources = self._bridged_sources(w, language)
+                out.append(max(sources, key=lambda x: x[1])[0] if sources else stem(w))
+            return tuple(out)
+
+        return read
+
     def _prepare(self, text: str, language: str) -> str:
         """The span with its language's phrasal abbreviations expanded ("N/V", "A-fib", "w/o"), English context
         cues dropped ("s/p", "h/o", "c/o", "r/o": the understand stage reads them; their letters are no
         condition) and "PE" read as the physical exam where it heads findings ("PE: lungs clear")."""
         text = _AGE.sub(" ", text)
-        if language != "es":
+        if language == "ca":
+            text = catalan_geminate(text)
+        if language == "en":
             if "/" in text:
                 text = _EN_CUES.sub(" ", text)
             if "PE" in text:
@@ -211,6 +277,10 @@ class CandidateGenerator:
         for raw in _RAW_TOKEN.findall(self._prepare(text, language)):
             exp = self._abbr.get(raw)  # case-sensitive: "IRA" is an abbreviation, "ira" a word
             expansion = exp.get(language) if exp is not None else None
+            if expansion is None and exp is not None and language in BRIDGED_LANGUAGES:
+                # clinical abbreviations are shared across Spain's languages (HTA, DM, IRC): the Spanish ones
+                # where the language has none of its own
+                expansion = exp.get("es")
             if expansion is not None:
                 # only the note language's abbreviations: "IRA" is Spanish, "PE" English
                 words.extend((w, language) for w in tokens(expansion))
@@ -221,7 +291,8 @@ class CandidateGenerator:
                     if len(self._raw_words) < 100_000:  # bounded memo of folded word forms
                         self._raw_words[raw] = folded
                 words.extend((w, language) for w in folded)
-        return [self._alts(w, lang) for w, lang in words if w not in STOP_WORDS]
+        stop = STOP_WORDS_BY_LANGUAGE.get(language, self._no_stop)
+        return [self._alts(w, lang) for w, lang in words if w not in STOP_WORDS and w not in stop]
 
     # ------------------------------------------------------------ matching
     def match(self, text: str, language: str) -> list[tuple[str, str, float]]:
@@ -235,7 +306,7 @@ class CandidateGenerator:
         """(code id, term id, lexical), best first, at most top_k codes."""
         if not slots:
             return []
-        side_lang = "es" if language == "es" else "en"
+        side_lang = "en" if language == "en" else "es"  # Catalan, Galician, Basque: read through Spanish
         best_w: dict[int, float] = {}
         best_slot: dict[int, int] = {}
         slot_idf = np.full(len(slots), UNKNOWN_SLOT_IDF, dtype=np.float32)
@@ -296,7 +367,7 @@ class CandidateGenerator:
         code_ids = self._term_code[terms]
         # best first; ties: more specific code, then code id (alphabetical), then a term in the note's
         # language (the evidence a coder reads), then term id
-        foreign = self._term_lang[terms] != (1 if language == "es" else 0)
+        foreign = self._term_lang[terms] != (0 if language == "en" else 1)
         order = np.lexsort((terms, foreign, code_ids, -self._code_len[code_ids], -lexical))
         out: list[tuple[int, int, float]] = []
         seen: set[int] = set()
@@ -326,7 +397,7 @@ class CandidateGenerator:
         mentions = understanding.mentions
         if not mentions:
             return []
-        if language != "es" and "PE" in text:
+        if language == "en" and "PE" in text:
             # the physical exam's "PE:" heads its own line: mask it in the note (same length), since a mention
             # span may end before the colon
             text = _PHYSICAL_EXAM.sub(lambda m: " " * len(m.group(0)), text)

@@ -81,7 +81,12 @@ class Coder:
         if center is not None:
             candidates = center.candidates(text, understanding, candidates, self.terminology)
         t2 = time.perf_counter()
-        scored = self.scorer.score(text, understanding, candidates)
+        reader = self.candidates.reader(understanding.language)
+        scored = (
+            self.scorer.score(text, understanding, candidates, reader=reader)
+            if reader is not None
+            else self.scorer.score(text, understanding, candidates)  # custom scorers may not take a reader
+        )
         t3 = time.perf_counter()
         decisions = rules.apply(
             text, understanding, scored, self.terminology, options, threshold=self._threshold(understanding.language),

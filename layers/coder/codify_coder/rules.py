@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -272,16 +273,30 @@ def apply(
     _span_says_current_cancer.cache_clear()
     state = _State(text, understanding, candidates, terminology, options,
                    floor=max(threshold, options.min_confidence / 100), center_codes=center_codes)
-    for stage in STAGES:
-        if stage is _max_codes and center_keeps:
-            _center_keeps(state, center_keeps)
-        stage(state)
+    # the cues below are Spanish and English: a Catalan, Galician or Basque note is read through its gloss
+    reading = _READER.set(terminology.glosser(understanding.language) or fold)
+    try:
+        for stage in STAGES:
+            if stage is _max_codes and center_keeps:
+                _center_keeps(state, center_keeps)
+            stage(state)
+    finally:
+        _READER.reset(reading)
     ranked = sorted(state.finals.values(), key=lambda d: (-d.probability, d.code))
     final_codes = {d.code for d in ranked}
     # `superseded_by` names a code the response reports; one that fell to the floor later is not named.
     discarded = [d if d.superseded_by in final_codes or d.superseded_by is None else replace(d, superseded_by=None)
                  for d in state.discarded]
     return ranked + _dedupe_discarded(discarded, final_codes)
+
+
+# How the rules read a span of the note (folded): the note's words, or for Catalan, Galician and Basque their
+# Spanish gloss (terminology.Terminology.glosser); set per call of apply().
+_READER: ContextVar[Callable[[str], str]] = ContextVar("codify_rules_reader", default=fold)
+
+
+def _read(span: str) -> str:
+    return _READER.get()(span)
 
 
 @_stage
@@ -307,7 +322,7 @@ def _by_assertion(s: _State) -> None:
                 rule_id=CENTER_VOCABULARY if learned else MATCH,
             )
             chronic = assertion == "historical" and (
-                any(_CHRONIC.search(fold(mentions[c.mention].text)) for c in cands)
+                any(_CHRONIC.search(_read(mentions[c.mention].text)) for c in cands)
                 or (_malignant(code) and any(_sentence_says_current_cancer(s.text, s.understanding, c.mention)
                                              for c in cands))
             )
@@ -488,7 +503,7 @@ def _stated_with(s: _State) -> None:
         if d is None or without is None:
             continue
         stated = without.group(1)
-        texts = [fold(t) for t in _mention_texts(s, d)]
+        texts = [_read(t) for t in _mention_texts(s, d)]
         said = frozenset(w for t in texts for w in content_stems(t))
         if not all(_stem_said(w, said) for w in content_stems(stated)) or any(
                 re.search(rf"\b(?:without|no|non|not|sin)\b[\s-]*(?:\w+\s+){{0,2}}{re.escape(fold(stated).split()[0])}", t)
@@ -536,7 +551,7 @@ def _trimester(s: _State) -> None:
 def _gestation_weeks(text: str) -> int | None:
     """The weeks of gestation a pregnant patient's note states (the first mention of weeks in a sentence
     that speaks of pregnancy or gestation), None when it states none."""
-    folded = fold(text)
+    folded = _read(text)
     if _PREGNANCY.search(folded) is None:
         return None
     for m in _WEEKS.finditer(folded):
@@ -699,7 +714,7 @@ def _obstetric(s: _State) -> None:
         m = mentions[c.mention]
         if c.code in finals or m.assertion != "present" or _context(m) or c.code not in s.terminology:
             continue
-        words = fold(m.text)
+        words = _read(m.text)
         if c.code.startswith("Z3A."):
             weeks = _WEEKS.search(words)
             ok = weeks is not None and _PREGNANCY.search(words) is not None and _POSTPARTUM.search(words) is None and c.code[4:] == f"{int(weeks.group(1)):02d}" and 8 <= int(weeks.group(1)) <= 42
@@ -1009,7 +1024,7 @@ _AFTER_WORDS = re.compile(r"\W*(?:\w+\W+){0,2}\w*")  # the next three words
 def _names_test_or_vaccine(s: _State, m: int) -> bool:
     mention = s.understanding.mentions[m]
     after = _AFTER_WORDS.match(s.text, mention.end, min(len(s.text), mention.end + 60))
-    window = fold(mention.text + " " + (after.group(0) if after else ""))
+    window = _read(mention.text + " " + (after.group(0) if after else ""))
     return bool(_TEST_OR_VACCINE.search(window)) and not _POSITIVE_RESULT.search(window)
 
 
@@ -1042,15 +1057,15 @@ def _facts() -> dict[str, Callable[[_State, str, Decision], bool]]:
             _unplaced(t, conventions.lookup_prefix(conventions.UNPLACED, code)) for t in _mention_texts(s, d)),
         "pain": _near(_PAIN),
         "tobacco_product": lambda s, code, d: any(
-            _TOBACCO.search(f) and not _NOT_TOBACCO.search(f) for f in map(fold, _mention_texts(s, d))),
-        "use_not_dependence": lambda s, code, d: not any(_TOBACCO_DEPENDENCE.search(fold(t)) for t in _mention_texts(s, d)),
-        "pregnancy": lambda s, code, d: _PREGNANCY.search(fold(s.text)) is not None,
+            _TOBACCO.search(f) and not _NOT_TOBACCO.search(f) for f in map(_read, _mention_texts(s, d))),
+        "use_not_dependence": lambda s, code, d: not any(_TOBACCO_DEPENDENCE.search(_read(t)) for t in _mention_texts(s, d)),
+        "pregnancy": lambda s, code, d: _PREGNANCY.search(_read(s.text)) is not None,
         # structured documents only: a case report's annotators (CodiEsp) code each generic word it narrates
         "generic_alone": lambda s, code, d: (
             getattr(s.understanding, "document_type", "unknown") not in _STRUCTURED_DOCUMENTS
             or any(_generic_alone(t, d.matched_term) for t in _mention_texts(s, d))),
         "site_words": lambda s, code, d: any(
-            w in fold(t) for t in _mention_texts(s, d) for w in conventions.lookup_prefix(conventions.REQUIRED_SITE, code)),
+            w in _read(t) for t in _mention_texts(s, d) for w in conventions.lookup_prefix(conventions.REQUIRED_SITE, code)),
         "condition_words": lambda s, code, d: any(
             _names_condition(conventions.lookup_prefix(_REQUIRED_WORDS, code), t) for t in _mention_texts(s, d)),
         "qualifier": lambda s, code, d: any(
@@ -1061,7 +1076,7 @@ def _facts() -> dict[str, Callable[[_State, str, Decision], bool]]:
             s.understanding.mentions[m].assertion == "historical"
             or _sentence_says(_EARLIER_SURGERY, s.text, s.understanding, m) for m in d.mentions),
         "behavior_unstated": lambda s, code, d: not any(
-            _BEHAVIOR_STATED.search(fold(t)) for t in _mention_texts(s, d)),
+            _BEHAVIOR_STATED.search(_read(t)) for t in _mention_texts(s, d)),
     }
 
 
@@ -1224,9 +1239,9 @@ def _mention_side(s: _State, m: int, eye: bool) -> str | None:
     just after it ("cataract, right eye"), else just before it ("OD: nuclear sclerosis")."""
     mention = s.understanding.mentions[m]
     sentence = s.understanding.sentences[mention.sentence]
-    inside = fold(s.text[mention.start:mention.end])
-    after = fold(s.text[mention.end:min(sentence.end, mention.end + _SIDE_WINDOW)])
-    before = fold(s.text[max(sentence.start, mention.start - _SIDE_WINDOW):mention.start])
+    inside = _read(s.text[mention.start:mention.end])
+    after = _read(s.text[mention.end:min(sentence.end, mention.end + _SIDE_WINDOW)])
+    before = _read(s.text[max(sentence.start, mention.start - _SIDE_WINDOW):mention.start])
     for window, last in ((inside, False), (after, False), (before, True)):
         found = [(w.start(), _SIDE_WORDS[w.group(1)]) for w in _SIDE_TOKEN.finditer(window)]
         if eye:
@@ -1426,7 +1441,7 @@ _EARLIER_SURGERY = _word_starts(conventions.EARLIER_SURGERY_CUES)
 
 def _not_good_state(mention_text: str) -> bool:
     """A phrase about the general condition counts for malaise only when it calls it poor or worse."""
-    folded = fold(mention_text)
+    folded = _read(mention_text)
     return not _GENERAL_STATE.search(folded) or _GENERAL_STATE_WORSE.search(folded) is not None
 
 
@@ -1436,7 +1451,7 @@ _WEIGHT_WORDS = _word_starts(tuple(w for w in conventions.REQUIRED_WORDS["R63.4"
 
 def _names_condition(words: re.Pattern[str], mention_text: str) -> bool:
     """The phrase carries the code's own word; "adelgazamiento" of a named tissue is no weight loss."""
-    folded = fold(mention_text)
+    folded = _read(mention_text)
     if not words.search(folded):
         return False
     if _THINNING.search(folded) and not _WEIGHT_WORDS.search(folded):
@@ -1471,7 +1486,7 @@ def _sentence_says_current_cancer(text: str, understanding: Understanding, menti
 
 @lru_cache(maxsize=1024)
 def _span_says_current_cancer(text: str, start: int, end: int) -> bool:
-    folded = fold(text[start:end])
+    folded = _read(text[start:end])
     return any(_NEGATED_BEFORE.search(folded, max(0, m.start() - 40), m.start()) is None
                for m in _CURRENT_CANCER.finditer(folded))
 
@@ -1480,11 +1495,11 @@ def _span_says_current_cancer(text: str, start: int, end: int) -> bool:
 def _span_says(pattern: re.Pattern[str], text: str, start: int, end: int) -> bool:
     # Once per sentence, not once per mention of each code: a long sentence that repeats "history of lung
     # cancer" was folded and searched again for every mention (quadratic).
-    return pattern.search(fold(text[start:end])) is not None
+    return pattern.search(_read(text[start:end])) is not None
 
 
 def _unplaced(mention_text: str, allowed: frozenset[str]) -> bool:
-    words = [w for w in tokens(mention_text) if w not in STOP_WORDS and not any(c.isdigit() for c in w)]
+    words = [w for w in tokens(_read(mention_text)) if w not in STOP_WORDS and not any(c.isdigit() for c in w)]
     return bool(words) and all(w in allowed for w in words)
 
 
@@ -1503,7 +1518,7 @@ def _near_mention(pattern: re.Pattern[str], text: str, understanding: Understand
         sentence = understanding.sentences[mention.sentence]
         lo = max(sentence.start, mention.start - _ABNORMAL_BEFORE)
         hi = min(sentence.end, mention.end + _ABNORMAL_AFTER)
-        if pattern.search(fold(text[lo:hi])):
+        if pattern.search(_read(text[lo:hi])):
             return True
     return False
 

@@ -17,14 +17,14 @@ import json
 import math
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
-from .terminology.text import fold
+from .terminology.text import STOP_WORDS, fold, stem
 from .types import Candidate, Understanding
 from .understand.document import SECTION_PRIOR
 
@@ -165,6 +165,11 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
 @lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
+def _term_stems(term: str) -> tuple[str, ...]:
+    return tuple(stem(t) for t in fold_tokens(term) if t not in STOP_WORDS)
+
+
 def fold_tokens(text: str) -> tuple[str, ...]:
     """Lower-case, accent-free word tokens (so "Diabétes" and "diabetes" compare equal)."""
     return tuple(_TOKEN.findall(fold(text)))
@@ -191,11 +196,17 @@ def extract_features(
     facts: CodeFacts,
     priors: Priors | None = None,
     learned: bool = False,
+    reader: Callable[[str], tuple[str, ...]] | None = None,
 ) -> np.ndarray:
     """One row of FEATURE_NAMES (CUSTOM_FEATURE_NAMES when `learned`) per candidate (float32). Shared by
-    training and inference."""
+    training and inference.
+
+    `reader` (Catalan, Galician and Basque notes) turns a span of the note into the terminology's (Spanish)
+    word stems, so the features that compare the note's words with a term's ("exact_match",
+    "term_in_mention", "term_in_sentence", ...) compare what the words mean, not how they are spelled; the
+    term's words are then stems too. English and Spanish notes compare folded words (reader None)."""
     if learned:
-        base = extract_features(text, understanding, candidates, facts, priors)
+        base = extract_features(text, understanding, candidates, facts, priors, reader=reader)
         return np.concatenate([base, learned_features(candidates)], axis=1)
     n = len(candidates)
     x = np.zeros((n, N_FEATURES), dtype=np.float32)
@@ -234,7 +245,7 @@ def extract_features(
     mention_covered: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for cand in candidates:
         covered = mention_covered[cand.mention]
-        for word in fold_tokens(cand.matched_term):
+        for word in (fold_tokens(cand.matched_term) if reader is None else _term_stems(cand.matched_term)):
             covered[word].add(cand.code[:3])
     mention_codes = {m: frozenset(c.code for c in cs) for m, cs in by_mention.items()}
     text_len = max(len(text), 1)
@@ -248,14 +259,32 @@ def extract_features(
             toks = folded[s] = fold_tokens(s)
         return toks
 
+    read_note = fold_once
+    read_term = fold_once
+    if reader is not None:
+        read: dict[str, tuple[str, ...]] = {}
+        stems: dict[str, tuple[str, ...]] = {}
+
+        def read_note(s: str) -> tuple[str, ...]:
+            toks = read.get(s)
+            if toks is None:
+                toks = read[s] = reader(s)
+            return toks
+
+        def read_term(s: str) -> tuple[str, ...]:
+            toks = stems.get(s)
+            if toks is None:
+                toks = stems[s] = tuple(stem(t) for t in fold_tokens(s) if t not in STOP_WORDS)
+            return toks
+
     specificity: dict[tuple[frozenset[str], str], tuple[float, float]] = {}
 
     for i, cand in enumerate(candidates):
         row = x[i]
         mention = mentions[cand.mention] if 0 <= cand.mention < len(mentions) else None
         mention_text = mention.text if mention else ""
-        term_tok = fold_once(cand.matched_term)
-        mention_tok = fold_once(mention_text)
+        term_tok = read_term(cand.matched_term)
+        mention_tok = read_note(mention_text)
         term_set, mention_set = set(term_tok), set(mention_tok)
         code = cand.code
         plain = code.replace(".", "")
@@ -288,7 +317,7 @@ def extract_features(
             )
         row[col["has_more_specific"]], row[col["has_less_specific"]] = specificity[key]
         row[col["category_codes"]] = _log_scaled(len(category_codes[code[:3]]), 20)
-        row[col["language_es"]] = float(understanding.language == "es")
+        row[col["language_es"]] = float(understanding.language != "en")  # the Spanish side of the terminology (es, ca, gl, eu)
         row[col["position"]] = (mention.start / text_len) if mention else 0.0
         if priors is not None and priors.notes > 0:
             row[col["has_priors"]] = 1.0
@@ -302,7 +331,7 @@ def extract_features(
             sentence_set = sentence_sets.get(mention.sentence)
             if sentence_set is None:
                 sent = sentences[mention.sentence]
-                sentence_set = sentence_sets[mention.sentence] = set(fold_tokens(text[sent.start : sent.end]))
+                sentence_set = sentence_sets[mention.sentence] = set(read_note(text[sent.start : sent.end]))
             row[col["term_in_sentence"]] = len(term_set & sentence_set) / len(term_set)
         rest = mention_set - term_set
         if rest:
@@ -480,14 +509,19 @@ class Scorer:
         return np.clip(probs.reshape(-1), 0.0, 1.0)
 
     def score(
-        self, text: str, understanding: Understanding, candidates: Sequence[Candidate]
+        self,
+        text: str,
+        understanding: Understanding,
+        candidates: Sequence[Candidate],
+        reader: Callable[[str], tuple[str, ...]] | None = None,
     ) -> list[Candidate]:
+        """`reader`: see extract_features (the candidate generator's, for Catalan, Galician and Basque notes)."""
         if not candidates:
             return []
         if self._facts is None:
             raise RuntimeError("Scorer has no terminology: call scorer.bind(terminology) first")
         features = extract_features(
-            text, understanding, candidates, self._facts, self.priors, learned=self.learned_features
+            text, understanding, candidates, self._facts, self.priors, learned=self.learned_features, reader=reader
         )
         probs = self.predict(features) * section_prior(understanding, candidates)
         return [dataclasses.replace(c, probability=float(p)) for c, p in zip(candidates, probs, strict=True)]

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Language = Literal["en", "es"]
-LanguageOption = Literal["auto", "en", "es"]
+# The languages of Spain's health services and English (docs/coder.md, "Languages").
+Language = Literal["en", "es", "ca", "gl", "eu"]
+LanguageOption = Literal["auto", "en", "es", "ca", "gl", "eu"]
 Setting = Literal["outpatient", "inpatient"]
 Assertion = Literal["present", "negated", "possible", "hypothetical", "historical", "family"]
 DiscardReason = Literal[

@@ -32,7 +32,7 @@ def test_eval_jsonl_and_table(cli, notes, gold, coder_assets):
     table = cli("eval", "--notes", notes, "--gold", gold, "--format", "table", "--per-code", "5")
     assert table.rc == 0
     lines = table.out.splitlines()
-    assert lines[0].startswith("model default ") and "notes 2" in lines[0]
+    assert lines[0].startswith("model default ") and "notes 2" in lines[0] and "read as en 2" in lines[0]
     assert lines[2].startswith("full code ") and lines[3].startswith("3 chars ")
     assert any(row.split()[:4] == ["J18.9", "0", "0", "1"] for row in lines)
 

@@ -17,10 +17,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 LANGS = ("en", "es")
+BRIDGED = ("ca", "gl", "eu")  # read through Spanish: bridge_ca/gl/eu.tsv, and their own abbreviations
 # Neutral sentences of each language: no condition of their own, so any candidate comes from the embedded phrase.
 NEUTRAL = {
     "en": ("The patient mentions {} today.", "On review, {} was written on the old form.", "{}"),
     "es": ("El paciente comenta {} hoy.", "En la revisión aparece {} en la hoja antigua.", "{}"),
+    "ca": ("El pacient comenta {} avui.", "A la revisió apareix {} al full antic.", "{}"),
+    "gl": ("O paciente comenta {} hoxe.", "Na revisión aparece {} na folla antiga.", "{}"),
+    "eu": ("Gaixoak {} aipatzen du gaur.", "Berrikuspenean {} agertzen da orri zaharrean.", "{}"),
 }
 _SETTINGS = settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -58,13 +62,15 @@ def test_every_lexicon_file_and_entry_has_exactly_one_language():
     for name in names:
         if name in ("abbreviations.tsv", "dictionary_es_en.tsv"):
             continue
-        # one file per language: name_en.tsv / name_es.tsv
-        assert Path(name).stem.rsplit("_", 1)[-1] in LANGS, name
+        # one file per language: name_en.tsv / name_es.tsv; bridge_ca.tsv / bridge_gl.tsv / bridge_eu.tsv
+        lang = Path(name).stem.rsplit("_", 1)[-1]
+        assert lang in (BRIDGED if name.startswith("bridge_") else LANGS), name
     for row in _rows("abbreviations.tsv"):
-        assert len(row) == 3 and row[0] in LANGS, row
+        assert len(row) == 3 and row[0] in LANGS + BRIDGED, row
     lex = load_lexicons()
     assert {lang for *_, lang in lex["synonyms"]} == set(LANGS)
     assert set(lex["variants"]) == set(LANGS) and set(lex["nonconditions"]) == set(LANGS)
+    assert set(lex["bridges"]) == set(BRIDGED) and all(lex["bridges"][lang] for lang in BRIDGED)
 
 
 def test_the_compiled_index_carries_the_language_of_every_term(terminology):
@@ -133,10 +139,13 @@ def _without(generator: CandidateGenerator, **knowledge) -> CandidateGenerator:
         object.__setattr__(other._idx, "dictionary", {})
     if "variants" in knowledge:
         other._variants = {**generator._variants, knowledge["variants"]: {}}
+    if "bridge" in knowledge:
+        other._bridges = {**generator._bridges, knowledge["bridge"]: {}}
     other._raw_words = {}
     from functools import lru_cache
 
     other._alts = lru_cache(maxsize=4096)(other._word_alternatives)
+    other._bridged_sources = lru_cache(maxsize=4096)(other._bridged_sources_uncached)
     return other
 
 
@@ -148,11 +157,14 @@ def test_no_abbreviation_is_expanded_in_the_other_language(generator, template):
     bare = _without(generator, abbreviations=True)
     tagged = {(lang, abbr) for lang, abbr, _ in _rows("abbreviations.tsv")}
     for lang, abbr in sorted(tagged):
-        other = "es" if lang == "en" else "en"
-        if (other, abbr) in tagged:
-            continue  # both languages write it (each expands it its own way)
-        note = NEUTRAL[other][template].format(abbr)
-        assert generator._slots(note, other) == bare._slots(note, other), (lang, abbr)
+        # Catalan, Galician and Basque notes also read the Spanish abbreviations (shared clinical usage), so a
+        # Spanish one is checked on English notes only; theirs on English and Spanish notes and on each other's
+        others = ("en",) if lang == "es" else ("es",) if lang == "en" else ("en", "es", *BRIDGED)
+        for other in others:
+            if other == lang or (other, abbr) in tagged or (other in BRIDGED and ("es", abbr) in tagged):
+                continue  # the other language writes it too (and expands it its own way)
+            note = NEUTRAL[other][template].format(abbr)
+            assert generator._slots(note, other) == bare._slots(note, other), (lang, abbr, other)
 
 
 def test_an_abbreviation_expands_in_its_own_language(generator):
@@ -168,6 +180,32 @@ def test_the_spanish_dictionary_is_never_read_on_english_notes(generator):
     for es, _ in _rows("dictionary_es_en.tsv"):
         assert generator._slots(es, "en") == bare._slots(es, "en"), es
     assert generator._slots("pulmón", "es") != bare._slots("pulmón", "es")  # and is read on Spanish ones
+
+
+@pytest.mark.parametrize("lang", BRIDGED)
+def test_a_bridge_is_read_only_on_notes_of_its_language(generator, lang):
+    """Every Catalan, Galician or Basque entry, in a note of any other language, is read as the generator
+    that has no such entry reads it; and the entries are read on notes of their language."""
+    bare = _without(generator, bridge=lang)
+    words = [w for w, _ in _rows(f"bridge_{lang}.tsv")]
+    for other in ("en", "es", *BRIDGED):
+        if other == lang:
+            continue
+        for word in words:
+            note = NEUTRAL[other][0].format(word)
+            assert generator._slots(note, other) == bare._slots(note, other), (lang, word, other)
+    # many entries spell the word as Spanish does or as a regular respelling finds it; the others change
+    changed = sum(generator._slots(w, lang) != bare._slots(w, lang) for w in words)
+    assert changed >= len(words) // 3, (changed, len(words))
+
+
+def test_a_bridge_entry_fires_on_its_own_language_only(generator):
+    assert "R50.9" in codes(generator, "Sukarra.", "eu")
+    assert "R50.9" not in codes(generator, "Sukarra.", "es")  # not a Spanish word
+    assert "R50.9" not in codes(generator, "Sukarra.", "ca")
+    assert "N28.9" not in codes(generator, "ril", "es") and "N28.9" in codes(generator, "Trastorno do ril", "gl")
+    # Galician "anos" (years) is no anus in a Galician note; Spanish "ano" still is
+    assert not any(c.startswith("K62") for c in codes(generator, "Dor de anos de evolución.", "gl"))
 
 
 @pytest.mark.parametrize(("lang", "other"), [("en", "es"), ("es", "en")])

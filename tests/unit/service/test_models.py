@@ -88,3 +88,16 @@ def test_pdf_must_be_base64_and_decodes():
 def test_pdf_over_5mb_is_too_large_before_decoding():
     oversized = "A" * ((MAX_PDF_BYTES // 3 + 2) * 4)
     assert errors({"pdf": oversized}) == [("pdf", "payload_too_large")]
+
+
+@pytest.mark.parametrize("language", ["auto", "es", "ca", "gl", "eu", "en"])
+def test_every_language_of_the_contract_is_accepted(language):
+    assert CodifyRequest.model_validate({"text": "x", "language": language}).language == language
+
+
+def test_the_openapi_document_lists_the_languages():
+    from codify.models import InputOut
+
+    request = CodifyRequest.model_json_schema()["properties"]["language"]
+    assert request["enum"] == ["auto", "es", "ca", "gl", "eu", "en"]
+    assert InputOut.model_json_schema()["properties"]["language"]["enum"] == ["es", "ca", "gl", "eu", "en"]

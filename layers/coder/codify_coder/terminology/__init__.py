@@ -15,13 +15,14 @@ import hashlib
 import json
 import struct
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from .text import NORMALIZER_VERSION
+from .wordforms import Glosser
 
 __all__ = ["CodeInfo", "MatchIndex", "Terminology", "TerminologyError", "is_stale", "normalize_code"]
 
@@ -92,6 +93,10 @@ class MatchIndex:
     variants: dict[str, dict[str, list[list]]]  # language -> stem -> [[stem the terms use, weight], ...]
     abbreviations: dict[str, dict[str, str]]  # "HTA" -> {"es": "hipertension arterial"}: expanded per language
     arrays: dict[str, np.ndarray]
+    # ca/gl/eu -> stem of the note's word -> [[Spanish stem, weight], ...] (bridge_*.tsv)
+    bridges: dict[str, dict[str, list[list]]] = field(default_factory=dict)
+    # ca/gl/eu -> folded word -> folded Spanish words (bridge_*.tsv as written): the rules stage's gloss
+    glosses: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def _read_arrays(raw: bytes) -> dict[str, np.ndarray]:
@@ -158,8 +163,19 @@ class Terminology:
             variants=strings["variants"],
             abbreviations=strings["abbreviations"],
             arrays=_read_arrays(blobs["index.bin"]),
+            bridges=strings.get("bridges", {}),
+            glosses=strings.get("glosses", {}),
         )
         return cls(manifest, codes_payload["codes"], codes_payload["spanish"], index)
+
+    def glosser(self, language: str) -> Glosser | None:
+        """How the rules stage reads a Catalan, Galician or Basque note (None for English and Spanish)."""
+        if language not in self.index.glosses:
+            return None
+        glossers = self.__dict__.setdefault("_glossers", {})
+        if language not in glossers:
+            glossers[language] = Glosser(self.index.glosses[language], language)
+        return glossers[language]
 
     # ------------------------------------------------------------ lookups
     def _resolve(self, code: str) -> tuple[str, str | None, str | None]:

@@ -167,3 +167,12 @@ def term_stems(text: str) -> tuple[list[str], list[str]]:
             if s not in required and s not in optional:
                 target.append(s)
     return required, optional
+
+
+_GEMINATE = re.compile(r"l[·•‧∙]l|ŀl", re.IGNORECASE)
+
+
+def catalan_geminate(text: str) -> str:
+    """Catalan "l·l" (also typed with a bullet or the ligature "ŀl") read as the single "l" of the Spanish
+    cognate ("fibril·lació" ~ "fibrilación", "cèl·lula" ~ "célula"): one word for the matcher, not two."""
+    return _GEMINATE.sub("l", text) if "l" in text or "L" in text else text

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..types import LanguageOption, Sentence, Understanding
 from . import nondx
-from .context import LEXICONS, sentence_mentions
+from .context import LANGUAGES, LEXICONS, sentence_mentions
 from .document import detect_document_type, section_kind
 from .language import detect_language
 from .sentences import split_sentences
@@ -22,10 +22,10 @@ __all__ = ["analyze", "detect_document_type", "detect_language"]
 def analyze(text: str, language: LanguageOption = "auto") -> Understanding:
     if language == "auto":
         lang = detect_language(text)
-    elif language in ("en", "es"):
+    elif language in LANGUAGES:
         lang = language
     else:
-        raise ValueError("language must be 'auto', 'en' or 'es'")
+        raise ValueError("language must be one of 'auto', 'es', 'ca', 'gl', 'eu', 'en'")
     document_type = detect_document_type(text)
     raw = split_sentences(text, document_type)
     starts, ends, norms = tokenize(text)

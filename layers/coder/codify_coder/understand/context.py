@@ -33,6 +33,7 @@ from typing import Any, cast
 
 from ..types import Assertion, Language, Mention
 from . import lexicon as lx
+from . import lexicon_iberian as lxi
 from .textutil import fold, phrase_key
 
 ALL = None  # terminator of every category
@@ -88,6 +89,9 @@ _FAMILY_LINKS = frozenset(
         "es",
         "era",
         "fue",
+        # Catalan, Galician
+        "amb", "te", "tenia", "pateix", "patia", "va", "ten", "tina", "tivo", "padeceu", "sufriu", "faleceu",
+        "morreu", "co", "coa", "cos", "coas",
     )
 )
 _FAMILY_NOT_LINKS = frozenset({"y", "e", "o", "u", "ni", "que", "se", "refiere", "refieren", "notar", "nota"})
@@ -111,6 +115,69 @@ class _Entry:
     max_chunks: int = 0  # forward scope limit in chunks (0: none)
 
 
+_TABLES = (
+    "SPLIT", "CONJ", "TERMINATE_ALL", "TERMINATE_NEGATED", "TERMINATE_HISTORICAL", "TERMINATE_FAMILY",
+    "TERMINATE_CURRENT", "TERMINATE_CLAUSE", "HISTORICAL", "POSSIBLE", "HYPOTHETICAL", "FAMILY", "NEGATED",
+    "COMPAT", "PSEUDO_SPLIT", "PSEUDO_KEEP", "KEEP",
+)
+
+
+def _tables(language: str) -> dict[str, list]:
+    """The word lists of one language: lexicon.py (en, es) or lexicon_iberian.py (ca, gl, eu)."""
+    module = lx if language in ("en", "es") else lxi
+    return {name: list(getattr(module, f"{name}_{language.upper()}", [])) for name in _TABLES}
+
+
+def _galician_verb(raw: str, norm: str, prev: str) -> bool:
+    """Galician conjugated forms by ending: preterite "presentou", "mostraron"; imperfect "presentaba";
+    gerund "realizando"; an enclitic "se" after an accented stem ("obsérvase", "descartouse")."""
+    n = len(norm)
+    return (
+        (n >= 5 and norm.endswith(("ou", "ouse", "aronse", "eronse")))
+        or (n >= 7 and norm.endswith(("aron", "eron", "iron", "ando", "endo", "indo")))
+        or (n >= 6 and norm.endswith(("aba", "aban")))
+        or (n >= 7 and norm.endswith(("se", "nse")) and raw != norm and any(c in raw for c in "áéíóú"))
+    )
+
+
+def _catalan_verb(raw: str, norm: str, prev: str) -> bool:
+    """Catalan conjugated forms: the infinitive of the periphrastic past ("va presentar", "van observar"),
+    imperfect "presentava", "mostraven", gerund "realitzant"."""
+    n = len(norm)
+    return (
+        (prev in ("va", "van", "vam", "vaig") and norm.endswith(("ar", "er", "ir", "re")))
+        or (n >= 6 and norm.endswith(("ava", "aven")))
+        or (n >= 8 and norm.endswith(("ant", "ent")) and norm.endswith(("itzant", "ejant", "trant", "rvant")))
+    )
+
+
+def _basque_verb(raw: str, norm: str, prev: str) -> bool:
+    """Basque verb forms by ending: the imperfective "agertzen", "ikusten" and the participle with "-ta",
+    "-rik" or "-z" ("diagnostikatuta", "ospitaleraturik"); they close the clause. A bare "-tu" is not enough
+    ("infartu", "akutu", "produktu" are nouns and adjectives): the common participles are listed instead
+    (lexicon_iberian.SPLIT_EU)."""
+    n = len(norm)
+    return n >= 6 and norm.endswith(("tzen", "tuta", "turik", "tuz", "tuko"))
+
+
+def _spanish_verb3(raw: str, norm: str, prev: str) -> bool:
+    return _spanish_verb(raw, norm)
+
+
+def basque_partitive(norm: str) -> bool:
+    """A Basque noun in the partitive ("sukarrik", "minik", "hemorragiarik"): in a negative clause it is
+    the negated noun ("ez du sukarrik", "sukarrik gabe"). Not the ablative "-tik"/"-dik" ("ezkerretik")."""
+    return (
+        len(norm) >= 5
+        and norm.endswith("ik")
+        and not norm.endswith(("tik", "dik", "aik"))
+        and norm not in _NOT_PARTITIVE
+    )
+
+
+_NOT_PARTITIVE = frozenset({"bakarrik", "oraindik", "batik", "ezik", "gehienbat", "kanpotik", "barrutik"})
+
+
 class Lexicon:
     """All phrases of one language in one dict keyed by normalized token tuples (longest match wins)."""
 
@@ -119,44 +186,53 @@ class Lexicon:
         self.phrases: dict[tuple[str, ...], _Entry] = {}
         self.first_max: dict[str, int] = {}
         en = language == "en"
-        self._add_all(lx.SPLIT_EN if en else lx.SPLIT_ES, _Entry("split"))
-        self._add_all(lx.CONJ_EN if en else lx.CONJ_ES, _Entry("conj"))
+        t = _tables(language)
+        # how verbs are told by their ending (they separate noun phrases), and whether a relative word is
+        # followed by its condition without a link ("padre diabético", "amak minbizia")
+        self.verb = {"es": _spanish_verb3, "gl": _galician_verb, "ca": _catalan_verb, "eu": _basque_verb}.get(
+            language
+        )
+        self.romance_relatives = not en
+        # Basque puts the verb last: a verb or auxiliary closes the clause and every scope in it
+        self.verb_ends_all = language == "eu"
+        extra_strip = [fold(w) for w in getattr(lxi, f"STRIP_{language.upper()}", [])]
+        extra_leading = [fold(w) for w in getattr(lxi, f"STRIP_LEADING_{language.upper()}", [])]
+        self.strip_edge = _STRIP_EDGE | frozenset(extra_strip)
+        self.strip_leading = _STRIP_LEADING | frozenset(extra_strip) | frozenset(extra_leading)
+        self._add_all(t["SPLIT"], _Entry("split"))
+        self._add_all(t["CONJ"], _Entry("conj"))
         for cats, phrases in (
-            (ALL, lx.TERMINATE_ALL_EN if en else lx.TERMINATE_ALL_ES),
-            (frozenset({"negated"}), lx.TERMINATE_NEGATED_EN if en else lx.TERMINATE_NEGATED_ES),
-            (frozenset({"historical"}), lx.TERMINATE_HISTORICAL_EN if en else lx.TERMINATE_HISTORICAL_ES),
-            (ALL, lx.TERMINATE_FAMILY_EN if en else lx.TERMINATE_FAMILY_ES),
-            (
-                frozenset({"negated", "historical", "possible", "family"}),
-                lx.TERMINATE_CURRENT_EN if en else lx.TERMINATE_CURRENT_ES,
-            ),
-            (
-                frozenset({"negated", "possible", "historical", "family"}),
-                [] if en else lx.TERMINATE_CLAUSE_ES,
-            ),
+            (ALL, t["TERMINATE_ALL"]),
+            (frozenset({"negated"}), t["TERMINATE_NEGATED"]),
+            (frozenset({"historical"}), t["TERMINATE_HISTORICAL"]),
+            (ALL, t["TERMINATE_FAMILY"]),
+            (frozenset({"negated", "historical", "possible", "family"}), t["TERMINATE_CURRENT"]),
+            (frozenset({"negated", "possible", "historical", "family"}), t["TERMINATE_CLAUSE"]),
         ):
             for p in phrases:
                 self._add_terminator(p, cats)
         triggers = {
-            "historical": lx.HISTORICAL_EN if en else lx.HISTORICAL_ES,
-            "possible": lx.POSSIBLE_EN if en else lx.POSSIBLE_ES,
-            "hypothetical": lx.HYPOTHETICAL_EN if en else lx.HYPOTHETICAL_ES,
-            "family": lx.FAMILY_EN if en else lx.FAMILY_ES,
-            "negated": lx.NEGATED_EN if en else lx.NEGATED_ES,
+            "historical": t["HISTORICAL"],
+            "possible": t["POSSIBLE"],
+            "hypothetical": t["HYPOTHETICAL"],
+            "family": t["FAMILY"],
+            "negated": t["NEGATED"],
         }
         for category, items in triggers.items():
             for phrase, direction in items:
                 self._add_trigger(phrase, category, direction)
-        for p in lx.COMPAT_EN if en else lx.COMPAT_ES:
+        for p in t["COMPAT"]:
             self._add(p, _Entry("compat", "possible", "f", p))
-        self._add_all(lx.PSEUDO_SPLIT_EN if en else lx.PSEUDO_SPLIT_ES, _Entry("split"))
-        self._add_all(lx.PSEUDO_KEEP_EN if en else lx.PSEUDO_KEEP_ES, _Entry("keep"))
-        self._add_all(lx.KEEP_EN if en else lx.KEEP_ES, _Entry("keep"))
+        self._add_all(t["PSEUDO_SPLIT"], _Entry("split"))
+        self._add_all(t["PSEUDO_KEEP"], _Entry("keep"))
+        self._add_all(t["KEEP"], _Entry("keep"))
         # "si bien" (although) is listed as a pseudo-trigger of "si" and must still end scopes.
-        for p in lx.TERMINATE_ALL_EN if en else lx.TERMINATE_ALL_ES:
+        for p in t["TERMINATE_ALL"]:
             self._add_terminator(p, ALL)
 
     def _add(self, phrase: str, entry: _Entry) -> None:
+        if "'" in phrase:  # Catalan elisions are typed with either apostrophe ("s'observa", "s’observa")
+            self._add(phrase.replace("'", "\u2019"), entry)
         key = phrase_key(phrase)
         if not key:
             return
@@ -178,9 +254,9 @@ class Lexicon:
         if old is not None and old.kind == "trig" and old.category == category and old.direction != direction:
             direction = "bi"  # listed both forward and backward
         if category == "possible":
-            comma_stop = phrase not in lx.POSSIBLE_LIST_INTRO
+            comma_stop = phrase not in _POSSIBLE_LIST_INTRO
         else:
-            comma_stop = category == "hypothetical" and phrase in lx.HYPOTHETICAL_NOUN
+            comma_stop = category == "hypothetical" and phrase in _HYPOTHETICAL_NOUN
         if direction in ("f1", "adj"):
             max_chunks = 1  # determiners: "ninguna medida", "no other"
         elif direction == "bi1" and category == "family":
@@ -190,16 +266,33 @@ class Lexicon:
         self._add(phrase, _Entry("trig", category, direction, phrase, None, comma_stop, max_chunks))
 
 
-LEXICONS: dict[str, Lexicon] = {"en": Lexicon("en"), "es": Lexicon("es")}
-
 _STRIP_EDGE = frozenset(fold(w) for w in lx.STRIP_EDGE)
 _STRIP_LEADING = frozenset(fold(w) for w in lx.STRIP_LEADING)
 _NON_CONTENT = frozenset(fold(w) for w in lx.NON_CONTENT)
 _RESULT_WORDS = frozenset(fold(w) for w in lx.RESULT_WORDS)
 _BOUNDARY_PUNCT = lx.BOUNDARY_PUNCT
-_NEGATION_VERBS = frozenset(fold(w) for w in lx.NEGATION_VERBS)
-_NEGATION_BARE = lx.NEGATION_BARE
+_NEGATION_VERBS = frozenset(fold(w) for w in lx.NEGATION_VERBS | lxi.NEGATION_VERBS)
+_NEGATION_BARE = lx.NEGATION_BARE | lxi.NEGATION_BARE
 _NEGATION_AUX = lx.NEGATION_AUX
+_POSSIBLE_LIST_INTRO = lx.POSSIBLE_LIST_INTRO | lxi.POSSIBLE_LIST_INTRO
+_HYPOTHETICAL_NOUN = lx.HYPOTHETICAL_NOUN | lxi.HYPOTHETICAL_NOUN
+
+LANGUAGES: tuple[Language, ...] = ("en", "es", "ca", "gl", "eu")
+
+
+class _Lexicons(dict[str, Lexicon]):
+    """Each language's lexicon, built on first use: a container that only sees English and Spanish notes
+    does not pay for the other three at cold start."""
+
+    def __missing__(self, language: str) -> Lexicon:
+        if language not in LANGUAGES:
+            raise KeyError(language)
+        lexicon = self[language] = Lexicon(cast(Language, language))
+        return lexicon
+
+
+LEXICONS: dict[str, Lexicon] = _Lexicons()
+LEXICONS["en"], LEXICONS["es"] = Lexicon("en"), Lexicon("es")
 _MAX_BACKWARD_CHUNKS = 4  # a backward cue ("ruled out") reaches a short coordinated list, not a clause
 
 
@@ -217,13 +310,15 @@ def _spanish_verb(raw: str, norm: str) -> bool:
     )
 
 
-def _relative_direction(norms: list[str], i: int, j: int, lo: int, hi: int, spanish: bool) -> str | None:
+def _relative_direction(
+    norms: list[str], i: int, j: int, lo: int, hi: int, spanish: bool, strip_edge: frozenset[str] = _STRIP_EDGE
+) -> str | None:
     """Where a relative ("mother", "padre" at norms[i:j]) points to a condition, if anywhere:
     forward when a link follows ("mother had", "father: MI", "madre con", "padre diabético"), backward
     when a preposition precedes ("cancer in his mother", "diabetes en la madre", "diabetes (madre)")."""
     nxt = norms[j] if j < hi else ""
     forward = nxt in _FAMILY_LINKS or (
-        spanish and nxt[:1].isalpha() and nxt not in _STRIP_EDGE and nxt not in _FAMILY_NOT_LINKS
+        spanish and nxt[:1].isalpha() and nxt not in strip_edge and nxt not in _FAMILY_NOT_LINKS
     )
     backward = any(norms[k] in _FAMILY_BACK_LINKS for k in range(max(lo, i - 2), i))
     if forward and backward:
@@ -237,12 +332,12 @@ def _is_word(tok: str) -> bool:
     return tok[0].isalnum()
 
 
-def _content(norm: str) -> bool:
+def _content(norm: str, strip_leading: frozenset[str] = _STRIP_LEADING) -> bool:
     return (
         len(norm) >= 2
         and any(c.isalpha() for c in norm)
         and norm not in _NON_CONTENT
-        and norm not in _STRIP_LEADING
+        and norm not in strip_leading
     )
 
 
@@ -260,24 +355,27 @@ def sentence_mentions(
 ) -> list[Mention]:
     """Mentions of the sentence whose tokens are norms[lo:hi]."""
     phrases, first_max = lex.phrases, lex.first_max
-    spanish = lex.language == "es"
+    romance = lex.romance_relatives
+    verb = lex.verb
+    verb_end = ALL if lex.verb_ends_all else _CLAUSE_VERB_ENDS
+    strip_edge, strip_leading = lex.strip_edge, lex.strip_leading
     events: list[tuple] = []
     chunks: list[tuple[int, int]] = []
 
     def close(a: int, b: int) -> None:
         raw_first = norms[a]
         while a < b:
-            if norms[a] in _STRIP_LEADING or not _is_word(norms[a]):
+            if norms[a] in strip_leading or not _is_word(norms[a]):
                 a += 1
             elif norms[a].isdigit() and a + 1 < b and norms[a + 1] in ".)":
                 a += 2  # list marker "1." / "2)"
             else:
                 break
-        while b > a and (norms[b - 1] in _STRIP_EDGE or not _is_word(norms[b - 1])):
+        while b > a and (norms[b - 1] in strip_edge or not _is_word(norms[b - 1])):
             if len(norms[b - 1]) == 1 and text[starts[b - 1]].isupper() and norms[b - 1].isalpha():
                 break  # a letter that names something: "hepatitis A", "vitamina E"
             b -= 1
-        if a < b and any(_content(norms[j]) for j in range(a, b)):
+        if a < b and any(_content(norms[j], strip_leading) for j in range(a, b)):
             # an item of a list "fiebre, tos, disnea" is short and does not open with a preposition
             # and names no measurement: "sin leucocitosis, proteína C reactiva 13 mg/l" is a new statement
             list_item = (b - a <= _LIST_ITEM_MAX_TOKENS and raw_first not in _NOT_LIST_OPENERS
@@ -314,12 +412,12 @@ def sentence_mentions(
                     close(cur, i)
                     cur = -1
                 events.append(("p", tok))
-            elif entry is None and spanish and _spanish_verb(text[starts[i] : ends[i]], tok):
+            elif entry is None and verb is not None and verb(text[starts[i] : ends[i]], tok, norms[i - 1] if i > lo else ""):
                 if cur >= 0:
                     close(cur, i)
                     cur = -1
                 events.append(("s",))
-                events.append(("x", _CLAUSE_VERB_ENDS))  # a new predicate ends these scopes
+                events.append(("x", verb_end))  # a new predicate ends these scopes
             elif cur < 0:
                 cur = i
             i += size
@@ -332,7 +430,7 @@ def sentence_mentions(
             kind = "split"  # "a one-year history of proptosis": how long the current problem has lasted
         direction: str | None = entry.direction
         if kind == "trig" and direction == "bi1" and entry.category == "family":
-            direction = _relative_direction(norms, i, i + size, lo, hi, spanish)
+            direction = _relative_direction(norms, i, i + size, lo, hi, romance, strip_edge)
             if direction is None:
                 kind = (
                     "split"  # "sus padres notaron...", "the sixth of nine brothers": not about their health
@@ -353,7 +451,7 @@ def sentence_mentions(
                     if (
                         nxt in _NEGATION_VERBS
                         or (one is not None and one.kind in ("term", "split"))
-                        or (spanish and _spanish_verb(raw, nxt))
+                        or (verb is not None and verb(raw, nxt, norms[j - 1]))
                         or (norms[j - 1] in _NEGATION_AUX and nxt.endswith(("ado", "ido", "ed", "en")))
                     ):
                         size += 1
@@ -374,6 +472,8 @@ def sentence_mentions(
             events.append(("j",))
         else:
             events.append(("s",))
+            if lex.verb_ends_all:
+                events.append(("x", ALL))  # a Basque verb or auxiliary closes the clause
         i += size
     if cur >= 0:
         close(cur, hi)
@@ -477,6 +577,9 @@ def sentence_mentions(
             else:
                 active = [a for a in active if not a[3] or (ev[1] == "," and a[4])]
 
+    # Basque: a noun in the partitive is what a negative clause negates, wherever the "ez"/"gabe" stands
+    # ("sukarrik ez zuen", "ez zen ikusi metastasirik")
+    negative_clause = lex.language == "eu" and any(ev[0] == "t" and ev[1] == "negated" for ev in events)
     mentions: list[Mention] = []
     for c, (a, b) in enumerate(chunks):
         cats = found[c]
@@ -485,6 +588,8 @@ def sentence_mentions(
             if category in cats:
                 assertion, trigger = category, cats[category][1]
                 break
+        if negative_clause and assertion in ("present", "historical") and basque_partitive(norms[b - 1]):
+            assertion, trigger = "negated", "-(r)ik"
         if section == "family_history" and assertion != "negated" and assertion != "family":
             assertion, trigger = "family", section_cue
         elif section == "history" and assertion == "present":

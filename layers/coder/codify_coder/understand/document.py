@@ -180,6 +180,12 @@ _CUES: tuple[tuple[str, float, str], ...] = (
     # case report (published narrative: CodiEsp)
     ("case_report", 3.0, r"\bcaso cl[ií]nico\b|\bpresentamos (?:el|un) caso\b|\bwe (?:present|report|describe) (?:the |a )?case\b|\bclinical case\b|\bcase report\b"),
     ("case_report", 2.0, r"\b(?:var[oó]n|mujer|paciente) de \d{1,3} a[nñ]os\b|\ba \d{1,3}-year-old\b"),
+    # the same in Catalan, Galician and Basque
+    ("case_report", 3.0, r"\bcas cl[ií]nic\b|\bpresentem (?:el|un) cas\b|\bpresentamos (?:o|un) caso\b|\bkasu kliniko"),
+    ("case_report", 2.0, (
+        r"\b(?:home|dona|pacient|var[oó]) de \d{1,3} anys\b|\b(?:home|muller|paciente|var[oó]n) de \d{1,3} anos\b|"
+        r"\b\d{1,3} urteko (?:gizon|emakume|gaixo|paziente|haur|neska|mutil)"
+    )),
 )
 # Literal text one of which each cue needs (None: always searched), in _CUES order: a substring test
 # spares most regex searches, which matter on a 4 KB note.
@@ -236,6 +242,8 @@ _KEYWORDS: tuple[tuple[str, ...] | None, ...] = (
     ('urgencias',),
     ('caso cl', 'presentamos', 'case'),
     ('años', 'anos', 'year-old'),
+    ('cas cl', 'presentem', 'presentamos', 'kasu klinik'),
+    ('anys', 'anos', 'urteko'),
 )
 _COMPILED = tuple(
     (t, w, re.compile(p), k) for (t, w, p), k in zip(_CUES, _KEYWORDS, strict=True)

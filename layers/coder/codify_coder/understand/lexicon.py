@@ -672,3 +672,16 @@ SECTION_KEYWORDS = [
     ("antecedentes", "history"), ("history", "history"), ("plan", "plan"),
 ]
 # fmt: on
+
+
+def _merge_iberian_sections() -> None:
+    """Catalan, Galician and Basque headers join the same tables: a header names its section whatever the
+    note's language (notes mix them: a Catalan note under a Spanish template's headers)."""
+    from . import lexicon_iberian
+
+    for section, names in lexicon_iberian.SECTION_HEADERS.items():
+        SECTION_HEADERS.setdefault(section, []).extend(n for n in names if n not in SECTION_HEADERS[section])
+    SECTION_KEYWORDS.extend(lexicon_iberian.SECTION_KEYWORDS)
+
+
+_merge_iberian_sections()

@@ -30,6 +30,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Sequence
+from typing import Any, cast
 
 from ..types import Assertion, Mention, MentionContext
 from .document import section_kind
@@ -55,10 +56,16 @@ _RISK_NOUN = {
         r"(?<!high )(?<!low )(?<!intermediate )(?<!increased )(?<!moderate )(?<!high-)(?<!low-)"
         r"\b(?:risks?|potential risks|side effects?|adverse effects?)\b(?! factors?| stratification| score)", _F),
     "es": re.compile(r"(?<!factores de )(?<!factor de )\b(?:riesgos|efectos (?:secundarios|adversos))\b", _F),
+    "ca": re.compile(r"(?<!factors de )(?<!factor de )\b(?:riscos|efectes (?:secundaris|adversos))\b", _F),
+    "gl": re.compile(r"(?<!factores de )(?<!factor de )\b(?:riscos|efectos (?:secundarios|adversos))\b", _F),
+    "eu": re.compile(r"\b(?:arriskuak|arriskuen|albo-ondorioak|albo ondorioak|ondorio kaltegarriak)\b", _F),
 }
 _COMPLICATION_NOUN = {
     "en": re.compile(r"\b(?:possible |potential )?complications?\b", _F),
     "es": re.compile(r"\b(?:posibles )?complicaciones\b", _F),
+    "ca": re.compile(r"\b(?:possibles )?complicacions\b", _F),
+    "gl": re.compile(r"\b(?:posibles )?complicacions\b", _F),
+    "eu": re.compile(r"\b(?:balizko )?konplikazioak\b", _F),
 }
 _DISCUSSED = {
     "en": re.compile(
@@ -67,16 +74,28 @@ _DISCUSSED = {
     "es": re.compile(
         r"\b(?:explic\w*|inform\w*|coment\w*|consentimiento|consiente|entiend\w*|entendi\w*|comprend\w*|"
         r"acept\w*|firm\w*|conoce|conocedor\w*)\b", _F),
+    "ca": re.compile(r"\b(?:explic\w*|inform\w*|coment\w*|consentiment|consent\w*|entén|entes\w*|comprèn\w*|"
+                     r"accept\w*|signa\w*|coneix\w*)\b", _F),
+    "gl": re.compile(r"\b(?:explic\w*|inform\w*|coment\w*|consentimento|consente|entend\w*|comprend\w*|"
+                     r"acept\w*|asina\w*|asino\w*|coñece\w*)\b", _F),
+    "eu": re.compile(r"\b(?:azaldu\w*|azaltzen|informatu\w*|jakinarazi\w*|adostasun\w*|onartu\w*|onartzen|"
+                     r"ulertu\w*|ulertzen|sinatu\w*)\b", _F),
 }
 _LISTS = {  # "risks include ...": enough for a risk noun, not for "complications" (a course lists them)
     "en": re.compile(r"\b(?:includ\w*|such as|namely)\b", _F),
     "es": re.compile(r"\b(?:incluy\w*|incluid\w*|tales como|entre ellos|entre ellas)\b", _F),
+    "ca": re.compile(r"\b(?:inclo\w*|inclou\w*|com ara|entre els quals|entre les quals)\b", _F),
+    "gl": re.compile(r"\b(?:inclú\w*|inclu\w*|tales como|como son|entre eles|entre elas)\b", _F),
+    "eu": re.compile(r"\b(?:barne|besteak beste|hala nola)\b", _F),
 }
 _RISK_STOP = {  # what the patient agreed to and why: the indication, not a risk
     "en": re.compile(
         r"\b(?:wish\w* to|wants? to|elect\w* to|agree\w* to|decid\w* to|desires? to|proceed\w*|consent\w* (?:for|to)|"
         r"sign\w* (?:the )?consent|for (?:the )?(?:management|treatment) of)\b", _F),
     "es": re.compile(r"\b(?:desea|decide\w*|acepta\w* (?:la|el|ser)|firma\w*|proceder|para (?:el )?tratamiento de)\b", _F),
+    "ca": re.compile(r"\b(?:desitja|decideix\w*|accepta\w* (?:la|el|ser)|signa\w*|procedir|per al tractament de)\b", _F),
+    "gl": re.compile(r"\b(?:desexa|decide\w*|acepta\w* (?:a|o|ser)|asina\w*|proceder|para o tratamento de)\b", _F),
+    "eu": re.compile(r"\b(?:nahi du|erabaki\w*|onartu\w*|sinatu\w*|tratatzeko)\b", _F),
 }
 
 # --- complications that did not happen
@@ -102,6 +121,15 @@ _FINDING = {
         r"\b(?:hallazgos?|se objetiv\w+|objetivandose|se observ\w+|observandose|se evidenci\w+|evidenciandose|"
         r"se encontr\w+|encontrandose|se aprecia\w*|apreciandose|mostr\w+|compatible\w*|diagnostic\w+|"
         r"desarroll\w+|present\w+|postoperatori\w+|complic\w+)\b", _F),
+    "ca": re.compile(
+        r"\b(?:troballes?|s'objectiv\w+|s'observ\w+|s'evidenci\w+|es troba\w*|s'aprecia\w*|mostr\w+|"
+        r"compatible\w*|diagnostic\w+|desenvolup\w+|present\w+|postoperatori\w+|complic\w+)\b", _F),
+    "gl": re.compile(
+        r"\b(?:achados?|obxectiv\w+|observ\w+|evidenci\w+|atop\w+|aprecia\w*|mostr\w+|compatible\w*|"
+        r"diagnostic\w+|desenvolv\w+|present\w+|postoperatori\w+|complic\w+)\b", _F),
+    "eu": re.compile(
+        r"\b(?:aurkikuntza\w*|ikusi\w*|ikusten|antzeman\w*|hauteman\w*|aurkitu\w*|erakutsi\w*|bateragarri\w*|"
+        r"diagnostik\w+|garatu\w*|aurkeztu\w*|ebakuntza ondoko\w*|konplikazio\w*)\b", _F),
 }
 # --- instructions and precautions
 _INSTRUCTION = {
@@ -115,6 +143,15 @@ _INSTRUCTION = {
     "es": re.compile(
         r"\b(?:acudir|acuda|consultar|consulte|volver|vuelva|regresar|regrese|avisar|avise|llamar|llame)\b"
         r"[^.;]{0,60}?\b(?:si(?! bien)|en caso de|ante)\b", _F),
+    "ca": re.compile(
+        r"\b(?:acudir|acudeixi|consultar|consulti|tornar|torni|avisar|avisi|trucar|truqui)\b"
+        r"[^.;]{0,60}?\b(?:si(?! bé)|en cas de|davant)\b", _F),
+    "gl": re.compile(
+        r"\b(?:acudir|acuda|consultar|consulte|volver|volva|regresar|avisar|avise|chamar|chame)\b"
+        r"[^.;]{0,60}?\b(?:se|en caso de|ante)\b", _F),
+    "eu": re.compile(
+        r"\b(?:\w+ (?:bada|badu|badago|agertzen bada)|\w+ izanez gero|\w+ agertuz gero)\b[^.;]{0,60}?"
+        r"\b(?:etorri|kontsultatu|deitu|itzuli|joan)\w*\b", _F),
 }
 
 # --- other people (not blood relatives: spouse, partner, friends, coworkers)
@@ -130,22 +167,57 @@ _OTHER_PERSON = {
         r"amig[oa]s?|vecin[oa]s?|cuidador[a]?)\b (?:(?:tambien|recientemente) )?(?:tiene|tenia|padece|padecia|"
         r"presenta|presentaba|con|diagnosticad[oa]s? de|fallecid[oa]s? (?:de|por)|fallecio (?:de|por)|"
         r"ha sido diagnosticad[oa] de|murio (?:de|por))\b", _F),
+    "ca": re.compile(
+        r"\b(?:espos[oa]|marit|dona|parella|companys? de (?:feina|pis|classe)|amic|amiga|amics|veí|veïna|"
+        r"cuidador[a]?)\b (?:(?:també|recentment) )?(?:té|tenia|pateix|patia|presenta|presentava|amb|"
+        r"diagnosticad[ao] de|va morir de|mort per)\b", _F),
+    "gl": re.compile(
+        r"\b(?:espos[oa]|marido|muller|parella|compañeir[oa]s? de (?:traballo|piso|clase)|amig[oa]s?|"
+        r"veciñ[oa]s?|coidador[a]?)\b (?:(?:tamén|recentemente) )?(?:ten|tiña|padece|padecía|presenta|"
+        r"presentaba|con|diagnosticad[oa] de|faleceu de|finou de)\b", _F),
+    "eu": re.compile(
+        r"\b(?:senarrak?|emazteak?|bikotekideak?|lagunak?|bizilagunak?|zaintzaileak?|lankideak?)\b "
+        r"(?:ere )?\w+ (?:du|zuen|dauka|zeukan|izan zuen|pairatzen du)\b", _F),
 }
 _OTHER_PERSON_END = re.compile(r";|\b(?:but|however|the patient|patient|he|she|pero|el paciente|la paciente)\b", _F)
 
 # Substrings one of which each pattern needs: most sentences skip the regex searches.
-_RISK_KEYS = ("risk", "riesgo", "effect", "efecto", "complica")
+_RISK_KEYS = ("risk", "riesgo", "effect", "efecto", "complica", "risc", "efecte", "arrisku", "ondorio", "konplika")
 _INSTRUCTION_KEYS = {
     "en": ("call", "return", "come back", "go to", "seek", "notify", "contact", "signs", "symptoms", "precaution",
            "instructed", "advised", "told", "asked", "educated"),
     "es": ("acud", "consult", "volver", "vuelva", "regres", "avis", "llam"),
+    "ca": ("acud", "consult", "torn", "avis", "truc"),
+    "gl": ("acud", "consult", "volv", "regres", "avis", "cham"),
+    "eu": ("bada", "badu", "badago", "gero"),
 }
 _OTHER_PERSON_KEYS = {
     "en": ("husband", "wife", "spouse", "partner", "friend", "fianc", "mate", "worker", "colleague", "neighb",
            "caregiver"),
     "es": ("espos", "marido", "pareja", "novi", "compa", "amig", "vecin", "cuidador"),
+    "ca": ("espos", "marit", "dona", "parella", "compan", "amic", "amiga", "vei", "cuidador"),
+    "gl": ("espos", "marido", "muller", "parella", "compan", "amig", "vecin", "coidador"),
+    "eu": ("senar", "emazte", "bikotekide", "lagun", "zaintzaile", "lankide"),
 }
 
+_BY_LANGUAGE = (_RISK_NOUN, _COMPLICATION_NOUN, _DISCUSSED, _LISTS, _RISK_STOP, _FINDING, _INSTRUCTION,
+                _OTHER_PERSON, _INSTRUCTION_KEYS, _OTHER_PERSON_KEYS)
+
+
+def _fold_patterns() -> None:
+    """The Catalan, Galician and Basque patterns are written with their accents; the sentences they run over
+    are folded, so they are folded too (their escapes are lower case: \\b, \\w)."""
+    for table in _BY_LANGUAGE:
+        patterns = cast(dict[str, Any], table)  # a table of patterns or of key tuples
+        for lang in ("ca", "gl", "eu"):
+            value = patterns[lang]
+            if isinstance(value, re.Pattern):
+                patterns[lang] = re.compile(fold(value.pattern), _F)
+            else:
+                patterns[lang] = tuple(fold(k) for k in value)
+
+
+_fold_patterns()
 _QUESTION_START = re.compile(r"^\W*(?:do|does|did|have|has|are|is|any|ever)\b", _F)
 
 

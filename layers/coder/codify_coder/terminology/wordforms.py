@@ -1,0 +1,164 @@
+"""Word forms of Catalan, Galician and Basque notes, for the matcher that reads them through Spanish.
+
+    basque_bases("gutxiegitasunarekin") -> ["gutxiegitasun", "gutxiegitasuna", ...]   (case/number suffixes off)
+    spanish_spellings("hipertentsio", "eu") -> ["hipertension"]                      (loanword spelled as Spanish)
+
+Basque is agglutinative: a noun carries its article, number and case as suffixes ("diabetesa", "birikak",
+"giltzurrunaren", "sukarrik", "gaixotasunarekin"). A light suffix stripper (not a full morphological analyser
+such as Foma's Basque grammar, which would add a binary and its lexicon to the layer) is enough for matching:
+every base it proposes is only looked up, in the bridge lexicon and the terminology's vocabulary, and a base
+that is not a word finds nothing. Loanwords (most disease names) differ from Spanish by regular spelling rules
+(k/c, tz/z, ts/s, final -sis/-si, -zio/-ción; Galician x/j; Catalan -ció/-ción, -itat/-idad), so those are
+respelled and looked up too.
+
+Folded input (lower case, no accents) as produced by terminology.text.tokens.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Case and number suffixes, longest first (article -a, plural -ak, genitive -aren/-en, comitative -arekin,
+# inessive -an/-ean/-etan, local genitive -ko/-eko, ablative -tik/-etik, allative -ra/-era, partitive -rik/-ik,
+# dative -ari/-ei, instrumental -az/-ez, motivative -agatik, destinative -arentzat, ...).
+_BASQUE_SUFFIXES = tuple(
+    sorted(
+        """
+        arentzat arengatik arengan arekiko arekin agatik etarako etatik etako etako ekiko ekin aren rentzat
+        rekin reko ekoa ekoak koa koak etan etik etara tatik eko ari arik aba ean era ren ak ek ok an ko tik
+        ra ri rik ik ei en ez az tan a e z n
+        """.split(),
+        key=lambda s: (-len(s), s),
+    )
+)
+_MIN_BASE = 3
+
+BRIDGED_LANGUAGES = ("ca", "gl", "eu")
+
+# Function words of each language: never content words of a mention (as terminology.text.STOP_WORDS for
+# English and Spanish). Single letters are what elisions leave ("d'hipertensió" -> "d", "hipertensio").
+STOP_WORDS_BY_LANGUAGE: dict[str, frozenset[str]] = {
+    "ca": frozenset(
+        """
+        d l s n m t el la els les un una uns unes de del dels al als a en amb per pel pels i o que es se
+        seu seva seus seves aquest aquesta aquests aquestes molt mes tambe pero ja hi ho li va van ha han
+        havia era es ser estat fou son com sense fins des durant sobre entre cap
+        """.split()
+    ),
+    "gl": frozenset(
+        """
+        o a os as un unha uns unhas de do da dos das ao aos en no na nos nas con co coa cos coas por polo
+        pola polos polas para e ou que se seu sua seus suas este esta estes estas ese esa moi mais tamen xa
+        foi era ten tina ha hai como sen ata dende desde sobre entre dun dunha nun nunha cun cunha
+        """.split()
+    ),
+    "eu": frozenset(
+        """
+        eta edo bat batzuk bere beren hau hori hura honen horren haren ere oso da du zen zuen dira ziren
+        dute zuten ditu zituen dago zegoen daude zeuden dauka zeukan zaio zitzaion izan egin ez ezta baina
+        gabe ondoren aurretik gero beste ohi dela zela duela zuela den duen dituen zituela dituena zituena
+        duena zuena dena zena dagoena zegoena
+        """.split()
+    ),
+}
+
+
+@lru_cache(maxsize=32768)
+def basque_bases(word: str) -> tuple[str, ...]:
+    """Bases of a Basque word form after one case/number suffix (and its linking vowel) is taken off,
+    longest suffix first; "sukarrik" -> "sukar" (the doubled r of the suffix is undone too)."""
+    out: list[str] = []
+    for suf in _BASQUE_SUFFIXES:
+        if word.endswith(suf) and len(word) - len(suf) >= _MIN_BASE:
+            base = word[: -len(suf)]
+            for b in (base, base[:-1] if base.endswith("rr") else None):
+                if b and b not in out and b != word:
+                    out.append(b)
+    return tuple(out)
+
+
+_EU_RULES = (
+    (re.compile(r"tx"), "ch"),
+    (re.compile(r"tz"), "z"),
+    (re.compile(r"ts"), "s"),
+    (re.compile(r"k(?=[ei])"), "qu"),
+    (re.compile(r"k"), "c"),
+    (re.compile(r"z(?=[ei])"), "c"),
+    (re.compile(r"(?<=[cs])io$"), "ion"),
+    (re.compile(r"(?<=[aeio]s)i$|(?<=ps)i$"), "is"),
+    (re.compile(r"tate$"), "dad"),
+    (re.compile(r"^b(?=[aei])"), "v"),
+    (re.compile(r"n(?=[bp])"), "m"),  # tronbosi, enbolia
+)
+_GL_RULES = (
+    (re.compile(r"x(?=[ei])"), "g"),
+    (re.compile(r"x(?=[aou])"), "j"),
+    (re.compile(r"nh"), "n"),
+    (re.compile(r"dade$"), "dad"),
+    (re.compile(r"(?<=[cs])ion$"), "ion"),
+    (re.compile(r"eiro$"), "ero"),
+    (re.compile(r"eira$"), "era"),
+    (re.compile(r"ite$"), "itis"),  # hepatite, apendicite
+    (re.compile(r"(?<=[aeio])se$|(?<=p)se$"), "sis"),  # trombose, metástase, parálise, sepse
+)
+_CA_RULES = (
+    (re.compile(r"itz(?=a)"), "iz"),  # hospitalització, neovascularització
+    (re.compile(r"(?<=[cs])io$"), "ion"),
+    (re.compile(r"(?<=[cs])ions$"), "iones"),
+    (re.compile(r"itat$"), "idad"),
+    (re.compile(r"itats$"), "idades"),
+    (re.compile(r"ny"), "nn"),
+    (re.compile(r"(?<=[aeiou])ix$"), "ico"),
+    (re.compile(r"(?<=[aeio]s)i$"), "is"),  # metàstasi, trombosi, paràlisi
+)
+_RULES = {"eu": _EU_RULES, "gl": _GL_RULES, "ca": _CA_RULES}
+
+
+@lru_cache(maxsize=32768)
+def spanish_spellings(word: str, language: str) -> tuple[str, ...]:
+    """The word respelled by the regular correspondences between the language and Spanish (loanwords and
+    cognates), when that changes it: "hipertentsio" -> "hipertension", "hemorraxia" -> "hemorragia",
+    "hipertensio" (ca, folded "hipertensió") -> "hipertension"."""
+    out = word
+    for pattern, repl in _RULES.get(language, ()):
+        out = pattern.sub(repl, out)
+    return (out,) if out != word else ()
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+class Glosser:
+    """A Catalan, Galician or Basque span as folded Spanish words, word by word (bridge_*.tsv surface forms,
+    Basque bases, regular respellings; other words as they are): what the rules stage reads where it looks for
+    Spanish and English cues ("pérdida de peso", "crónico", "dolor") in a note of another language. A gloss
+    is read, never shown: evidence quotes the note."""
+
+    def __init__(self, table: dict[str, str], language: str) -> None:
+        self.language = language
+        self._table = table
+        self._word = lru_cache(maxsize=16384)(self._gloss_word)
+
+    def __call__(self, text: str) -> str:
+        from .text import fold  # here: text imports nothing of this module, but keep the import graph flat
+
+        if self.language == "ca":
+            from .text import catalan_geminate
+
+            text = catalan_geminate(text)
+        return _WORD.sub(lambda m: self._word(m.group(0)), fold(text))
+
+    def _gloss_word(self, word: str) -> str:
+        table = self._table
+        if word in table:
+            return table[word]
+        forms = (word, *basque_bases(word)) if self.language == "eu" else (word,)
+        for form in forms[1:]:
+            if form in table:
+                return table[form]
+        for form in forms:
+            respelled = spanish_spellings(form, self.language)
+            if respelled:
+                return respelled[0]
+        return word
