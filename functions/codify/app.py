@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header
 from aws_lambda_powertools.event_handler.openapi.params import Path as PathParam
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from common import deadline as request_deadline
 from common import errors
 from common.caller import Caller, caller_from
 from common.errors import ApiError, Unauthorized, openapi_errors
@@ -91,6 +93,17 @@ def _audit_rejected(error: ApiError) -> None:
 
 
 errors.register(app, on_refused=_audit_rejected)
+
+
+def _no_store(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response:
+    """Codify answers carry evidence (note text), run records carry patient ids, upload forms carry signed
+    fields: no shared or browser cache may keep any of them. Error answers set it in common.errors."""
+    response = next_middleware(app)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+app.use(middlewares=[_no_store])
 
 CODIFY_ERRORS = openapi_errors(400, 401, 403, 404, 409, 413, 415, 422, 429, 500, 503)
 
@@ -226,4 +239,6 @@ def swagger_ui():
 @tracer.capture_lambda_handler(capture_response=False, capture_error=False)  # bodies carry note text
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    # One deadline for everything this request does (PDF, OCR, coding, AWS calls): common/deadline.py.
+    with request_deadline.bound(request_deadline.for_request(context)):
+        return app.resolve(event, context)

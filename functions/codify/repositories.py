@@ -54,17 +54,52 @@ class DynamoRunsRepository:
         return aws.dynamodb().Table(self.table_name)
 
     def put(self, record: RunRecord) -> None:
+        """Conditional put. botocore retries a PutItem whose reply was lost (a read timeout, a reset
+        connection) into its own `attribute_not_exists` condition: the item is then read back, and the same
+        record means the first attempt was written, which is a success. Another record under the run id
+        raises RunIdCollision."""
         item = record.model_dump(exclude_none=True)
-        if record.patient_id:  # key of the patient+time index, scoped by tenant
-            item["tenant_patient"] = f"{record.tenant}#{record.patient_id}"
-        self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(run_id)")
+        item.update(index_keys(record))
+        try:
+            self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(run_id)")
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise
+            stored = self._table.get_item(Key={"run_id": record.run_id}, ConsistentRead=True).get("Item")
+            if stored is None or _record(stored) != record:
+                raise RunIdCollision(record.run_id) from None
+            logger.info("audit record already written (lost reply retried)", extra={"run_id": record.run_id})
 
     def get(self, tenant: str, run_id: str) -> RunRecord:
         item = self._table.get_item(Key={"run_id": run_id}, ConsistentRead=True).get("Item")
         if not item or item.get("tenant") != tenant:  # another tenant's run is indistinguishable from none
             raise NotFound("No such run.")
-        item.pop("tenant_patient", None)
-        return RunRecord.model_validate(_from_dynamo(item))
+        return _record(item)
+
+
+class RunIdCollision(Exception):
+    """A conditional put found another record under the run id (never expected: ids are random)."""
+
+
+INDEX_KEYS = ("tenant_patient", "tenant_doctor", "tenant_encounter")
+
+
+def index_keys(record: RunRecord) -> dict[str, str]:
+    """The GSI partition keys, scoped by tenant: tracking ids are only unique within a tenant."""
+    keys = {}
+    for attribute, value in (
+        ("tenant_patient", record.patient_id),
+        ("tenant_doctor", record.doctor_id),
+        ("tenant_encounter", record.encounter_id),
+    ):
+        if value:
+            keys[attribute] = f"{record.tenant}#{value}"
+    return keys
+
+
+def _record(item: dict[str, Any]) -> RunRecord:
+    item = {k: v for k, v in item.items() if k not in INDEX_KEYS}
+    return RunRecord.model_validate(_from_dynamo(item))
 
 
 def _from_dynamo(value: Any) -> Any:

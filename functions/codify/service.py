@@ -20,8 +20,10 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from codify_coder.types import CodeOptions, CodingResult, Document
+from common import deadline as request_deadline
 from common.caller import Caller
 from common.coder import CoderPort, get_coder
+from common.deadline import AUDIT_WINDOW_SECONDS, Deadline
 from common.errors import ApiError, to_api_error
 from common.ids import new_run_id, now_iso
 from common.observability import logger, metrics, tracer
@@ -197,7 +199,8 @@ class CodifyService:
                 "run_id": run.run_id,
                 "input_type": run.input_type,
                 "input_bytes": run.input_bytes,
-                "input_sha256": run.input_sha256,
+                # No hash of the note: an unkeyed sha256 of a short note can be confirmed by guessing. The
+                # run id joins this line to the audit record.
                 "final_codes": len(result.final_assessments),
                 "discarded_codes": len(result.discarded_assessments),
             },
@@ -213,13 +216,15 @@ class CodifyService:
         return self._code(command.request, replay)[0]
 
     def _code(self, request: CodifyRequest, run: Run) -> tuple[CodifyResponse, CodingResult]:
-        """Code the request's document, noting on the run what is learned; writes nothing but staged PDFs."""
+        """Code the request's document, noting on the run what is learned; writes nothing but staged PDFs.
+        PDF extraction, OCR and coding share the request's deadline (common.deadline)."""
         from codify_coder.serialize import response_body
 
+        deadline = request_deadline.current()
         coder = (self._coder or get_coder)()
         if request.model != DEFAULT_MODEL:
             coder = self.models.coder_for(run.caller.tenant, request.model, coder)
-        document = self._document(request, run)
+        document = self._document(request, run, deadline)
         run.model_version = coder.model.version
         options = CodeOptions(
             language=request.language,
@@ -229,7 +234,7 @@ class CodifyService:
             min_confidence=request.min_confidence,
         )
         started = time.perf_counter()
-        result = coder.code(document, options)
+        result = coder.code(document, options, deadline=deadline)
         metrics.add_metric(
             name="CodingLatency",
             unit=MetricUnit.Milliseconds,
@@ -244,13 +249,17 @@ class CodifyService:
         run.coded(result, response)
         return response, result
 
-    def _document(self, request: CodifyRequest, run: Run) -> Document:
+    def _document(self, request: CodifyRequest, run: Run, deadline: Deadline) -> Document:
         if request.text is not None:
             document = Document(text=request.text)
             run.took_document(document, len(request.text.encode("utf-8")))
             return document
         intake = self.pdf.intake(
-            tenant=run.caller.tenant, run_id=run.run_id, pdf=request.pdf_bytes, upload_id=request.upload_id
+            tenant=run.caller.tenant,
+            run_id=run.run_id,
+            pdf=request.pdf_bytes,
+            upload_id=request.upload_id,
+            deadline=deadline,
         )
         run.took_pdf(intake)
         if intake.refusal is not None:
@@ -261,16 +270,34 @@ class CodifyService:
 
     def _audit(self, run: Run, error: ApiError | None) -> None:
         """The one place an audit record is written. A record is never overwritten (conditional put), so a
-        failure after the success record was written cannot replace it."""
+        failure after the success record was written cannot replace it.
+
+        The write gets its own short window past the request's deadline (common.deadline: the margin is kept
+        for it), so a run that ran out of time is still audited as failed. A write that fails is counted
+        (`AuditWriteFailed`, alarmed in template.yaml) and, for a success, answered as the write's error
+        (503 when DynamoDB is throttling or down): never a 200 without its record."""
         try:
-            self.runs.put(run.record(error))
+            with request_deadline.bound(Deadline(AUDIT_WINDOW_SECONDS)):
+                self.runs.put(run.record(error))
         except Exception as exc:
+            if error is None and self._written(run):
+                return  # the write's reply was lost, retries ran out, but the record is there
+            metrics.add_metric(name="AuditWriteFailed", unit=MetricUnit.Count, value=1)
+            logger.error("audit write failed", extra={"run_id": run.run_id, "error_type": type(exc).__name__})
             if error is None:
                 raise  # a run that cannot be audited is not answered as a success
             # never hide the original error behind an audit failure
-            logger.error("audit write failed", extra={"error_type": type(exc).__name__})
         if error is not None:
             metrics.add_metric(name=f"Error{error.status}", unit=MetricUnit.Count, value=1)
+
+    def _written(self, run: Run) -> bool:
+        """Whether the success record of a run whose write failed is in the table after all (a PutItem that
+        reached DynamoDB but whose reply was lost, and whose retries did not get to read it back)."""
+        try:
+            with request_deadline.bound(Deadline(AUDIT_WINDOW_SECONDS)):
+                return self.runs.get(run.caller.tenant, run.run_id).status == "succeeded"
+        except Exception:  # noqa: BLE001 (not found, or the table is down: it was not written as far as we know)
+            return False
 
     # ------------------------------------------------------------------ other routes
     def get_run(self, caller: Caller, run_id: str) -> RunRecord:

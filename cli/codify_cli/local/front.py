@@ -156,7 +156,11 @@ class LocalApi:
         if body is None:
             body = json.dumps({"message": kind})
         body = body.replace("$context.requestId", request_id)
-        return status, {"Content-Type": "application/json"}, body.encode()
+        headers = {"Content-Type": "application/json"}
+        # Static header values are written '...' (quoted literals) in a gateway response.
+        for name, value in ((spec.get("ResponseParameters") or {}).get("Headers") or {}).items():
+            headers[name] = str(value).strip("'")
+        return status, headers, body.encode()
 
     def handle(
         self, method: str, raw_path: str, headers: list[tuple[str, str]], body: bytes | None

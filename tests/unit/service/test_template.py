@@ -239,3 +239,31 @@ def test_event_files_are_what_events_generate_writes(tmp_path):
         assert (tmp_path / name).read_text() == (ROOT / "events" / name).read_text(), (
             f"events/{name} is stale: run python events/generate.py"
         )
+
+
+def test_a_failed_audit_write_raises_an_alarm_on_the_metric_the_service_emits():
+    alarm = tpl.load()["Resources"]["AuditWriteFailedAlarm"]["Properties"]
+    namespace = re.search(r'METRICS_NAMESPACE = "(\w+)"', (FUNCTIONS / "common/observability.py").read_text())
+    assert (alarm["Namespace"], alarm["MetricName"]) == (namespace and namespace[1], "AuditWriteFailed")
+    assert 'name="AuditWriteFailed"' in (FUNCTIONS / "codify/service.py").read_text()
+    service_name = tpl.load()["Globals"]["Function"]["Environment"]["Variables"]["POWERTOOLS_SERVICE_NAME"]
+    assert alarm["Dimensions"] == [{"Name": "service", "Value": service_name}]  # Powertools' own dimension
+    assert alarm["Threshold"] == 1
+
+
+def test_the_request_deadline_leaves_time_to_audit_before_the_lambda_timeout():
+    from common import aws
+    from common.deadline import AUDIT_WINDOW_SECONDS, RESPONSE_MARGIN_SECONDS
+
+    timeout = tpl.load()["Globals"]["Function"]["Timeout"]
+    config = aws._DYNAMODB
+    # The work stops at timeout - margin; the audit starts attempts within its window, each attempt bounded.
+    audit_worst = AUDIT_WINDOW_SECONDS + config.connect_timeout + config.read_timeout
+    assert audit_worst < RESPONSE_MARGIN_SECONDS < timeout
+
+
+def test_throttling_and_gateway_failures_say_when_to_retry():
+    responses = tpl.gateway_responses()
+    for kind in ("THROTTLED", "DEFAULT_5XX"):
+        headers = responses[kind]["ResponseParameters"]["Headers"]
+        assert int(headers["Retry-After"].strip("'")) >= 1 and headers["Cache-Control"] == "'no-store'"
