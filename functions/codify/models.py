@@ -178,6 +178,7 @@ class RunRecord(BaseModel):
     input_sha256: str | None = None
     input_bytes: int | None = None
     input_characters: int | None = None
+    input_file_sha256: str | None = Field(None, description="sha256 of the PDF's bytes as received")
     input_s3_key: str | None = Field(
         None, description="The staged PDF: tenants/{tenant}/runs/{run_id}/input.pdf"
     )

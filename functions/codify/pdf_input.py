@@ -16,6 +16,7 @@ payload, and API Gateway's proxy event wraps the body: headers appear twice (`he
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, field
 
@@ -33,7 +34,7 @@ from codify_coder.extract import (
     pages_needing_ocr,
 )
 from codify_coder.types import Document
-from common.errors import ApiError, ServiceUnavailable
+from common.errors import ApiError, IdempotencyConflict, ServiceUnavailable
 from common.observability import logger
 from common.settings import MAX_PDF_BYTES, CodifySettings
 
@@ -51,11 +52,21 @@ class PdfIntake:
     why not (a PdfRejected or an ApiError, mapped to a status by common.errors)."""
 
     input_bytes: int | None = None
+    file_sha256: str | None = None  # of the PDF's bytes, as received
     staged_key: str | None = None
     pages: int | None = None
     warnings: list[str] = field(default_factory=list)
     document: Document | None = None
     refusal: Exception | None = None
+
+
+@dataclass(frozen=True)
+class FirstRun:
+    """What an idempotent replay reproduces: the first run's staged copy (never written again) and the sha256
+    of the file it coded (an upload overwritten since then is refused, not silently coded)."""
+
+    staged_key: str | None
+    file_sha256: str | None
 
 
 def limits_from(settings: CodifySettings) -> PdfLimits:
@@ -83,12 +94,13 @@ class PdfInput:
         pdf: bytes | None,
         upload_id: str | None,
         deadline: Deadline | None = None,
+        first: FirstRun | None = None,
     ) -> PdfIntake:
         """Read, check, extract, stage and OCR one PDF within the request's `deadline`. Never raises for a
         refused PDF, an unavailable store or a deadline that passed: the refusal is in the result."""
         intake = PdfIntake()
         try:
-            self._intake(intake, tenant, run_id, pdf, upload_id, deadline or Deadline.never())
+            self._intake(intake, tenant, run_id, pdf, upload_id, deadline or Deadline.never(), first)
         except (PdfRejected, ApiError, DeadlineExceeded) as refusal:
             intake.refusal = refusal
             intake.document = None
@@ -102,6 +114,7 @@ class PdfInput:
         pdf: bytes | None,
         upload_id: str | None,
         deadline: Deadline,
+        first: FirstRun | None,
     ) -> None:
         if pdf is not None:
             data = pdf
@@ -117,6 +130,13 @@ class PdfInput:
             data = self._read_upload(intake, tenant, upload_id)
         else:  # the request model guarantees one input; this is a programming error
             raise ValueError("intake needs pdf or upload_id")
+        intake.file_sha256 = hashlib.sha256(data).hexdigest()
+        if first is not None and first.file_sha256 is not None and intake.file_sha256 != first.file_sha256:
+            raise IdempotencyConflict(
+                "The uploaded file changed since the first request with this Idempotency-Key; send a new key "
+                "to code the new file.",
+                reason="upload_changed",
+            )
 
         try:
             if not is_pdf(data):
@@ -156,7 +176,10 @@ class PdfInput:
             raise
 
         # Staged only once it is going to be coded (or read by Textract, which takes it from S3).
-        intake.staged_key = self.staging.stage_input(tenant, run_id, data)
+        if first is not None and first.staged_key is not None:
+            intake.staged_key = first.staged_key  # a replay: the staged input is never rewritten
+        else:
+            intake.staged_key = self.staging.stage_input(tenant, run_id, data)
         if needs_ocr and self.settings.ocr_enabled:
             document = self._ocr(document, intake.staged_key, deadline)
             intake.warnings = list(document.warnings)

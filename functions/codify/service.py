@@ -24,12 +24,12 @@ from common import deadline as request_deadline
 from common.caller import Caller
 from common.coder import CoderPort, get_coder
 from common.deadline import AUDIT_WINDOW_SECONDS, Deadline
-from common.errors import ApiError, to_api_error
+from common.errors import ApiError, IdempotencyConflict, NotFound, to_api_error
 from common.ids import new_run_id, now_iso
 from common.observability import logger, metrics, tracer
 
 from .models import CodifyRequest, CodifyResponse, ModelsResponse, ModelSummary, RunCode, RunRecord
-from .pdf_input import PdfInput, PdfIntake
+from .pdf_input import FirstRun, PdfInput, PdfIntake
 from .ports import IdempotencyStore, ModelStore, ReplayRef, RunsRepository
 
 DEFAULT_MODEL = "default"
@@ -70,6 +70,7 @@ class Run:
     # what the input turned out to be
     input_bytes: int | None = None
     input_sha256: str | None = None
+    input_file_sha256: str | None = None
     input_characters: int | None = None
     input_s3_key: str | None = None
     input_warnings: list[str] = field(default_factory=list)
@@ -94,6 +95,7 @@ class Run:
 
     def took_pdf(self, intake: PdfIntake) -> None:
         self.input_bytes = intake.input_bytes
+        self.input_file_sha256 = intake.file_sha256
         self.input_s3_key = intake.staged_key
         self.pages = intake.pages
         self.input_warnings = list(intake.warnings)
@@ -129,6 +131,7 @@ class Run:
             encounter_id=self.tracking.encounter_id,
             input_type=self.input_type,
             input_sha256=self.input_sha256,
+            input_file_sha256=self.input_file_sha256,
             input_bytes=self.input_bytes,
             input_characters=self.input_characters,
             input_s3_key=self.input_s3_key,
@@ -213,18 +216,34 @@ class CodifyService:
         logger.info("idempotent replay", extra={"run_id": ref.run_id})
         replay = Run.of(command)
         replay.run_id, replay.created_at = ref.run_id, ref.created_at
-        return self._code(command.request, replay)[0]
+        try:  # the first run's audit record says what it coded and with which model
+            first = self.runs.get(command.caller.tenant, ref.run_id)
+        except NotFound:
+            raise IdempotencyConflict(
+                "The first run of this Idempotency-Key has no audit record; send a new key.",
+                reason="first_run_missing",
+            ) from None
+        return self._code(command.request, replay, first)[0]
 
-    def _code(self, request: CodifyRequest, run: Run) -> tuple[CodifyResponse, CodingResult]:
+    def _code(
+        self, request: CodifyRequest, run: Run, first: RunRecord | None = None
+    ) -> tuple[CodifyResponse, CodingResult]:
         """Code the request's document, noting on the run what is learned; writes nothing but staged PDFs.
-        PDF extraction, OCR and coding share the request's deadline (common.deadline)."""
+        PDF extraction, OCR and coding share the request's deadline (common.deadline). A replay (`first`, the
+        first run's record) is pinned to that run: the same model version and the same file, or a 409."""
         from codify_coder.serialize import response_body
 
         deadline = request_deadline.current()
         coder = (self._coder or get_coder)()
         if request.model != DEFAULT_MODEL:
             coder = self.models.coder_for(run.caller.tenant, request.model, coder)
-        document = self._document(request, run, deadline)
+        if first is not None and first.model_version and coder.model.version != first.model_version:
+            raise IdempotencyConflict(
+                f"The first request with this Idempotency-Key was coded with model version "
+                f"{first.model_version}, which is no longer served; send a new key to code it again.",
+                reason="model_changed",
+            )
+        document = self._document(request, run, deadline, first)
         run.model_version = coder.model.version
         options = CodeOptions(
             language=request.language,
@@ -249,7 +268,9 @@ class CodifyService:
         run.coded(result, response)
         return response, result
 
-    def _document(self, request: CodifyRequest, run: Run, deadline: Deadline) -> Document:
+    def _document(
+        self, request: CodifyRequest, run: Run, deadline: Deadline, first: RunRecord | None = None
+    ) -> Document:
         if request.text is not None:
             document = Document(text=request.text)
             run.took_document(document, len(request.text.encode("utf-8")))
@@ -260,6 +281,7 @@ class CodifyService:
             pdf=request.pdf_bytes,
             upload_id=request.upload_id,
             deadline=deadline,
+            first=None if first is None else FirstRun(first.input_s3_key, first.input_file_sha256),
         )
         run.took_pdf(intake)
         if intake.refusal is not None:
