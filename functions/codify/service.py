@@ -299,7 +299,7 @@ class CodifyService:
         (`AuditWriteFailed`, alarmed in template.yaml) and, for a success, answered as the write's error
         (503 when DynamoDB is throttling or down): never a 200 without its record."""
         try:
-            with request_deadline.bound(Deadline(AUDIT_WINDOW_SECONDS)):
+            with request_deadline.bound(request_deadline.audit_window(AUDIT_WINDOW_SECONDS)):
                 self.runs.put(run.record(error))
         except Exception as exc:
             if error is None and self._written(run):
@@ -316,7 +316,7 @@ class CodifyService:
         """Whether the success record of a run whose write failed is in the table after all (a PutItem that
         reached DynamoDB but whose reply was lost, and whose retries did not get to read it back)."""
         try:
-            with request_deadline.bound(Deadline(AUDIT_WINDOW_SECONDS)):
+            with request_deadline.bound(request_deadline.audit_window(AUDIT_WINDOW_SECONDS)):
                 return self.runs.get(run.caller.tenant, run.run_id).status == "succeeded"
         except Exception:  # noqa: BLE001 (not found, or the table is down: it was not written as far as we know)
             return False

@@ -23,7 +23,7 @@ from codify_coder.deadline import Deadline, DeadlineExceeded
 RESPONSE_MARGIN_SECONDS = 6.0
 AUDIT_WINDOW_SECONDS = 2.0
 
-__all__ = ["Deadline", "DeadlineExceeded", "bound", "current", "for_request", "guard_aws_call"]
+__all__ = ["Deadline", "DeadlineExceeded", "audit_window", "bound", "current", "for_request", "guard_aws_call"]
 
 _current: ContextVar[Deadline | None] = ContextVar("codify_request_deadline", default=None)
 
@@ -47,6 +47,12 @@ def bound(deadline: Deadline | None) -> Iterator[Deadline | None]:
 
 def current() -> Deadline:
     return _current.get() or Deadline.never()
+
+
+def audit_window(window: float = AUDIT_WINDOW_SECONDS) -> Deadline:
+    """Until when the audit write may start attempts: the request's deadline plus the window (part of the
+    margin), so a run that ran out of time is still audited and one that did not is never cut short."""
+    return current().later(window)
 
 
 def guard_aws_call(**_: Any) -> None:

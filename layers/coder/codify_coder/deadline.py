@@ -46,6 +46,12 @@ class Deadline:
             sub._at, sub.seconds = self._at, self.remaining()
         return sub
 
+    def later(self, seconds: float) -> Deadline:
+        """This deadline moved `seconds` later (never stays never)."""
+        moved = Deadline(0.0, self._clock)
+        moved._at, moved.seconds = self._at + seconds, self.seconds + seconds
+        return moved
+
     def check(self, stage: str) -> None:
         if self.expired():
             raise DeadlineExceeded(stage)

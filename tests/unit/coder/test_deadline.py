@@ -37,3 +37,9 @@ def test_within_is_the_earlier_of_the_two():
     inner = Deadline(100, clock).within(3)  # 3 s from its creation, before the outer 100
     assert 0 < inner.remaining() <= 3
     assert Deadline.never().within(5).seconds == 5
+
+
+def test_later_moves_a_deadline_and_never_stays_never():
+    clock = ticking()
+    assert Deadline(1, clock).later(5).remaining() > 3  # at 6, read at 1 or 2
+    assert not Deadline.never().later(5).expired()
