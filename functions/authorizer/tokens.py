@@ -20,6 +20,7 @@ TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9._~+/=-]{16,512}$")  # RFC 6750 b64token
 ROUTE_SCOPES: dict[tuple[str, str], str] = {
     ("POST", "/v1/codify"): "codify",
     ("POST", "/v1/uploads"): "codify",
+    ("GET", "/v1/runs"): "runs:read",
     ("GET", "/v1/runs/*"): "runs:read",
     ("GET", "/v1/models"): "models:read",
 }

@@ -28,9 +28,18 @@ from common.errors import ApiError, IdempotencyConflict, NotFound, to_api_error
 from common.ids import new_run_id, now_iso
 from common.observability import logger, metrics, tracer
 
-from .models import CodifyRequest, CodifyResponse, ModelsResponse, ModelSummary, RunCode, RunRecord
+from .models import (
+    CodifyRequest,
+    CodifyResponse,
+    ModelsResponse,
+    ModelSummary,
+    RunCode,
+    RunEvidence,
+    RunRecord,
+    RunsPage,
+)
 from .pdf_input import FirstRun, PdfInput, PdfIntake
-from .ports import IdempotencyStore, ModelStore, ReplayRef, RunsRepository
+from .ports import IdempotencyStore, ModelStore, ReplayRef, RunsFilter, RunsRepository
 
 DEFAULT_MODEL = "default"
 
@@ -108,11 +117,21 @@ class Run:
     def coded(self, result: CodingResult, response: CodifyResponse) -> None:
         self.language = result.language
         self.pages = response.input.pages
-        self.final_codes = [RunCode(code=a.code, confidence=a.confidence) for a in result.final_assessments]
+        # Why each code was decided, for an auditor holding the note: rule ids and where (never the words).
+        self.final_codes = [
+            RunCode(
+                code=a.code, confidence=a.confidence, rule=a.rule or None, guideline=a.guideline,
+                evidence=[RunEvidence(start=e.start, end=e.end, page=e.page) for e in a.evidence],
+            )
+            for a in result.final_assessments
+        ]  # fmt: skip
         self.discarded_codes = [
-            RunCode(code=d.code, confidence=d.confidence, reason=d.reason)
+            RunCode(
+                code=d.code, confidence=d.confidence, reason=d.reason, rule=d.rule or None, guideline=d.guideline,
+                evidence=[RunEvidence(start=e.start, end=e.end, page=e.page) for e in d.evidence],
+            )
             for d in result.discarded_assessments
-        ]
+        ]  # fmt: skip
 
     def record(self, error: ApiError | None) -> RunRecord:
         key_hash = hashlib.sha256(self.idempotency_key.encode()).hexdigest() if self.idempotency_key else None
@@ -324,6 +343,11 @@ class CodifyService:
     # ------------------------------------------------------------------ other routes
     def get_run(self, caller: Caller, run_id: str) -> RunRecord:
         return self.runs.get(caller.tenant, run_id)
+
+    def list_runs(self, caller: Caller, runs_filter: RunsFilter) -> RunsPage:
+        """The caller's tenant's runs, newest first (the tenant is never taken from the request)."""
+        records, cursor = self.runs.query(caller.tenant, runs_filter)
+        return RunsPage(runs=records, next_cursor=cursor)
 
     def list_models(self, caller: Caller) -> ModelsResponse:
         default = (self._coder or get_coder)().model

@@ -66,6 +66,16 @@ def test_valid_token_allows_its_scopes_only():
     assert (d.effect, d.tenant, d.token_name) == ("allow", "clinic-a", "ehr")
     assert d.permits("POST", "/v1/codify") and d.permits("POST", "/v1/uploads")
     assert not d.permits("GET", "/v1/runs/run_1") and not d.permits("GET", "/v1/models")
+    assert not d.permits("GET", "/v1/runs")  # the audit trail needs runs:read
+
+
+def test_runs_read_allows_the_audit_trail_and_nothing_else():
+    d = decide(f"Bearer {TOKEN}", lookup_of(record(scopes=("runs:read",))))
+    assert d.permits("GET", "/v1/runs") and d.permits("GET", "/v1/runs/run_1")
+    assert not d.permits("POST", "/v1/codify")
+    p = policy(d, ARN.format(method="GET", path="/v1/runs"))
+    assert policy_allows(p, ARN.format(method="GET", path="/v1/runs"))
+    assert not policy_allows(p, ARN.format(method="POST", path="/v1/codify"))
 
 
 def test_a_record_whose_hash_does_not_match_is_rejected():

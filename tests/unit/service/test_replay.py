@@ -66,3 +66,20 @@ def test_an_inline_pdf_replay_never_rewrites_the_staged_input():
     world.codify(key="k1", pdf=data)
     world.codify(key="k1", pdf=data)
     assert staging.writes == 1
+
+
+def test_the_audit_record_keeps_each_codes_rule_and_evidence_offsets_not_its_words():
+    from codify_coder.types import Analysis, Assessment, CodingResult, Evidence
+
+    class RuledCoder(FakeCoder):
+        def code(self, note, options=None, deadline=None):
+            evidence = (Evidence("diabetes", 24, 32, 2),)
+            final = Assessment("E11.9", "T2DM", 90, "stated", evidence, "present", True, "evidence.match", "I.A.19")
+            return CodingResult("en", self.model, (final,), (), Analysis(1, 1, 1))
+
+    world = World(coder=RuledCoder())
+    world.codify()
+    (code,) = world.runs.records[0].final_codes
+    assert (code.rule, code.guideline) == ("evidence.match", "I.A.19")
+    assert [(e.start, e.end, e.page) for e in code.evidence] == [(24, 32, 2)]
+    assert "diabetes" not in world.runs.records[0].model_dump_json()

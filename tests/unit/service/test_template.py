@@ -71,6 +71,7 @@ def test_every_route_is_integrated_with_the_function_the_design_names(transforme
     assert _routes(transformed) == {
         ("POST", "/v1/codify"): "CodifyFunction",
         ("GET", "/v1/runs/{run_id}"): "CodifyFunction",
+        ("GET", "/v1/runs"): "CodifyFunction",
         ("GET", "/v1/models"): "CodifyFunction",
         ("POST", "/v1/uploads"): "CodifyFunction",
         ("GET", "/v1/openapi.json"): "CodifyFunction",
@@ -184,6 +185,8 @@ def test_storage_is_encrypted_private_and_recoverable():
     assert indexes == {
         "by-tenant-time": ["tenant", "created_at"],
         "by-patient-time": ["tenant_patient", "created_at"],
+        "by-doctor-time": ["tenant_doctor", "created_at"],
+        "by-encounter-time": ["tenant_encounter", "created_at"],
     }
     for bucket in ("StagingBucket", "ModelsBucket"):
         props = resources[bucket]["Properties"]
@@ -214,6 +217,7 @@ def test_local_routes_match_the_template():
     assert {(r.method, r.path, r.handler, r.authorized) for r in tpl.routes()} == {
         ("POST", "/v1/codify", "codify/app.lambda_handler", True),
         ("GET", "/v1/runs/{run_id}", "codify/app.lambda_handler", True),
+        ("GET", "/v1/runs", "codify/app.lambda_handler", True),
         ("GET", "/v1/models", "codify/app.lambda_handler", True),
         ("POST", "/v1/uploads", "codify/app.lambda_handler", True),
         ("GET", "/v1/openapi.json", "codify/app.lambda_handler", False),
@@ -267,3 +271,24 @@ def test_throttling_and_gateway_failures_say_when_to_retry():
     for kind in ("THROTTLED", "DEFAULT_5XX"):
         headers = responses[kind]["ResponseParameters"]["Headers"]
         assert int(headers["Retry-After"].strip("'")) >= 1 and headers["Cache-Control"] == "'no-store'"
+
+
+def test_audit_records_are_append_only_and_expire_by_ttl_after_the_retention_years():
+    template = tpl.load()
+    resources = template["Resources"]
+    runs_arn = {"Fn::GetAtt": ["RunsTable", "Arn"]}
+    for name, fn in tpl.resources_of_type(template, "AWS::Serverless::Function").items():
+        for policy in fn["Properties"].get("Policies") or []:
+            for statement in policy.get("Statement", []) if isinstance(policy, dict) else []:
+                if statement.get("Resource") != runs_arn or statement["Effect"] != "Allow":
+                    continue
+                assert not {"dynamodb:UpdateItem", "dynamodb:DeleteItem"} & set(statement["Action"]), name
+    statements = resources["CodifyFunction"]["Properties"]["Policies"][0]["Statement"]
+    (deny,) = [s for s in statements if s.get("Sid") == "AuditImmutable"]
+    assert deny["Effect"] == "Deny" and {"dynamodb:UpdateItem", "dynamodb:DeleteItem"} <= set(deny["Action"])
+    ttl = resources["RunsTable"]["Properties"]["TimeToLiveSpecification"]
+    assert ttl == {"AttributeName": "expires_at", "Enabled": True}
+    env = resources["CodifyFunction"]["Properties"]["Environment"]["Variables"]
+    assert env["RETENTION_YEARS"] == {"Ref": "RetentionYears"}
+    indexes = {i["IndexName"] for i in resources["RunsTable"]["Properties"]["GlobalSecondaryIndexes"]}
+    assert indexes == {"by-tenant-time", "by-patient-time", "by-doctor-time", "by-encounter-time"}
