@@ -27,6 +27,13 @@ ROUTE_SCOPES: dict[tuple[str, str], str] = {
 ALL_SCOPES: tuple[str, ...] = ("codify", "runs:read", "models:read")
 
 
+def usage_key(tenant: str) -> str:
+    """The value of the tenant's API Gateway API key, which the authorizer returns as usageIdentifierKey so
+    that the usage plan's rate and quota count per tenant. Derived from the tenant, not secret: with
+    ApiKeySourceType AUTHORIZER no client can present a key, the gateway takes it from the authorizer."""
+    return "codify-tenant-" + hashlib.sha256(tenant.encode("utf-8")).hexdigest()[:40]
+
+
 def new_token() -> str:
     return TOKEN_PREFIX + secrets.token_urlsafe(32)
 

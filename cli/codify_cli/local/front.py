@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from . import template as tpl
+from .quota import TenantLimiter
 
 MAX_BODY_BYTES = 6 * 1024 * 1024  # Lambda's synchronous payload limit
 
@@ -127,8 +128,10 @@ def policy_allows(policy: dict[str, Any], method_arn: str) -> bool:
 
 
 class LocalApi:
-    def __init__(self, template: dict[str, Any] | None = None) -> None:
+    def __init__(self, template: dict[str, Any] | None = None, limiter: TenantLimiter | None = None) -> None:
         self.template = template or tpl.load()
+        # The usage plan per tenant (template defaults unless `codify serve` was given other limits).
+        self.limiter = limiter or TenantLimiter(**tpl.usage_plan(self.template))
         self.routes = tpl.routes(self.template)
         self.stage = tpl.stage(self.template)
         self.gateway_responses = tpl.gateway_responses(self.template)
@@ -199,6 +202,13 @@ class LocalApi:
             if not policy_allows(policy, method_arn):
                 return self.gateway_response("ACCESS_DENIED", 403, request_id)
             authorizer_context = {"principalId": policy.get("principalId"), **(policy.get("context") or {})}
+            # API Gateway counts the usage plan per the key the authorizer named (ApiKeySourceType AUTHORIZER).
+            usage_key = policy.get("usageIdentifierKey")
+            if not usage_key:
+                return self.gateway_response("INVALID_API_KEY", 403, request_id)
+            refused = self.limiter.take(usage_key)
+            if refused:
+                return self.gateway_response(refused, 429, request_id)
 
         event = proxy_event(
             method=method, path=path, resource=route.path, path_parameters=params, query=parts.query,

@@ -183,3 +183,16 @@ def all_functions_environment(template: dict[str, Any] | None = None) -> dict[st
     for logical_id in resources_of_type(template, "AWS::Serverless::Function"):
         env.update(function_environment(logical_id, template))
     return env
+
+
+def usage_plan(template: dict[str, Any] | None = None) -> dict[str, float]:
+    """The API's per-tenant usage plan (Auth.UsagePlan), parameters resolved to their defaults:
+    {"rate": …, "burst": …, "daily_quota": …}."""
+    template = template or load()
+    api = next(iter(resources_of_type(template, "AWS::Serverless::Api").values()))
+    plan = resolve(api["Properties"]["Auth"]["UsagePlan"], template)
+    return {
+        "rate": float(plan["Throttle"]["RateLimit"]),
+        "burst": int(plan["Throttle"]["BurstLimit"]),
+        "daily_quota": int(plan["Quota"]["Limit"]),
+    }

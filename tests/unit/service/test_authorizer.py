@@ -1,6 +1,6 @@
 import pytest
 from authorizer.app import Decision, bearer, decide, policy
-from authorizer.tokens import ALL_SCOPES, TokenRecord, hash_token, new_token
+from authorizer.tokens import ALL_SCOPES, TokenRecord, hash_token, new_token, usage_key
 from codify_cli.local.front import policy_allows
 
 ARN = "arn:aws:execute-api:us-east-1:123456789012:abc123/dev/{method}{path}"
@@ -99,6 +99,12 @@ def test_policy_allows_the_scoped_routes_and_passes_the_tenant():
     assert policy_allows(p, ARN.format(method="GET", path="/v1/runs/run_abc"))
     assert not policy_allows(p, ARN.format(method="GET", path="/v1/models"))
     assert TOKEN not in str(p)
+    assert p["usageIdentifierKey"] == usage_key("clinic-a")  # the tenant's key in the usage plan
+
+
+def test_usage_keys_are_one_per_tenant_and_fit_api_gateway():
+    assert usage_key("clinic-a") == usage_key("clinic-a") != usage_key("clinic-b")
+    assert 20 <= len(usage_key("x")) <= 128  # API Gateway's API key value length
 
 
 def test_deny_policy_denies_everything():

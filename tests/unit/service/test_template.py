@@ -82,15 +82,28 @@ def test_every_route_is_integrated_with_the_function_the_design_names(transforme
 
 def test_only_health_and_docs_are_open(transformed):
     (api,) = [r for r in transformed["Resources"].values() if r["Type"] == "AWS::ApiGateway::RestApi"]
+    def is_open(operation: dict) -> bool:
+        return operation.get("security") in ([], [{"NONE": []}])
+
     open_routes = {
         (method.upper(), path)
         for path, item in api["Properties"]["Body"]["paths"].items()
         for method, operation in item.items()
-        if operation.get("security") == [{"NONE": []}]
+        if is_open(operation)
     }
-    protected = {tuple(op["security"][0]) for item in api["Properties"]["Body"]["paths"].values()
-                 for op in item.values() if op.get("security") != [{"NONE": []}]}  # fmt: skip
-    assert protected == {("TokenAuthorizer",)}
+    # Every other route: the token authorizer and the API key it supplies (the tenant's usage plan key).
+    protected = {frozenset(name for s in op["security"] for name in s)
+                 for item in api["Properties"]["Body"]["paths"].values() for op in item.values()
+                 if not is_open(op)}  # fmt: skip
+    assert protected == {frozenset({"TokenAuthorizer", "api_key"})}
+    assert api["Properties"]["ApiKeySourceType"] == "AUTHORIZER"
+    plans = [r for r in transformed["Resources"].values() if r["Type"] == "AWS::ApiGateway::UsagePlan"]
+    (plan,) = plans
+    # The transform resolves the parameters (here: their defaults; on deploy: the stack's values).
+    defaults = {k: v["Default"] for k, v in tpl.load()["Parameters"].items() if "Default" in v}
+    assert plan["Properties"]["Throttle"] == {"RateLimit": defaults["TenantRateLimit"],
+                                              "BurstLimit": defaults["TenantBurstLimit"]}  # fmt: skip
+    assert plan["Properties"]["Quota"] == {"Limit": defaults["TenantDailyQuota"], "Period": "DAY"}
     assert open_routes == {("GET", "/v1/health"), ("GET", "/v1/openapi.json"), ("GET", "/v1/docs")}
 
 
