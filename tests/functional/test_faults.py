@@ -205,3 +205,20 @@ def test_a_put_whose_reply_is_lost_and_cannot_be_retried_is_read_back(env, fake,
     (item,) = run_items(env)
     assert (item["run_id"], item["status"]) == (body["run_id"], "succeeded")
     assert "AuditWriteFailed" not in metric_names
+
+
+# ---------------------------------------------------------------- found by schemathesis (tests/e2e/test_proofs.py)
+
+
+@pytest.mark.parametrize("content_type", ["multipart/form-data", "multipart/form-data; charset=utf-8"])
+def test_a_multipart_body_without_a_boundary_is_415_not_500_and_audited(env, fake, content_type):
+    from codify.app import lambda_handler
+
+    event = load_event("codify_text")
+    event["headers"]["Content-Type"] = content_type
+    event["multiValueHeaders"]["Content-Type"] = [content_type]
+    response = lambda_handler(event, ShortContext(25_000))
+    body = json.loads(response["body"])
+    assert (response["statusCode"], body["error"]["code"]) == (415, "UNSUPPORTED_MEDIA_TYPE")
+    (item,) = run_items(env)
+    assert (item["status"], item["http_status"]) == ("failed", 415)

@@ -252,10 +252,22 @@ def make_server(api: LocalApi, host: str, port: int, quiet: bool = False) -> Thr
 
         do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _serve
 
+        def __getattr__(self, name: str) -> Any:
+            # Any other method (TRACE, QUERY…) too, as API Gateway answers it: an undefined method on a route
+            # is its MISSING_AUTHENTICATION_TOKEN gateway response, never http.server's HTML 501.
+            if name.startswith("do_"):
+                return self._serve
+            raise AttributeError(name)
+
         def log_message(self, fmt: str, *args: Any) -> None:  # method, path, status; never bodies
             if not quiet:
                 super().log_message(fmt, *args)
 
-    server = ThreadingHTTPServer((host, port), Handler)
-    server.daemon_threads = True
+    class Server(ThreadingHTTPServer):
+        # socketserver's listen backlog is 5: a burst of concurrent clients beyond it was reset before any
+        # thread could accept it (found by the 200-concurrent-calls proof, tests/e2e/test_proofs.py).
+        request_queue_size = 512
+        daemon_threads = True
+
+    server = Server((host, port), Handler)
     return server
