@@ -98,7 +98,7 @@ class DynamoRunsRepository:
         by = next((f for f in ("patient_id", "doctor_id", "encounter_id") if getattr(runs_filter, f)), None)
         index, partition = self.INDEXES[by]
         value = tenant if by is None else f"{tenant}#{getattr(runs_filter, by)}"
-        condition = Key(partition).eq(value)
+        condition: Any = Key(partition).eq(value)
         created = Key("created_at")
         if runs_filter.start and runs_filter.end:
             condition &= created.between(runs_filter.start, runs_filter.end)
