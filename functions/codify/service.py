@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
+from codify_coder.deadline import Deadline
 from codify_coder.types import CodeOptions, CodingResult, Document
 from common import deadline as request_deadline
 from common.caller import Caller
 from common.coder import CoderPort, get_coder
-from common.deadline import AUDIT_WINDOW_SECONDS, Deadline
+from common.deadline import AUDIT_WINDOW_SECONDS
 from common.errors import ApiError, IdempotencyConflict, NotFound, to_api_error
 from common.ids import new_run_id, now_iso
 from common.observability import logger, metrics, tracer

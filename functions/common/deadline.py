@@ -16,20 +16,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from codify_coder.deadline import Deadline, DeadlineExceeded
+if TYPE_CHECKING:  # pragma: no cover
+    from codify_coder.deadline import Deadline
+
+# The coder layer (codify_coder) is imported only where a deadline is made or expires: common.aws registers
+# the guard in every function, and the authorizer's only layer is the base one (no coder).
 
 RESPONSE_MARGIN_SECONDS = 6.0
 AUDIT_WINDOW_SECONDS = 2.0
 
-__all__ = ["Deadline", "DeadlineExceeded", "audit_window", "bound", "current", "for_request", "guard_aws_call"]
+__all__ = ["audit_window", "bound", "current", "for_request", "guard_aws_call"]
 
 _current: ContextVar[Deadline | None] = ContextVar("codify_request_deadline", default=None)
 
 
 def for_request(lambda_context: Any, margin: float = RESPONSE_MARGIN_SECONDS) -> Deadline:
     """The Lambda's remaining time less the margin; no deadline without a context (in-process callers)."""
+    from codify_coder.deadline import Deadline
+
     remaining = getattr(lambda_context, "get_remaining_time_in_millis", None)
     if remaining is None:
         return Deadline.never()
@@ -46,6 +52,8 @@ def bound(deadline: Deadline | None) -> Iterator[Deadline | None]:
 
 
 def current() -> Deadline:
+    from codify_coder.deadline import Deadline
+
     return _current.get() or Deadline.never()
 
 
@@ -59,4 +67,6 @@ def guard_aws_call(**_: Any) -> None:
     """botocore `before-send` hook: no attempt (first or retry) starts past the request's deadline."""
     deadline = _current.get()
     if deadline is not None and deadline.expired():
+        from codify_coder.deadline import DeadlineExceeded
+
         raise DeadlineExceeded("aws")
