@@ -84,7 +84,7 @@ test: setup
 
 # The proofs of tests/e2e/test_proofs.py in their long form (make test runs them short).
 soak: setup
-	CODIFY_PROOF_EXAMPLES=60 CODIFY_PROOF_MIN_CASES=1000 CODIFY_PROOF_CONCURRENCY=200 \
+	CODIFY_PROOF_EXAMPLES=250 CODIFY_PROOF_MIN_CASES=1000 CODIFY_PROOF_CONCURRENCY=200 \
 	  $(BIN)/python -m pytest tests/e2e/test_proofs.py -s $(PYTEST_ARGS)
 
 test-fast: setup

@@ -215,7 +215,9 @@ class LocalApi:
             headers=headers, body=body, stage=self.stage, request_id=request_id, authorizer=authorizer_context,
         )  # fmt: skip
         try:
-            result = self.handler(route.handler)(event, LambdaContext(route.function))
+            # The template's timeout: the handler's request deadline is derived from the remaining time.
+            context = LambdaContext(route.function, timeout_s=tpl.function_timeout(route.function, self.template))
+            result = self.handler(route.handler)(event, context)
         except Exception:  # noqa: BLE001 (a crashed function is a 502 from API Gateway)
             return self.gateway_response("DEFAULT_5XX", 502, request_id)
         out_headers: list[tuple[str, str]] = []

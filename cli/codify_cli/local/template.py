@@ -196,3 +196,11 @@ def usage_plan(template: dict[str, Any] | None = None) -> dict[str, float]:
         "burst": int(plan["Throttle"]["BurstLimit"]),
         "daily_quota": int(plan["Quota"]["Limit"]),
     }
+
+
+def function_timeout(logical_id: str, template: dict[str, Any] | None = None) -> float:
+    """The function's Timeout (its own, else the Globals'), in seconds; Lambda's default is 3."""
+    template = template or load()
+    props = template["Resources"][logical_id]["Properties"]
+    glob = (template.get("Globals") or {}).get("Function") or {}
+    return float(props.get("Timeout", glob.get("Timeout", 3)))
