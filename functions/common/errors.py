@@ -370,7 +370,8 @@ ERROR_DESCRIPTIONS: dict[int, str] = {
     401: "UNAUTHORIZED: missing or invalid bearer token",
     403: "FORBIDDEN: revoked token, or a token without the scope for this route",
     404: "NOT_FOUND or MODEL_NOT_FOUND",
-    409: "IDEMPOTENCY_CONFLICT: the Idempotency-Key was used with another body, or is in progress",
+    409: "IDEMPOTENCY_CONFLICT: the Idempotency-Key was used with another body, is in progress, or its first "
+    "run cannot be replayed as it was (the model version changed, or the upload was replaced by another file)",
     413: "PAYLOAD_TOO_LARGE: text over 51,200 UTF-8 bytes or an inline PDF over the limit",
     415: "UNSUPPORTED_MEDIA_TYPE: the body must be application/json",
     422: "UNPROCESSABLE_DOCUMENT: corrupt or encrypted PDF, or no text to code",
