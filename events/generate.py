@@ -112,6 +112,30 @@ ev(
     query="patient_id=pt-778&from=2026-11-01T00:00:00Z&to=2026-11-30T23:59:59Z&limit=20",
 )
 ev("models-list", "GET", "/v1/models", "/v1/models", headers=JSON[1:])
+ev("uploads-create-training", "POST", "/v1/uploads", "/v1/uploads", {"purpose": "training"})
+ev(
+    "models-create",
+    "POST",
+    "/v1/models",
+    "/v1/models",
+    {"id": "cardio-2026", "training_upload_id": "upl_0123456789abcdef0123456789abcdef", "language": "es"},
+)
+ev(
+    "models-get",
+    "GET",
+    "/v1/models/cardio-2026",
+    "/v1/models/{model_id}",
+    headers=JSON[1:],
+    params={"model_id": "cardio-2026"},
+)
+ev(
+    "models-delete",
+    "DELETE",
+    "/v1/models/cardio-2026",
+    "/v1/models/{model_id}",
+    headers=JSON[1:],
+    params={"model_id": "cardio-2026"},
+)
 ev(
     "health",
     "GET",
@@ -149,3 +173,9 @@ auth("authorizer-valid", "Bearer cdf_events-only-token-0123456789abcdefghijklmn"
 auth("authorizer-revoked", "Bearer cdf_events-only-revoked-0123456789abcdefghij")
 auth("authorizer-unknown", "Bearer cdf_never-issued-token-0123456789abcdefghijk")
 auth("authorizer-malformed", "Basic dXNlcjpwYXNz")
+
+# What POST /v1/models sends ModelTrainingFunction (an asynchronous invocation): ids only, never data.
+(OUT / "training_job.json").write_text(
+    json.dumps({"tenant": "clinic-a", "model_id": "cardio-2026", "job_id": "0123456789abcdef0123456789abcdef"},
+               indent=2) + "\n"
+)

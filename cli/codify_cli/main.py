@@ -11,7 +11,7 @@ import traceback
 from codify_cli.commands._common import EXIT_CODES, FAILED, CliError
 
 # Subcommand modules under codify_cli.commands, each with register(subparsers).
-COMMANDS = ("code", "eval", "eval_real", "train", "serve", "tokens")
+COMMANDS = ("code", "eval", "eval_real", "train", "serve", "tokens", "models")
 
 
 def version() -> str:

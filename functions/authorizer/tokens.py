@@ -23,8 +23,11 @@ ROUTE_SCOPES: dict[tuple[str, str], str] = {
     ("GET", "/v1/runs"): "runs:read",
     ("GET", "/v1/runs/*"): "runs:read",
     ("GET", "/v1/models"): "models:read",
+    ("GET", "/v1/models/*"): "models:read",
+    ("POST", "/v1/models"): "models:write",  # trains on a training upload (made with the codify scope)
+    ("DELETE", "/v1/models/*"): "models:write",
 }
-ALL_SCOPES: tuple[str, ...] = ("codify", "runs:read", "models:read")
+ALL_SCOPES: tuple[str, ...] = ("codify", "runs:read", "models:read", "models:write")
 
 
 def usage_key(tenant: str) -> str:

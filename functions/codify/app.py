@@ -1,4 +1,4 @@
-"""CodifyFunction: POST /v1/codify, GET /v1/runs/{run_id}, GET /v1/models, POST /v1/uploads,
+"""CodifyFunction: POST /v1/codify, GET /v1/runs/{run_id}, /v1/models (model_routes), POST /v1/uploads,
 GET /v1/openapi.json and GET /v1/docs. Thin: parse, call one use case, return a model."""
 
 from __future__ import annotations
@@ -25,13 +25,13 @@ from common.observability import logger, metrics, tracer
 from common.settings import SERVICE_VERSION, codify_settings
 from health.routes import router as health_router
 
+from .model_routes import router as models_router
 from .models import (
     CURSOR_PATTERN,
     RUN_ID_PATTERN,
     TRACKING_PATTERN,
     CodifyRequest,
     CodifyResponse,
-    ModelsResponse,
     RunRecord,
     RunsPage,
 )
@@ -49,6 +49,7 @@ from .uploads import router as uploads_router
 
 app = APIGatewayRestResolver(enable_validation=True)
 app.include_router(uploads_router)
+app.include_router(models_router)
 app.include_router(health_router)
 
 SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
@@ -60,7 +61,7 @@ def service() -> CodifyService:
     settings = codify_settings()
     return CodifyService(
         runs=DynamoRunsRepository(settings.runs_table, settings.retention_years),
-        models=S3ModelStore(settings.models_bucket, settings.model_cache_dir),
+        models=S3ModelStore(settings.models_bucket, settings.model_cache_dir, settings.model_cache_size),
         pdf=PdfInput(
             S3StagingStore(settings.staging_bucket), TextractRecognizer(settings.staging_bucket), settings
         ),
@@ -203,20 +204,6 @@ def list_runs(
         start=_utc_iso(start), end=_utc_iso(end), limit=limit, cursor=cursor,
     )  # fmt: skip
     return service().list_runs(caller(), runs_filter)
-
-
-@app.get(
-    "/v1/models",
-    summary="The models this tenant can select: default and its custom models",
-    responses={
-        200: {"description": "Models", "content": {"application/json": {"model": ModelsResponse}}},
-        **openapi_errors(401, 403, 429, 500, 503),
-    },
-    security=SECURITY,
-    tags=["models"],
-)
-def list_models() -> ModelsResponse:
-    return service().list_models(caller())
 
 
 # ------------------------------------------------------------------ OpenAPI and Swagger UI

@@ -231,6 +231,3 @@ class ModelSummary(BaseModel):
     created_at: str | None = None
     metrics: dict[str, Any] | None = Field(None, description="From the model manifest")
 
-
-class ModelsResponse(BaseModel):
-    models: list[ModelSummary]

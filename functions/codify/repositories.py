@@ -7,6 +7,7 @@ import base64
 import binascii
 import hashlib
 import json
+import shutil
 import threading
 import time
 from collections import OrderedDict
@@ -207,9 +208,10 @@ class S3ModelStore:
         base = f"tenants/{tenant}/models/"
         return base if model_id is None else f"{base}{model_id}/"
 
-    def list(self, tenant: str) -> list[ModelSummary]:
+    def manifests(self, tenant: str) -> list[tuple[str, dict[str, Any], str]]:
+        """(model id, manifest, uploaded at) of every model folder of the tenant that has a readable manifest."""
         s3 = aws.s3()
-        out: list[ModelSummary] = []
+        out: list[tuple[str, dict[str, Any], str]] = []
         pages = s3.get_paginator("list_objects_v2").paginate(
             Bucket=self.bucket, Prefix=self.prefix(tenant), Delimiter="/"
         )
@@ -223,8 +225,11 @@ class S3ModelStore:
                     continue  # an incomplete upload is not a model
                 if not isinstance(manifest, dict):
                     continue
-                out.append(self._summary(model_id, manifest, obj["LastModified"].isoformat()))
-        return sorted(out, key=lambda m: m.id)
+                out.append((model_id, manifest, obj["LastModified"].isoformat()))
+        return sorted(out, key=lambda m: m[0])
+
+    def list(self, tenant: str) -> list[ModelSummary]:
+        return [self._summary(*m) for m in self.manifests(tenant)]
 
     @staticmethod
     def _summary(model_id: str, manifest: dict[str, Any], uploaded_at: str) -> ModelSummary:
@@ -243,6 +248,11 @@ class S3ModelStore:
         )
 
     def coder_for(self, tenant: str, model_id: str, base: CoderPort) -> CoderPort:
+        """`base` with the tenant's model, loaded on first use and kept (a few, least recently used out).
+
+        Only a model that loaded is cached: a corrupt or incompatible one is answered 404 MODEL_NOT_FOUND
+        saying so, its files are removed from /tmp, and the next request tries again (a fixed model, pushed
+        again, has a new ETag and so a new cache key)."""
         s3 = aws.s3()
         prefix = self.prefix(tenant, model_id)
         try:
@@ -256,23 +266,40 @@ class S3ModelStore:
             if key in self._loaded:
                 self._loaded.move_to_end(key)
                 return self._loaded[key]
-        target = self.cache_dir / hashlib.sha256("/".join(key).encode()).hexdigest()[:32]
+        target = self._dir(key)
         target.mkdir(parents=True, exist_ok=True)
         try:
             for name in self.FILES:
                 s3.download_file(self.bucket, prefix + name, str(target / name))
         except ClientError:
+            shutil.rmtree(target, ignore_errors=True)
             raise ModelNotFound() from None
         try:
             coder = base.with_model_dir(target)
         except Exception as exc:  # noqa: BLE001 (a model that does not load is unusable: say so)
-            logger.warning("custom model failed to load", extra={"error_type": type(exc).__name__})
-            raise ModelNotFound("The model exists but could not be loaded.") from None
+            shutil.rmtree(target, ignore_errors=True)
+            logger.warning("custom model failed to load", extra={"model_id": model_id, "error_type": type(exc).__name__})
+            raise ModelNotFound(
+                f"The model '{model_id}' exists but cannot be loaded: its files are corrupt or were built for "
+                "another version of the coder. Train it again, or push it again.",
+                reason="model_unloadable",
+            ) from None
+        evicted: list[tuple[str, str, str]] = []
         with self._lock:
             self._loaded[key] = coder
             while len(self._loaded) > self._max_loaded:
-                self._loaded.popitem(last=False)
+                evicted.append(self._loaded.popitem(last=False)[0])
+        for old in evicted:  # /tmp is small: an evicted model's files go with it
+            shutil.rmtree(self._dir(old), ignore_errors=True)
         return coder
+
+    def _dir(self, key: tuple[str, str, str]) -> Path:
+        return self.cache_dir / hashlib.sha256("/".join(key).encode()).hexdigest()[:32]
+
+    def loaded(self) -> tuple[tuple[str, str, str], ...]:
+        """The cache's keys, least recently used first (tests, diagnostics)."""
+        with self._lock:
+            return tuple(self._loaded)
 
 
 # ---------------------------------------------------------------- StagingBucket

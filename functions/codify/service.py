@@ -29,16 +29,7 @@ from common.errors import ApiError, IdempotencyConflict, NotFound, to_api_error
 from common.ids import new_run_id, now_iso
 from common.observability import logger, metrics, tracer
 
-from .models import (
-    CodifyRequest,
-    CodifyResponse,
-    ModelsResponse,
-    ModelSummary,
-    RunCode,
-    RunEvidence,
-    RunRecord,
-    RunsPage,
-)
+from .models import CodifyRequest, CodifyResponse, RunCode, RunEvidence, RunRecord, RunsPage
 from .pdf_input import FirstRun, PdfInput, PdfIntake
 from .ports import IdempotencyStore, ModelStore, ReplayRef, RunsFilter, RunsRepository
 
@@ -349,15 +340,6 @@ class CodifyService:
         """The caller's tenant's runs, newest first (the tenant is never taken from the request)."""
         records, cursor = self.runs.query(caller.tenant, runs_filter)
         return RunsPage(runs=records, next_cursor=cursor)
-
-    def list_models(self, caller: Caller) -> ModelsResponse:
-        default = (self._coder or get_coder)().model
-        models = [
-            ModelSummary(
-                id=DEFAULT_MODEL, version=default.version, terminology=default.terminology, default=True
-            )
-        ]
-        return ModelsResponse(models=models + self.models.list(caller.tenant))
 
 
 def _fingerprint(request: CodifyRequest) -> str:

@@ -35,6 +35,7 @@ def _config(connect: float, read: float) -> Config:
 _DYNAMODB = _config(1, 2)
 _S3 = _config(2, 5)
 _TEXTRACT = _config(2, 10)
+_LAMBDA = _config(2, 5)  # an asynchronous Invoke answers 202 at once
 
 
 def _guarded(client: Any) -> Any:
@@ -66,9 +67,16 @@ def textract() -> Any:
     return _guarded(boto3.client("textract", config=_TEXTRACT))
 
 
+@cache
+def lambda_client() -> Any:
+    """Starts the training function (asynchronous invocation)."""
+    return _guarded(boto3.client("lambda", config=_LAMBDA))
+
+
 def reset() -> None:
     """Forget the clients (tests switch moto on and off)."""
     textract.cache_clear()
+    lambda_client.cache_clear()
     dynamodb.cache_clear()
     dynamodb_client.cache_clear()
     s3.cache_clear()

@@ -44,6 +44,7 @@ ErrorCode = Literal[
     "NOT_FOUND",
     "MODEL_NOT_FOUND",
     "IDEMPOTENCY_CONFLICT",
+    "MODEL_EXISTS",
     "PAYLOAD_TOO_LARGE",
     "UNSUPPORTED_MEDIA_TYPE",
     "UNPROCESSABLE_DOCUMENT",
@@ -120,6 +121,11 @@ class ModelNotFound(ApiError):
 class IdempotencyConflict(ApiError):
     status, code = 409, "IDEMPOTENCY_CONFLICT"
     default_message = "This Idempotency-Key was already used with a different request body."
+
+
+class ModelConflict(ApiError):
+    status, code = 409, "MODEL_EXISTS"
+    default_message = "This tenant already has a model with this id; delete it first or choose another id."
 
 
 class PayloadTooLarge(ApiError):
@@ -369,10 +375,12 @@ ERROR_DESCRIPTIONS: dict[int, str] = {
     400: "INVALID_REQUEST: malformed JSON or a schema violation; `details` name the fields",
     401: "UNAUTHORIZED: missing or invalid bearer token",
     403: "FORBIDDEN: revoked token, or a token without the scope for this route",
-    404: "NOT_FOUND or MODEL_NOT_FOUND",
+    404: "NOT_FOUND or MODEL_NOT_FOUND (also a model of another tenant, and one that cannot be loaded)",
     409: "IDEMPOTENCY_CONFLICT: the Idempotency-Key was used with another body, is in progress, or its first "
-    "run cannot be replayed as it was (the model version changed, or the upload was replaced by another file)",
-    413: "PAYLOAD_TOO_LARGE: text over 51,200 UTF-8 bytes or an inline PDF over the limit",
+    "run cannot be replayed as it was (the model version changed, or the upload was replaced by another file); "
+    "MODEL_EXISTS: the tenant already has a model with this id",
+    413: "PAYLOAD_TOO_LARGE: text over 51,200 UTF-8 bytes, an inline PDF over the limit, or a training file "
+    "over 100 MB",
     415: "UNSUPPORTED_MEDIA_TYPE: the body must be application/json",
     422: "UNPROCESSABLE_DOCUMENT: corrupt or encrypted PDF, or no text to code",
     429: "RATE_LIMITED: the tenant's rate or daily quota is used up; `Retry-After` says when to try again",

@@ -42,9 +42,13 @@ class CodifySettings(_EnvSettings):
     models_bucket: str = Field(alias="MODELS_BUCKET")
     # Audit records are removed by DynamoDB's TTL this many years after the run (template RetentionYears).
     retention_years: int = Field(7, alias="RETENTION_YEARS", ge=1, le=100)
+    models_table: str = Field(alias="MODELS_TABLE")
+    training_function: str = Field(alias="TRAINING_FUNCTION")
     idempotency_ttl_seconds: int = Field(24 * 3600, alias="IDEMPOTENCY_TTL_SECONDS", ge=60)
     upload_url_expires_seconds: int = Field(900, alias="UPLOAD_URL_EXPIRES_SECONDS", ge=60, le=3600)
     model_cache_dir: str = Field("/tmp/codify-models", alias="MODEL_CACHE_DIR")
+    # Custom models kept loaded per container (least recently used first out); each holds an ONNX session.
+    model_cache_size: int = Field(4, alias="MODEL_CACHE_SIZE", ge=1, le=64)
     # PDFs (functions/codify/pdf_input.py, codify_coder.extract.PdfLimits): OCR switch and parsing limits.
     ocr_enabled: bool = Field(False, alias="OCR_ENABLED")
     # 10 s extraction + 15 s OCR + coding stays under API Gateway's 29 s integration timeout
@@ -62,6 +66,16 @@ class HealthSettings(_EnvSettings):
     pass
 
 
+class TrainingSettings(_EnvSettings):
+    models_table: str = Field(alias="MODELS_TABLE")
+    staging_bucket: str = Field(alias="STAGING_BUCKET")
+    models_bucket: str = Field(alias="MODELS_BUCKET")
+    work_dir: str = Field("/tmp", alias="TRAINING_WORK_DIR")
+    # 1 in Lambda: the coder's multiprocessing pool needs /dev/shm, which Lambda does not have.
+    workers: int = Field(1, alias="TRAINING_WORKERS", ge=1, le=16)
+    seed: int = Field(0, alias="TRAINING_SEED")
+
+
 class AuthorizerSettings(_EnvSettings):
     tokens_table: str = Field(alias="TOKENS_TABLE")
 
@@ -71,6 +85,7 @@ SETTINGS_BY_HANDLER: dict[str, type[_EnvSettings]] = {
     "codify/app.lambda_handler": CodifySettings,
     "health/app.lambda_handler": HealthSettings,
     "authorizer/app.lambda_handler": AuthorizerSettings,
+    "training/app.lambda_handler": TrainingSettings,
 }
 
 
@@ -89,8 +104,14 @@ def authorizer_settings() -> AuthorizerSettings:
     return AuthorizerSettings.from_env()
 
 
+@cache
+def training_settings() -> TrainingSettings:
+    return TrainingSettings.from_env()
+
+
 def reset_caches() -> None:
     """Tests and `codify serve` change the environment after import; forget what was read."""
     codify_settings.cache_clear()
     health_settings.cache_clear()
     authorizer_settings.cache_clear()
+    training_settings.cache_clear()

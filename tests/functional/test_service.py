@@ -408,7 +408,8 @@ def test_models_lists_default_and_the_tenants_own(env, fake):
         ("default", "fake-1", True),
         ("cardio-v2", "abc123", False),
     ]
-    assert body["models"][1]["metrics"] == {"held_out": {"f1": 0.5}}
+    assert body["models"][1]["metrics"] == {"map": None, "f1": 0.5, "ece": None, "method": "held_out"}
+    assert (body["models"][1]["status"], body["models"][1]["source"]) == ("ready", "bucket")
     assert (body["models"][1]["terminology"], body["models"][1]["description"]) == (
         "ICD-10-CM FY2026",
         "Cardiology notes",

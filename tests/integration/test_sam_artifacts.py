@@ -33,11 +33,14 @@ BUILD = ROOT / ".aws-sam" / "test-build"
 CACHE = ROOT / ".aws-sam" / "test-cache"
 SAMCLI_RAPID = Path(__import__("samcli").__file__).parent / "local" / "rapid"
 FUNCTIONS = {"CodifyFunction": "codify/app.lambda_handler", "HealthFunction": "health/app.lambda_handler",
-             "TokenAuthorizerFunction": "authorizer/app.lambda_handler"}  # fmt: skip
+             "TokenAuthorizerFunction": "authorizer/app.lambda_handler",
+             "ModelTrainingFunction": "training/app.lambda_handler"}  # fmt: skip
 LAYERS = {"CodifyFunction": ["CoderLayer", "DepsLayer", "BaseLayer"],
           "HealthFunction": ["CoderLayer", "DepsLayer", "BaseLayer"],
-          "TokenAuthorizerFunction": ["BaseLayer"]}  # fmt: skip
-WHEEL_LAYERS = ("BaseLayer", "DepsLayer")  # rebuilt for the host when its architecture differs
+          "TokenAuthorizerFunction": ["BaseLayer"],
+          "ModelTrainingFunction": ["TrainingCoderLayer", "TrainingDepsLayer", "BaseLayer"]}  # fmt: skip
+WHEEL_LAYERS = ("BaseLayer", "DepsLayer", "TrainingDepsLayer")  # rebuilt for the host when its architecture differs
+CODER_LAYERS = ("CoderLayer", "TrainingCoderLayer")
 LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024
 RUNTIME_PACKAGES = ("awslambdaric", "simplejson", "snapshot_restore_py.py", "boto3", "botocore", "s3transfer",
                     "jmespath", "dateutil", "six.py", "urllib3")  # fmt: skip
@@ -70,7 +73,7 @@ def built(coder_assets) -> Path:
 
 
 def test_sam_build_output_is_far_below_the_lambda_size_limit(built):
-    sizes = {name: du(built / name) for name in (*FUNCTIONS, "CoderLayer", *WHEEL_LAYERS)}
+    sizes = {name: du(built / name) for name in (*FUNCTIONS, *CODER_LAYERS, *WHEEL_LAYERS)}
     report = {fn: {"function": sizes[fn], "layers": {ly: sizes[ly] for ly in LAYERS[fn]},
                    "total": sizes[fn] + sum(sizes[ly] for ly in LAYERS[fn])} for fn in FUNCTIONS}  # fmt: skip
     (built / "sizes.json").write_text(json.dumps(report, indent=2))
@@ -120,7 +123,7 @@ def test_the_serving_layers_carry_no_build_time_code(built):
 def layer_dirs(built, tmp_path_factory) -> dict[str, Path]:
     """The deployed wheel layers target x86_64; on another host architecture the same Makefile builds them
     for the host, so the emulated function can load them."""
-    dirs = {name: built / name for name in ("CoderLayer", *WHEEL_LAYERS)}
+    dirs = {name: built / name for name in (*CODER_LAYERS, *WHEEL_LAYERS)}
     if platform.machine() not in ("x86_64", "AMD64"):
         for name in WHEEL_LAYERS:
             out = tmp_path_factory.mktemp(name)
@@ -129,6 +132,20 @@ def layer_dirs(built, tmp_path_factory) -> dict[str, Path]:
                            check=True, timeout=900)  # fmt: skip
             dirs[name] = out
     return dirs
+
+
+def test_only_the_training_function_has_the_training_code_and_onnx(built):
+    """Training stays out of the serving functions: their layers have neither codify_coder.training nor onnx
+    nor onnxruntime's quantization tools; the training function's layers have all three."""
+    training = built / "TrainingCoderLayer" / "python" / "codify_coder"
+    assert (training / "training" / "train.py").is_file() and (training / "assets" / "terminology").is_dir()
+    assert not (training / "lexicons").exists() and not (training / "tests").exists()
+    deps = built / "TrainingDepsLayer" / "python"
+    assert (deps / "onnx").is_dir() and (deps / "onnxruntime" / "quantization").is_dir()
+    assert not (deps / "pydantic").exists()  # the base layer's
+    assert not (built / "DepsLayer" / "python" / "onnxruntime" / "quantization").exists()
+    assert not (built / "DepsLayer" / "python" / "onnx").exists()
+    assert not (built / "CoderLayer" / "python" / "codify_coder" / "training").exists()
 
 
 def test_the_authorizer_carries_no_machine_learning_dependencies(built):
@@ -300,3 +317,41 @@ def test_authorizer_function_allows_a_stored_token_and_rejects_an_unknown_one(em
 def test_rie_is_found_in_aws_sam_cli():
     assert any(SAMCLI_RAPID.glob("aws-lambda-rie-*")), SAMCLI_RAPID
     assert shutil.which("sam", path=str(Path(sys.executable).parent))
+
+
+def test_training_function_trains_a_model_from_a_training_upload(emulate, moto_endpoint):
+    """The training function with its own layers, on the event POST /v1/models sends: the model is written
+    under the tenant's prefix, its status is ready, the training data is deleted."""
+    from codify_cli.local import template
+
+    from tests.fixtures.training_data import jsonl, synthetic_notes
+
+    env = template.function_environment("ModelTrainingFunction")
+    kwargs = {"endpoint_url": moto_endpoint, "region_name": "us-east-1", "aws_access_key_id": "testing",
+              "aws_secret_access_key": "testing"}  # fmt: skip
+    s3, table = boto3_client("s3", kwargs), boto3_table(env["MODELS_TABLE"], kwargs)
+    job = load_event("training_job")
+    key = f"tenants/{job['tenant']}/training-uploads/upl_rie"
+    s3.put_object(Bucket=env["STAGING_BUCKET"], Key=key, Body=jsonl(synthetic_notes(30)))
+    table.put_item(Item={"tenant": job["tenant"], "model_id": job["model_id"], "job_id": job["job_id"],
+                         "status": "training", "training_upload_id": "upl_rie", "language": "en",
+                         "created_at": "2026-11-25T12:00:00.000Z"})  # fmt: skip
+    result = emulate("ModelTrainingFunction").invoke(job)
+    assert result == {"model_id": job["model_id"], "status": "ready"}, result
+    item = table.get_item(Key={"tenant": job["tenant"], "model_id": job["model_id"]})["Item"]
+    assert item["status"] == "ready" and int(item["notes"]) == 30
+    listed = s3.list_objects_v2(Bucket=env["MODELS_BUCKET"], Prefix=f"tenants/{job['tenant']}/models/{job['model_id']}/")
+    assert sorted(o["Key"].rsplit("/", 1)[-1] for o in listed["Contents"]) == ["manifest.json", "model.onnx"]
+    assert s3.list_objects_v2(Bucket=env["STAGING_BUCKET"], Prefix=key)["KeyCount"] == 0
+
+
+def boto3_client(service: str, kwargs: dict):
+    import boto3
+
+    return boto3.client(service, **kwargs)
+
+
+def boto3_table(name: str, kwargs: dict):
+    import boto3
+
+    return boto3.resource("dynamodb", **kwargs).Table(name)

@@ -31,7 +31,7 @@ def _say(line: str) -> None:
 
 
 def run(args) -> int:
-    from authorizer.tokens import TOKEN_PATTERN, TokenRecord, hash_token, new_token, now_iso
+    from authorizer.tokens import ALL_SCOPES, TOKEN_PATTERN, TokenRecord, hash_token, new_token, now_iso
 
     from codify_cli.local import stack as local_stack
     from codify_cli.local.front import LocalApi, make_server
@@ -47,15 +47,17 @@ def run(args) -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    moto = server = None
+    moto = server = worker = None
     try:
         moto = local_stack.boot()
+        from codify_cli.local import training_worker
+
+        worker = training_worker.install()  # POST /v1/models trains in a background thread
         from common import aws
         from common.coder import CoderUnavailable, get_coder
 
         tokens_table = os.environ["TOKENS_TABLE"]
-        record = TokenRecord(hash_token(dev_token), args.tenant, "dev", ("codify", "runs:read", "models:read"),
-                             now_iso())  # fmt: skip
+        record = TokenRecord(hash_token(dev_token), args.tenant, "dev", ALL_SCOPES, now_iso())
         aws.dynamodb().Table(tokens_table).put_item(Item=record.to_item())
 
         # Load the coder now: the first request is then fast, and a missing model shows here, not later.
@@ -93,6 +95,8 @@ def run(args) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        if worker is not None:
+            worker.shutdown()
         if server is not None:
             server.server_close()
         if moto is not None:

@@ -29,7 +29,7 @@ def register(subparsers) -> None:
     c = sub.add_parser("create", help="mint a token; it is printed once and never stored")
     c.add_argument("--tenant", required=True, help="the tenant the token acts for")
     c.add_argument("--name", required=True, help="who or what uses the token (for listing and revoking)")
-    c.add_argument("--scopes", default=None, help="comma-separated; default: codify,runs:read,models:read")
+    c.add_argument("--scopes", default=None, help="comma-separated; default: codify,runs:read,models:read,models:write")
     c.add_argument("--usage-plan", default=os.environ.get("CODIFY_USAGE_PLAN_ID"),
                    help="usage plan id (stack output UsagePlanId): creates the tenant's API key if missing and "
                    "attaches it, so the tenant's rate and daily quota apply (needed on a deployed stack)")  # fmt: skip

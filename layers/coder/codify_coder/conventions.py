@@ -25,30 +25,56 @@ FAMILY_HISTORY: dict[str, str] = {
     "C51": "Z80.49", "C52": "Z80.49", "C53": "Z80.49", "C54": "Z80.49", "C55": "Z80.49",
     "C56": "Z80.41", "C57": "Z80.49", "C58": "Z80.49", "C60": "Z80.49", "C61": "Z80.42", "C62": "Z80.43",
     "C63": "Z80.49",
-    "C64": "Z80.5", "C65": "Z80.5", "C66": "Z80.5", "C67": "Z80.5", "C68": "Z80.5",
+    "C64": "Z80.51", "C65": "Z80.59", "C66": "Z80.59", "C67": "Z80.52", "C68": "Z80.59",
     "C91": "Z80.6", "C92": "Z80.6", "C93": "Z80.6", "C94": "Z80.6", "C95": "Z80.6",
     "C81": "Z80.7", "C82": "Z80.7", "C83": "Z80.7", "C84": "Z80.7", "C85": "Z80.7", "C88": "Z80.7",
     "C90": "Z80.7", "C96": "Z80.7",
     "C": "Z80.8",
     "D0": "Z80.8",
+    "D12": "Z83.719", "K63.5": "Z83.719",  # colonic polyps, of a kind the note does not say
     "E10": "Z83.3", "E11": "Z83.3", "E13": "Z83.3",
     "E78.0": "Z83.42", "E78": "Z83.438",
     "E": "Z83.49",
     "D5": "Z83.2", "D6": "Z83.2", "D7": "Z83.2", "D8": "Z83.2",
-    "F": "Z81.8", "F10": "Z81.1", "F3": "Z81.8",
+    "F": "Z81.8", "F10": "Z81.1", "F17": "Z81.2", "F11": "Z81.3", "F12": "Z81.3", "F13": "Z81.3",
+    "F14": "Z81.3", "F15": "Z81.3", "F16": "Z81.3", "F18": "Z81.3", "F19": "Z81.3", "F7": "Z81.0",
+    "F3": "Z81.8",
     "G40": "Z82.0", "G": "Z82.0",
     "H54": "Z82.1", "H90": "Z82.2", "H91": "Z82.2",
+    "H40": "Z83.511", "H": "Z83.518",  # eye (H00-H59)
+    "H6": "Z83.52", "H7": "Z83.52", "H8": "Z83.52", "H9": "Z83.52",  # ear (H60-H95)
     "I60": "Z82.3", "I61": "Z82.3", "I62": "Z82.3", "I63": "Z82.3", "I64": "Z82.3",
     "I46": "Z82.41", "I": "Z82.49",
-    "J44": "Z82.5", "J45": "Z82.5",
+    "J41": "Z82.5", "J42": "Z82.5", "J43": "Z82.5", "J44": "Z82.5", "J45": "Z82.5", "J47": "Z82.5",
+    "J": "Z83.6",
     "K50": "Z83.79", "K51": "Z83.79", "K": "Z83.79",
+    "L": "Z84.0",
+    "M05": "Z82.61", "M06": "Z82.61", "M08": "Z82.61", "M1": "Z82.61",  # arthritis (M05-M19)
+    "M80": "Z82.62", "M81": "Z82.62",  # osteoporosis
     "M": "Z82.69",
-    "N0": "Z84.1", "N1": "Z84.1", "N2": "Z84.1",
-    "Q": "Z82.79",
+    "N0": "Z84.19", "N1": "Z84.19", "N2": "Z84.19", "N": "Z84.2",
+    "Q61": "Z82.71", "Q": "Z82.79",
     "A": "Z83.1", "B": "Z83.1", "B20": "Z83.0",
     # a relative's symptom, injury, death or encounter is no family history of a disease: no code ("")
     "R": "", "S": "", "T": "", "V": "", "W": "", "X": "", "Y": "", "Z": "",
     "": "Z84.89",
+}
+
+# Guideline I.B.13 (laterality): the words that state a side next to a condition, folded (no accents,
+# lower case), in every language the coder reads.
+SIDE_WORDS: dict[str, tuple[str, ...]] = {
+    "right": ("right", "rt", "derecho", "derecha", "drch", "dret", "dreta", "dereito", "dereita", "eskuin",
+              "eskuineko", "eskuinean"),
+    "left": ("left", "lt", "izquierdo", "izquierda", "izq", "izqdo", "izqda", "esquerre", "esquerra", "esquerdo",
+             "esquerda", "ezker", "ezkerreko", "ezkerrean"),
+    "bilateral": ("bilateral", "bilaterally", "both", "bilaterales", "ambos", "ambas", "ambdos", "ambdues",
+                  "biak"),
+}
+# The eye's own abbreviations (oculus dexter, sinister, uterque): only next to an eye code (H00-H59).
+EYE_SIDE_WORDS: dict[str, tuple[str, ...]] = {
+    "right": ("od",),
+    "left": ("os",),
+    "bilateral": ("ou",),
 }
 
 # Guideline I.C.21.c.4: personal history -> Z85-Z87 (and I25.2 for an old myocardial infarction).
@@ -68,6 +94,8 @@ PERSONAL_HISTORY: dict[str, str] = {
     "S02": "Z87.81", "S12": "Z87.81", "S22": "Z87.81", "S32": "Z87.81", "S42": "Z87.81", "S52": "Z87.81",
     "S62": "Z87.81", "S72": "Z87.81", "S82": "Z87.81", "S92": "Z87.81",
     "O14": "Z87.59", "O15": "Z87.59",
+    # a former smoker: personal history of nicotine dependence (tobacco use is not chronic once stopped)
+    "F17": "Z87.891",
 }
 # Only specific history codes: a chapter-wide "personal history of other diseases of the X system" says
 # little a coder can use, so a past condition without a specific code is discarded `history_of` instead.
@@ -76,7 +104,7 @@ PERSONAL_HISTORY: dict[str, str] = {
 CHRONIC_PREFIXES: tuple[str, ...] = (
     "E10", "E11", "E13", "E03", "E05", "E66", "E78", "I10", "I11", "I12", "I13", "I25", "I48", "I50",
     "I73", "N18", "J44", "J45", "J47", "K70", "K74", "B18", "B20", "M05", "M06", "M15", "M16", "M17",
-    "M19", "M81", "G20", "G30", "G35", "G40", "F20", "F31", "F17", "F10", "D63", "Z",
+    "M19", "M81", "G20", "G30", "G35", "G40", "F20", "F31", "F10", "D63", "Z",
     # lasting until treated: hyperuricemia, hiatal hernia, prostatic hyperplasia, hearing loss, chronic
     # pancreatitis, chronic bronchitis and emphysema, polycystic kidney, chronic venous insufficiency
     "E79", "K44", "N40", "H90", "H91", "K86.0", "K86.1", "J41", "J42", "J43", "Q61", "I87.2",
@@ -243,8 +271,9 @@ COMPLICATION_PREFIXES: tuple[str, ...] = (
 ABNORMAL_FINDING_PREFIXES: tuple[str, ...] = (
     "R70", "R71", "R72", "R74", "R75", "R76", "R77", "R78", "R79", "R82", "R83", "R84", "R85", "R86",
     "R87", "R88", "R89",
-    # abnormal findings on diagnostic imaging and function studies: "ecocardiograma" names the test
-    "R93", "R94",
+    # abnormal findings on diagnostic imaging and function studies: "ecocardiograma" names the test,
+    # "mammogram" the study (R92: abnormal and inconclusive findings on imaging of the breast)
+    "R92", "R93", "R94",
 )
 ABNORMAL_CUES: tuple[str, ...] = (
     "elevat", "elevad", "elevac", "high", "increas", "raised", "rais", "aument", "incremen", "alto", "alta",
@@ -392,6 +421,10 @@ REQUIRED_WORDS: dict[str, tuple[str, ...]] = {
     "R20.9": ("alterac", "alterad", "disminu", "perdid", "trastorno", "disturb", "loss", "lost", "decreas",
               "reduc", "abnormal", "anormal", "hipoest", "hiperest", "hypoesth", "hyperesth", "disest", "dysesth",
               "parest", "paresth", "anest", "anesth", "abolid", "absent", "ausen", "impair", "deficit"),
+    # hypertensive kidney disease (I12) and hypertensive heart and kidney disease (I13) name the kidney: "setting
+    # of hypertensive heart disease" is I11, not I13 (the combination from two phrases is built by rules.py)
+    "I12": ("kidney", "renal", "ckd", "esrd", "nephr", "nefr", "rinon", "renal"),
+    "I13": ("kidney", "renal", "ckd", "esrd", "nephr", "nefr", "rinon", "renal"),
     # hepatitis A, not hepatitis B or C or "hepatitis" alone ("$": the whole word)
     "B15": ("vha", "hav", "hepatitis a$", "virus de la hepatitis a$", "hepatitis a virus", "hepatitis viral a$",
             "viral hepatitis a$", "hepatitis tipo a$", "type a hepatitis"),
@@ -479,12 +512,49 @@ class Guard:
 # The disease chapters: a disease named as the object of a test or vaccine is not diagnosed. Not Chapter 18
 # (R: abnormal findings, which are test results: R76.11 a positive tuberculin test) nor Z (screening,
 # immunization and status codes, which are about the test or vaccine).
+# Residual codes of one generic word ("Illness, unspecified", "Unspecified infectious disease", "Pain,
+# unspecified", "Hemorrhage, not elsewhere classified"): coded only when the phrase says no more than that
+# word and its degree. Inside a named condition ("coronary artery disease", "HIV infection", "postmenopausal
+# bleeding", "INFECTIOUS DISEASE CLINIC") the generic word is part of another condition or of a service name.
+# Applied to structured clinical documents (operative reports, consults, discharge summaries...): published
+# case reports are coded by their corpus's convention (CodiEsp codes R69 for each "enfermedad" narrated).
+GENERIC_CONDITION_PREFIXES: tuple[str, ...] = ("R69", "B99.9", "R52", "R58", "R68.89")
+DEGREE_WORDS: tuple[str, ...] = (
+    "acute", "chronic", "severe", "mild", "moderate", "intense", "persistent", "recurrent", "generalized",
+    "general", "diffuse", "unspecified", "nos", "significant", "important", "new", "active", "ongoing", "current",
+    "agudo", "aguda", "cronico", "cronica", "grave", "severo", "severa", "leve", "moderado", "moderada",
+    "intenso", "intensa", "persistente", "recurrente", "generalizado", "generalizada", "difuso", "difusa",
+    "importante", "nuevo", "nueva", "activo", "activa", "actual", "base",
+)
+
+# Weeks of gestation (Z3A) are coded for a pregnant patient only: "8 weeks of buttock pain" is a duration.
+WEEKS_OF_GESTATION_PREFIXES: tuple[str, ...] = ("Z3A",)
+
+# Tobacco (Index: "Dependence, drug, nicotine"; "Smoker - see Dependence, drug, nicotine"; "Use, tobacco"
+# Z72.0): a phrase that says dependence, a disorder or a smoker is F17.2-, and F17 needs a tobacco or nicotine
+# product (smoking cannabis is no nicotine dependence).
+TOBACCO_PREFIXES: tuple[str, ...] = ("F17",)
+TOBACCO_WORDS: tuple[str, ...] = (
+    "tobac", "nicotin", "cigar", "smok", "vap", "e-cig", "chew", "snuff", "dip", "pack", "ppd", "pipe",
+    "tabac", "tabaq", "fum", "cigarr", "nicot",
+)
+NOT_TOBACCO_WORDS: tuple[str, ...] = (
+    "cannabis", "marijuana", "marihuana", "weed", "thc", "crack", "cocaine", "cocaina", "meth", "heroin", "heroina",
+    "porros", "hachis", "hashish",
+)
+TOBACCO_USE_PREFIXES: tuple[str, ...] = ("Z72.0",)
+TOBACCO_DEPENDENCE_WORDS: tuple[str, ...] = (
+    "dependen", "disorder", "smoker", "addict", "trastorno", "fumador", "fumadora", "tabaquism",
+)
+
 DISEASE_CHAPTERS: tuple[str, ...] = tuple("ABCDEFGHIJKLMNOPQSTUVWXY")
 
 GUARDS: tuple[Guard, ...] = (
     Guard("named.test_or_vaccine", None, DISEASE_CHAPTERS, "not_test_or_vaccine", "condition_not_named",
           "the condition names a test or vaccine ('flu vaccine', 'hepatitis B surface antigen', 'rapid "
           "influenza test'), not a diagnosis"),
+    Guard("stated.pregnancy", "I.C.15", WEEKS_OF_GESTATION_PREFIXES, "pregnancy", "fact_not_stated",
+          "weeks are stated, but no pregnancy: a duration, not weeks of gestation (Guideline I.C.15)"),
     Guard("stated.long_term", "I.C.21.c.3", LONG_TERM_PREFIXES, "long_term", "fact_not_stated",
           "long-term use is not stated (Guideline I.C.21.c.3)"),
     Guard("stated.place_activity_status", "I.C.20", NOT_ASSIGNED, "never", "fact_not_stated",
@@ -498,6 +568,12 @@ GUARDS: tuple[Guard, ...] = (
     Guard("stated.unplaced", "I.C.19", tuple(UNPLACED), "unplaced", "specified_in_note",
           "the note names the site or kind: this code is for an unspecified region "
           "(Guideline I.C.19, Index: the site's own entry)"),
+    Guard("named.generic_condition", None, GENERIC_CONDITION_PREFIXES, "generic_alone", "condition_not_named",
+          "the generic word stands inside another condition's or a service's name, not alone"),
+    Guard("named.tobacco", None, TOBACCO_PREFIXES, "tobacco_product", "condition_not_named",
+          "the phrase names no tobacco or nicotine product (cannabis is not tobacco)"),
+    Guard("stated.tobacco_dependence", None, TOBACCO_USE_PREFIXES, "use_not_dependence", "superseded_by_more_specific",
+          "the phrase says dependence, a disorder or a smoker: F17.2- (Index: Dependence, drug, nicotine)"),
     Guard("named.pain", None, PAIN_PREFIXES, "pain", "condition_not_named",
           "a region is named, no pain or tenderness there"),
     Guard("named.site", None, tuple(REQUIRED_SITE), "site_words", "condition_not_named",

@@ -16,6 +16,7 @@ symptoms integral to a confirmed diagnosis, resolve Excludes1 conflicts, then ma
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -23,7 +24,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from . import conventions
-from .terminology.text import STOP_WORDS, fold, tokens
+from .terminology.text import STOP_WORDS, content_stems, fold, tokens
 from .types import Assertion, Candidate, CodeOptions, DiscardReason, Understanding
 
 if TYPE_CHECKING:
@@ -81,6 +82,10 @@ PAST_CODE = _rule("history.code_names_the_past", "I.C.21.c.4", "final",
                   "for a mention of the past")
 PERSONAL_NO_CODE = _rule("history.no_code", "I.C.21.c.4", "history_of",
                          "a past condition with no specific personal history code")
+LATERALITY = _rule("specificity.laterality", "I.B.13", "final",
+                   "the side the note states next to the condition picks the code's laterality")
+LATERALITY_OTHER = _rule("specificity.laterality_other_side", "I.B.13", "duplicate",
+                         "the same condition coded for a side the note does not state next to it")
 SEVENTH = _rule("billable.leaf", "I.A.5", "final",
                 "a category is reported as the billable leaf the text supports (7th character with X "
                 "placeholders, or its unspecified child)")
@@ -92,6 +97,16 @@ FLOOR = _rule("confidence.floor", None, "low_confidence",
               "the model's probability is below the threshold (or the request's min_confidence)")
 SAME_WORDS = _rule("specificity.same_words", None, "duplicate",
                    "the same words coded twice in one category: the weaker sibling is dropped")
+STATED_SPECIFIC = _rule("specificity.stated_words", "I.B.2", "final",
+                        "an unspecified code yields to the sibling whose own words the phrase states")
+STATED_WITH = _rule("specificity.stated_with", "I.B.2", "final",
+                    "a code 'without X' becomes its sibling 'with X' when the phrase states X")
+TRIMESTER = _rule("obstetric.trimester", "I.C.15.a.3", "final",
+                  "an 'unspecified trimester' code takes the trimester of the weeks of gestation the note states")
+UNSPECIFIED_COVERED = _rule("specificity.unspecified_covered", "I.B.2", "superseded_by_more_specific",
+                            "an unspecified code whose condition a more specific code from the same words names")
+SAME_READING = _rule("specificity.same_reading", None, "duplicate",
+                     "two codes of different categories read from the same words of one phrase")
 MORE_SPECIFIC = _rule("specificity.more_specific", "I.B.2", "superseded_by_more_specific",
                       "an ancestor, or an unspecified sibling, yields to a more specific final code")
 SITE_NAMED = _rule("specificity.site_named", "I.A.9.b", "superseded_by_more_specific",
@@ -106,6 +121,8 @@ COMBINATION_HTN = _rule("combination.hypertension", "I.C.9.a", "final",
                         "hypertension with heart disease or chronic kidney disease takes I11-I13")
 COMBINED = _rule("combination.component", "I.A.15", "superseded_by_more_specific",
                  "a part that the combination code replaces")
+WITH_OVER_WITHOUT = _rule("combination.with_over_without", "I.A.15", "superseded_by_more_specific",
+                          "a code 'without X' beside a final code of its category 'with X': the note states X")
 ADDITIONAL = _rule("combination.additional_code", "I.A.15", "final",
                    "the part a combination does not replace is reported as its additional code")
 INTEGRAL = _rule("integral.symptom", "I.B.5", "symptom_integral_to_diagnosis",
@@ -142,6 +159,8 @@ GESTATION_WEEKS = _rule("obstetric.weeks_of_gestation", "I.C.15", "final",
                         "weeks of gestation (Z3A) when the note states them for the pregnancy")
 PREGNANCY_FIRST = _rule("obstetric.chapter_15_first", "I.C.15.a", "superseded_by_more_specific",
                         "a pregnant state or supervision code (Z33.1, Z34) yields to a Chapter 15 (O) code")
+DOCUMENT_TITLE = _rule("document.title", "IV.A", "not_in_diagnostic_statement",
+                        "the document's title or the name of the study performed, not a diagnosis")
 DIAGNOSTIC_STATEMENT = _rule(
     "section.diagnostic_statement", "IV.A", "not_in_diagnostic_statement",
     "in a clinical document that states its diagnoses (postoperative diagnosis, assessment, impression, "
@@ -221,6 +240,7 @@ def apply(
     threshold: float = 0.5,
 ) -> list[Decision]:
     _span_says.cache_clear()  # memo of one note at a time (it holds a reference to the latest note)
+    _span_says_current_cancer.cache_clear()
     state = _State(text, understanding, candidates, terminology, options,
                    floor=max(threshold, options.min_confidence / 100))
     for stage in STAGES:
@@ -255,7 +275,7 @@ def _by_assertion(s: _State) -> None:
             )
             chronic = assertion == "historical" and (
                 any(_CHRONIC.search(fold(mentions[c.mention].text)) for c in cands)
-                or (_malignant(code) and any(_sentence_says(_CURRENT_CANCER, s.text, s.understanding, c.mention)
+                or (_malignant(code) and any(_sentence_says_current_cancer(s.text, s.understanding, c.mention)
                                              for c in cands))
             )
             if not (context and _route_context(d, s, context)):
@@ -359,6 +379,137 @@ def _billable(s: _State) -> None:
 
 
 @_stage
+def _laterality(s: _State) -> None:
+    """2b. Laterality (I.B.13): a condition whose codes differ only by side is coded once, on the side the
+    note states next to it ("right carpal tunnel syndrome" is G56.01, "nuclear sclerosis OD" H25.11),
+    whichever side the model preferred; with no side stated next to it, the unspecified-side code. The
+    model's belief in the condition is the best of its sides'."""
+    done: set[str] = set()
+    for code in sorted(s.finals):
+        if code in done or code not in s.finals:
+            continue
+        family = _laterality_family(code, s.terminology)
+        if family is None:
+            continue
+        members = sorted({c for c in family[1].values() if c in s.finals},
+                         key=lambda c: (-s.finals[c].probability, c))
+        done.update(members)
+        best = s.finals[members[0]]
+        mentions = tuple(sorted({m for c in members for m in s.finals[c].mentions}))
+        eye = code.startswith(("H0", "H1", "H2", "H3", "H4", "H5"))
+        # the side of the evidence the model believes most, else of all the family's evidence
+        stated = _stated_side(s, best, eye) or _stated_side(s, replace(best, mentions=mentions), eye)
+        if stated == "ambiguous":
+            target = members[0]
+            said = "the note names both sides near it; the model's choice is kept"
+        else:
+            target = family[1].get(stated or "unspecified", members[0])
+            said = f"the note states the {stated} side" if stated else "the note states no side next to it"
+        if target == members[0] and len(members) == 1:
+            continue
+        for c in members:
+            d = s.finals.pop(c)
+            if c != target:
+                s.discard(d, "duplicate", LATERALITY_OTHER, f"the same condition coded {target}: {said}", by=target)
+        kept = replace(best, code=target, mentions=mentions)
+        if target != best.code:
+            kept = replace(kept, derived_from=best.code, rule_id=LATERALITY, rule=f"{said}: {target}, not {best.code}")
+        s.add_final(kept)
+
+
+@_stage
+def _stated_specific(s: _State) -> None:
+    """2c. The most specific code the words support (I.B.2): an unspecified code whose phrase states the
+    words that set a sibling apart ("CKD stage 2": N18.2, not N18.9; "partial small bowel obstruction":
+    K56.600, not K56.609) becomes that sibling. A sibling's own words are those of its description that its
+    category's description lacks, nonessential modifiers and "unspecified as to ..." left out."""
+    for code in sorted(s.finals):
+        d = s.finals.get(code)
+        # a code below the floor stays below it as its sibling (add_final keeps the better belief)
+        if d is None or d.probability < s.floor or not _is_unspecified(code, s.terminology):
+            continue
+        said = {w for t in _mention_texts(s, d) for w in content_stems(t)}
+        best = _stated_sibling(code, s.terminology, frozenset(said))
+        if best is None:
+            continue
+        del s.finals[code]  # (a sibling already proposed takes the better of the two beliefs: add_final)
+        s.add_final(replace(d, code=best, derived_from=code, rule_id=STATED_SPECIFIC,
+                            rule=f"the phrase states what sets {best} apart: {best} rather than {code}"))
+
+
+@_stage
+def _stated_with(s: _State) -> None:
+    """2d. "Benign prostatic hyperplasia with lower urinary tract symptoms" is N40.1, whatever the model
+    preferred between it and N40.0 "... without lower urinary tract symptoms": a code "without X" whose
+    phrase states X (not negated: "non-bleeding") becomes its sibling "with X"."""
+    for code in sorted(s.finals):
+        d = s.finals.get(code)
+        description = (s.terminology.description(code) or "").lower()
+        without = _WITHOUT.search(description) if d is not None else None
+        if d is None or without is None:
+            continue
+        stated = without.group(1)
+        texts = [fold(t) for t in _mention_texts(s, d)]
+        said = frozenset(w for t in texts for w in content_stems(t))
+        if not all(_stem_said(w, said) for w in content_stems(stated)) or any(
+                re.search(rf"\b(?:without|no|non|not|sin)\b[\s-]*(?:\w+\s+){{0,2}}{re.escape(fold(stated).split()[0])}", t)
+                for t in texts):
+            continue
+        target = description.replace(f"without {stated}", f"with {stated}", 1)
+        info = s.terminology.get(code)
+        parent = s.terminology.get(info.parent) if info and info.parent else None
+        sibling = next((c for c in (parent.children if parent else ())
+                        if (s.terminology.description(c) or "").lower() == target), None)
+        if sibling is None:
+            continue
+        del s.finals[code]
+        s.add_final(replace(d, code=sibling, derived_from=code, rule_id=STATED_WITH,
+                            rule=f"the phrase states {stated}: {sibling} rather than {code}"))
+
+
+_TRIMESTER_WEEKS = re.compile(r"\b(\d{1,2})(?:\s*(?:\+|and)?\s*\d/7)?\s*(?:weeks?|wks?|semanas?)\b"
+                              r"(?:\s*(?:and\s*)?\d\s*days?)?(?:\s*(?:of\s*)?(?:gestation|ega|ga|pregnant|de gestaci))?")
+
+
+@_stage
+def _trimester(s: _State) -> None:
+    """2e. Trimester (I.C.15.a.3): an obstetric code for an "unspecified trimester" takes the trimester of
+    the weeks the note states (under 14 weeks first, 14 to 27 second, 28 and over third)."""
+    weeks = _gestation_weeks(s.text)
+    if weeks is None:
+        return
+    trimester = "first" if weeks < 14 else "second" if weeks < 28 else "third"
+    for code in sorted(s.finals):
+        description = (s.terminology.description(code) or "")
+        if not code.startswith("O") or "unspecified trimester" not in description:
+            continue
+        target = description.replace("unspecified trimester", f"{trimester} trimester")
+        info = s.terminology.get(code)
+        parent = s.terminology.get(info.parent) if info and info.parent else None
+        sibling = next((c for c in (parent.children if parent else ())
+                        if s.terminology.description(c) == target), None)
+        if sibling is None:
+            continue
+        s.add_final(replace(s.finals.pop(code), code=sibling, derived_from=code, rule_id=TRIMESTER,
+                            rule=f"{weeks} weeks of gestation: {trimester} trimester ({sibling})"))
+
+
+def _gestation_weeks(text: str) -> int | None:
+    """The weeks of gestation a pregnant patient's note states (the first mention of weeks in a sentence
+    that speaks of pregnancy or gestation), None when it states none."""
+    folded = fold(text)
+    if _PREGNANCY.search(folded) is None:
+        return None
+    for m in _WEEKS.finditer(folded):
+        window = folded[max(0, m.start() - 80):m.end() + 40]
+        if _PREGNANCY.search(window) or re.search(r"\b(?:g\d|gestation|ega|iup|pregnan|embaraz|gestac)", window):
+            weeks = int(m.group(1))
+            if 4 <= weeks <= 44:
+                return weeks
+    return None
+
+
+@_stage
 def _confidence_floor(s: _State) -> None:
     """3. The confidence floor comes before the conventions that weigh codes against each other: a code
     the model does not believe must not supersede, combine with or exclude one it does."""
@@ -385,6 +536,46 @@ def _exempt_from_statement(code: str, kinds: set[str]) -> bool:
     if code.startswith(("O", "Z3A", "Z37", "Z85", "Z86", "Z87", "Z80", "Z81", "Z82", "Z83", "Z84")):
         return True
     return code.startswith("Z79") and "medications" in kinds
+
+
+@_stage
+def _document_title(s: _State) -> None:
+    """3'. The words of a document's title ("PULMONARY CONSULTATION", "INFECTIOUS DISEASE CLINIC - FOLLOW
+    UP") name a service, and an imaging report's EXAM/TECHNIQUE/COMPARISON lines name the study performed
+    ("CTA CHEST (PULMONARY EMBOLISM PROTOCOL)"): neither is a diagnosis (Guideline IV.A)."""
+    title_end = _title_end(s.text)
+    imaging = getattr(s.understanding, "document_type", "unknown") == "imaging_report"
+    for code in sorted(s.finals):
+        d = s.finals[code]
+        where = [("title" if s.understanding.mentions[m].end <= title_end
+                  else "study" if imaging and _names_the_study(s, m) else None) for m in d.mentions]
+        if all(where):
+            s.discard(s.finals.pop(code), "not_in_diagnostic_statement", DOCUMENT_TITLE,
+                      "named only in the document's title" if "title" in where
+                      else "named only in the study performed, not in its findings or impression")
+
+
+_TITLE_LINE = re.compile(r"[^\n,]{3,100}")
+_STUDY_SECTIONS = frozenset({"exam", "examination", "technique", "comparison", "procedure"})
+
+
+def _title_end(text: str) -> int:
+    """The end of the note's title: its first line (or, in a flattened export, its text before the first
+    comma) when it is upper case, has no colon (a section header) and at most 12 words; else 0."""
+    start = len(text) - len(text.lstrip())
+    line = _TITLE_LINE.match(text, start)
+    if line is None:
+        return 0
+    words = line.group(0).split()
+    letters = [ch for ch in line.group(0) if ch.isalpha()]
+    if ":" in line.group(0) or not words or len(words) > 12 or len(letters) < 3 or not all(ch.isupper() for ch in letters):
+        return 0
+    return line.end()
+
+
+def _names_the_study(s: _State, m: int) -> bool:
+    mention = s.understanding.mentions[m]
+    return s.understanding.sentences[mention.sentence].section in _STUDY_SECTIONS
 
 
 @_stage
@@ -512,6 +703,53 @@ def _same_words(s: _State) -> None:
 
 
 @_stage
+def _same_reading(s: _State) -> None:
+    """4a'. One phrase, one reading: two codes of different categories from the same mentions whose terms
+    use the same words of them ("pyelonephritis": N10, N12 or N16; "sore throat": J02.9 or J31.2) are
+    two readings of one condition; the weaker is dropped. Codes whose terms use different words of the
+    phrase ("chronic pansinusitis with nasal polyps": J32.4 and J33.9) and codes one of which instructs
+    to code the other ("code first" CKD for D63.1) stay."""
+    finals = s.finals
+    for code in sorted(finals, key=lambda c: (finals[c].probability, c)):
+        d = finals.get(code)
+        if d is None or code.startswith("Z"):
+            continue
+        used = _words_used(s, d)
+        if not used:
+            continue
+        for other, o in finals.items():
+            if (other == code or other[:3] == code[:3] or other.startswith("Z") or o.probability < d.probability
+                    or set(o.mentions) != set(d.mentions) or not used <= _words_used(s, o)
+                    or _instructs(code, other, s.terminology) or _instructs(other, code, s.terminology)):
+                continue
+            del finals[code]
+            s.discard(d, "duplicate", SAME_READING, f"the same words read as {other}", by=other)
+            break
+
+
+def _words_used(s: _State, d: Decision) -> frozenset[str]:
+    said = {w for t in _mention_texts(s, d) for w in content_stems(t)}
+    return frozenset(w for w in content_stems(d.matched_term) if _stem_said(w, frozenset(said)))
+
+
+_CODE_REF = re.compile(r"\b([A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?)(?:\s*-\s*([A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?))?")
+
+
+def _instructs(code: str, other: str, terminology: Terminology) -> bool:
+    """`code` (or a category above it) says "code first", "use additional code" or "code also" for `other`
+    (a code, a category, or a range: "N18.1-N18.6")."""
+    for c in [code, *terminology.ancestors(code)]:
+        info = terminology.get(c)
+        if info is None:
+            continue
+        for note in (info.code_first, info.use_additional_code, info.code_also):
+            for lo, hi in _CODE_REF.findall(note or ""):
+                if other.startswith(lo) or (hi and lo <= other[:len(lo)] and other[:len(hi)] <= hi):
+                    return True
+    return False
+
+
+@_stage
 def _most_specific(s: _State) -> None:
     """4b. Most specific: an ancestor, or an unspecified sibling in the same category, yields to a specific
     code, but only to one the model itself believes at least as much (a weak sibling is a guess)."""
@@ -524,6 +762,34 @@ def _most_specific(s: _State) -> None:
         if better is not None:
             del finals[code]
             s.discard(d, "superseded_by_more_specific", MORE_SPECIFIC, f"{better} is more specific", by=better)
+
+
+@_stage
+def _unspecified_covered(s: _State) -> None:
+    """4b''. An unspecified code yields to a more specific final code of another category coded from the
+    same words that names its condition: H26.9 "Unspecified cataract" to H25.11 "Age-related nuclear
+    cataract, right eye"; G62.9 "Polyneuropathy, unspecified" to E11.42 "... with diabetic polyneuropathy";
+    R58 "Hemorrhage, not elsewhere classified" to K25.4 "... gastric ulcer with hemorrhage"."""
+    finals = s.finals
+    for code in sorted(finals):
+        d = finals.get(code)
+        if d is None or not _is_unspecified(code, s.terminology):
+            continue
+        words = _condition_stems(code, s.terminology)
+        if not words:
+            continue
+        spans = [(s.understanding.mentions[m].start, s.understanding.mentions[m].end) for m in d.mentions]
+        for other in sorted(finals, key=lambda c: (-finals[c].probability, c)):
+            o = finals[other]
+            if (other == code or other[:3] == code[:3] or _is_unspecified(other, s.terminology)
+                    or o.probability < s.floor or not words <= _condition_stems(other, s.terminology, all_words=True)):
+                continue
+            if any(ms.start < end and start < ms.end for start, end in spans
+                   for ms in (s.understanding.mentions[m] for m in o.mentions)):
+                del finals[code]
+                s.discard(d, "superseded_by_more_specific", UNSPECIFIED_COVERED,
+                          f"{other} names the same condition from the same words, more specifically", by=other)
+                break
 
 
 @_stage
@@ -621,6 +887,32 @@ def _combinations(s: _State) -> None:
 
 
 @_stage
+def _with_over_without(s: _State) -> None:
+    """5'. Two final codes of one category, one "without heart failure" and one "with heart failure" (I13.10
+    and I13.0, from a hypertension combined with its heart failure): the note states the heart failure."""
+    finals = s.finals
+    for code in sorted(finals):
+        without = _WITHOUT.search((s.terminology.description(code) or "").lower())
+        if code not in finals or without is None:
+            continue
+        stated = without.group(1)
+        words = _condition_stems(code, s.terminology, all_words=True) - _WITHOUT_STEMS
+        other = next((o for o in sorted(finals) if o != code and o[:3] == code[:3]
+                      and re.search(rf"\bwith {re.escape(stated)}\b", (s.terminology.description(o) or "").lower())
+                      and not re.search(rf"\bwithout {re.escape(stated)}\b",
+                                        (s.terminology.description(o) or "").lower())
+                      # the same condition otherwise (not another retinopathy "with macular edema")
+                      and words <= _condition_stems(o, s.terminology, all_words=True)), None)
+        if other is not None:
+            s.discard(finals.pop(code), "superseded_by_more_specific", WITH_OVER_WITHOUT,
+                      f"{other} codes it with {stated}, which the note states", by=other)
+
+
+_WITHOUT_STEMS = frozenset(content_stems("without"))
+_WITHOUT = re.compile(r"\bwithout ((?:\w+ ){0,4}\w+?)(?:,|$| or | and | with )")
+
+
+@_stage
 def _integral_symptoms(s: _State) -> None:
     """6. Signs and symptoms integral to a confirmed diagnosis (Guideline I.B.5)."""
     for code in sorted(s.finals):
@@ -682,6 +974,18 @@ def _names_test_or_vaccine(s: _State, m: int) -> bool:
     return bool(_TEST_OR_VACCINE.search(window)) and not _POSITIVE_RESULT.search(window)
 
 
+_DEGREE_STEMS = frozenset(st for w in conventions.DEGREE_WORDS for st in content_stems(w))
+
+
+def _generic_alone(mention_text: str, term: str) -> bool:
+    """The phrase says the generic term and at most its degree ("severe pain", "enfermedad de base")."""
+    allowed = set(content_stems(term)) | _DEGREE_STEMS
+    return all(w in allowed or w.isdigit() for w in content_stems(_AGE_PHRASE.sub(" ", mention_text)))
+
+
+_AGE_PHRASE = re.compile(r"\b\d+[- ](?:year|month|week|day)s?[- ]old\b|\b\d+ (?:años|meses)\b", re.IGNORECASE)
+
+
 def _mention_texts(s: _State, d: Decision) -> list[str]:
     return [s.understanding.mentions[m].text for m in d.mentions]
 
@@ -698,6 +1002,14 @@ def _facts() -> dict[str, Callable[[_State, str, Decision], bool]]:
         "unplaced": lambda s, code, d: any(
             _unplaced(t, conventions.lookup_prefix(conventions.UNPLACED, code)) for t in _mention_texts(s, d)),
         "pain": _near(_PAIN),
+        "tobacco_product": lambda s, code, d: any(
+            _TOBACCO.search(f) and not _NOT_TOBACCO.search(f) for f in map(fold, _mention_texts(s, d))),
+        "use_not_dependence": lambda s, code, d: not any(_TOBACCO_DEPENDENCE.search(fold(t)) for t in _mention_texts(s, d)),
+        "pregnancy": lambda s, code, d: _PREGNANCY.search(fold(s.text)) is not None,
+        # structured documents only: a case report's annotators (CodiEsp) code each generic word it narrates
+        "generic_alone": lambda s, code, d: (
+            getattr(s.understanding, "document_type", "unknown") not in _STRUCTURED_DOCUMENTS
+            or any(_generic_alone(t, d.matched_term) for t in _mention_texts(s, d))),
         "site_words": lambda s, code, d: any(
             w in fold(t) for t in _mention_texts(s, d) for w in conventions.lookup_prefix(conventions.REQUIRED_SITE, code)),
         "condition_words": lambda s, code, d: any(
@@ -805,6 +1117,148 @@ def _billable_leaf(code: str, terminology: Terminology, encounter: str) -> tuple
     return None, ""
 
 
+_SIDE_WORDS = {w: side for side, words in conventions.SIDE_WORDS.items() for w in words}
+_SIDE_TOKEN = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _SIDE_WORDS), key=len, reverse=True)) + r")\b")
+_EYE_SIDES = {w: side for side, words in conventions.EYE_SIDE_WORDS.items() for w in words}
+_EYE_TOKEN = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _EYE_SIDES), key=len, reverse=True)) + r")\b")
+_SIDE_WINDOW = 48  # characters before and after the mention, inside its sentence
+
+
+_SIDE_PHRASE = re.compile(
+    r"\b(right|left|bilateral|unspecified)\b(?: (?:eyes?|ears?|sides?|(?:upper|lower) limbs?))?")
+
+
+def _side_key(description: str) -> tuple[str, str | None]:
+    """A description with its side phrases blanked, and the side it names (None: more than one)."""
+    named = {m.group(1) for m in _SIDE_PHRASE.finditer(description.lower())} - {"unspecified"}
+    side = next(iter(named)) if len(named) == 1 else ("unspecified" if not named else None)
+    return _SIDE_PHRASE.sub("<side>", description.lower()), side
+
+
+@lru_cache(maxsize=4096)
+def _laterality_family(code: str, terminology: Terminology) -> tuple[str, dict[str, str]] | None:
+    """The side a code names and its siblings by side, when their descriptions differ only in
+    right/left/bilateral/unspecified (C50.911 .. C50.919; S72.001A .. S72.009A keep their 7th character)."""
+    family = _side_family(code, code, "", terminology)
+    if family is None and len(code) == 8 and code[7].isalpha():  # an injury's 7th character
+        family = _side_family(code, code[:7].rstrip("X"), code[7], terminology)
+    return family
+
+
+def _side_family(code: str, base: str, seventh: str, terminology: Terminology) -> tuple[str, dict[str, str]] | None:
+    info = terminology.get(base)
+    if info is None or info.parent is None or "<side>" not in (key := _side_key(info.description))[0]:
+        return None
+    parent = terminology.get(info.parent)
+    if parent is None:
+        return None
+    family: dict[str, str] = {}
+    for sib in parent.children:
+        sinfo = terminology.get(sib)
+        if sinfo is None or len(sib) != len(base):
+            continue
+        skey, side = _side_key(sinfo.description)
+        full = sib.ljust(7, "X") + seventh if seventh else sib
+        if skey == key[0] and side is not None and full in terminology:
+            family.setdefault(side, full)
+    if key[1] is None or family.get(key[1]) != code or len(family) < 2:
+        return None
+    return key[1], family
+
+
+def _stated_side(s: _State, d: Decision, eye: bool) -> str | None:
+    """right/left/bilateral when the evidence states one side (OD/OS/OU for the eye), None when it states
+    none, "ambiguous" when its mentions state different sides."""
+    sides = {side for side in (_mention_side(s, m, eye) for m in d.mentions) if side}
+    if len(sides) > 1:
+        return "bilateral" if "bilateral" in sides else "ambiguous"
+    return next(iter(sides), None)
+
+
+def _mention_side(s: _State, m: int, eye: bool) -> str | None:
+    """The side word nearest a mention inside its sentence: in the mention ("right carpal tunnel"), else
+    just after it ("cataract, right eye"), else just before it ("OD: nuclear sclerosis")."""
+    mention = s.understanding.mentions[m]
+    sentence = s.understanding.sentences[mention.sentence]
+    inside = fold(s.text[mention.start:mention.end])
+    after = fold(s.text[mention.end:min(sentence.end, mention.end + _SIDE_WINDOW)])
+    before = fold(s.text[max(sentence.start, mention.start - _SIDE_WINDOW):mention.start])
+    for window, last in ((inside, False), (after, False), (before, True)):
+        found = [(w.start(), _SIDE_WORDS[w.group(1)]) for w in _SIDE_TOKEN.finditer(window)]
+        if eye:
+            found += [(w.start(), _EYE_SIDES[w.group(1)]) for w in _EYE_TOKEN.finditer(window)]
+        if found:
+            named = {side for _, side in found}
+            if window is inside and len(named) > 1:
+                return "bilateral" if "bilateral" in named else None
+            return sorted(found)[-1 if last else 0][1]
+    return None
+
+
+_NOT_CONDITION_WORDS = frozenset(
+    "unspecified other specified not elsewhere classified nos without with type site part".split())
+
+
+_NOT_CONDITION_STEMS = frozenset(st for w in _NOT_CONDITION_WORDS for st in content_stems(w))
+
+
+@lru_cache(maxsize=8192)
+def _condition_stems(code: str, terminology: Terminology, all_words: bool = False) -> frozenset[str]:
+    """The content stems of a code's description: its condition words (all its words with all_words)."""
+    description = terminology.description(code) or ""
+    return frozenset(w for w in content_stems(description)
+                     if all_words or w not in _NOT_CONDITION_STEMS)
+
+
+_NONESSENTIAL = re.compile(r"\([^)]*\)|\[[^\]]*\]|,?\s*unspecified (?:as to|whether) [^,]*|,?\s*not elsewhere classified")
+
+
+def _own_stems(description: str) -> frozenset[str]:
+    return frozenset(content_stems(_NONESSENTIAL.sub(" ", description)))
+
+
+def _stated_sibling(code: str, terminology: Terminology, said: frozenset[str]) -> str | None:
+    """The billable sibling (under the unspecified code's parent) whose own words are all in `said`; the one
+    with the most such words, None when none or a tie."""
+    found = sorted(((len(own), sib) for sib, own in _siblings_own_words(code, terminology)
+                    if all(_stem_said(w, said) for w in own)), reverse=True)
+    if not found or (len(found) > 1 and found[0][0] == found[1][0]):
+        return None
+    return found[0][1]
+
+
+@lru_cache(maxsize=4096)
+def _siblings_own_words(code: str, terminology: Terminology) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The specific billable codes under an unspecified code's parent, each with its own words: those of its
+    description its parent's lacks (computed once per code: the terminology does not change)."""
+    info = terminology.get(code)
+    parent = terminology.get(info.parent) if info and info.parent else None
+    if parent is None or len(code) > 7:  # 7th-character codes: the injury's own family
+        return ()
+    base = _own_stems(parent.description)
+    out: list[tuple[str, frozenset[str]]] = []
+    for sib in terminology.descendants(parent.code):
+        sinfo = terminology.get(sib)
+        if sib == code or sinfo is None or not sinfo.billable or len(sib) > 7:
+            continue
+        plain = _NONESSENTIAL.sub(" ", sinfo.description)
+        if _UNSPECIFIED.search(plain) or _OTHER.search(plain):
+            continue
+        own = _own_stems(sinfo.description) - base
+        if own:
+            out.append((sib, own))
+    return tuple(out)
+
+
+def _stem_said(stem_: str, said: frozenset[str]) -> bool:
+    """A description's stem among the phrase's, allowing the light stemmer's derivations ("hypoxia",
+    "hypoxic"): words of five letters or more that differ at most in their last letter."""
+    if stem_ in said:
+        return True
+    return len(stem_) >= 5 and any(
+        len(w) >= 5 and len(os.path.commonprefix((w, stem_))) >= max(5, min(len(w), len(stem_)) - 1) for w in said)
+
+
 def _is_unspecified(code: str, terminology: Terminology) -> bool:
     info = terminology.get(code)
     return bool(info and _UNSPECIFIED.search(info.description))
@@ -905,6 +1359,9 @@ def _word_starts(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(parts) + r")")
 
 
+_TOBACCO = _word_starts(conventions.TOBACCO_WORDS)
+_NOT_TOBACCO = _word_starts(conventions.NOT_TOBACCO_WORDS)
+_TOBACCO_DEPENDENCE = _word_starts(conventions.TOBACCO_DEPENDENCE_WORDS)
 _REQUIRED_WORDS = {code: _word_starts(words) for code, words in conventions.REQUIRED_WORDS.items()}
 _STATED_QUALIFIER = {code: (_word_starts(cues), plain) for code, (cues, plain) in conventions.STATED_QUALIFIER.items()}
 _GENERAL_STATE = _word_starts(conventions.GENERAL_STATE_WORDS)
@@ -947,6 +1404,22 @@ _ABNORMAL_AFTER = 40
 def _sentence_says(pattern: re.Pattern[str], text: str, understanding: Understanding, mention: int) -> bool:
     sentence = understanding.sentences[understanding.mentions[mention].sentence]
     return _span_says(pattern, text, sentence.start, sentence.end)
+
+
+# "no evidence of recurrence", "without metastases", "free of progression": a cue the sentence negates
+_NEGATED_BEFORE = re.compile(r"\b(?:no|not|without|free of|negative for|sin|libre de|ni|ninguna?)\b(?:\W+\w+){0,3}\W*$")
+
+
+def _sentence_says_current_cancer(text: str, understanding: Understanding, mention: int) -> bool:
+    sentence = understanding.sentences[understanding.mentions[mention].sentence]
+    return _span_says_current_cancer(text, sentence.start, sentence.end)
+
+
+@lru_cache(maxsize=1024)
+def _span_says_current_cancer(text: str, start: int, end: int) -> bool:
+    folded = fold(text[start:end])
+    return any(_NEGATED_BEFORE.search(folded, max(0, m.start() - 40), m.start()) is None
+               for m in _CURRENT_CANCER.finditer(folded))
 
 
 @lru_cache(maxsize=1024)

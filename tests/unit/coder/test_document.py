@@ -345,3 +345,18 @@ def test_section_prior_weighs_narrative_below_diagnoses_in_structured_documents_
     k = next(i for i, m in enumerate(case.mentions) if "mesenterio" in m.text)
     assert case.document_type == "case_report" and case.mentions[k].section_kind == "procedure_narrative"
     assert list(section_prior(case, [Candidate("K66.8", k, "mesenterio", 1.0)])) == [1.0]
+
+
+def test_a_soap_note_has_subjective_objective_assessment_and_plan_sections():
+    from codify_coder.understand import analyze
+
+    note = ("S: 71 yo female returns for f/u of urinary urgency. Dry mouth on oxybutynin.\n"
+            "O: BP 138/80, HR 70. Abdomen soft.\n"
+            "A:\n1. Overactive bladder.\n"
+            "P:\n1. Increase mirabegron.\n")
+    u = analyze(note)
+    assert u.document_type == "progress_note"
+    by_text = {note[s.start:s.end].split()[0]: s.section for s in u.sentences if s.end > s.start}
+    sections = {u.sentences[m.sentence].section for m in u.mentions if m.text.lower().startswith("dry mouth")}
+    assert sections == {"hpi"}, (sections, by_text)
+    assert {u.sentences[m.sentence].section for m in u.mentions if "bladder" in m.text.lower()} == {"assessment"}

@@ -38,7 +38,7 @@ INPATIENT = CodeOptions(language="en", setting="inpatient")
 
 
 def decide(coder, note: str, mentions: list[tuple[str, str]], cands: list[tuple], options: CodeOptions | None = None,
-           context: str | None = None, document_type: str = "unknown"):
+           context: str | None = None, document_type: str = "unknown", terms: dict[str, str] | None = None):
     """`mentions`: (phrase, assertion[, context[, section kind[, section name]]]), found in `note` (a phrase
     repeated: its next occurrence); `cands`: (code, mention index, probability[, lexical]). With section names,
     each mention stands in a sentence of its own in that section (the note's document type is given)."""
@@ -54,7 +54,8 @@ def decide(coder, note: str, mentions: list[tuple[str, str]], cands: list[tuple]
                                     context=labels[0] if labels else None, section_kind=kind))
     u = Understanding("en", tuple(sentences) or (Sentence(0, len(note), "body"),), tuple(spans),
                       document_type=document_type)  # type: ignore[arg-type]
-    candidates = [Candidate(c[0], c[1], "term", lexical=c[3] if len(c) > 3 else 0.6, probability=c[2]) for c in cands]
+    candidates = [Candidate(c[0], c[1], (terms or {}).get(c[0], "term"), lexical=c[3] if len(c) > 3 else 0.6,
+                            probability=c[2]) for c in cands]
     out = rules.apply(note, u, candidates, coder.terminology, options or CodeOptions(language="en"))
     return {d.code: d for d in out}
 
@@ -201,6 +202,39 @@ CASES: dict[str, tuple] = {
                                           "symptom_integral_to_diagnosis", {"document_type": "operative_report"}),
     "named.test_or_vaccine": ("Flu vaccine given today.", [("Flu", P)], [("J11.1", 0, 0.8)], None, "J11.1",
                               "condition_not_named"),
+    # the side stated next to the condition picks the code, whichever side the model preferred (I.B.13)
+    "specificity.laterality": ("Right carpal tunnel syndrome.", [("Right carpal tunnel syndrome", P)],
+                               [("G56.00", 0, 0.8), ("G56.02", 0, 0.4)], None, "G56.01", None),
+    "specificity.laterality_other_side": ("Right carpal tunnel syndrome.", [("Right carpal tunnel syndrome", P)],
+                                          [("G56.00", 0, 0.8), ("G56.02", 0, 0.4)], None, "G56.02", "duplicate"),
+    "specificity.unspecified_covered": ("Nuclear cataract, right eye.", [("Nuclear cataract", P)],
+                                        [("H26.9", 0, 0.8), ("H25.11", 0, 0.7)], None, "H26.9",
+                                        "superseded_by_more_specific"),
+    "document.title": ("PULMONARY CONSULTATION\nAssessment: COPD.", [("PULMONARY CONSULTATION", P)],
+                       [("J43.9", 0, 0.8)], None, "J43.9", "not_in_diagnostic_statement"),
+    "named.generic_condition": ("History of coronary artery disease.", [("coronary artery disease", P)],
+                                [("R69", 0, 0.8, 1.0)], None, "R69", "condition_not_named",
+                                {"document_type": "consult"}),
+    "stated.pregnancy": ("Buttock pain for 8 weeks.", [("8 weeks", P)], [("Z3A.08", 0, 0.8)], None, "Z3A.08",
+                         "fact_not_stated"),
+    "combination.with_over_without": ("Hypertensive heart and kidney disease. Renal and heart failure.",
+                                      [("Hypertensive heart and kidney disease", P), ("Renal and heart failure", P)],
+                                      [("I13.10", 0, 0.8), ("I13.0", 1, 0.7)], None, "I13.10",
+                                      "superseded_by_more_specific"),
+    "specificity.stated_words": ("Chronic kidney disease stage 2.", [("Chronic kidney disease stage 2", P)],
+                                 [("N18.9", 0, 0.8)], None, "N18.2", None),
+    "specificity.same_reading": ("Pyelonephritis.", [("Pyelonephritis", P)],
+                                 [("N10", 0, 0.8), ("N12", 0, 0.6)], None, "N12", "duplicate",
+                                 {"terms": {"N10": "Acute pyelonephritis", "N12": "Pyelonephritis NOS"}}),
+    "named.tobacco": ("Smoking cannabis daily.", [("Smoking cannabis", P)], [("F17.200", 0, 0.8)], None, "F17.200",
+                      "condition_not_named"),
+    "stated.tobacco_dependence": ("Tobacco use disorder.", [("Tobacco use disorder", P)], [("Z72.0", 0, 0.8)], None,
+                                  "Z72.0", "superseded_by_more_specific"),
+    "specificity.stated_with": ("Benign prostatic hyperplasia with lower urinary tract symptoms.",
+                                [("Benign prostatic hyperplasia with lower urinary tract symptoms", P)],
+                                [("N40.0", 0, 0.8)], None, "N40.1", None),
+    "obstetric.trimester": ("Preterm labor at 32 weeks gestation.", [("Preterm labor", P)],
+                            [("O60.00", 0, 0.8)], None, "O60.03", None),
     "output.max_codes": ("Pneumonia. Hypertension.", [("Pneumonia", P), ("Hypertension", P)],
                          [("J18.9", 0, 0.9), ("I10", 1, 0.7)], CodeOptions(language="en", max_codes=1), "I10",
                          "max_codes"),
@@ -412,3 +446,97 @@ def test_the_readme_lists_every_discard_reason():
     readme = (DOCS.parents[1] / "README.md").read_text(encoding="utf-8")
     section = readme.split("### Discard reasons")[1].split("###")[0]
     assert set(re.findall(r"^\| `([a-z0-9_]+)` \|", section, flags=re.MULTILINE)) == set(get_args(DiscardReason))
+
+
+@pytest.mark.parametrize("note,code,not_codes", [
+    ("ASSESSMENT: Left carpal tunnel syndrome.", "G56.02", {"G56.00", "G56.01", "G56.03"}),
+    ("ASSESSMENT: Carpal tunnel syndrome, right wrist.", "G56.01", {"G56.00", "G56.02"}),
+    ("ASSESSMENT: Bilateral carpal tunnel syndrome.", "G56.03", {"G56.00", "G56.01", "G56.02"}),
+])
+def test_laterality_follows_the_side_the_note_states(coder, note, code, not_codes):
+    finals = {a.code for a in coder.code(note, CodeOptions(language="en")).final_assessments}
+    assert code in finals and not finals & not_codes, finals
+
+
+def test_laterality_families_keep_the_seventh_character_and_skip_codes_without_sides(coder):
+    t = coder.terminology
+    assert rules._laterality_family("S72.001A", t) == ("right", {"right": "S72.001A", "left": "S72.002A",
+                                                                  "unspecified": "S72.009A"})
+    assert rules._laterality_family("E11.3519", t)[1]["bilateral"] == "E11.3513"
+    assert rules._laterality_family("J45.909", t) is None and rules._laterality_family("I10", t) is None
+
+
+def test_generic_residual_codes_need_the_generic_word_alone_in_a_structured_document(coder):
+    consult = "CONSULTATION\n\nHISTORY: {}.\n\nASSESSMENT: {}.\n\nPLAN: Follow up."
+    finals = {a.code for a in coder.code(consult.format("Coronary artery disease", "Coronary artery disease"),
+                                         CodeOptions(language="en")).final_assessments}
+    assert "R69" not in finals and any(c.startswith("I25") for c in finals), finals
+    assert rules._generic_alone("severe pain", "Pain") and rules._generic_alone("pain 7/10", "pain")
+    assert not rules._generic_alone("postmenopausal bleeding", "Bleeding")
+    assert not rules._generic_alone("INFECTIOUS DISEASE CLINIC - FOLLOW UP", "infectious disease")
+
+
+def test_a_title_names_a_service_not_a_diagnosis(coder):
+    assert rules._title_end("PULMONARY CONSULTATION\n\nREASON: cough.") == len("PULMONARY CONSULTATION")
+    assert rules._title_end("RETINA CLINIC NOTE,REFERRING PROVIDER: , Dr. X.") == len("RETINA CLINIC NOTE")
+    assert rules._title_end("ASSESSMENT: Pneumonia.") == 0 and rules._title_end("Emphysema was seen.") == 0
+
+
+@pytest.mark.parametrize("code,phrase,sibling", [
+    ("N18.9", "CKD stage 2", "N18.2"),
+    ("K56.609", "partial small bowel obstruction", "K56.600"),
+    ("J96.00", "Acute hypoxic respiratory failure", "J96.01"),
+    ("N18.9", "chronic kidney disease", None),  # nothing more stated
+    ("E78.5", "hyperlipidemia", None),  # "hyper-" alone is no "hyperchylomicronemia"
+    ("J96.00", "acute respiratory failure with hypoxia and hypercapnia", None),  # J96.01 and J96.02 tie: J96.00
+])
+def test_an_unspecified_code_yields_to_the_sibling_whose_words_are_stated(coder, code, phrase, sibling):
+    from codify_coder.terminology.text import content_stems
+    assert rules._stated_sibling(code, coder.terminology, frozenset(content_stems(phrase))) == sibling
+
+
+def test_codes_from_different_words_of_one_phrase_or_instructed_together_both_stay(coder):
+    note = "Chronic pansinusitis with nasal polyps."
+    both = {a.code for a in coder.code("ASSESSMENT: " + note, CodeOptions(language="en")).final_assessments}
+    assert {"J32.4", "J33.9"} <= both, both
+    assert rules._instructs("D63.1", "N18.32", coder.terminology)
+    assert rules._instructs("E11.22", "N18.30", coder.terminology)
+    assert not rules._instructs("N10", "N12", coder.terminology)
+
+
+def test_tobacco_dependence_is_f17_and_plain_use_stays_z72(coder):
+    dependence = {a.code for a in coder.code("ASSESSMENT: Tobacco use disorder, smokes 1 ppd of cigarettes.",
+                                             CodeOptions(language="en")).final_assessments}
+    assert "Z72.0" not in dependence and any(c.startswith("F17.2") for c in dependence), dependence
+    use = decide(coder, "Tobacco use.", [("Tobacco use", P)], [("Z72.0", 0, 0.8)])
+    assert use["Z72.0"].final
+
+
+def test_stated_with_leaves_a_negated_or_different_word_alone(coder):
+    out = decide(coder, "Gastric ulcer with non-hemorrhage visible vessel.", [("Gastric ulcer with non-hemorrhage", P)],
+                 [("K25.9", 0, 0.8)])
+    assert out["K25.9"].final
+
+
+@pytest.mark.parametrize("text,weeks", [
+    ("31-year-old G3 P1011 at 38 weeks 4 days with gestational diabetes.", 38),
+    ("Pregnant, 12 weeks by LMP.", 12),
+    ("Low back pain for 8 weeks.", None),  # no pregnancy
+    ("Not pregnant.", None),
+])
+def test_the_weeks_of_gestation_a_note_states(text, weeks):
+    assert rules._gestation_weeks(text) == weeks
+
+
+def test_a_negated_recurrence_does_not_make_a_past_cancer_current(coder):
+    note = ("PAST MEDICAL HISTORY: Right breast cancer, s/p lumpectomy and radiation 2014, no evidence of disease.\n"
+            "ASSESSMENT: Personal history of breast cancer, no evidence of recurrence.")
+    finals = {a.code for a in coder.code(note, CodeOptions(language="en")).final_assessments}
+    assert "Z85.3" in finals and not any(c.startswith("C50") for c in finals), finals
+    assert rules._span_says_current_cancer("History of breast cancer with bone metastases.", 0, 46)
+
+
+def test_a_former_smoker_is_a_personal_history_of_nicotine_dependence(coder):
+    note = "SOCIAL HISTORY: Former smoker, quit 15 years ago.\nASSESSMENT: Essential hypertension."
+    finals = {a.code for a in coder.code(note, CodeOptions(language="en")).final_assessments}
+    assert "Z87.891" in finals and not any(c.startswith("F17") for c in finals), finals

@@ -166,6 +166,8 @@ SETTINGS = CodifySettings.model_validate(
         "IDEMPOTENCY_TABLE": "idem",
         "STAGING_BUCKET": "staging",
         "MODELS_BUCKET": "models",
+        "MODELS_TABLE": "models-table",
+        "TRAINING_FUNCTION": "training",
     }
 )
 

@@ -7,6 +7,8 @@ CODIFY_ENV = {
     "IDEMPOTENCY_TABLE": "idem",
     "STAGING_BUCKET": "stage",
     "MODELS_BUCKET": "models",
+    "MODELS_TABLE": "models-table",
+    "TRAINING_FUNCTION": "training",
 }
 
 
@@ -47,6 +49,7 @@ def test_required_env_is_what_the_template_must_provide():
         "codify/app.lambda_handler",
         "health/app.lambda_handler",
         "authorizer/app.lambda_handler",
+        "training/app.lambda_handler",
     }
 
 

@@ -73,6 +73,9 @@ def test_every_route_is_integrated_with_the_function_the_design_names(transforme
         ("GET", "/v1/runs/{run_id}"): "CodifyFunction",
         ("GET", "/v1/runs"): "CodifyFunction",
         ("GET", "/v1/models"): "CodifyFunction",
+        ("POST", "/v1/models"): "CodifyFunction",
+        ("GET", "/v1/models/{model_id}"): "CodifyFunction",
+        ("DELETE", "/v1/models/{model_id}"): "CodifyFunction",
         ("POST", "/v1/uploads"): "CodifyFunction",
         ("GET", "/v1/openapi.json"): "CodifyFunction",
         ("GET", "/v1/docs"): "CodifyFunction",
@@ -109,7 +112,7 @@ def test_only_health_and_docs_are_open(transformed):
 
 def test_each_function_handler_exists_and_gets_the_environment_its_settings_require(transformed):
     functions = {k: v for k, v in transformed["Resources"].items() if v["Type"] == "AWS::Lambda::Function"}
-    assert set(functions) == {"CodifyFunction", "HealthFunction", "TokenAuthorizerFunction"}
+    assert set(functions) == {"CodifyFunction", "HealthFunction", "TokenAuthorizerFunction", "ModelTrainingFunction"}
     for logical_id, fn in functions.items():
         props = fn["Properties"]
         handler = props["Handler"]
@@ -232,6 +235,9 @@ def test_local_routes_match_the_template():
         ("GET", "/v1/runs/{run_id}", "codify/app.lambda_handler", True),
         ("GET", "/v1/runs", "codify/app.lambda_handler", True),
         ("GET", "/v1/models", "codify/app.lambda_handler", True),
+        ("POST", "/v1/models", "codify/app.lambda_handler", True),
+        ("GET", "/v1/models/{model_id}", "codify/app.lambda_handler", True),
+        ("DELETE", "/v1/models/{model_id}", "codify/app.lambda_handler", True),
         ("POST", "/v1/uploads", "codify/app.lambda_handler", True),
         ("GET", "/v1/openapi.json", "codify/app.lambda_handler", False),
         ("GET", "/v1/docs", "codify/app.lambda_handler", False),

@@ -156,7 +156,8 @@ _CUES: tuple[tuple[str, float, str], ...] = (
     ("progress_note", 3.0, r"\bprogress note\b|\bsoap note\b|\bnota de evoluci[oó]n\b"),
     ("progress_note", 1.5, r"(?:^|\n|[.,]\s*)subjective\s*:"),
     ("progress_note", 1.5, r"(?:^|\n|[.,]\s*)objective\s*:"),
-    ("progress_note", 1.0, r"(?:^|\n)\s*[so]\s*:"),
+    ("progress_note", 1.5, r"(?:^|\n)\s*s\s*:"),
+    ("progress_note", 1.5, r"(?:^|\n)\s*o\s*:"),
     ("progress_note", 1.0, r"\binterval history\b|\bfollow[- ]up visit\b|\breturns? (?:today )?for (?:a )?follow[- ]up\b"),
     # discharge summary
     ("discharge_summary", 3.0, r"\bdischarge summary\b|\binforme de alta\b|\bepicrisis\b"),
@@ -215,6 +216,7 @@ _KEYWORDS: tuple[tuple[str, ...] | None, ...] = (
     ('progress note', 'soap note', 'nota de evoluci'),
     ('subjective',),
     ('objective',),
+    (':',),
     (':',),
     ('interval history', 'follow'),
     ('discharge summary', 'informe de alta', 'epicrisis'),

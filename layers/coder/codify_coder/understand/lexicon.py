@@ -566,12 +566,14 @@ SECTION_HEADERS = {
         "reason for visit", "reason for admission", "reason for consultation", "subjective",
         "history of the present illness", "interval history", "enfermedad actual", "motivo de consulta",
         "motivo de ingreso", "motivo de la consulta", "anamnesis", "historia actual",
+        "s",  # a SOAP note's "S:" (subjective) line
     ],
     "ros": ["review of systems", "ros", "systems review", "revision por sistemas", "revision por aparatos"],
     "exam": [
         "physical exam", "physical examination", "exam", "examination", "pe", "vitals", "vital signs",
         "objective", "exploracion fisica", "exploracion", "examen fisico", "exploracion general",
         "constantes", "constantes vitales", "exploracion fisica al ingreso",
+        "o",  # a SOAP note's "O:" (objective) line
     ],
     "results": [
         "labs", "lab", "laboratory", "laboratory results", "lab results", "laboratory data",
