@@ -2,6 +2,7 @@
 #   make serve   the API on http://127.0.0.1:3000 (real coder, moto for AWS), dev token printed
 #   make demo    code a sample note and print the JSON
 #   make test    all tests: unit, functional, template, e2e, sam build + Lambda emulator integration
+#   make soak    the long proofs against codify serve: >= 1,000 schemathesis cases, 200 concurrent calls
 #   make eval    CodiEsp dev (en and es) scores;  make eval-real: the English development set of real-style notes
 #   make eval-custom  a custom model trained on CodiEsp train (es + en), scored on CodiEsp dev
 #   make eval-ml the 20 CodiEsp dev cases in Spanish, Catalan, Galician and Basque (language detected per note)
@@ -24,7 +25,7 @@ PORT ?= 3000
 PYTEST_ARGS ?=
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: setup assets assets-rebuild serve demo test test-fast lint lock layer-requirements eval eval-ml eval-real eval-custom bench build invoke clean
+.PHONY: setup assets assets-rebuild serve demo test test-fast soak lint lock layer-requirements eval eval-ml eval-real eval-custom bench build invoke clean
 
 setup: $(STAMP) $(MODEL)
 
@@ -82,6 +83,11 @@ demo: setup
 # pytest exit status 5 means "no tests collected": not a failure of the build.
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
+
+# The proofs of tests/e2e/test_proofs.py in their long form (make test runs them short).
+soak: setup
+	CODIFY_PROOF_EXAMPLES=250 CODIFY_PROOF_MIN_CASES=1000 CODIFY_PROOF_CONCURRENCY=200 \
+	  $(BIN)/python -m pytest tests/e2e/test_proofs.py -s $(PYTEST_ARGS)
 
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow and not e2e" $(PYTEST_ARGS)

@@ -103,6 +103,14 @@ ev(
     headers=JSON[1:],
     params={"run_id": "12"},
 )
+ev(
+    "runs-list",
+    "GET",
+    "/v1/runs",
+    "/v1/runs",
+    headers=JSON[1:],
+    query="patient_id=pt-778&from=2026-11-01T00:00:00Z&to=2026-11-30T23:59:59Z&limit=20",
+)
 ev("models-list", "GET", "/v1/models", "/v1/models", headers=JSON[1:])
 ev("uploads-create-training", "POST", "/v1/uploads", "/v1/uploads", {"purpose": "training"})
 ev(

@@ -22,7 +22,7 @@ from common import aws
 from common.observability import logger, metrics
 from common.settings import authorizer_settings
 
-from .tokens import ROUTE_SCOPES, TOKEN_PATTERN, TokenRecord, TokenStore, hash_token
+from .tokens import ROUTE_SCOPES, TOKEN_PATTERN, TokenRecord, TokenStore, hash_token, usage_key
 
 Effect = Literal["allow", "deny", "unauthorized"]
 
@@ -77,7 +77,11 @@ def policy(decision: Decision, method_arn: str) -> dict[str, Any]:
         "scopes": ",".join(decision.scopes),
     }
     response = APIGatewayAuthorizerResponse.from_route_arn(
-        method_arn, principal_id=decision.tenant or "anonymous", context=context
+        method_arn,
+        principal_id=decision.tenant or "anonymous",
+        context=context,
+        # The tenant's key in the usage plan: rate, burst and daily quota per tenant (template.yaml).
+        usage_identifier_key=usage_key(decision.tenant) if decision.tenant else None,
     )
     if decision.effect == "allow" and decision.routes:
         for method, pattern in decision.routes:

@@ -20,6 +20,7 @@ TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9._~+/=-]{16,512}$")  # RFC 6750 b64token
 ROUTE_SCOPES: dict[tuple[str, str], str] = {
     ("POST", "/v1/codify"): "codify",
     ("POST", "/v1/uploads"): "codify",
+    ("GET", "/v1/runs"): "runs:read",
     ("GET", "/v1/runs/*"): "runs:read",
     ("GET", "/v1/models"): "models:read",
     ("GET", "/v1/models/*"): "models:read",
@@ -27,6 +28,13 @@ ROUTE_SCOPES: dict[tuple[str, str], str] = {
     ("DELETE", "/v1/models/*"): "models:write",
 }
 ALL_SCOPES: tuple[str, ...] = ("codify", "runs:read", "models:read", "models:write")
+
+
+def usage_key(tenant: str) -> str:
+    """The value of the tenant's API Gateway API key, which the authorizer returns as usageIdentifierKey so
+    that the usage plan's rate and quota count per tenant. Derived from the tenant, not secret: with
+    ApiKeySourceType AUTHORIZER no client can present a key, the gateway takes it from the authorizer."""
+    return "codify-tenant-" + hashlib.sha256(tenant.encode("utf-8")).hexdigest()[:40]
 
 
 def new_token() -> str:

@@ -5,31 +5,38 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
-from aws_lambda_powertools.event_handler.openapi.params import Body, Header
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Query
 from aws_lambda_powertools.event_handler.openapi.params import Path as PathParam
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from common import deadline as request_deadline
 from common import errors
 from common.caller import Caller, caller_from
-from common.errors import ApiError, Unauthorized, openapi_errors
+from common.errors import ApiError, ErrorDetail, InvalidRequest, Unauthorized, openapi_errors
+from common.ids import iso
 from common.observability import logger, metrics, tracer
 from common.settings import SERVICE_VERSION, codify_settings
 from health.routes import router as health_router
 
 from .model_routes import router as models_router
 from .models import (
+    CURSOR_PATTERN,
     RUN_ID_PATTERN,
     TRACKING_PATTERN,
     CodifyRequest,
     CodifyResponse,
     RunRecord,
+    RunsPage,
 )
 from .pdf_input import PdfInput
+from .ports import RunsFilter
 from .repositories import (
     DynamoRunsRepository,
     PowertoolsIdempotency,
@@ -53,7 +60,7 @@ def service() -> CodifyService:
     """The use case wired to AWS, once per container."""
     settings = codify_settings()
     return CodifyService(
-        runs=DynamoRunsRepository(settings.runs_table),
+        runs=DynamoRunsRepository(settings.runs_table, settings.retention_years),
         models=S3ModelStore(settings.models_bucket, settings.model_cache_dir, settings.model_cache_size),
         pdf=PdfInput(
             S3StagingStore(settings.staging_bucket), TextractRecognizer(settings.staging_bucket), settings
@@ -92,6 +99,17 @@ def _audit_rejected(error: ApiError) -> None:
 
 
 errors.register(app, on_refused=_audit_rejected)
+
+
+def _no_store(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response:
+    """Codify answers carry evidence (note text), run records carry patient ids, upload forms carry signed
+    fields: no shared or browser cache may keep any of them. Error answers set it in common.errors."""
+    response = next_middleware(app)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+app.use(middlewares=[_no_store])
 
 CODIFY_ERRORS = openapi_errors(400, 401, 403, 404, 409, 413, 415, 422, 429, 500, 503)
 
@@ -141,6 +159,51 @@ def codify(
 )
 def get_run(run_id: Annotated[str, PathParam(pattern=RUN_ID_PATTERN)]) -> RunRecord:
     return service().get_run(caller(), run_id)
+
+
+def _utc_iso(moment: datetime | None) -> str | None:
+    """The records' own format (common.ids.iso), a time without a zone read as UTC."""
+    if moment is None:
+        return None
+    return iso(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+
+
+@app.get(
+    "/v1/runs",
+    summary="The tenant's runs, newest first: all, or by patient, doctor or encounter, in a time range",
+    responses={
+        200: {"description": "A page of audit records", "content": {"application/json": {"model": RunsPage}}},
+        **openapi_errors(400, 401, 403, 429, 500, 503),
+    },
+    security=SECURITY,
+    tags=["runs"],
+)
+def list_runs(
+    patient_id: Annotated[str | None, Query(pattern=TRACKING_PATTERN)] = None,
+    doctor_id: Annotated[str | None, Query(pattern=TRACKING_PATTERN)] = None,
+    encounter_id: Annotated[str | None, Query(pattern=TRACKING_PATTERN)] = None,
+    start: Annotated[
+        datetime | None, Query(alias="from", description="Runs created at or after (ISO 8601; UTC if no zone)")
+    ] = None,
+    end: Annotated[datetime | None, Query(alias="to", description="Runs created at or before (ISO 8601)")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: Annotated[
+        str | None, Query(pattern=CURSOR_PATTERN, description="`next_cursor` of the previous page")
+    ] = None,
+) -> RunsPage:
+    given = [name for name, value in (("patient_id", patient_id), ("doctor_id", doctor_id),
+                                       ("encounter_id", encounter_id)) if value]  # fmt: skip
+    if len(given) > 1:
+        raise InvalidRequest(
+            "The request is invalid; see details.",
+            [ErrorDetail(field=f"query.{n}", issue="one_filter", message="Send at most one of patient_id, "
+                         "doctor_id, encounter_id.") for n in given],
+        )  # fmt: skip
+    runs_filter = RunsFilter(
+        patient_id=patient_id, doctor_id=doctor_id, encounter_id=encounter_id,
+        start=_utc_iso(start), end=_utc_iso(end), limit=limit, cursor=cursor,
+    )  # fmt: skip
+    return service().list_runs(caller(), runs_filter)
 
 
 # ------------------------------------------------------------------ OpenAPI and Swagger UI
@@ -213,4 +276,6 @@ def swagger_ui():
 @tracer.capture_lambda_handler(capture_response=False, capture_error=False)  # bodies carry note text
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    # One deadline for everything this request does (PDF, OCR, coding, AWS calls): common/deadline.py.
+    with request_deadline.bound(request_deadline.for_request(context)):
+        return app.resolve(event, context)

@@ -16,6 +16,7 @@ TRACKING_PATTERN = r"^[A-Za-z0-9._:-]{1,128}$"
 MODEL_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 UPLOAD_ID_PATTERN = r"^[A-Za-z0-9._-]{1,128}$"
 RUN_ID_PATTERN = r"^run_[0-9a-f]{32}$"
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]{1,1024}$"  # URL-safe base64 of the page's last key
 _BASE64 = re.compile(r"^[A-Za-z0-9+/]*={0,2}$")
 
 # The coder owns these vocabularies; the API re-exports them so the OpenAPI document cannot drift.
@@ -158,10 +159,22 @@ class CodifyResponse(BaseModel):
     analysis: AnalysisOut
 
 
+class RunEvidence(BaseModel):
+    """Where a code's evidence is in the note: offsets (code points) and page, never the text. An auditor
+    holding the note reads the words there."""
+
+    start: int
+    end: int
+    page: int | None = None
+
+
 class RunCode(BaseModel):
     code: str
     confidence: int
     reason: str | None = None
+    rule: str | None = Field(None, description="The coding rule that decided it (a stable id)")
+    guideline: str | None = Field(None, description="Its ICD-10-CM guideline section, where one applies")
+    evidence: list[RunEvidence] = []
 
 
 class RunRecord(BaseModel):
@@ -182,6 +195,7 @@ class RunRecord(BaseModel):
     input_sha256: str | None = None
     input_bytes: int | None = None
     input_characters: int | None = None
+    input_file_sha256: str | None = Field(None, description="sha256 of the PDF's bytes as received")
     input_s3_key: str | None = Field(
         None, description="The staged PDF: tenants/{tenant}/runs/{run_id}/input.pdf"
     )
@@ -200,6 +214,16 @@ class RunRecord(BaseModel):
     discarded_codes: list[RunCode] = []
     latency_ms: int
     idempotency_key_sha256: str | None = None
+    expires_at: int | None = Field(
+        None, description="Epoch seconds when the retention period (RetentionYears) ends and DynamoDB's TTL removes it"
+    )
+
+
+class RunsPage(BaseModel):
+    """The tenant's runs, newest first."""
+
+    runs: list[RunRecord]
+    next_cursor: str | None = Field(None, description="Send as `cursor` for the next page; absent on the last")
 
 
 class ModelSummary(BaseModel):

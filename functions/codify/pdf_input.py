@@ -16,15 +16,17 @@ payload, and API Gateway's proxy event wraps the body: headers appear twice (`he
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, field
 
+from codify_coder.deadline import Deadline, DeadlineExceeded
 from codify_coder.extract import (
-    Deadline,
     NotPdf,
     PdfLimits,
     PdfNoText,
     PdfRejected,
+    PdfTimeout,
     PdfTooLarge,
     extract_pdf,
     is_pdf,
@@ -32,7 +34,7 @@ from codify_coder.extract import (
     pages_needing_ocr,
 )
 from codify_coder.types import Document
-from common.errors import ApiError, ServiceUnavailable
+from common.errors import ApiError, IdempotencyConflict, ServiceUnavailable
 from common.observability import logger
 from common.settings import MAX_PDF_BYTES, CodifySettings
 
@@ -41,6 +43,7 @@ from .ports import OcrFailed, StagingStore, TextRecognizer
 LAMBDA_SYNC_PAYLOAD_BYTES = 6_291_456  # 6 MB: Lambda's limit for a synchronous request payload
 EVENT_ENVELOPE_BUDGET = 32_768  # API Gateway event around the body (see module docstring)
 INLINE_PDF_MAX_BYTES = (LAMBDA_SYNC_PAYLOAD_BYTES - EVENT_ENVELOPE_BUDGET) // 4 * 3  # 4,694,016
+MIN_OCR_SECONDS = 1.0  # a one-page DetectDocumentText takes about a second
 
 
 @dataclass
@@ -49,11 +52,21 @@ class PdfIntake:
     why not (a PdfRejected or an ApiError, mapped to a status by common.errors)."""
 
     input_bytes: int | None = None
+    file_sha256: str | None = None  # of the PDF's bytes, as received
     staged_key: str | None = None
     pages: int | None = None
     warnings: list[str] = field(default_factory=list)
     document: Document | None = None
     refusal: Exception | None = None
+
+
+@dataclass(frozen=True)
+class FirstRun:
+    """What an idempotent replay reproduces: the first run's staged copy (never written again) and the sha256
+    of the file it coded (an upload overwritten since then is refused, not silently coded)."""
+
+    staged_key: str | None
+    file_sha256: str | None
 
 
 def limits_from(settings: CodifySettings) -> PdfLimits:
@@ -73,19 +86,35 @@ class PdfInput:
         self.ocr = ocr
         self.settings = settings
 
-    def intake(self, *, tenant: str, run_id: str, pdf: bytes | None, upload_id: str | None) -> PdfIntake:
-        """Read, check, extract, stage and OCR one PDF. Never raises for a refused PDF or an unavailable
-        store: the refusal is in the result."""
+    def intake(
+        self,
+        *,
+        tenant: str,
+        run_id: str,
+        pdf: bytes | None,
+        upload_id: str | None,
+        deadline: Deadline | None = None,
+        first: FirstRun | None = None,
+    ) -> PdfIntake:
+        """Read, check, extract, stage and OCR one PDF within the request's `deadline`. Never raises for a
+        refused PDF, an unavailable store or a deadline that passed: the refusal is in the result."""
         intake = PdfIntake()
         try:
-            self._intake(intake, tenant, run_id, pdf, upload_id)
-        except (PdfRejected, ApiError) as refusal:
+            self._intake(intake, tenant, run_id, pdf, upload_id, deadline or Deadline.never(), first)
+        except (PdfRejected, ApiError, DeadlineExceeded) as refusal:
             intake.refusal = refusal
             intake.document = None
         return intake
 
     def _intake(
-        self, intake: PdfIntake, tenant: str, run_id: str, pdf: bytes | None, upload_id: str | None
+        self,
+        intake: PdfIntake,
+        tenant: str,
+        run_id: str,
+        pdf: bytes | None,
+        upload_id: str | None,
+        deadline: Deadline,
+        first: FirstRun | None,
     ) -> None:
         if pdf is not None:
             data = pdf
@@ -101,12 +130,27 @@ class PdfInput:
             data = self._read_upload(intake, tenant, upload_id)
         else:  # the request model guarantees one input; this is a programming error
             raise ValueError("intake needs pdf or upload_id")
+        intake.file_sha256 = hashlib.sha256(data).hexdigest()
+        if first is not None and first.file_sha256 is not None and intake.file_sha256 != first.file_sha256:
+            raise IdempotencyConflict(
+                "The uploaded file changed since the first request with this Idempotency-Key; send a new key "
+                "to code the new file.",
+                reason="upload_changed",
+            )
 
         try:
             if not is_pdf(data):
                 raise NotPdf("The file is not a PDF (no %PDF- header).", reason="not_pdf")
             started = time.perf_counter()
-            document = extract_pdf(data, limits_from(self.settings), Deadline(self.settings.pdf_max_seconds))
+            # The PDF's own limit, or the request's deadline if that comes first.
+            try:
+                document = extract_pdf(
+                    data, limits_from(self.settings), deadline.within(self.settings.pdf_max_seconds)
+                )
+            except PdfTimeout:
+                if deadline.expired():  # the request's time ran out, not the document's limit
+                    raise DeadlineExceeded("extract") from None
+                raise
             needs_ocr = pages_needing_ocr(document)
             intake.pages = len(document.pages)
             intake.warnings = list(document.warnings)
@@ -132,9 +176,12 @@ class PdfInput:
             raise
 
         # Staged only once it is going to be coded (or read by Textract, which takes it from S3).
-        intake.staged_key = self.staging.stage_input(tenant, run_id, data)
+        if first is not None and first.staged_key is not None:
+            intake.staged_key = first.staged_key  # a replay: the staged input is never rewritten
+        else:
+            intake.staged_key = self.staging.stage_input(tenant, run_id, data)
         if needs_ocr and self.settings.ocr_enabled:
-            document = self._ocr(document, intake.staged_key)
+            document = self._ocr(document, intake.staged_key, deadline)
             intake.warnings = list(document.warnings)
             if not document.text.strip():
                 raise PdfNoText("The PDF has no text layer and OCR found no text in it.", reason="no_text")
@@ -156,12 +203,17 @@ class PdfInput:
             raise PdfTooLarge(f"The upload is over the limit of {MAX_PDF_BYTES:,} bytes.", reason="too_large")
         return data
 
-    def _ocr(self, document: Document, key: str) -> Document:
+    def _ocr(self, document: Document, key: str, deadline: Deadline) -> Document:
         started = time.perf_counter()
+        timeout = min(self.settings.ocr_timeout_seconds, deadline.remaining())
+        if timeout < MIN_OCR_SECONDS:  # not worth starting a Textract job that cannot finish
+            raise DeadlineExceeded("ocr")
         try:
-            lines = self.ocr.lines(key, pages=len(document.pages), timeout=self.settings.ocr_timeout_seconds)
+            lines = self.ocr.lines(key, pages=len(document.pages), timeout=timeout)
         except OcrFailed as exc:
             logger.warning("ocr failed", extra={"error_type": str(exc)})
+            if deadline.expired():
+                raise DeadlineExceeded("ocr") from None
             if not document.text.strip():
                 raise ServiceUnavailable(
                     "Text recognition (OCR) is temporarily unavailable; try again later.", reason="ocr_failed"

@@ -15,8 +15,26 @@ from common.coder import CoderPort
 from .models import CodifyResponse, ModelSummary, RunRecord
 
 
+@dataclass(frozen=True)
+class RunsFilter:
+    """GET /v1/runs: at most one of the tracking ids (none: all the tenant's runs), a time range on
+    created_at (inclusive, ISO 8601 UTC as the records write it), a page size and the opaque cursor."""
+
+    patient_id: str | None = None
+    doctor_id: str | None = None
+    encounter_id: str | None = None
+    start: str | None = None
+    end: str | None = None
+    limit: int = 50
+    cursor: str | None = None
+
+
 class RunsRepository(Protocol):
     """RunsTable: one immutable audit record per run."""
+
+    def query(self, tenant: str, runs_filter: RunsFilter) -> tuple[list[RunRecord], str | None]:
+        """A page of the tenant's runs, newest first, and the cursor of the next page (None on the last).
+        Raises InvalidRequest for a cursor that is not one this query returned."""
 
     def put(self, record: RunRecord) -> None:
         """Write a new record; never overwrites one (raises if the run id exists)."""

@@ -3,6 +3,8 @@ Powertools' idempotency. Nothing here decides anything about a request; the use 
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 import shutil
@@ -10,9 +12,10 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from aws_lambda_powertools.utilities.idempotency import (
     DynamoDBPersistenceLayer,
@@ -23,11 +26,11 @@ from aws_lambda_powertools.utilities.idempotency.serialization.base import BaseI
 from botocore.exceptions import BotoCoreError, ClientError
 from common import aws
 from common.coder import CoderPort
-from common.errors import ApiError, ModelNotFound, NotFound, ServiceUnavailable
+from common.errors import ApiError, ErrorDetail, InvalidRequest, ModelNotFound, NotFound, ServiceUnavailable
 from common.observability import logger
 
 from .models import CodifyResponse, ModelSummary, RunRecord
-from .ports import OcrFailed, ReplayRef
+from .ports import OcrFailed, ReplayRef, RunsFilter
 
 SSE = "AES256"  # every object this service writes is encrypted at rest (also the bucket default)
 PDF_CONTENT_TYPE = "application/pdf"
@@ -45,27 +48,132 @@ def run_input_key(tenant: str, run_id: str) -> str:
 
 
 class DynamoRunsRepository:
-    """One immutable item per run: conditional put, never updated."""
+    """One immutable item per run: conditional put, never updated (the function's role may not UpdateItem or
+    DeleteItem on the table); DynamoDB's TTL removes it when the retention period ends."""
 
-    def __init__(self, table_name: str) -> None:
+    INDEXES: ClassVar[dict[str | None, tuple[str, str]]] = {  # filter -> GSI name -> its partition attribute (all sorted by created_at)
+        None: ("by-tenant-time", "tenant"),
+        "patient_id": ("by-patient-time", "tenant_patient"),
+        "doctor_id": ("by-doctor-time", "tenant_doctor"),
+        "encounter_id": ("by-encounter-time", "tenant_encounter"),
+    }
+
+    def __init__(self, table_name: str, retention_years: int | None = None) -> None:
         self.table_name = table_name
+        self.retention_years = retention_years
 
     @property
     def _table(self) -> Any:
         return aws.dynamodb().Table(self.table_name)
 
     def put(self, record: RunRecord) -> None:
+        """Conditional put. botocore retries a PutItem whose reply was lost (a read timeout, a reset
+        connection) into its own `attribute_not_exists` condition: the item is then read back, and the same
+        record means the first attempt was written, which is a success. Another record under the run id
+        raises RunIdCollision."""
+        if self.retention_years:
+            record = record.model_copy(
+                update={"expires_at": retention_end(record.created_at, self.retention_years)}
+            )
         item = record.model_dump(exclude_none=True)
-        if record.patient_id:  # key of the patient+time index, scoped by tenant
-            item["tenant_patient"] = f"{record.tenant}#{record.patient_id}"
-        self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(run_id)")
+        item.update(index_keys(record))
+        try:
+            self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(run_id)")
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise
+            stored = self._table.get_item(Key={"run_id": record.run_id}, ConsistentRead=True).get("Item")
+            if stored is None or _record(stored) != record:
+                raise RunIdCollision(record.run_id) from None
+            logger.info("audit record already written (lost reply retried)", extra={"run_id": record.run_id})
 
     def get(self, tenant: str, run_id: str) -> RunRecord:
         item = self._table.get_item(Key={"run_id": run_id}, ConsistentRead=True).get("Item")
         if not item or item.get("tenant") != tenant:  # another tenant's run is indistinguishable from none
             raise NotFound("No such run.")
-        item.pop("tenant_patient", None)
-        return RunRecord.model_validate(_from_dynamo(item))
+        return _record(item)
+
+    def query(self, tenant: str, runs_filter: RunsFilter) -> tuple[list[RunRecord], str | None]:
+        from boto3.dynamodb.conditions import Key
+
+        by = next((f for f in ("patient_id", "doctor_id", "encounter_id") if getattr(runs_filter, f)), None)
+        index, partition = self.INDEXES[by]
+        value = tenant if by is None else f"{tenant}#{getattr(runs_filter, by)}"
+        condition: Any = Key(partition).eq(value)
+        created = Key("created_at")
+        if runs_filter.start and runs_filter.end:
+            condition &= created.between(runs_filter.start, runs_filter.end)
+        elif runs_filter.start:
+            condition &= created.gte(runs_filter.start)
+        elif runs_filter.end:
+            condition &= created.lte(runs_filter.end)
+        kwargs: dict[str, Any] = {
+            "IndexName": index,
+            "KeyConditionExpression": condition,
+            "ScanIndexForward": False,  # newest first
+            "Limit": runs_filter.limit,
+        }
+        if runs_filter.cursor:
+            kwargs["ExclusiveStartKey"] = _decode_cursor(runs_filter.cursor, partition, value)
+        page = self._table.query(**kwargs)
+        records = [_record(item) for item in page.get("Items", [])]
+        last = page.get("LastEvaluatedKey")
+        return records, _encode_cursor(last) if last else None
+
+
+def retention_end(created_at: str, years: int) -> int:
+    """Epoch seconds `years` (of 365.25 days) after created_at: the TTL attribute."""
+    created = datetime.fromisoformat(created_at)  # 3.11+ reads the trailing Z
+    return int(created.timestamp() + years * 365.25 * 86400)
+
+
+def _encode_cursor(key: dict[str, Any]) -> str:
+    """The page's LastEvaluatedKey (run id, created_at, the index's partition key: ids the caller may read)
+    as URL-safe base64 JSON. Opaque to clients; checked against the query when it comes back."""
+    raw = json.dumps({k: str(v) for k, v in key.items()}, sort_keys=True, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, partition: str, value: str) -> dict[str, str]:
+    """A cursor from this query only: same index, same partition (so never another tenant's)."""
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, binascii.Error):
+        key = None
+    expected = {"run_id", "created_at", partition}
+    if not isinstance(key, dict) or set(key) != expected or key.get(partition) != value:
+        detail = ErrorDetail(
+            field="query.cursor", issue="invalid_cursor", message="Not a cursor of this query."
+        )
+        raise InvalidRequest("The request is invalid; see details.", [detail])
+    if not all(isinstance(v, str) for v in key.values()):
+        raise InvalidRequest("The request is invalid; see details.")
+    return key
+
+
+class RunIdCollision(Exception):
+    """A conditional put found another record under the run id (never expected: ids are random)."""
+
+
+INDEX_KEYS = ("tenant_patient", "tenant_doctor", "tenant_encounter")
+
+
+def index_keys(record: RunRecord) -> dict[str, str]:
+    """The GSI partition keys, scoped by tenant: tracking ids are only unique within a tenant."""
+    keys = {}
+    for attribute, value in (
+        ("tenant_patient", record.patient_id),
+        ("tenant_doctor", record.doctor_id),
+        ("tenant_encounter", record.encounter_id),
+    ):
+        if value:
+            keys[attribute] = f"{record.tenant}#{value}"
+    return keys
+
+
+def _record(item: dict[str, Any]) -> RunRecord:
+    item = {k: v for k, v in item.items() if k not in INDEX_KEYS}
+    return RunRecord.model_validate(_from_dynamo(item))
 
 
 def _from_dynamo(value: Any) -> Any:

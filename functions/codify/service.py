@@ -19,16 +19,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
+from codify_coder.deadline import Deadline
 from codify_coder.types import CodeOptions, CodingResult, Document
+from common import deadline as request_deadline
 from common.caller import Caller
 from common.coder import CoderPort, get_coder
-from common.errors import ApiError, to_api_error
+from common.deadline import AUDIT_WINDOW_SECONDS
+from common.errors import ApiError, IdempotencyConflict, NotFound, to_api_error
 from common.ids import new_run_id, now_iso
 from common.observability import logger, metrics, tracer
 
-from .models import CodifyRequest, CodifyResponse, RunCode, RunRecord
-from .pdf_input import PdfInput, PdfIntake
-from .ports import IdempotencyStore, ModelStore, ReplayRef, RunsRepository
+from .models import CodifyRequest, CodifyResponse, RunCode, RunEvidence, RunRecord, RunsPage
+from .pdf_input import FirstRun, PdfInput, PdfIntake
+from .ports import IdempotencyStore, ModelStore, ReplayRef, RunsFilter, RunsRepository
 
 DEFAULT_MODEL = "default"
 
@@ -68,6 +71,7 @@ class Run:
     # what the input turned out to be
     input_bytes: int | None = None
     input_sha256: str | None = None
+    input_file_sha256: str | None = None
     input_characters: int | None = None
     input_s3_key: str | None = None
     input_warnings: list[str] = field(default_factory=list)
@@ -92,6 +96,7 @@ class Run:
 
     def took_pdf(self, intake: PdfIntake) -> None:
         self.input_bytes = intake.input_bytes
+        self.input_file_sha256 = intake.file_sha256
         self.input_s3_key = intake.staged_key
         self.pages = intake.pages
         self.input_warnings = list(intake.warnings)
@@ -104,11 +109,21 @@ class Run:
     def coded(self, result: CodingResult, response: CodifyResponse) -> None:
         self.language = result.language
         self.pages = response.input.pages
-        self.final_codes = [RunCode(code=a.code, confidence=a.confidence) for a in result.final_assessments]
+        # Why each code was decided, for an auditor holding the note: rule ids and where (never the words).
+        self.final_codes = [
+            RunCode(
+                code=a.code, confidence=a.confidence, rule=a.rule or None, guideline=a.guideline,
+                evidence=[RunEvidence(start=e.start, end=e.end, page=e.page) for e in a.evidence],
+            )
+            for a in result.final_assessments
+        ]  # fmt: skip
         self.discarded_codes = [
-            RunCode(code=d.code, confidence=d.confidence, reason=d.reason)
+            RunCode(
+                code=d.code, confidence=d.confidence, reason=d.reason, rule=d.rule or None, guideline=d.guideline,
+                evidence=[RunEvidence(start=e.start, end=e.end, page=e.page) for e in d.evidence],
+            )
             for d in result.discarded_assessments
-        ]
+        ]  # fmt: skip
 
     def record(self, error: ApiError | None) -> RunRecord:
         key_hash = hashlib.sha256(self.idempotency_key.encode()).hexdigest() if self.idempotency_key else None
@@ -127,6 +142,7 @@ class Run:
             encounter_id=self.tracking.encounter_id,
             input_type=self.input_type,
             input_sha256=self.input_sha256,
+            input_file_sha256=self.input_file_sha256,
             input_bytes=self.input_bytes,
             input_characters=self.input_characters,
             input_s3_key=self.input_s3_key,
@@ -197,7 +213,8 @@ class CodifyService:
                 "run_id": run.run_id,
                 "input_type": run.input_type,
                 "input_bytes": run.input_bytes,
-                "input_sha256": run.input_sha256,
+                # No hash of the note: an unkeyed sha256 of a short note can be confirmed by guessing. The
+                # run id joins this line to the audit record.
                 "final_codes": len(result.final_assessments),
                 "discarded_codes": len(result.discarded_assessments),
             },
@@ -210,16 +227,34 @@ class CodifyService:
         logger.info("idempotent replay", extra={"run_id": ref.run_id})
         replay = Run.of(command)
         replay.run_id, replay.created_at = ref.run_id, ref.created_at
-        return self._code(command.request, replay)[0]
+        try:  # the first run's audit record says what it coded and with which model
+            first = self.runs.get(command.caller.tenant, ref.run_id)
+        except NotFound:
+            raise IdempotencyConflict(
+                "The first run of this Idempotency-Key has no audit record; send a new key.",
+                reason="first_run_missing",
+            ) from None
+        return self._code(command.request, replay, first)[0]
 
-    def _code(self, request: CodifyRequest, run: Run) -> tuple[CodifyResponse, CodingResult]:
-        """Code the request's document, noting on the run what is learned; writes nothing but staged PDFs."""
+    def _code(
+        self, request: CodifyRequest, run: Run, first: RunRecord | None = None
+    ) -> tuple[CodifyResponse, CodingResult]:
+        """Code the request's document, noting on the run what is learned; writes nothing but staged PDFs.
+        PDF extraction, OCR and coding share the request's deadline (common.deadline). A replay (`first`, the
+        first run's record) is pinned to that run: the same model version and the same file, or a 409."""
         from codify_coder.serialize import response_body
 
+        deadline = request_deadline.current()
         coder = (self._coder or get_coder)()
         if request.model != DEFAULT_MODEL:
             coder = self.models.coder_for(run.caller.tenant, request.model, coder)
-        document = self._document(request, run)
+        if first is not None and first.model_version and coder.model.version != first.model_version:
+            raise IdempotencyConflict(
+                f"The first request with this Idempotency-Key was coded with model version "
+                f"{first.model_version}, which is no longer served; send a new key to code it again.",
+                reason="model_changed",
+            )
+        document = self._document(request, run, deadline, first)
         run.model_version = coder.model.version
         options = CodeOptions(
             language=request.language,
@@ -229,7 +264,7 @@ class CodifyService:
             min_confidence=request.min_confidence,
         )
         started = time.perf_counter()
-        result = coder.code(document, options)
+        result = coder.code(document, options, deadline=deadline)
         metrics.add_metric(
             name="CodingLatency",
             unit=MetricUnit.Milliseconds,
@@ -244,13 +279,20 @@ class CodifyService:
         run.coded(result, response)
         return response, result
 
-    def _document(self, request: CodifyRequest, run: Run) -> Document:
+    def _document(
+        self, request: CodifyRequest, run: Run, deadline: Deadline, first: RunRecord | None = None
+    ) -> Document:
         if request.text is not None:
             document = Document(text=request.text)
             run.took_document(document, len(request.text.encode("utf-8")))
             return document
         intake = self.pdf.intake(
-            tenant=run.caller.tenant, run_id=run.run_id, pdf=request.pdf_bytes, upload_id=request.upload_id
+            tenant=run.caller.tenant,
+            run_id=run.run_id,
+            pdf=request.pdf_bytes,
+            upload_id=request.upload_id,
+            deadline=deadline,
+            first=None if first is None else FirstRun(first.input_s3_key, first.input_file_sha256),
         )
         run.took_pdf(intake)
         if intake.refusal is not None:
@@ -261,20 +303,43 @@ class CodifyService:
 
     def _audit(self, run: Run, error: ApiError | None) -> None:
         """The one place an audit record is written. A record is never overwritten (conditional put), so a
-        failure after the success record was written cannot replace it."""
+        failure after the success record was written cannot replace it.
+
+        The write gets its own short window past the request's deadline (common.deadline: the margin is kept
+        for it), so a run that ran out of time is still audited as failed. A write that fails is counted
+        (`AuditWriteFailed`, alarmed in template.yaml) and, for a success, answered as the write's error
+        (503 when DynamoDB is throttling or down): never a 200 without its record."""
         try:
-            self.runs.put(run.record(error))
+            with request_deadline.bound(request_deadline.audit_window(AUDIT_WINDOW_SECONDS)):
+                self.runs.put(run.record(error))
         except Exception as exc:
+            if error is None and self._written(run):
+                return  # the write's reply was lost, retries ran out, but the record is there
+            metrics.add_metric(name="AuditWriteFailed", unit=MetricUnit.Count, value=1)
+            logger.error("audit write failed", extra={"run_id": run.run_id, "error_type": type(exc).__name__})
             if error is None:
                 raise  # a run that cannot be audited is not answered as a success
             # never hide the original error behind an audit failure
-            logger.error("audit write failed", extra={"error_type": type(exc).__name__})
         if error is not None:
             metrics.add_metric(name=f"Error{error.status}", unit=MetricUnit.Count, value=1)
+
+    def _written(self, run: Run) -> bool:
+        """Whether the success record of a run whose write failed is in the table after all (a PutItem that
+        reached DynamoDB but whose reply was lost, and whose retries did not get to read it back)."""
+        try:
+            with request_deadline.bound(request_deadline.audit_window(AUDIT_WINDOW_SECONDS)):
+                return self.runs.get(run.caller.tenant, run.run_id).status == "succeeded"
+        except Exception:  # noqa: BLE001 (not found, or the table is down: it was not written as far as we know)
+            return False
 
     # ------------------------------------------------------------------ other routes
     def get_run(self, caller: Caller, run_id: str) -> RunRecord:
         return self.runs.get(caller.tenant, run_id)
+
+    def list_runs(self, caller: Caller, runs_filter: RunsFilter) -> RunsPage:
+        """The caller's tenant's runs, newest first (the tenant is never taken from the request)."""
+        records, cursor = self.runs.query(caller.tenant, runs_filter)
+        return RunsPage(runs=records, next_cursor=cursor)
 
 
 def _fingerprint(request: CodifyRequest) -> str:

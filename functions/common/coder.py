@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 from .observability import logger
 
 if TYPE_CHECKING:  # pragma: no cover
+    from codify_coder.deadline import Deadline
     from codify_coder.types import CodeOptions, CodingResult, Document, ModelInfo
 
 
@@ -20,7 +21,9 @@ class CoderPort(Protocol):
     @property
     def model(self) -> ModelInfo: ...
 
-    def code(self, note: str | Document, options: CodeOptions | None = None) -> CodingResult: ...
+    def code(
+        self, note: str | Document, options: CodeOptions | None = None, deadline: Deadline | None = None
+    ) -> CodingResult: ...
 
     def with_model_dir(self, model_dir: Path) -> CoderPort: ...
 
@@ -39,8 +42,10 @@ class _LayerCoder:
     def model(self) -> ModelInfo:
         return self._coder.model  # type: ignore[attr-defined]
 
-    def code(self, note: str | Document, options: CodeOptions | None = None) -> CodingResult:
-        return self._coder.code(note, options)  # type: ignore[attr-defined]
+    def code(
+        self, note: str | Document, options: CodeOptions | None = None, deadline: Deadline | None = None
+    ) -> CodingResult:
+        return self._coder.code(note, options, deadline)  # type: ignore[attr-defined]
 
     def with_model_dir(self, model_dir: Path) -> CoderPort:
         from codify_coder.score import Scorer

@@ -12,6 +12,7 @@ because exception messages can carry input values.
 
 from __future__ import annotations
 
+import re
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar, Literal
@@ -25,8 +26,11 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
+    IdempotencyPersistenceLayerError,
     IdempotencyValidationError,
 )
+from botocore.exceptions import BotoCoreError, ClientError
+from codify_coder.deadline import DeadlineExceeded
 from codify_coder.extract import NotPdf, PdfRejected, PdfTooLarge
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -79,6 +83,7 @@ class ApiError(Exception):
     status: ClassVar[int] = 500
     code: ClassVar[ErrorCode] = "INTERNAL_ERROR"
     default_message: ClassVar[str] = "Internal error."
+    retry_after: ClassVar[int | None] = None  # seconds, sent as the Retry-After header (429, 503)
 
     def __init__(
         self,
@@ -141,6 +146,7 @@ class UnprocessableDocument(ApiError):
 
 class RateLimited(ApiError):
     status, code, default_message = 429, "RATE_LIMITED", "Too many requests."
+    retry_after = 1
 
 
 class InternalError(ApiError):
@@ -149,6 +155,46 @@ class InternalError(ApiError):
 
 class ServiceUnavailable(ApiError):
     status, code, default_message = 503, "SERVICE_UNAVAILABLE", "The service is temporarily unavailable."
+    retry_after = 2
+
+
+# AWS error codes that mean "busy or down, try again" (besides any 5xx): throttling and capacity.
+AWS_RETRYABLE_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "Throttling",
+        "RequestLimitExceeded",
+        "TooManyRequestsException",
+        "SlowDown",
+        "ServiceUnavailable",
+        "InternalServerError",
+        "InternalError",
+        "RequestTimeout",
+        "TransactionConflictException",
+        "ProvisionedThroughputExceeded",
+    }
+)
+
+
+def _aws_client_error(exc: ClientError) -> ApiError:
+    """Throttling and AWS-side failures are 503 (the client may retry); anything else (access denied, a
+    missing table: configuration faults) is a 500."""
+    error = exc.response.get("Error", {})
+    status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+    if error.get("Code") in AWS_RETRYABLE_CODES or status >= 500:
+        logger.warning(
+            "aws unavailable", extra={"error_type": str(error.get("Code")), "operation": exc.operation_name}
+        )
+        return ServiceUnavailable(reason="aws_unavailable")
+    log_unexpected(exc)
+    return InternalError()
+
+
+def _aws_transport_error(exc: BotoCoreError) -> ApiError:
+    # Connection refused or reset, timeouts, retries exhausted: the dependency is unreachable for now.
+    logger.warning("aws unreachable", extra={"error_type": type(exc).__name__})
+    return ServiceUnavailable(reason="aws_unavailable")
 
 
 ERRORS_BY_STATUS: dict[int, type[ApiError]] = {
@@ -171,6 +217,19 @@ DOMAIN_ERRORS: tuple[tuple[type[BaseException], Callable[[Any], ApiError]], ...]
     (PdfTooLarge, lambda e: PayloadTooLarge(e.message, reason=e.reason)),
     (PdfRejected, lambda e: UnprocessableDocument(e.message, reason=e.reason)),  # unreadable, no text
     (CoderUnavailable, lambda e: ServiceUnavailable("The coding model could not be loaded.")),
+    (
+        DeadlineExceeded,
+        lambda e: ServiceUnavailable(
+            "The request could not be completed in time; try again.", reason="deadline_exceeded"
+        ),
+    ),
+    (ClientError, _aws_client_error),
+    # Powertools wraps what the idempotency table raised (throttling, the deadline): answer the cause.
+    (
+        IdempotencyPersistenceLayerError,
+        lambda e: to_api_error(e.__cause__) if e.__cause__ is not None else ServiceUnavailable(),
+    ),
+    (BotoCoreError, _aws_transport_error),
     (IdempotencyValidationError, lambda e: IdempotencyConflict()),
     (
         IdempotencyAlreadyInProgressError,
@@ -200,16 +259,24 @@ def envelope(error: ApiError, request_id: str) -> dict[str, Any]:
 
 
 def error_response(error: ApiError, request_id: str) -> Response:
+    headers = {"Cache-Control": "no-store"}
+    if error.retry_after is not None:
+        headers["Retry-After"] = str(error.retry_after)
     return Response(
         status_code=error.status,
         content_type="application/json",
         body=envelope(error, request_id),
-        headers={"Cache-Control": "no-store"},
+        headers=headers,
     )
 
 
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")
+
+
 def _field(loc: Iterable[Any]) -> str:
-    parts = [str(p) for p in loc if not isinstance(p, int)]  # drop list indexes and JSON byte offsets
+    # Drop list indexes and JSON byte offsets; a key that is no plausible field name (a client that sent
+    # note text as a key) is not echoed.
+    parts = [str(p) if _NAME.match(str(p)) else "<unnamed>" for p in loc if not isinstance(p, int)]
     return ".".join(parts) or "body"
 
 
@@ -287,6 +354,14 @@ def register(app: Any, on_refused: Callable[[ApiError], None] | None = None) -> 
         detail = ErrorDetail(field="body", issue="invalid_utf8", message="The body is not valid UTF-8.")
         return refuse(InvalidRequest("The body is not valid UTF-8.", [detail]))
 
+    @app.exception_handler(ValueError)
+    def _value_error(exc: ValueError) -> Response:
+        # Powertools' request validation re-raises a ValueError for a multipart/form-data body without a
+        # boundary, before any route code runs (found by schemathesis): a media type this API does not take.
+        if not is_json_content_type(app.current_event.headers.get("content-type")):
+            return refuse(UnsupportedMediaType())
+        return respond(to_api_error(exc))
+
     @app.not_found
     def _not_found(exc: NotFoundError) -> Response:
         return error_response(NotFound("No such route."), request_id())
@@ -301,15 +376,17 @@ ERROR_DESCRIPTIONS: dict[int, str] = {
     401: "UNAUTHORIZED: missing or invalid bearer token",
     403: "FORBIDDEN: revoked token, or a token without the scope for this route",
     404: "NOT_FOUND or MODEL_NOT_FOUND (also a model of another tenant, and one that cannot be loaded)",
-    409: "IDEMPOTENCY_CONFLICT: the Idempotency-Key was used with another body, or is in progress; "
+    409: "IDEMPOTENCY_CONFLICT: the Idempotency-Key was used with another body, is in progress, or its first "
+    "run cannot be replayed as it was (the model version changed, or the upload was replaced by another file); "
     "MODEL_EXISTS: the tenant already has a model with this id",
     413: "PAYLOAD_TOO_LARGE: text over 51,200 UTF-8 bytes, an inline PDF over the limit, or a training file "
     "over 100 MB",
     415: "UNSUPPORTED_MEDIA_TYPE: the body must be application/json",
     422: "UNPROCESSABLE_DOCUMENT: corrupt or encrypted PDF, or no text to code",
-    429: "RATE_LIMITED: API Gateway throttling",
+    429: "RATE_LIMITED: the tenant's rate or daily quota is used up; `Retry-After` says when to try again",
     500: "INTERNAL_ERROR",
-    503: "SERVICE_UNAVAILABLE: the model could not be loaded or a dependency is unavailable",
+    503: "SERVICE_UNAVAILABLE: the model could not be loaded, a dependency (DynamoDB, S3, OCR) is unavailable or "
+    "throttling, or the request ran out of time; `Retry-After` says when to try again",
 }
 
 

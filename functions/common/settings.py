@@ -40,6 +40,8 @@ class CodifySettings(_EnvSettings):
     idempotency_table: str = Field(alias="IDEMPOTENCY_TABLE")
     staging_bucket: str = Field(alias="STAGING_BUCKET")
     models_bucket: str = Field(alias="MODELS_BUCKET")
+    # Audit records are removed by DynamoDB's TTL this many years after the run (template RetentionYears).
+    retention_years: int = Field(7, alias="RETENTION_YEARS", ge=1, le=100)
     models_table: str = Field(alias="MODELS_TABLE")
     training_function: str = Field(alias="TRAINING_FUNCTION")
     idempotency_ttl_seconds: int = Field(24 * 3600, alias="IDEMPOTENCY_TTL_SECONDS", ge=60)

@@ -48,7 +48,7 @@ class KeywordCoder:
 
     model = ModelInfo(id="default", version="test", terminology="ICD-10-CM FY2026")
 
-    def code(self, note, options=None):
+    def code(self, note, options=None, deadline=None):
         document = note if isinstance(note, Document) else Document(text=note)
         lowered = document.text.lower()
         found = []

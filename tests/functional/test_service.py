@@ -53,7 +53,7 @@ class FakeCoder:
         self.calls: list[tuple[str, Any]] = []
         self.model_dirs: list[Any] = []
 
-    def code(self, note, options=None):
+    def code(self, note, options=None, deadline=None):
         if self.fail:
             raise self.fail
         document = note if isinstance(note, Document) else Document(text=note)
@@ -219,11 +219,15 @@ def test_audit_indexes_answer_by_tenant_and_by_patient(env, fake):
 
 def test_audit_records_are_immutable(env, fake):
     from codify.app import service
+    from codify.repositories import RunIdCollision
 
     run_id = codify("codify_text")[2]["run_id"]
     existing = service().runs.get("clinic-a", run_id)
-    with pytest.raises(Exception, match="ConditionalCheckFailed"):
+    with pytest.raises(RunIdCollision):
         service().runs.put(replace_status(existing))
+    # The same record again (a retried PutItem whose first reply was lost) is recognised, not overwritten.
+    service().runs.put(existing)
+    assert service().runs.get("clinic-a", run_id) == existing
 
 
 def replace_status(record):

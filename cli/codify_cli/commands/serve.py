@@ -17,6 +17,12 @@ def register(subparsers) -> None:
     p.add_argument("--host", default="127.0.0.1", help="interface to bind (default loopback only)")
     p.add_argument("--tenant", default="dev", help="tenant of the dev token (default dev)")
     p.add_argument("--quiet", action="store_true", help="no access log lines")
+    p.add_argument("--rate-limit", type=float, default=None, metavar="RPS",
+                   help="requests per second per tenant (default: the template's TenantRateLimit)")
+    p.add_argument("--burst-limit", type=int, default=None, metavar="N",
+                   help="burst per tenant (default: the template's TenantBurstLimit)")
+    p.add_argument("--daily-quota", type=int, default=None, metavar="N",
+                   help="requests per UTC day per tenant (default: the template's TenantDailyQuota)")  # fmt: skip
     p.set_defaults(func=run)
 
 
@@ -63,7 +69,15 @@ def run(args) -> int:
                 f"WARNING: the coder could not load ({exc}); /v1/health answers 503. Run `make assets`."
             )
 
-        server = make_server(LocalApi(), args.host, args.port, quiet=args.quiet)
+        from codify_cli.local import template as tpl
+        from codify_cli.local.quota import TenantLimiter
+
+        plan = tpl.usage_plan()
+        for name, value in (("rate", args.rate_limit), ("burst", args.burst_limit),
+                            ("daily_quota", args.daily_quota)):  # fmt: skip
+            if value is not None:
+                plan[name] = value
+        server = make_server(LocalApi(limiter=TenantLimiter(**plan)), args.host, args.port, quiet=args.quiet)
         host, port = server.server_address[:2]
         url = f"http://{host}:{port}"
         local_stack.write_state(url=url, endpoint_url=moto.endpoint_url, tokens_table=tokens_table,
@@ -72,6 +86,7 @@ def run(args) -> int:
         _say(f"  Swagger UI: {url}/v1/docs   OpenAPI: {url}/v1/openapi.json")
         _say(f"  {model_line}")
         _say(f"  AWS stand-in (moto): {moto.endpoint_url}")
+        _say(f"  Per-tenant limits: {plan['rate']:g} req/s, burst {plan['burst']}, {plan['daily_quota']} per day")
         _say(f"Dev token (tenant {args.tenant}): {dev_token}")
         _say(f"Try: curl -s {url}/v1/codify -H 'Authorization: Bearer {dev_token}' "
              "-H 'Content-Type: application/json' "

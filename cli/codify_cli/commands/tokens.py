@@ -30,6 +30,9 @@ def register(subparsers) -> None:
     c.add_argument("--tenant", required=True, help="the tenant the token acts for")
     c.add_argument("--name", required=True, help="who or what uses the token (for listing and revoking)")
     c.add_argument("--scopes", default=None, help="comma-separated; default: codify,runs:read,models:read,models:write")
+    c.add_argument("--usage-plan", default=os.environ.get("CODIFY_USAGE_PLAN_ID"),
+                   help="usage plan id (stack output UsagePlanId): creates the tenant's API key if missing and "
+                   "attaches it, so the tenant's rate and daily quota apply (needed on a deployed stack)")  # fmt: skip
     c.add_argument("--json", dest="format", action="store_const", const="json", default=argparse.SUPPRESS,
                    help="same as --format json")
     add_format(c, "table", "table: the bare token (details on stderr); json: an object with the token, "
@@ -86,6 +89,12 @@ def create(args) -> int:
         token, record = _store(args).create(args.tenant, args.name, scopes)
     except ValueError as exc:
         raise CliError(str(exc), USAGE) from None
+    if args.usage_plan:
+        import boto3
+
+        client = boto3.client("apigateway", endpoint_url=args.endpoint_url, region_name=args.region)
+        key_id = attach_usage_key(client, args.usage_plan, record.tenant)
+        print(f"(tenant {record.tenant}: API key {key_id} in usage plan {args.usage_plan})", file=sys.stderr)
     if args.format == "table":
         print(token)
         print(
@@ -98,6 +107,22 @@ def create(args) -> int:
                "scopes": list(record.scopes), "created_at": record.created_at}  # fmt: skip
         emit(args.format, [out], lambda _: (), single=True)
     return 0
+
+
+def attach_usage_key(client, usage_plan_id: str, tenant: str) -> str:
+    """The tenant's API key (value authorizer.tokens.usage_key(tenant)), created if missing, in the usage
+    plan; returns its id. Idempotent: a second token of the same tenant shares the key and its quota."""
+    from authorizer.tokens import usage_key
+
+    value, name = usage_key(tenant), f"codify-tenant-{tenant}"[:1024]
+    keys = client.get_api_keys(nameQuery=name, includeValues=True).get("items", [])
+    key = next((k for k in keys if k.get("value") == value), None)
+    if key is None:
+        key = client.create_api_key(name=name, value=value, enabled=True, description=f"Codify tenant {tenant}")
+    attached = {k["id"] for k in client.get_usage_plan_keys(usagePlanId=usage_plan_id).get("items", [])}
+    if key["id"] not in attached:
+        client.create_usage_plan_key(usagePlanId=usage_plan_id, keyId=key["id"], keyType="API_KEY")
+    return key["id"]
 
 
 def revoke(args) -> int:

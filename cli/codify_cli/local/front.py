@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from . import template as tpl
+from .quota import TenantLimiter
 
 MAX_BODY_BYTES = 6 * 1024 * 1024  # Lambda's synchronous payload limit
 
@@ -127,8 +128,10 @@ def policy_allows(policy: dict[str, Any], method_arn: str) -> bool:
 
 
 class LocalApi:
-    def __init__(self, template: dict[str, Any] | None = None) -> None:
+    def __init__(self, template: dict[str, Any] | None = None, limiter: TenantLimiter | None = None) -> None:
         self.template = template or tpl.load()
+        # The usage plan per tenant (template defaults unless `codify serve` was given other limits).
+        self.limiter = limiter or TenantLimiter(**tpl.usage_plan(self.template))
         self.routes = tpl.routes(self.template)
         self.stage = tpl.stage(self.template)
         self.gateway_responses = tpl.gateway_responses(self.template)
@@ -156,7 +159,11 @@ class LocalApi:
         if body is None:
             body = json.dumps({"message": kind})
         body = body.replace("$context.requestId", request_id)
-        return status, {"Content-Type": "application/json"}, body.encode()
+        headers = {"Content-Type": "application/json"}
+        # Static header values are written '...' (quoted literals) in a gateway response.
+        for name, value in ((spec.get("ResponseParameters") or {}).get("Headers") or {}).items():
+            headers[name] = str(value).strip("'")
+        return status, headers, body.encode()
 
     def handle(
         self, method: str, raw_path: str, headers: list[tuple[str, str]], body: bytes | None
@@ -195,13 +202,22 @@ class LocalApi:
             if not policy_allows(policy, method_arn):
                 return self.gateway_response("ACCESS_DENIED", 403, request_id)
             authorizer_context = {"principalId": policy.get("principalId"), **(policy.get("context") or {})}
+            # API Gateway counts the usage plan per the key the authorizer named (ApiKeySourceType AUTHORIZER).
+            usage_key = policy.get("usageIdentifierKey")
+            if not usage_key:
+                return self.gateway_response("INVALID_API_KEY", 403, request_id)
+            refused = self.limiter.take(usage_key)
+            if refused:
+                return self.gateway_response(refused, 429, request_id)
 
         event = proxy_event(
             method=method, path=path, resource=route.path, path_parameters=params, query=parts.query,
             headers=headers, body=body, stage=self.stage, request_id=request_id, authorizer=authorizer_context,
         )  # fmt: skip
         try:
-            result = self.handler(route.handler)(event, LambdaContext(route.function))
+            # The template's timeout: the handler's request deadline is derived from the remaining time.
+            context = LambdaContext(route.function, timeout_s=tpl.function_timeout(route.function, self.template))
+            result = self.handler(route.handler)(event, context)
         except Exception:  # noqa: BLE001 (a crashed function is a 502 from API Gateway)
             return self.gateway_response("DEFAULT_5XX", 502, request_id)
         out_headers: list[tuple[str, str]] = []
@@ -238,10 +254,22 @@ def make_server(api: LocalApi, host: str, port: int, quiet: bool = False) -> Thr
 
         do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _serve
 
+        def __getattr__(self, name: str) -> Any:
+            # Any other method (TRACE, QUERY…) too, as API Gateway answers it: an undefined method on a route
+            # is its MISSING_AUTHENTICATION_TOKEN gateway response, never http.server's HTML 501.
+            if name.startswith("do_"):
+                return self._serve
+            raise AttributeError(name)
+
         def log_message(self, fmt: str, *args: Any) -> None:  # method, path, status; never bodies
             if not quiet:
                 super().log_message(fmt, *args)
 
-    server = ThreadingHTTPServer((host, port), Handler)
-    server.daemon_threads = True
+    class Server(ThreadingHTTPServer):
+        # socketserver's listen backlog is 5: a burst of concurrent clients beyond it was reset before any
+        # thread could accept it (found by the 200-concurrent-calls proof, tests/e2e/test_proofs.py).
+        request_queue_size = 512
+        daemon_threads = True
+
+    server = Server((host, port), Handler)
     return server

@@ -183,3 +183,24 @@ def all_functions_environment(template: dict[str, Any] | None = None) -> dict[st
     for logical_id in resources_of_type(template, "AWS::Serverless::Function"):
         env.update(function_environment(logical_id, template))
     return env
+
+
+def usage_plan(template: dict[str, Any] | None = None) -> dict[str, float]:
+    """The API's per-tenant usage plan (Auth.UsagePlan), parameters resolved to their defaults:
+    {"rate": …, "burst": …, "daily_quota": …}."""
+    template = template or load()
+    api = next(iter(resources_of_type(template, "AWS::Serverless::Api").values()))
+    plan = resolve(api["Properties"]["Auth"]["UsagePlan"], template)
+    return {
+        "rate": float(plan["Throttle"]["RateLimit"]),
+        "burst": int(plan["Throttle"]["BurstLimit"]),
+        "daily_quota": int(plan["Quota"]["Limit"]),
+    }
+
+
+def function_timeout(logical_id: str, template: dict[str, Any] | None = None) -> float:
+    """The function's Timeout (its own, else the Globals'), in seconds; Lambda's default is 3."""
+    template = template or load()
+    props = template["Resources"][logical_id]["Properties"]
+    glob = (template.get("Globals") or {}).get("Function") or {}
+    return float(props.get("Timeout", glob.get("Timeout", 3)))

@@ -33,13 +33,13 @@ from __future__ import annotations
 import io
 import logging
 import re
-import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from .deadline import Deadline
 from .types import Document, PageSpan
 
 PAGE_SEPARATOR = "\n\n"  # a paragraph break: sentences never run across pages
@@ -63,18 +63,6 @@ class PdfLimits:
     # warning to say so, would read as the coding of the whole document.
     max_text_chars: int = 200_000
     allow_empty_password: bool = True  # decrypt PDFs that open without a password (see module doc)
-
-
-class Deadline:
-    """When extraction must stop, on an injectable monotonic clock. Checked cooperatively (see module doc)."""
-
-    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.seconds = seconds
-        self._clock = clock
-        self._at = clock() + seconds
-
-    def expired(self) -> bool:
-        return self._clock() >= self._at
 
 
 # ---------------------------------------------------------------- domain errors

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from . import assemble, rules
 from .candidates import CandidateGenerator
+from .deadline import Deadline
 from .score import Scorer
 from .terminology import Terminology
 from .types import CodeOptions, CodingResult, Document, ModelInfo
@@ -65,22 +66,31 @@ class Coder:
         selected per request."""
         return Coder(self.terminology, scorer, self.candidates)
 
-    def code(self, note: str | Document, options: CodeOptions | None = None) -> CodingResult:
+    def code(
+        self, note: str | Document, options: CodeOptions | None = None, deadline: Deadline | None = None
+    ) -> CodingResult:
+        """Code one note. `deadline` (the request's) is checked between stages: each stage is linear in the
+        note's length (tests/unit/coder/test_adversarial.py), so a stage never runs far past it; raises
+        DeadlineExceeded."""
         options = options or CodeOptions()
+        deadline = deadline or Deadline.never()
         document = note if isinstance(note, Document) else Document(text=note)
         timings: dict[str, float] = {}
 
         t0 = time.perf_counter()
         # Stages match an NFC text without zero-width/bidi controls; evidence offsets go back to the original.
+        deadline.check("understand")
         view = matching_view(document.text)
         text = view.text
         understanding = analyze(text, options.language)
         t1 = time.perf_counter()
+        deadline.check("candidates")
         candidates = self.candidates.generate(text, understanding)
         center = self.center
         if center is not None:
             candidates = center.candidates(text, understanding, candidates, self.terminology)
         t2 = time.perf_counter()
+        deadline.check("score")
         reader = self.candidates.reader(understanding.language)
         scored = (
             self.scorer.score(text, understanding, candidates, reader=reader)
@@ -88,6 +98,7 @@ class Coder:
             else self.scorer.score(text, understanding, candidates)  # custom scorers may not take a reader
         )
         t3 = time.perf_counter()
+        deadline.check("rules")
         decisions = rules.apply(
             text, understanding, scored, self.terminology, options, threshold=self._threshold(understanding.language),
             center_codes=center.codes_assertions if center is not None else frozenset(),

@@ -53,3 +53,19 @@ def test_revoking_an_unknown_token_is_exit_1(cli, table):
 def test_an_unknown_scope_is_a_usage_error(cli, table):
     r = cli("tokens", "create", "--tenant", "a", "--name", "b", "--scopes", "admin", "--table", table)
     assert r.rc == 2 and r.err.startswith("codify tokens: unknown scopes: ['admin']")
+
+
+def test_create_with_a_usage_plan_gives_the_tenant_one_api_key_in_the_plan(cli, table):
+    import boto3
+    from authorizer.tokens import usage_key
+
+    apigw = boto3.client("apigateway")
+    plan = apigw.create_usage_plan(name="codify", throttle={"rateLimit": 10, "burstLimit": 20})["id"]
+    for name in ("ehr", "lab"):  # two tokens of one tenant share its key (and its quota)
+        r = cli("tokens", "create", "--tenant", "clinic-a", "--name", name, "--table", table, "--usage-plan", plan)
+        assert r.rc == 0, r.err
+    cli("tokens", "create", "--tenant", "clinic-b", "--name", "ehr", "--table", table, "--usage-plan", plan)
+    keys = apigw.get_api_keys(includeValues=True)["items"]
+    assert sorted(k["value"] for k in keys) == sorted([usage_key("clinic-a"), usage_key("clinic-b")])
+    attached = {k["id"] for k in apigw.get_usage_plan_keys(usagePlanId=plan)["items"]}
+    assert attached == {k["id"] for k in keys}

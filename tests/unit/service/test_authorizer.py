@@ -1,6 +1,6 @@
 import pytest
 from authorizer.app import Decision, bearer, decide, policy
-from authorizer.tokens import ALL_SCOPES, TokenRecord, hash_token, new_token
+from authorizer.tokens import ALL_SCOPES, TokenRecord, hash_token, new_token, usage_key
 from codify_cli.local.front import policy_allows
 
 ARN = "arn:aws:execute-api:us-east-1:123456789012:abc123/dev/{method}{path}"
@@ -66,6 +66,16 @@ def test_valid_token_allows_its_scopes_only():
     assert (d.effect, d.tenant, d.token_name) == ("allow", "clinic-a", "ehr")
     assert d.permits("POST", "/v1/codify") and d.permits("POST", "/v1/uploads")
     assert not d.permits("GET", "/v1/runs/run_1") and not d.permits("GET", "/v1/models")
+    assert not d.permits("GET", "/v1/runs")  # the audit trail needs runs:read
+
+
+def test_runs_read_allows_the_audit_trail_and_nothing_else():
+    d = decide(f"Bearer {TOKEN}", lookup_of(record(scopes=("runs:read",))))
+    assert d.permits("GET", "/v1/runs") and d.permits("GET", "/v1/runs/run_1")
+    assert not d.permits("POST", "/v1/codify")
+    p = policy(d, ARN.format(method="GET", path="/v1/runs"))
+    assert policy_allows(p, ARN.format(method="GET", path="/v1/runs"))
+    assert not policy_allows(p, ARN.format(method="POST", path="/v1/codify"))
 
 
 def test_a_record_whose_hash_does_not_match_is_rejected():
@@ -89,6 +99,12 @@ def test_policy_allows_the_scoped_routes_and_passes_the_tenant():
     assert policy_allows(p, ARN.format(method="GET", path="/v1/runs/run_abc"))
     assert not policy_allows(p, ARN.format(method="GET", path="/v1/models"))
     assert TOKEN not in str(p)
+    assert p["usageIdentifierKey"] == usage_key("clinic-a")  # the tenant's key in the usage plan
+
+
+def test_usage_keys_are_one_per_tenant_and_fit_api_gateway():
+    assert usage_key("clinic-a") == usage_key("clinic-a") != usage_key("clinic-b")
+    assert 20 <= len(usage_key("x")) <= 128  # API Gateway's API key value length
 
 
 def test_deny_policy_denies_everything():

@@ -47,7 +47,7 @@ class FakeCoder:
         self.fail = fail
         self.calls = 0
 
-    def code(self, note, options=None):
+    def code(self, note, options=None, deadline=None):
         self.calls += 1
         if self.fail:
             raise self.fail

@@ -71,6 +71,7 @@ def test_every_route_is_integrated_with_the_function_the_design_names(transforme
     assert _routes(transformed) == {
         ("POST", "/v1/codify"): "CodifyFunction",
         ("GET", "/v1/runs/{run_id}"): "CodifyFunction",
+        ("GET", "/v1/runs"): "CodifyFunction",
         ("GET", "/v1/models"): "CodifyFunction",
         ("POST", "/v1/models"): "CodifyFunction",
         ("GET", "/v1/models/{model_id}"): "CodifyFunction",
@@ -84,15 +85,28 @@ def test_every_route_is_integrated_with_the_function_the_design_names(transforme
 
 def test_only_health_and_docs_are_open(transformed):
     (api,) = [r for r in transformed["Resources"].values() if r["Type"] == "AWS::ApiGateway::RestApi"]
+    def is_open(operation: dict) -> bool:
+        return operation.get("security") in ([], [{"NONE": []}])
+
     open_routes = {
         (method.upper(), path)
         for path, item in api["Properties"]["Body"]["paths"].items()
         for method, operation in item.items()
-        if operation.get("security") == [{"NONE": []}]
+        if is_open(operation)
     }
-    protected = {tuple(op["security"][0]) for item in api["Properties"]["Body"]["paths"].values()
-                 for op in item.values() if op.get("security") != [{"NONE": []}]}  # fmt: skip
-    assert protected == {("TokenAuthorizer",)}
+    # Every other route: the token authorizer and the API key it supplies (the tenant's usage plan key).
+    protected = {frozenset(name for s in op["security"] for name in s)
+                 for item in api["Properties"]["Body"]["paths"].values() for op in item.values()
+                 if not is_open(op)}  # fmt: skip
+    assert protected == {frozenset({"TokenAuthorizer", "api_key"})}
+    assert api["Properties"]["ApiKeySourceType"] == "AUTHORIZER"
+    plans = [r for r in transformed["Resources"].values() if r["Type"] == "AWS::ApiGateway::UsagePlan"]
+    (plan,) = plans
+    # The transform resolves the parameters (here: their defaults; on deploy: the stack's values).
+    defaults = {k: v["Default"] for k, v in tpl.load()["Parameters"].items() if "Default" in v}
+    assert plan["Properties"]["Throttle"] == {"RateLimit": defaults["TenantRateLimit"],
+                                              "BurstLimit": defaults["TenantBurstLimit"]}  # fmt: skip
+    assert plan["Properties"]["Quota"] == {"Limit": defaults["TenantDailyQuota"], "Period": "DAY"}
     assert open_routes == {("GET", "/v1/health"), ("GET", "/v1/openapi.json"), ("GET", "/v1/docs")}
 
 
@@ -187,6 +201,8 @@ def test_storage_is_encrypted_private_and_recoverable():
     assert indexes == {
         "by-tenant-time": ["tenant", "created_at"],
         "by-patient-time": ["tenant_patient", "created_at"],
+        "by-doctor-time": ["tenant_doctor", "created_at"],
+        "by-encounter-time": ["tenant_encounter", "created_at"],
     }
     for bucket in ("StagingBucket", "ModelsBucket"):
         props = resources[bucket]["Properties"]
@@ -217,6 +233,7 @@ def test_local_routes_match_the_template():
     assert {(r.method, r.path, r.handler, r.authorized) for r in tpl.routes()} == {
         ("POST", "/v1/codify", "codify/app.lambda_handler", True),
         ("GET", "/v1/runs/{run_id}", "codify/app.lambda_handler", True),
+        ("GET", "/v1/runs", "codify/app.lambda_handler", True),
         ("GET", "/v1/models", "codify/app.lambda_handler", True),
         ("POST", "/v1/models", "codify/app.lambda_handler", True),
         ("GET", "/v1/models/{model_id}", "codify/app.lambda_handler", True),
@@ -245,3 +262,52 @@ def test_event_files_are_what_events_generate_writes(tmp_path):
         assert (tmp_path / name).read_text() == (ROOT / "events" / name).read_text(), (
             f"events/{name} is stale: run python events/generate.py"
         )
+
+
+def test_a_failed_audit_write_raises_an_alarm_on_the_metric_the_service_emits():
+    alarm = tpl.load()["Resources"]["AuditWriteFailedAlarm"]["Properties"]
+    namespace = re.search(r'METRICS_NAMESPACE = "(\w+)"', (FUNCTIONS / "common/observability.py").read_text())
+    assert (alarm["Namespace"], alarm["MetricName"]) == (namespace and namespace[1], "AuditWriteFailed")
+    assert 'name="AuditWriteFailed"' in (FUNCTIONS / "codify/service.py").read_text()
+    service_name = tpl.load()["Globals"]["Function"]["Environment"]["Variables"]["POWERTOOLS_SERVICE_NAME"]
+    assert alarm["Dimensions"] == [{"Name": "service", "Value": service_name}]  # Powertools' own dimension
+    assert alarm["Threshold"] == 1
+
+
+def test_the_request_deadline_leaves_time_to_audit_before_the_lambda_timeout():
+    from common import aws
+    from common.deadline import AUDIT_WINDOW_SECONDS, RESPONSE_MARGIN_SECONDS
+
+    timeout = tpl.load()["Globals"]["Function"]["Timeout"]
+    config = aws._DYNAMODB
+    # The work stops at timeout - margin; the audit starts attempts within its window, each attempt bounded.
+    audit_worst = AUDIT_WINDOW_SECONDS + config.connect_timeout + config.read_timeout
+    assert audit_worst < RESPONSE_MARGIN_SECONDS < timeout
+
+
+def test_throttling_and_gateway_failures_say_when_to_retry():
+    responses = tpl.gateway_responses()
+    for kind in ("THROTTLED", "DEFAULT_5XX"):
+        headers = responses[kind]["ResponseParameters"]["Headers"]
+        assert int(headers["Retry-After"].strip("'")) >= 1 and headers["Cache-Control"] == "'no-store'"
+
+
+def test_audit_records_are_append_only_and_expire_by_ttl_after_the_retention_years():
+    template = tpl.load()
+    resources = template["Resources"]
+    runs_arn = {"Fn::GetAtt": ["RunsTable", "Arn"]}
+    for name, fn in tpl.resources_of_type(template, "AWS::Serverless::Function").items():
+        for policy in fn["Properties"].get("Policies") or []:
+            for statement in policy.get("Statement", []) if isinstance(policy, dict) else []:
+                if statement.get("Resource") != runs_arn or statement["Effect"] != "Allow":
+                    continue
+                assert not {"dynamodb:UpdateItem", "dynamodb:DeleteItem"} & set(statement["Action"]), name
+    statements = resources["CodifyFunction"]["Properties"]["Policies"][0]["Statement"]
+    (deny,) = [s for s in statements if s.get("Sid") == "AuditImmutable"]
+    assert deny["Effect"] == "Deny" and {"dynamodb:UpdateItem", "dynamodb:DeleteItem"} <= set(deny["Action"])
+    ttl = resources["RunsTable"]["Properties"]["TimeToLiveSpecification"]
+    assert ttl == {"AttributeName": "expires_at", "Enabled": True}
+    env = resources["CodifyFunction"]["Properties"]["Environment"]["Variables"]
+    assert env["RETENTION_YEARS"] == {"Ref": "RetentionYears"}
+    indexes = {i["IndexName"] for i in resources["RunsTable"]["Properties"]["GlobalSecondaryIndexes"]}
+    assert indexes == {"by-tenant-time", "by-patient-time", "by-doctor-time", "by-encounter-time"}
