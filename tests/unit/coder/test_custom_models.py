@@ -218,3 +218,18 @@ def test_a_declared_code_with_a_description_in_the_data_is_returned_with_it(code
     assert manifest["code_system"] == "Local 2020" and "U99.9" in manifest["label_set"]
     code_set = json.loads((tmp_path / "m" / "code_set.json").read_text(encoding="utf-8"))
     assert code_set["codes"]["U99.9"] == "Local follow-up code"
+
+
+def test_a_spanish_span_half_rendered_in_the_translation_is_projected():
+    # Two of the span's four content words reach the English note (one through the dictionary, one as a
+    # cognate): at least half covered, so the shortest covering window is carried over; one of four is not.
+    from codify_coder.training import vocabulary as tv
+    from codify_coder.vocabulary import phrase_key
+
+    source = "Refiere dolor abdominal difuso intenso."
+    span = (source.index("dolor"), source.index("."))
+    target = "He reports severe widespread abdominal pain since yesterday."
+    dictionary = {phrase_key("dolor")[0]: [(phrase_key("pain")[0],)]}
+    projected = tv.project_spans(source, [("R10.84", (span,))], target, dictionary)
+    assert [(code, [target[a:b] for a, b in pieces]) for code, pieces in projected] == [("R10.84", ["abdominal pain"])]
+    assert tv.project_spans(source, [("R10.84", (span,))], target, {}) == ()

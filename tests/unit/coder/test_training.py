@@ -126,6 +126,13 @@ def test_code_level_metrics_and_codiesp_average_precision():
     assert cal.roc_auc(np.array([0.1, 0.4, 0.35, 0.8]), np.array([0, 0, 1, 1])) == pytest.approx(0.75)
 
 
+def test_best_threshold_on_a_finer_grid_finds_the_maximum_between_the_coarse_steps():
+    # A's 0.33 (gold) and B's 0.31 (not): only a threshold in (0.31, 0.33] keeps A alone (F1 1).
+    scores, golds = [{"A": 0.33, "B": 0.31}], [frozenset({"A"})]
+    assert cal.best_threshold(scores, golds) == pytest.approx(0.30)  # the 0.05 grid: both kept, F1 2/3
+    assert cal.best_threshold(scores, golds, step=0.01) == pytest.approx(0.33)
+
+
 def test_split_is_by_note_and_order_independent():
     examples = tiny_examples(60)
     split = split_examples(examples, (0.7, 0.15))

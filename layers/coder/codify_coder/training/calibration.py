@@ -107,10 +107,12 @@ def code_level(
     return {"precision": precision, "recall": recall, "f1": f1, "map": float(np.mean(aps)) if aps else 0.0}
 
 
-def best_threshold(note_scores: Sequence[dict[str, float]], golds: Sequence[frozenset[str]]) -> float:
-    """The code-level F1-maximizing threshold on a grid of 0.05 steps (ties -> the higher threshold)."""
+def best_threshold(
+    note_scores: Sequence[dict[str, float]], golds: Sequence[frozenset[str]], step: float = 0.05
+) -> float:
+    """The code-level F1-maximizing threshold on a grid of `step` steps (ties -> the higher threshold)."""
     best_t, best_f1 = 0.5, -1.0
-    for t in np.round(np.arange(0.05, 0.951, 0.05), 2):
+    for t in np.round(np.arange(step, 1.0 - step + 1e-3, step), 4):
         f1 = code_level(note_scores, golds, float(t))["f1"]
         if f1 >= best_f1:
             best_t, best_f1 = float(t), f1

@@ -27,6 +27,9 @@ from ..terminology.text import fold, skeleton
 from ..vocabulary import MAX_PHRASE, Entry, LearnedVocabulary, is_abbreviation, phrase_key, phrase_tokens
 
 NGRAM_MAX = 3
+# A Spanish evidence span is carried onto the translation when a window covers at least half its content words
+# (on CodiEsp train: 2,476 projected entries kept at 0.5, 2,268 at 0.6; the English dev MAP 0.526 -> 0.534).
+MIN_PROJECTED_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,7 @@ def project_spans(
     """The coders' Spanish evidence spans carried onto the note's English translation: each span's content
     words become their translations (the terminology's es->en dictionary), themselves and their cognates
     (same spelling skeleton prefix); the shortest window of the English note that covers most of them is the
-    English evidence. Windows that cover less than 60% of the span's words are not projected."""
+    English evidence. Windows that cover less than MIN_PROJECTED_SHARE of the span's words are not projected."""
     target = phrase_tokens(target_text)
     by_word: dict[str, list[int]] = defaultdict(list)
     by_prefix: dict[str, list[int]] = defaultdict(list)
@@ -102,7 +105,7 @@ def project_spans(
                     break
                 covered |= hits[b]
                 share = len(covered) / len(words)
-                if share < 0.6:
+                if share < MIN_PROJECTED_SHARE:
                     continue
                 key = (-share, b - a, a, b)
                 if best is None or key < best:
