@@ -15,7 +15,6 @@ import base64
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -27,6 +26,7 @@ import pytest
 import requests
 
 from tests.fixtures import pdfs
+from tests.fixtures.network import free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.enable_socket]
 
@@ -38,11 +38,6 @@ MIN_CASES = int(os.environ.get("CODIFY_PROOF_MIN_CASES", "50"))  # make soak: 10
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
 SENTINEL = "QZXWV" + "SENTINEL" + "81736"  # built so that this file's own text never matches a grep of logs
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

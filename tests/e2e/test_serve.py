@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,8 @@ import pytest
 import requests
 from openapi_spec_validator import validate
 
+from tests.fixtures.network import free_port
+
 pytestmark = [pytest.mark.e2e, pytest.mark.enable_socket]
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,11 +23,6 @@ TOKEN = "e2e-dev-token-0123456789abcdefghijklmnopqrstuv"
 NOTE = ("Assessment and plan: type 2 diabetes mellitus with diabetic chronic kidney disease, stage 3. "
         "Essential hypertension, controlled. No evidence of pneumonia.")  # fmt: skip
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

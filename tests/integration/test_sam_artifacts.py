@@ -25,6 +25,7 @@ import pytest
 import requests
 
 from tests.conftest import load_event
+from tests.fixtures.network import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.enable_socket]
 
@@ -46,11 +47,6 @@ RUNTIME_PACKAGES = ("awslambdaric", "simplejson", "snapshot_restore_py.py", "bot
                     "jmespath", "dateutil", "six.py", "urllib3")  # fmt: skip
 TOKEN = "cdf_events-only-token-0123456789abcdefghijklmn"
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def du(path: Path) -> int:
