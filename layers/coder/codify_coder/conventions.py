@@ -553,6 +553,21 @@ GUARDS: tuple[Guard, ...] = (
     Guard("named.test_or_vaccine", None, DISEASE_CHAPTERS, "not_test_or_vaccine", "condition_not_named",
           "the condition names a test or vaccine ('flu vaccine', 'hepatitis B surface antigen', 'rapid "
           "influenza test'), not a diagnosis"),
+    # A term the index writes as an acronym ("PIN", "MS", "ALL") is an abbreviation only when the note writes it
+    # in capitals: "pin removal", "ms." and "all" are English words (English notes; Spanish writes "sida").
+    Guard("named.acronym", None, DISEASE_CHAPTERS + ("R", "Z"), "acronym_written", "condition_not_named",
+          "the index term is an acronym the note does not write as one ('pin removal' is no PIN)"),
+    # A term's polarity or its letter/number must be the phrase's: "PR positive" is no "PR-", "vitamin D" no
+    # "vitamin A", "hepatitis B" no "hepatitis C", "type 1" no "type 2".
+    Guard("named.qualifier_agrees", None, DISEASE_CHAPTERS + ("R", "Z"), "qualifier_agrees", "condition_not_named",
+          "the phrase states another value of the term's qualifier (positive/negative, vitamin or virus letter, "
+          "type)"),
+    # The condition a term names is its head noun ("cataract" of "Unspecified age-related cataract", "thrombosis"
+    # of "venous thrombosis"): a phrase with only the term's qualifiers or site ("age-related osteoporosis",
+    # "venous access", "thickened endometrial stripe") does not name it (English notes; Z codes name statuses
+    # and encounters, not conditions).
+    Guard("named.head_word", "I.B.1", DISEASE_CHAPTERS + ("R",), "head_word", "condition_not_named",
+          "the phrase has the term's qualifiers or site but not the condition it names"),
     Guard("stated.pregnancy", "I.C.15", WEEKS_OF_GESTATION_PREFIXES, "pregnancy", "fact_not_stated",
           "weeks are stated, but no pregnancy: a duration, not weeks of gestation (Guideline I.C.15)"),
     Guard("stated.long_term", "I.C.21.c.3", LONG_TERM_PREFIXES, "long_term", "fact_not_stated",

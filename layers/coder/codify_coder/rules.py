@@ -748,12 +748,39 @@ def _same_words(s: _State) -> None:
         if d is None or not parent:
             continue
         for other, o in finals.items():
-            if (other != code and o.mentions == d.mentions and o.probability >= d.probability
+            if (other != code and o.mentions == d.mentions and _outweighs(s, other, o, code, d)
                     and (s.terminology.ancestors(other)[:1] == parent or other[:3] == code[:3])):
                 del finals[code]
                 s.discard(d, "duplicate", SAME_WORDS,
                           f"the same words are coded {other}, a code of the same category", by=other)
                 break
+
+
+def _outweighs(s: _State, other: str, o: Decision, code: str, d: Decision) -> bool:
+    """`other` keeps the words rather than `code`: the model's stronger belief, except that an unspecified
+    code does not outweigh a specific one whose own words (those the unspecified code's description lacks) the
+    phrase states, unless the model believes it clearly more ("persistent atrial fibrillation": I48.19, not
+    I48.91 "Unspecified atrial fibrillation"; Guideline I.B.2: the unspecified code only when the note says
+    no more)."""
+    if _is_unspecified(other, s.terminology) and not _is_unspecified(code, s.terminology) and _states_own_words(
+            s, d, other):
+        return o.probability >= d.probability + _SPECIFIC_MARGIN
+    if _is_unspecified(code, s.terminology) and not _is_unspecified(other, s.terminology) and _states_own_words(
+            s, o, code):
+        return o.probability + _SPECIFIC_MARGIN > d.probability
+    return o.probability >= d.probability
+
+
+_SPECIFIC_MARGIN = 0.15  # as in _most_specific: a specific code the model believes much less is a guess
+_NOS = re.compile(r",?\s*\bNOS\b", re.IGNORECASE)
+
+
+def _states_own_words(s: _State, specific: Decision, unspecified: str) -> bool:
+    """The phrase states every word of the specific code's description that the unspecified one's lacks."""
+    own = (_condition_stems(specific.code, s.terminology, all_words=True)
+           - _condition_stems(unspecified, s.terminology, all_words=True) - _NOT_CONDITION_STEMS)
+    said = frozenset(w for t in _mention_texts(s, specific) for w in content_stems(_read(t)))
+    return bool(own) and all(_stem_said(w, said) for w in own)
 
 
 @_stage
@@ -1037,6 +1064,96 @@ def _generic_alone(mention_text: str, term: str) -> bool:
     return all(w in allowed or w.isdigit() for w in content_stems(_AGE_PHRASE.sub(" ", mention_text)))
 
 
+# An index term written as an acronym ("PIN", "MS", "ALL", "PR-"); a note in capitals cannot tell it from a word.
+_ACRONYM_TERM = re.compile(r"([A-Z][A-Z0-9]{1,5})[+-]?(?:, NOS)?")
+
+
+def _acronym_written(s: _State, d: Decision) -> bool:
+    term = _ACRONYM_TERM.fullmatch(d.matched_term.strip())
+    if term is None or s.understanding.language != "en":
+        return True
+    written = re.compile(rf"(?<![A-Za-z]){re.escape(term.group(1))}(?![a-z])")
+    return any(written.search(t) or t.isupper() for t in _mention_texts(s, d))
+
+
+# A term's condition is named before its first modifier clause: "X of Y", "X with Y", "X due to Y", "X, Y".
+_HEAD_CUT = re.compile(r",|\(|\[|\b(?:with|without|due to|in|of|following|after|secondary to|from|on|at|involving|"
+                       r"associated|by|to|for|not)\b")
+_GENERIC_HEADS = frozenset(content_stems("disease disorder condition status syndrome problem finding abnormality "
+                                         "lesion neoplasm"))
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9/-]*")
+
+
+@lru_cache(maxsize=16384)
+def _head_stems(term: str) -> frozenset[str]:
+    """The last condition word of each alternative ("occlusion and stenosis") of the term's first clause."""
+    first = _HEAD_CUT.split(_NOS.sub(" ", term), maxsplit=1)[0]
+    heads = set()
+    for part in re.split(r"\b(?:and|or)\b|/", first):
+        words = [w for w in content_stems(part) if w not in _NOT_CONDITION_STEMS and not w.isdigit()]
+        if words:
+            heads.add(words[-1])
+    return frozenset(heads)
+
+
+def _head_word_said(s: _State, d: Decision) -> bool:
+    if s.understanding.language != "en":
+        return True
+    heads = _head_stems(d.matched_term)
+    if not heads or heads & _GENERIC_HEADS:
+        return True
+    abbreviations = s.terminology.index.abbreviations
+    variants = s.terminology.index.variants.get("en", {})
+    for m in d.mentions:
+        sentence = s.understanding.sentences[s.understanding.mentions[m].sentence]
+        text = s.text[sentence.start : sentence.end]
+        words = [text] + [abbreviations[w]["en"] for w in _WORD.findall(text)
+                          if w in abbreviations and "en" in abbreviations[w]]
+        stems = {st for w in words for st in content_stems(_read(w))}
+        # the matcher's own English variants: "haematuria", "lithiasis", "necrotic" say hematuria, calculus, gangrene
+        said = frozenset(stems | {v for st in stems for v, _ in variants.get(st, ())})
+        if any(_stem_said(h, said) for h in heads):
+            return True
+        if not any(_stem_said(w, said) for w in content_stems(d.matched_term) if w not in heads):
+            return True  # no word of the term is here: matched through a synonym or a translation, not judged
+    return False
+
+
+# Polarity ("positive"/"+" against "negative"/"-") and the letter or number that names a vitamin, a hepatitis
+# virus or a diabetes type: a term and the phrase it is read from must not state different values of them.
+_POSITIVE = re.compile(r"\b(?:positive|positivos?|positivas?)\b|(?<=[a-z0-9])\+(?![a-z0-9])")
+_NEGATIVE = re.compile(r"\b(?:negative|negativos?|negativas?)\b|(?<=[a-z0-9])-(?![a-z0-9])")
+_NAMED_BY_VALUE = re.compile(r"\b(vitamin|vitamina|hepatitis|type|tipo)\s+(i{1,2}|[a-z]\d{0,2}|\d)\b")
+_ROMAN = {"i": "1", "ii": "2"}
+
+
+def _polarity(text: str) -> str | None:
+    pos, neg = _POSITIVE.search(text) is not None, _NEGATIVE.search(text) is not None
+    return "+" if pos and not neg else "-" if neg and not pos else None
+
+
+def _named_values(text: str) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for head, value in _NAMED_BY_VALUE.findall(text):
+        head = head[:7] if head.startswith("vitamin") else "type" if head == "tipo" else head
+        value = _ROMAN.get(value, value)
+        if head == "vitamin" and value[:1] in "dk":
+            value = value[:1]  # D2/D3 are vitamin D, K1/K2 vitamin K; B1 and B12 differ
+        out.setdefault(head, set()).add(value)
+    return out
+
+
+def _qualifier_conflict(term: str, phrase: str) -> bool:
+    """The term states a polarity or a named value that the phrase states otherwise."""
+    term = fold(term)
+    want, said = _polarity(term), _polarity(phrase)
+    if want and said and want != said:
+        return True
+    said_values = _named_values(phrase)
+    return any(head in said_values and not values & said_values[head]
+               for head, values in _named_values(term).items())
+
+
 _AGE_PHRASE = re.compile(r"\b\d+[- ](?:year|month|week|day)s?[- ]old\b|\b\d+ (?:años|meses)\b", re.IGNORECASE)
 
 
@@ -1059,6 +1176,10 @@ def _facts() -> dict[str, Callable[[_State, str, Decision], bool]]:
         "tobacco_product": lambda s, code, d: any(
             _TOBACCO.search(f) and not _NOT_TOBACCO.search(f) for f in map(_read, _mention_texts(s, d))),
         "use_not_dependence": lambda s, code, d: not any(_TOBACCO_DEPENDENCE.search(_read(t)) for t in _mention_texts(s, d)),
+        "acronym_written": lambda s, code, d: _acronym_written(s, d),
+        "qualifier_agrees": lambda s, code, d: not any(
+            _qualifier_conflict(d.matched_term, _read(t)) for t in _mention_texts(s, d)),
+        "head_word": lambda s, code, d: _head_word_said(s, d),
         "pregnancy": lambda s, code, d: _PREGNANCY.search(_read(s.text)) is not None,
         # structured documents only: a case report's annotators (CodiEsp) code each generic word it narrates
         "generic_alone": lambda s, code, d: (
