@@ -102,6 +102,10 @@ STATED_SPECIFIC = _rule("specificity.stated_words", "I.B.2", "final",
                         "an unspecified code yields to the sibling whose own words the phrase states")
 STATED_WITH = _rule("specificity.stated_with", "I.B.2", "final",
                     "a code 'without X' becomes its sibling 'with X' when the phrase states X")
+TOBACCO_PRODUCT = _rule("specificity.tobacco_product", None, "final",
+                        "F17.20- (unspecified product) becomes the product the note states the patient uses: "
+                        "cigarettes F17.21-, chewing tobacco F17.22-, other (cigars, pipe, vaping) F17.29- "
+                        "(Index: Dependence, drug, nicotine)")
 TRIMESTER = _rule("obstetric.trimester", "I.C.15.a.3", "final",
                   "an 'unspecified trimester' code takes the trimester of the weeks of gestation the note states")
 UNSPECIFIED_COVERED = _rule("specificity.unspecified_covered", "I.B.2", "superseded_by_more_specific",
@@ -491,6 +495,48 @@ def _stated_specific(s: _State) -> None:
                             rule=f"the phrase states what sets {best} apart: {best} rather than {code}"))
 
 
+# The tobacco product a sentence says the patient uses (English and Spanish; other languages through the gloss).
+_TOBACCO_PRODUCTS = (
+    ("1", re.compile(r"\bcigarettes?\b|\bpacks?\b|\bppd\b|\bpack[- ]years?\b|\bcigarrill|\bpaquetes?\b|"
+                     r"\bpaquetes[- ]ano\b")),
+    ("2", re.compile(r"\bchew(?:s|ing)?\b|\bsnuff\b|\bdip(?:s|ping)?\b|\bmascad")),
+    ("9", re.compile(r"\bcigars?\b|\bpipes?\b|\bvap(?:e|es|ing|er)\b|\be-?cig|\belectronic cigarettes?\b|"
+                     r"\bpuros?\b|\bpipas?\b|\bvapea")),
+)
+_NOT_THE_PATIENT = re.compile(r"\b(?:father|mother|brother|sister|husband|wife|spouse|partner|parents?|"
+                              r"padre|madre|hermano|hermana|pareja|esposo|esposa)\b|\bquit\b|\bformer\b|"
+                              r"\bnever\b|\bdenies\b|\bexfumador|\bniega\b")
+
+
+@_stage
+def _tobacco_product(s: _State) -> None:
+    """2c'. Nicotine dependence, unspecified product (F17.20-), with the product the note says the patient
+    uses in a sentence of its own ("Smokes 1 pack per day": F17.210): one product only; a sentence about
+    someone else, a former habit or a denial says nothing."""
+    for code in sorted(s.finals):
+        if not code.startswith("F17.20") or len(code) != 7:
+            continue
+        products = set()
+        for sentence in s.understanding.sentences:
+            if sentence.kind == "family":
+                continue
+            said = _read(s.text[sentence.start:sentence.end])
+            if _NOT_THE_PATIENT.search(said):
+                continue
+            # "electronic cigarettes" and "cigars" are other products, not cigarettes
+            products |= {k for k, rx in _TOBACCO_PRODUCTS if rx.search(said)
+                         and not (k == "1" and _TOBACCO_PRODUCTS[2][1].search(said) and not
+                                  re.search(r"\bpacks?\b|\bppd\b", said))}
+        if len(products) != 1:
+            continue
+        product = code[:5] + products.pop() + code[6:]
+        if product not in s.terminology or product == code:
+            continue
+        d = s.finals.pop(code)
+        s.add_final(replace(d, code=product, derived_from=code, rule_id=TOBACCO_PRODUCT,
+                            rule=f"the note states the product: {product} rather than {code}"))
+
+
 @_stage
 def _stated_with(s: _State) -> None:
     """2d. "Benign prostatic hyperplasia with lower urinary tract symptoms" is N40.1, whatever the model
@@ -840,6 +886,12 @@ def _most_specific(s: _State) -> None:
         if d is None:
             continue
         better = _more_specific(code, finals, s.terminology, min_probability=max(s.floor, d.probability - 0.15))
+        if better is None and _is_unspecified(code, s.terminology):
+            # a final sibling whose own words the note states is no guess, however the model weighs it
+            # ("Nicotine dependence, cigarettes": F17.210, not also F17.200)
+            better = next((o for o in sorted(finals, key=lambda c: (-finals[c].probability, c))
+                           if o != code and o[:3] == code[:3] and not _is_unspecified(o, s.terminology)
+                           and finals[o].assertion == d.assertion and _states_own_words(s, finals[o], code)), None)
         if better is not None:
             del finals[code]
             s.discard(d, "superseded_by_more_specific", MORE_SPECIFIC, f"{better} is more specific", by=better)
@@ -963,8 +1015,15 @@ def _combinations(s: _State) -> None:
                 if p in finals:
                     s.discard(finals.pop(p), "superseded_by_more_specific", COMBINED, f"combined into {combo}", by=combo)
             elif p not in finals and terminology.is_billable(p):
-                # The part the combination does not replace is its "use additional code" (e.g. the N18 stage).
-                s.add_final(replace(pool[p], rule=f"reported with {combo} as its additional code", rule_id=ADDITIONAL))
+                # The part the combination does not replace is its "use additional code" (e.g. the N18 stage),
+                # as specific as its phrase says ("CKD stage 2": N18.2, not N18.9; I.B.2).
+                part = pool[p]
+                if _is_unspecified(p, terminology):
+                    said = frozenset(w for t in _mention_texts(s, part) for w in content_stems(t))
+                    stated = _stated_sibling(p, terminology, said)
+                    if stated is not None:
+                        part = replace(part, code=stated, derived_from=p)
+                s.add_final(replace(part, rule=f"reported with {combo} as its additional code", rule_id=ADDITIONAL))
 
 
 @_stage
@@ -1390,7 +1449,8 @@ def _condition_stems(code: str, terminology: Terminology, all_words: bool = Fals
                      if all_words or w not in _NOT_CONDITION_STEMS)
 
 
-_NONESSENTIAL = re.compile(r"\([^)]*\)|\[[^\]]*\]|,?\s*unspecified (?:as to|whether) [^,]*|,?\s*not elsewhere classified")
+_NONESSENTIAL = re.compile(r"\([^)]*\)|\[[^\]]*\]|,?\s*unspecified (?:as to|whether) [^,]*|,?\s*not elsewhere classified"
+                           r"|,?\s*\buncomplicated\b")  # the default when the note states no complication
 
 
 def _own_stems(description: str) -> frozenset[str]:
@@ -1413,6 +1473,10 @@ def _siblings_own_words(code: str, terminology: Terminology) -> tuple[tuple[str,
     description its parent's lacks (computed once per code: the terminology does not change)."""
     info = terminology.get(code)
     parent = terminology.get(info.parent) if info and info.parent else None
+    if parent is not None and _UNSPECIFIED.search(parent.description) and parent.parent:
+        # an unspecified subcategory ("F17.20 Nicotine dependence, unspecified"): its siblings are the
+        # category's ("F17.21- Nicotine dependence, cigarettes")
+        parent = terminology.get(parent.parent) or parent
     if parent is None or len(code) > 7:  # 7th-character codes: the injury's own family
         return ()
     base = _own_stems(parent.description)

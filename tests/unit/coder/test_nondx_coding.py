@@ -69,3 +69,31 @@ def test_spanish_consent_and_procedure_yield_no_code(coder):
     codes = final_codes(coder.code(text, ES))
     assert any(c.startswith("K80") for c in codes), codes
     assert not any(c.startswith(("R58", "I82", "B99", "A49", "T81")) for c in codes), codes
+
+
+# ---- what a phrase states decides between codes of one condition (notes written for these tests)
+
+def test_a_stated_qualifier_picks_the_specific_code_over_the_unspecified(coder):
+    text = ("ASSESSMENT AND PLAN:\n1. Persistent atrial fibrillation, rate controlled on metoprolol.\n"
+            "2. Nicotine dependence, cigarettes. Counseled on cessation.\n3. Hypertension and CKD stage 2.")
+    codes = final_codes(coder.code(text, EN))
+    assert {"I48.19", "F17.210", "N18.2"} <= codes, codes
+    assert not codes & {"I48.91", "F17.200", "N18.9"}, codes
+
+
+def test_the_tobacco_product_the_patient_uses_picks_the_nicotine_code(coder):
+    vaping = "SOCIAL HISTORY: Vapes nicotine daily.\nASSESSMENT: Nicotine dependence. Cessation counseling given."
+    assert "F17.290" in final_codes(coder.code(vaping, EN))
+    # a relative's cigarettes are not the patient's product
+    father = ("SOCIAL HISTORY: Father smoked 2 packs per day.\nASSESSMENT: Nicotine dependence. Vapes daily.")
+    codes = final_codes(coder.code(father, EN))
+    assert "F17.210" not in codes, codes
+
+
+def test_a_word_that_only_looks_like_an_index_term_codes_nothing(coder):
+    text = ("PLAN: Pin removal in 3 to 4 weeks. Continue vitamin D3 2000 IU daily.\n"
+            "ASSESSMENT: Age-related (postmenopausal) osteoporosis without current pathological fracture.\n"
+            "Left breast invasive ductal carcinoma, ER positive, PR positive.")
+    codes = final_codes(coder.code(text, EN))
+    assert not codes & {"N42.31", "E50.9", "H25.9", "Z17.22", "Z17.1"}, codes
+    assert "M81.0" in codes, codes
