@@ -1068,8 +1068,13 @@ def _integral_symptoms(s: _State) -> None:
 def _excludes1(s: _State) -> None:
     """7. Excludes1: two codes that cannot be reported together; keep the better supported one."""
     finals = s.finals
-    # a code stated in a diagnostic section (diagnoses, assessment, impression) outranks a narrative one
-    for a in sorted(finals, key=lambda c: (-_diagnostic(s, finals[c]), -finals[c].probability, c)):
+    # a code stated in a diagnostic section (diagnoses, assessment, impression) outranks a narrative one; then a
+    # diagnosis outranks a sign or symptom (Chapter 18, R) it excludes: "delirium due to infection" is F05, not
+    # R41.0 "Delirium NOS" (Guidelines I.B.4-5: no symptom code once the related diagnosis is established). In
+    # structured documents: published case reports are coded by their corpus's convention, which keeps both.
+    structured = getattr(s.understanding, "document_type", "unknown") in _STRUCTURED_DOCUMENTS
+    for a in sorted(finals, key=lambda c: (-_diagnostic(s, finals[c]), structured and c.startswith("R"),
+                                           -finals[c].probability, c)):
         if a not in finals:
             continue
         for b in sorted(finals):

@@ -97,3 +97,11 @@ def test_a_word_that_only_looks_like_an_index_term_codes_nothing(coder):
     codes = final_codes(coder.code(text, EN))
     assert not codes & {"N42.31", "E50.9", "H25.9", "Z17.22", "Z17.1"}, codes
     assert "M81.0" in codes, codes
+
+
+def test_a_diagnosis_outranks_the_symptom_it_excludes_in_a_structured_note(coder):
+    text = ("HISTORY OF PRESENT ILLNESS: 81-year-old woman brought in by her daughter, more confused than usual "
+            "for 2 days.\nASSESSMENT AND PLAN:\n1. Delirium due to urinary tract infection. Delirium precautions.")
+    codes = final_codes(coder.code(text, CodeOptions(language="en", setting="inpatient")))
+    assert "F05" in codes, codes
+    assert "R41.0" not in codes, codes
