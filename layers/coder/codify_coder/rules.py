@@ -155,6 +155,9 @@ OTHER_PERSON = _rule("context.other_person", None, "other_person",
 CURRENT_MALIGNANCY = _rule("history.current_malignancy", "I.C.2.d", "current_condition",
                            "a personal history code (Z85) for a malignancy the note finds or treats in this "
                            "encounter: the malignancy is coded instead")
+CURRENT_MALIGNANCY_CODED = _rule("history.current_malignancy_coded", "I.C.2.d", "final",
+                                 "the malignancy a diagnostic section states in this encounter is coded, however the "
+                                 "model weighs it, instead of its personal history code")
 CURRENT_CONDITION = _rule("history.current_condition", "I.C.21.c.4", "current_condition",
                           "a personal history code for a condition present in this encounter: the "
                           "condition is coded instead")
@@ -434,6 +437,22 @@ def _billable(s: _State) -> None:
             s.discard(d, "not_billable", NO_LEAF, "category without a billable leaf the text supports")
         else:
             s.add_final(replace(d, code=leaf, rule=how, rule_id=SEVENTH, derived_from=code))
+
+
+@_stage
+def _current_malignancy_stated(s: _State) -> None:
+    """2a'. A personal history of malignancy (Z85) whose malignancy a diagnostic section states in this
+    encounter: the malignancy is coded, however the model weighs it (the history code then yields to it, 3b),
+    before the laterality and specificity stages refine it."""
+    for code in sorted(s.finals):
+        if not code.startswith("Z85") or code == "Z85.9":
+            continue
+        if any(o.assertion == "present" and o.probability >= s.floor and _malignant(c)
+               and _mapped(conventions.PERSONAL_HISTORY, c, s.terminology) == code for c, o in s.finals.items()):
+            continue
+        stated = _stated_malignancy(s, code)
+        if stated is not None:
+            s.add_final(stated)
 
 
 @_stage
@@ -748,6 +767,27 @@ def _history_or_current(s: _State) -> None:
             s.discard(finals.pop(code), "current_condition", rule_id,
                       f"the note finds or treats {best} in this encounter: a history code only for a condition "
                       f"no longer present (Guideline {RULES[rule_id].guideline})", by=best)
+
+
+def _stated_malignancy(s: _State, history: str) -> Decision | None:
+    """The malignancy of a personal history code's site that a present mention of a diagnostic section names
+    well ("POSTOPERATIVE DIAGNOSIS: recurrent urothelial carcinoma of the bladder" for Z85.51), as specific as
+    its phrase says; None when no diagnosis names it."""
+    mentions = s.understanding.mentions
+    named = [d for c, d in _well_named(s.candidates, mentions, s.terminology).items()
+             if _malignant(c) and _mapped(conventions.PERSONAL_HISTORY, c, s.terminology) == history
+             and all(getattr(mentions[m], "section_kind", None) == "diagnostic"
+                     and getattr(mentions[m], "context", None) is None for m in d.mentions)]
+    if not named:
+        return None
+    d = max(named, key=lambda d: (d.probability, d.code))
+    code = d.code
+    if _is_unspecified(code, s.terminology):
+        said = frozenset(w for t in _mention_texts(s, d) for w in content_stems(t))
+        code = _stated_sibling(code, s.terminology, said) or code
+    return replace(d, code=code, rule_id=CURRENT_MALIGNANCY_CODED,
+                   rule=f"the diagnosis states the malignancy in this encounter: {code}, not its history {history} "
+                        f"(Guideline I.C.2.d)")
 
 
 @_stage

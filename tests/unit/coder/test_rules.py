@@ -257,6 +257,11 @@ CASES: dict[str, tuple] = {
     "specificity.tobacco_product": ("Smokes 1 pack per day. Nicotine dependence.",
                                     [("Smokes 1 pack per day", P), ("Nicotine dependence", P)],
                                     [("F17.200", 1, 0.8)], None, "F17.210", None),
+    "history.current_malignancy_coded": (
+        "History of bladder cancer. Postoperative diagnosis: urothelial carcinoma of the bladder.",
+        [("bladder cancer", "historical", None, "history", "history"),
+         ("urothelial carcinoma of the bladder", P, None, "diagnostic", "diagnoses")],
+        [("Z85.51", 0, 0.6, 0.9), ("C67.9", 1, 0.1, 0.8)], None, "C67.9", None),
     "named.tobacco": ("Smoking cannabis daily.", [("Smoking cannabis", P)], [("F17.200", 0, 0.8)], None, "F17.200",
                       "condition_not_named"),
     "stated.tobacco_dependence": ("Tobacco use disorder.", [("Tobacco use disorder", P)], [("Z72.0", 0, 0.8)], None,
