@@ -461,6 +461,13 @@ GENERAL_STATE_WORSE: tuple[str, ...] = (
 # acute kidney injury or a poisoning ("se realizó hemodiálisis urgente", "requirió varias sesiones") is a
 # procedure, not dependence (Guideline I.C.21.c.3). The mention's sentence must say the dialysis is
 # chronic, periodic, a program, at home, or ongoing. Matched as word beginnings, folded.
+# Z99.81 dependence on supplemental oxygen is a status (I.C.21.c.3): home or chronic oxygen, not the oxygen an
+# acute illness needs in hospital ("hypoxemia requiring supplemental oxygen").
+OXYGEN_STATUS_PREFIXES: tuple[str, ...] = ("Z99.81",)
+OXYGEN_STATUS_CUES: tuple[str, ...] = (
+    "home", "chronic", "baseline", "dependen", "long-term", "long term", "continuous", "nocturnal", "at night",
+    "domicili", "cronic", "oxigenoterapia domiciliaria", "ocd",
+)
 DIALYSIS_STATUS_PREFIXES: tuple[str, ...] = ("Z99.2",)
 DIALYSIS_STATUS_CUES: tuple[str, ...] = (
     "cronic", "chronic", "periodic", "programa de", "dialysis program", "hemodialysis program", "mantenimiento", "maintenance", "regular",
@@ -600,6 +607,8 @@ GUARDS: tuple[Guard, ...] = (
           "the code's qualifier is not stated: its plain code is reported"),
     Guard("stated.poor_general_state", None, GENERAL_STATE_PREFIXES, "poor_general_state", "fact_not_stated",
           "the general condition is described, not as poor or worse"),
+    Guard("stated.oxygen_status", "I.C.21.c.3", OXYGEN_STATUS_PREFIXES, "oxygen_status", "fact_not_stated",
+          "oxygen is given for this illness, not home or chronic oxygen: no dependence status (Guideline I.C.21.c.3)"),
     Guard("stated.dialysis_status", "I.C.21.c.3", DIALYSIS_STATUS_PREFIXES, "dialysis_status", "fact_not_stated",
           "dialysis is given, not maintenance dialysis: a procedure, not a status (Guideline I.C.21.c.3)"),
     Guard("stated.earlier_surgery", "I.C.21.c.3", ACQUIRED_ABSENCE_PREFIXES, "earlier_surgery", "fact_not_stated",

@@ -1296,6 +1296,7 @@ def _facts() -> dict[str, Callable[[_State, str, Decision], bool]]:
         "qualifier": lambda s, code, d: any(
             _sentence_says(_STATED_QUALIFIER[code][0], s.text, s.understanding, m) for m in d.mentions),
         "poor_general_state": lambda s, code, d: any(_not_good_state(t) for t in _mention_texts(s, d)),
+        "oxygen_status": _in_sentence(_OXYGEN_STATUS),
         "dialysis_status": _in_sentence(_DIALYSIS_STATUS),
         "earlier_surgery": lambda s, code, d: any(
             s.understanding.mentions[m].assertion == "historical"
@@ -1641,10 +1642,28 @@ _LONG_TERM = re.compile(
 
 def _says_long_term(text: str, understanding: Understanding, d: Decision) -> bool:
     for m in d.mentions:
-        sentence = understanding.sentences[understanding.mentions[m].sentence]
-        if _span_says(_LONG_TERM, text, sentence.start, sentence.end):
+        mention = understanding.mentions[m]
+        sentence = understanding.sentences[mention.sentence]
+        if not _span_says(_LONG_TERM, text, sentence.start, sentence.end):
+            continue
+        # the course is the drug's own clause's: "cefpodoxime to complete a 14-day course, metformin 1000 mg"
+        start = max(text.rfind(",", sentence.start, mention.start), text.rfind(";", sentence.start, mention.start),
+                    sentence.start - 1) + 1
+        ends = [i for i in (text.find(",", mention.end, sentence.end), text.find(";", mention.end, sentence.end)) if i >= 0]
+        clause = _read(text[start:min(ends, default=sentence.end)])
+        if not (_SHORT_COURSE.search(clause) and not _EXPLICITLY_LONG_TERM.search(clause)):
             return True
     return False
+
+
+# A course of days ("prednisone 40 mg daily x 5 days", "to complete 5 days", a taper or burst) is not long-term
+# use, even when taken daily (Guideline I.C.21.c.3: Z79 is for prolonged use, not a short course).
+_SHORT_COURSE = re.compile(
+    r"\bx\s*\d+\s*(?:more\s+)?days?\b|\bto complete\s+(?:a\s+)?\d+[- ]days?\b|\bfor\s+(?:another\s+)?\d+\s+(?:more\s+)?days\b|"
+    r"\btaper(?:ing|ed)?\b|\bburst\b|\bdurante\s+\d+\s+dias\b|\bpauta descendente\b|\bdescendente\b",
+    re.IGNORECASE)
+_EXPLICITLY_LONG_TERM = re.compile(r"\blong[- ]?term\b|\bchronic(?:ally)?\b|\bmaintenance\b|\bcronic[oa]s?\b|"
+                                   r"\bmantenimiento\b", re.IGNORECASE)
 
 
 def _words_regex(words: tuple[str, ...]) -> re.Pattern[str]:
@@ -1666,6 +1685,7 @@ _STATED_QUALIFIER = {code: (_word_starts(cues), plain) for code, (cues, plain) i
 _GENERAL_STATE = _word_starts(conventions.GENERAL_STATE_WORDS)
 _GENERAL_STATE_WORSE = _word_starts(conventions.GENERAL_STATE_WORSE)
 _DIALYSIS_STATUS = _word_starts(conventions.DIALYSIS_STATUS_CUES)
+_OXYGEN_STATUS = _word_starts(conventions.OXYGEN_STATUS_CUES)
 _EARLIER_SURGERY = _word_starts(conventions.EARLIER_SURGERY_CUES)
 
 

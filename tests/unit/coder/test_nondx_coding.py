@@ -105,3 +105,13 @@ def test_a_diagnosis_outranks_the_symptom_it_excludes_in_a_structured_note(coder
     codes = final_codes(coder.code(text, CodeOptions(language="en", setting="inpatient")))
     assert "F05" in codes, codes
     assert "R41.0" not in codes, codes
+
+
+def test_a_short_course_is_not_long_term_use_and_hospital_oxygen_no_dependence(coder):
+    text = ("ASSESSMENT AND PLAN:\n1. COPD with acute exacerbation. Prednisone 40 mg daily to complete 5 days.\n"
+            "2. Hypoxemia requiring supplemental oxygen, wean as tolerated.\n"
+            "3. Type 2 diabetes. Continue metformin 1000 mg daily, long-term.")
+    codes = final_codes(coder.code(text, CodeOptions(language="en", setting="inpatient")))
+    assert "J44.1" in codes, codes
+    assert not codes & {"Z79.52", "Z99.81"}, codes
+    assert "Z79.84" in codes, codes

@@ -262,6 +262,8 @@ CASES: dict[str, tuple] = {
         [("bladder cancer", "historical", None, "history", "history"),
          ("urothelial carcinoma of the bladder", P, None, "diagnostic", "diagnoses")],
         [("Z85.51", 0, 0.6, 0.9), ("C67.9", 1, 0.1, 0.8)], None, "C67.9", None),
+    "stated.oxygen_status": ("Hypoxemia requiring supplemental oxygen.", [("requiring supplemental oxygen", P)],
+                             [("Z99.81", 0, 0.8)], None, "Z99.81", "fact_not_stated"),
     "named.tobacco": ("Smoking cannabis daily.", [("Smoking cannabis", P)], [("F17.200", 0, 0.8)], None, "F17.200",
                       "condition_not_named"),
     "stated.tobacco_dependence": ("Tobacco use disorder.", [("Tobacco use disorder", P)], [("Z72.0", 0, 0.8)], None,
