@@ -22,7 +22,7 @@ from codify_coder.pipeline import Coder
 from codify_coder.types import CodeOptions
 
 ISSUE_8_STAGES = ("_laterality,_stated_specific,_stated_with,_trimester,_document_title,_same_reading,"
-                  "_unspecified_covered,_with_over_without")
+                  "_unspecified_covered,_with_over_without,_current_malignancy_stated,_tobacco_product")
 
 
 def main() -> None:
