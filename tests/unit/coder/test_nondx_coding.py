@@ -115,3 +115,11 @@ def test_a_short_course_is_not_long_term_use_and_hospital_oxygen_no_dependence(c
     assert "J44.1" in codes, codes
     assert not codes & {"Z79.52", "Z99.81"}, codes
     assert "Z79.84" in codes, codes
+
+
+def test_warning_signs_reviewed_are_of_the_conditions_before_them(coder):
+    text = ("ASSESSMENT AND PLAN:\n1. Intrauterine pregnancy at 28 weeks, routine prenatal visit.\n"
+            "2. Kick counts reviewed. Preterm labor and preeclampsia warning signs reviewed: go to L&D for "
+            "contractions, bleeding or headache.")
+    codes = final_codes(coder.code(text, EN))
+    assert not any(c.startswith(("O60", "O14")) for c in codes), codes

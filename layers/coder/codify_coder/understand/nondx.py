@@ -132,6 +132,7 @@ _FINDING = {
         r"diagnostik\w+|garatu\w*|aurkeztu\w*|ebakuntza ondoko\w*|konplikazio\w*)\b", _F),
 }
 # --- instructions and precautions
+_SIGNS_OF_WHAT = re.compile(r"(?:warning signs|signs and symptoms|precautions)\b", _F)
 _INSTRUCTION = {
     "en": re.compile(
         r"\b(?:call|return|come back|go to the (?:er|ed|emergency\w*)|seek (?:medical |immediate )?"
@@ -257,7 +258,12 @@ def _sentence_scopes(f: str, lang: str, kind: str, structured: bool) -> list[_Sc
     elif any(k in f for k in _INSTRUCTION_KEYS[lang]):
         m = _INSTRUCTION[lang].search(f)
         if m:
-            scopes.append(_Scope("instruction", "hypothetical", m.start(), n))
+            start = m.start()
+            if _SIGNS_OF_WHAT.match(f, start):
+                # "preterm labor and preeclampsia warning signs reviewed": the signs are of what precedes them
+                # in the clause
+                start = max(f.rfind(c, 0, start) for c in ",;:") + 1
+            scopes.append(_Scope("instruction", "hypothetical", start, n))
     m = _OTHER_PERSON[lang].search(f) if any(k in f for k in _OTHER_PERSON_KEYS[lang]) else None
     if m:
         end = _OTHER_PERSON_END.search(f, m.end())
