@@ -1169,7 +1169,7 @@ def _generic_alone(mention_text: str, term: str) -> bool:
 
 
 # An index term written as an acronym ("PIN", "MS", "ALL", "PR-"); a note in capitals cannot tell it from a word.
-_ACRONYM_TERM = re.compile(r"([A-Z][A-Z0-9]{1,5})[+-]?(?:, NOS)?")
+_ACRONYM_TERM = re.compile(r"([A-Z][A-Z0-9]{1,5}(?:[-/][A-Z0-9]{1,4})?)[+-]?(?:, NOS)?")
 
 
 def _acronym_written(s: _State, d: Decision) -> bool:

@@ -123,3 +123,10 @@ def test_warning_signs_reviewed_are_of_the_conditions_before_them(coder):
             "contractions, bleeding or headache.")
     codes = final_codes(coder.code(text, EN))
     assert not any(c.startswith(("O60", "O14")) for c in codes), codes
+
+
+def test_counseling_and_call_instructions_code_nothing(coder):
+    text = ("ASSESSMENT AND PLAN:\n1. Chronic migraine without aura. She was counseled to report any new aura.\n"
+            "2. Postoperative check. Call right away for pain, fever or bleeding. Restart iron with vitamin C.")
+    codes = final_codes(coder.code(text, EN))
+    assert not codes & {"G43.109", "G43.119", "R52", "R50.9", "R58", "M35.81"}, codes

@@ -137,9 +137,11 @@ _INSTRUCTION = {
     "en": re.compile(
         r"\b(?:call|return|come back|go to the (?:er|ed|emergency\w*)|seek (?:medical |immediate )?"
         r"(?:care|attention|help)|notify|contact)\b[^.;]{0,60}?\b(?:if|should|in case|for any)\b|"
+        r"\bcall\b[^.;,]{0,20}?\bfor\b|"
         r"\b(?:warning signs|signs and symptoms|signs of|symptoms of|precautions)\b"
         r"(?=[^.;]{0,100}\b(?:reviewed|discussed|explained|instructed|educated|counseled|counselled))|"
-        r"\b(?:instructed|advised|told|asked|educated) to (?:call|return|come back|seek|watch|monitor|report|"
+        r"\b(?:instructed|advised|told|asked|educated|counseled|counselled) to (?:call|return|come back|seek|watch|"
+        r"monitor|report|"
         r"notify|look out)\b|\breturn precautions\b", _F),
     "es": re.compile(
         r"\b(?:acudir|acuda|consultar|consulte|volver|vuelva|regresar|regrese|avisar|avise|llamar|llame)\b"
@@ -186,7 +188,7 @@ _OTHER_PERSON_END = re.compile(r";|\b(?:but|however|the patient|patient|he|she|p
 _RISK_KEYS = ("risk", "riesgo", "effect", "efecto", "complica", "risc", "efecte", "arrisku", "ondorio", "konplika")
 _INSTRUCTION_KEYS = {
     "en": ("call", "return", "come back", "go to", "seek", "notify", "contact", "signs", "symptoms", "precaution",
-           "instructed", "advised", "told", "asked", "educated"),
+           "instructed", "advised", "told", "asked", "educated", "counsel"),
     "es": ("acud", "consult", "volver", "vuelva", "regres", "avis", "llam"),
     "ca": ("acud", "consult", "torn", "avis", "truc"),
     "gl": ("acud", "consult", "volv", "regres", "avis", "cham"),
