@@ -569,12 +569,6 @@ GUARDS: tuple[Guard, ...] = (
     Guard("named.qualifier_agrees", None, DISEASE_CHAPTERS + ("R", "Z"), "qualifier_agrees", "condition_not_named",
           "the phrase states another value of the term's qualifier (positive/negative, vitamin or virus letter, "
           "type)"),
-    # The condition a term names is its head noun ("cataract" of "Unspecified age-related cataract", "thrombosis"
-    # of "venous thrombosis"): a phrase with only the term's qualifiers or site ("age-related osteoporosis",
-    # "venous access", "thickened endometrial stripe") does not name it (English notes; Z codes name statuses
-    # and encounters, not conditions).
-    Guard("named.head_word", "I.B.1", DISEASE_CHAPTERS + ("R",), "head_word", "condition_not_named",
-          "the phrase has the term's qualifiers or site but not the condition it names"),
     Guard("stated.pregnancy", "I.C.15", WEEKS_OF_GESTATION_PREFIXES, "pregnancy", "fact_not_stated",
           "weeks are stated, but no pregnancy: a duration, not weeks of gestation (Guideline I.C.15)"),
     Guard("stated.long_term", "I.C.21.c.3", LONG_TERM_PREFIXES, "long_term", "fact_not_stated",
@@ -602,6 +596,12 @@ GUARDS: tuple[Guard, ...] = (
           "the organ or region the code names is not in the phrase"),
     Guard("named.condition", None, tuple(REQUIRED_WORDS), "condition_words", "condition_not_named",
           "the phrase does not name the condition the code names (a specimen, organ or measurement is named)"),
+    # The condition a term names is its head noun ("cataract" of "Unspecified age-related cataract", "thrombosis"
+    # of "venous thrombosis"): a phrase with only the term's qualifiers or site ("age-related osteoporosis",
+    # "venous access", "thickened endometrial stripe") does not name it (English notes; Z codes name statuses
+    # and encounters, not conditions).
+    Guard("named.head_word", "I.B.1", DISEASE_CHAPTERS + ("R",), "head_word", "condition_not_named",
+          "the phrase has the term's qualifiers or site but not the condition it names"),
     # the plain code is reported instead (rules.py); the qualified one is superseded by it
     Guard("stated.qualifier", None, tuple(STATED_QUALIFIER), "qualifier", "superseded_by_more_specific",
           "the code's qualifier is not stated: its plain code is reported"),
