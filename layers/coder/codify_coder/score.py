@@ -170,6 +170,13 @@ def _term_stems(term: str) -> tuple[str, ...]:
     return tuple(stem(t) for t in fold_tokens(term) if t not in STOP_WORDS)
 
 
+@lru_cache(maxsize=4096)
+def _is_abbreviation(term: str) -> bool:
+    """A term written in capitals ("MIS-C", "FPIES", "EPOC"): an abbreviation, not words."""
+    letters = [ch for ch in term if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+
+
 def fold_tokens(text: str) -> tuple[str, ...]:
     """Lower-case, accent-free word tokens (so "Diabétes" and "diabetes" compare equal)."""
     return tuple(_TOKEN.findall(fold(text)))
@@ -250,6 +257,7 @@ def extract_features(
     mention_codes = {m: frozenset(c.code for c in cs) for m, cs in by_mention.items()}
     text_len = max(len(text), 1)
     sentence_sets: dict[int, set[str]] = {}
+    spelled_sentence_sets: dict[int, set[str]] = {}
     # A note that repeats itself repeats terms, mention texts and code sets: each is folded/compared once.
     folded: dict[str, tuple[str, ...]] = {}
 
@@ -283,8 +291,11 @@ def extract_features(
         row = x[i]
         mention = mentions[cand.mention] if 0 <= cand.mention < len(mentions) else None
         mention_text = mention.text if mention else ""
-        term_tok = read_term(cand.matched_term)
-        mention_tok = read_note(mention_text)
+        # An abbreviation ("MIS-C", "FPIES", "EPOC") is compared as it is spelled, as in a Spanish note:
+        # read as stems without function words, "MIS-C" would be the letter "c" ("36,8 ºC", "Mitomicina-C").
+        spelled = reader is not None and _is_abbreviation(cand.matched_term)
+        term_tok = fold_once(cand.matched_term) if spelled else read_term(cand.matched_term)
+        mention_tok = fold_once(mention_text) if spelled else read_note(mention_text)
         term_set, mention_set = set(term_tok), set(mention_tok)
         code = cand.code
         plain = code.replace(".", "")
@@ -328,10 +339,12 @@ def extract_features(
 
         if mention and term_set and 0 <= mention.sentence < len(sentences):
             # One token set per sentence, not per candidate: many mentions in one long sentence.
-            sentence_set = sentence_sets.get(mention.sentence)
+            sets = spelled_sentence_sets if spelled else sentence_sets
+            sentence_set = sets.get(mention.sentence)
             if sentence_set is None:
                 sent = sentences[mention.sentence]
-                sentence_set = sentence_sets[mention.sentence] = set(read_note(text[sent.start : sent.end]))
+                words = (fold_once if spelled else read_note)(text[sent.start : sent.end])
+                sentence_set = sets[mention.sentence] = set(words)
             row[col["term_in_sentence"]] = len(term_set & sentence_set) / len(term_set)
         rest = mention_set - term_set
         if rest:

@@ -103,27 +103,77 @@ _GL_RULES = (
     (re.compile(r"(?<=[aeio])se$|(?<=p)se$"), "sis"),  # trombose, metástase, parálise, sepse
 )
 _CA_RULES = (
-    (re.compile(r"itz(?=a)"), "iz"),  # hospitalització, neovascularització
+    (re.compile(r"itz(?=[aeo])"), "iz"),  # hospitalització, neovascularització, localitzat
     (re.compile(r"(?<=[cs])io$"), "ion"),
     (re.compile(r"(?<=[cs])ions$"), "iones"),
-    (re.compile(r"itat$"), "idad"),
-    (re.compile(r"itats$"), "idades"),
+    (re.compile(r"(?<=[ie])tat$"), "dad"),  # obesitat, ansietat, gravetat
+    (re.compile(r"(?<=[ie])tats$"), "dades"),
     (re.compile(r"ny"), "nn"),
     (re.compile(r"(?<=[aeiou])ix$"), "ico"),
     (re.compile(r"(?<=[aeio]s)i$"), "is"),  # metàstasi, trombosi, paràlisi
+    (re.compile(r"(?<=[aeiou])ss(?=[aeiou])"), "s"),  # massa, pressió, depressiu, dissecció
+    (re.compile(r"^imm"), "inm"),  # immunodeficiència, immune
+    (re.compile(r"^ll"), "l"),  # lligament, llengua, lluxació, llarg
+    (re.compile(r"pneum"), "neum"),  # pneumònia, pneumotòrax, pneumomediastí
+    (re.compile(r"(?<=[aeiou])tges?$"), lambda m: "je" + m.group(0)[3:]),  # drenatge, vendatge
+    (re.compile(r"iu$"), "ivo"),  # depressiu, obstructiu, agressiu, actiu
+    (re.compile(r"ius$"), "ivos"),
+    (re.compile(r"ques$"), "cas"),  # cròniques, hepàtiques, isquèmiques
+    (re.compile(r"gues$"), "gas"),  # llargues, antigues
+    (re.compile(r"(?<=[aeiou][b-df-hj-np-tv-z])at$"), "ado"),  # complicat, perforat, localitzat, costat
+    (re.compile(r"(?<=[aeiou][b-df-hj-np-tv-z])ats$"), "ados"),
+    (re.compile(r"(?<=[aeiou][b-df-hj-np-tv-z])ut$"), "udo"),  # agut
+    (re.compile(r"(?<=[aeiou][b-df-hj-np-tv-z])uts$"), "udos"),
+)
+# Catalan endings that folding makes ambiguous (-ós adjective or -os plural, -í noun or -i adjective, -ó
+# noun, -ix- for Spanish -j-, qü for cu): more Spanish spellings of the word, looked up only where the
+# terminology has the word (a Spanish note's own spelling is never guessed from them).
+_CA_ALTERNATIVES = (
+    (re.compile(r"(?<=[a-z]{3})os$"), "oso"),  # infecciós, dolorós, edematós, granulomatós
+    (re.compile(r"(?<=[a-z]{3})i$"), "ino"),  # mediastí, intestí
+    (re.compile(r"(?<=[a-z]{3})i$"), "eo"),  # cutani, percutani, aeri, espontani
+    (re.compile(r"(?<=[a-z]{3})is$"), "eos"),
+    (re.compile(r"(?<=[a-z]{3})ia$"), "ea"),  # còrnia, cutània, aèria
+    (re.compile(r"(?<=[a-z]{3})ies$"), "eas"),
+    (re.compile(r"(?<=[a-z]{3})o$"), "on"),  # pulmó, tendó, taló
+    (re.compile(r"(?<=[a-z]{3})it$"), "ido"),  # definit, teixit
+    (re.compile(r"(?<=[a-z]{3})ment$"), "miento"),  # estrenyiment
+    (re.compile(r"ix"), "j"),  # baix, eix, fluix, queixa (with another ending: teixit)
+    (re.compile(r"qu(?=[ae])"), "cu"),  # seqüela, freqüència, freqüent
+)
+# Galician plurals of -al/-ol adjectives and nouns: renais, cervicais, abdominais, caracois.
+_GL_ALTERNATIVES = (
+    (re.compile(r"(?<=[a-z]{3})ais$"), "ales"),
+    (re.compile(r"(?<=[a-z]{3})ois$"), "oles"),
+    (re.compile(r"(?<=[a-z]{3})eis$"), "eles"),
 )
 _RULES = {"eu": _EU_RULES, "gl": _GL_RULES, "ca": _CA_RULES}
+_ALTERNATIVES = {"ca": _CA_ALTERNATIVES, "gl": _GL_ALTERNATIVES}
 
 
 @lru_cache(maxsize=32768)
 def spanish_spellings(word: str, language: str) -> tuple[str, ...]:
     """The word respelled by the regular correspondences between the language and Spanish (loanwords and
     cognates), when that changes it: "hipertentsio" -> "hipertension", "hemorraxia" -> "hemorragia",
-    "hipertensio" (ca, folded "hipertensió") -> "hipertension"."""
-    out = word
-    for pattern, repl in _RULES.get(language, ()):
-        out = pattern.sub(repl, out)
-    return (out,) if out != word else ()
+    "hipertensio" (ca, folded "hipertensió") -> "hipertension"; first the regular respelling (a gloss reads
+    it), then the alternatives of an ending folding made ambiguous (ca "infeccios" -> ..., "infeccioso")."""
+    rules = _RULES.get(language, ())
+
+    def respell(w: str) -> str:
+        for pattern, repl in rules:
+            w = pattern.sub(repl, w)
+        return w
+
+    out = respell(word)
+    spellings = [out] if out != word else []
+    for pattern, repl in _ALTERNATIVES.get(language, ()):
+        alt = pattern.sub(repl, word)
+        if alt == word:
+            continue
+        for form in (respell(alt), respell(alt.replace("ix", "j"))):
+            if form != out and form != word and form not in spellings:
+                spellings.append(form)
+    return tuple(spellings)
 
 
 _WORD = re.compile(r"[a-z0-9]+")
