@@ -152,31 +152,37 @@ _ALTERNATIVES = {"ca": _CA_ALTERNATIVES, "gl": _GL_ALTERNATIVES}
 
 
 @lru_cache(maxsize=32768)
+def regular_spelling(word: str, language: str) -> str:
+    """The word respelled by the regular correspondences only (the word itself when none applies)."""
+    for pattern, repl in _RULES.get(language, ()):
+        word = pattern.sub(repl, word)
+    return word
+
+
+@lru_cache(maxsize=32768)
 def spanish_spellings(word: str, language: str) -> tuple[str, ...]:
     """The word respelled by the regular correspondences between the language and Spanish (loanwords and
     cognates), when that changes it: "hipertentsio" -> "hipertension", "hemorraxia" -> "hemorragia",
     "hipertensio" (ca, folded "hipertensió") -> "hipertension"; first the regular respelling (a gloss reads
     it), then the alternatives of an ending folding made ambiguous (ca "infeccios" -> ..., "infeccioso")."""
-    rules = _RULES.get(language, ())
-
-    def respell(w: str) -> str:
-        for pattern, repl in rules:
-            w = pattern.sub(repl, w)
-        return w
-
-    out = respell(word)
+    out = regular_spelling(word, language)
     spellings = [out] if out != word else []
     for pattern, repl in _ALTERNATIVES.get(language, ()):
         alt = pattern.sub(repl, word)
         if alt == word:
             continue
-        for form in (respell(alt), respell(alt.replace("ix", "j"))):
+        for form in (regular_spelling(alt, language), regular_spelling(alt.replace("ix", "j"), language)):
             if form != out and form != word and form not in spellings:
                 spellings.append(form)
     return tuple(spellings)
 
 
 _WORD = re.compile(r"[a-z0-9]+")
+# Catalan and Galician state the week of gestation as an ordinal ("la 40a setmana", "a 38ª semana") or after
+# the noun ("a la setmana 40 de gestació", "na semana 38"): the gloss puts the number first, as the Spanish
+# cue reads it ("40 semanas").
+_ORDINAL = re.compile(r"\b(\d{1,2})(?:a|e|[ºª]|[oa]s?)\b")
+_WEEK_NUMBER = re.compile(r"\b(semanas?) (\d{1,2})\b(?! ?[/:.,]\d)")
 
 
 class Glosser:
@@ -197,7 +203,10 @@ class Glosser:
             from .text import catalan_geminate
 
             text = catalan_geminate(text)
-        return _WORD.sub(lambda m: self._word(m.group(0)), fold(text))
+        glossed = _WORD.sub(lambda m: self._word(m.group(0)), fold(text))
+        if self.language in ("ca", "gl") and "seman" in glossed:
+            glossed = _WEEK_NUMBER.sub(r"\2 \1", _ORDINAL.sub(r"\1", glossed))
+        return glossed
 
     def _gloss_word(self, word: str) -> str:
         table = self._table
@@ -208,7 +217,7 @@ class Glosser:
             if form in table:
                 return table[form]
         for form in forms:
-            respelled = spanish_spellings(form, self.language)
-            if respelled:
-                return respelled[0]
+            respelled = regular_spelling(form, self.language)
+            if respelled != form:
+                return respelled
         return word

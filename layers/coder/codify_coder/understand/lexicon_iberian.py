@@ -428,37 +428,49 @@ SECTION_HEADERS = {
     ],
     "allergies": ["al·lergies", "alergies", "alerxias", "alerxia", "alergiak", "alergia"],
     "hpi": [
+        "motiu de la consulta", "motivo da consulta",
         "malaltia actual", "motiu de consulta", "motiu d'ingres", "anamnesi", "enfermidade actual",
         "motivo de consulta", "motivo de ingreso", "anamnese", "egungo gaixotasuna", "kontsultaren arrazoia",
         "kontsulta-arrazoia", "ospitaleratzearen arrazoia", "anamnesia",
     ],
     "exam": [
+        "exploracio fisica a l'ingres", "constants vitals", "exploracion fisica ao ingreso", "constantes vitais",
         "exploracio fisica", "exploracio", "exploracio general", "constants", "exploracion fisica",
         "exame fisico", "constantes", "esplorazio fisikoa", "azterketa fisikoa", "esplorazioa",
         "konstanteak",
     ],
     "results": [
+        "proves d'imatge", "estudis complementaris", "informe anatomopatologic", "probas de imaxe", "estudos complementarios", "informe anatomopatoloxico",
         "proves complementaries", "exploracions complementaries", "analitica", "resultats", "laboratori",
         "estudis", "anatomia patologica", "probas complementarias", "exploracions complementarias",
         "analitica", "resultados", "laboratorio", "proba osagarriak", "azterketa osagarriak", "analitika",
         "emaitzak", "laborategia", "anatomia patologikoa",
     ],
     "assessment": [
+        "impressio clinica", "impressio", "avaluacio", "avaliacion",
         "judici clinic", "judici diagnostic", "impressio diagnostica", "valoracio", "orientacio diagnostica",
         "xuizo clinico", "xuizo diagnostico", "impresion diagnostica", "valoracion", "iritzi klinikoa",
         "judizio klinikoa", "inpresio diagnostikoa", "balorazioa",
     ],
     "diagnoses": [
+        "diagnostic definitiu", "diagnostics finals", "diagnostic preoperatori", "diagnostic postoperatori", "diagnostics a l'alta", "diagnostic de l'alta", "llista de problemes", "problemes actius", "diagnostico ao alta", "diagnosticos ao alta", "diagnosticos finais", "diagnostico posoperatorio", "diagnostico precirurxico", "diagnostico poscirurxico",
         "diagnostic", "diagnostics", "diagnostic principal", "diagnostics secundaris", "diagnostic a l'alta",
         "diagnostic final", "diagnostico", "diagnosticos", "diagnostico principal", "diagnostico ao alta",
         "diagnostico final", "diagnostikoa", "diagnostikoak", "diagnostiko nagusia", "alta-diagnostikoa",
         "azken diagnostikoa",
     ],
-    "plan": ["pla", "recomanacions", "seguiment", "plan", "recomendacions", "seguimento", "plana",
+    "plan": [
+        "pla de tractament", "plan de tratamento","pla", "recomanacions", "seguiment", "plan", "recomendacions", "seguimento", "plana",
              "gomendioak", "jarraipena"],
-    "procedure": ["procediment", "intervencio", "intervencio quirurgica", "procedemento", "intervencion",
+    "procedure": [
+        "procediments", "procediment realitzat", "intervencio realitzada", "descripcio del procediment", "descripcio de la intervencio", "tecnica quirurgica", "protocol quirurgic", "tipus d'anestesia", "procedementos", "procedemento realizado", "descricion do procedemento", "descricion da intervencion", "tecnica cirurxica", "protocolo cirurxico","procediment", "intervencio", "intervencio quirurgica", "procedemento", "intervencion",
                   "prozedura", "ebakuntza", "esku-hartzea", "esku-hartze kirurgikoa"],
-    "instructions": ["recomanacions a l'alta", "recomendacions ao alta", "altako gomendioak"],
+    "instructions": [
+        "indicacions a l'alta", "instruccions", "indicacions ao alta", "instrucions", "coidados","recomanacions a l'alta", "recomendacions ao alta", "altako gomendioak"],
+    "indications": ["indicacio", "indicacio quirurgica", "motiu de l'exploracio", "motiu de l'estudi", "indicacion cirurxica", "motivo da exploracion", "motivo do estudo"],
+    "findings": ["troballes", "troballes operatories", "troballes intraoperatories", "troballes quirurgiques", "achados", "achados operatorios", "achados intraoperatorios", "achados cirurxicos"],
+    "complications": ["complicacions", "incidencies"],
+    "consent": ["consentiment", "consentiment informat", "consentimento", "consentimento informado"],
 }
 SECTION_KEYWORDS = [
     ("familiars", "family_history"), ("familia-aurrekari", "family_history"), ("famili", "family_history"),
