@@ -213,11 +213,18 @@ class CandidateGenerator:
         forms = [(word, 1.0)]
         if language == "eu":
             forms += [(b, 0.95) for b in basque_bases(word)]
+        # Catalan and Galician: an entry reached through another inflection than the ones listed is a guess
+        # (Catalan "infecció" and "infecciós" share a stem), weighed under the word's own regular respelling
+        listed = self._idx.glosses.get(language) if language in ("ca", "gl") else None
+        guessed: list[tuple[str, float]] = []
         for form, wf in forms:
             hit = bridge.get(stem(form))
             if hit:
-                return [(b, wf * w) for b, w in hit]
-        candidates: list[tuple[str, float]] = []
+                if listed is None or form in listed:
+                    return [(b, wf * w) for b, w in hit]
+                guessed = [(b, wf * w * 0.9) for b, w in hit]
+                break
+        candidates: list[tuple[str, float]] = list(guessed)
         for form, wf in forms:
             candidates.append((stem(form), wf))
             candidates.extend((stem(r), wf * 0.95) for r in spanish_spellings(form, language))

@@ -115,6 +115,7 @@ _CA_RULES = (
     (re.compile(r"^imm"), "inm"),  # immunodeficiència, immune
     (re.compile(r"^ll"), "l"),  # lligament, llengua, lluxació, llarg
     (re.compile(r"pneum"), "neum"),  # pneumònia, pneumotòrax, pneumomediastí
+    (re.compile(r"mf"), "nf"),  # limfoma, limfedema, emfisema, amfetamina
     (re.compile(r"(?<=[aeiou])tges?$"), lambda m: "je" + m.group(0)[3:]),  # drenatge, vendatge
     (re.compile(r"iu$"), "ivo"),  # depressiu, obstructiu, agressiu, actiu
     (re.compile(r"ius$"), "ivos"),
