@@ -39,7 +39,15 @@ import numpy as np
 
 from .terminology import Terminology
 from .terminology.text import OTHER_WORDS, STOP_WORDS, catalan_geminate, skeleton, stem, tokens
-from .terminology.wordforms import BRIDGED_LANGUAGES, STOP_WORDS_BY_LANGUAGE, basque_bases, spanish_spellings
+from .terminology.wordforms import (
+    BRIDGED_LANGUAGES,
+    NUMBERED_LANGUAGES,
+    PLURAL_MARK,
+    STOP_WORDS_BY_LANGUAGE,
+    basque_bases,
+    plural_looking,
+    spanish_spellings,
+)
 from .types import Candidate, Mention, Understanding
 
 _RAW_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
@@ -250,13 +258,23 @@ class CandidateGenerator:
         if language not in BRIDGED_LANGUAGES:
             return None
 
+        # Catalan and Galician: each stem carries the number of the word as Spanish spells it (the bridge's
+        # surface form where the word is listed: "diabetis" is "diabetes", "pàncrees" "páncreas")
+        surface = self._idx.glosses.get(language, {}) if language in NUMBERED_LANGUAGES else None
+
         def read(span: str) -> tuple[str, ...]:
             out: list[str] = []
             for w in tokens(self._prepare(span, language)):
                 if w in STOP_WORDS or w in STOP_WORDS_BY_LANGUAGE[language]:
                     continue
                 sources = self._bridged_sources(w, language)
-                out.append(max(sources, key=lambda x: x[1])[0] if sources else stem(w))
+                s = max(sources, key=lambda x: x[1])[0] if sources else stem(w)
+                # read as a Spanish "-oso" adjective (Catalan "-ós": "nerviós" -> "nervios"), it is singular
+                if surface is not None and plural_looking(surface.get(w, w)) and not (
+                    w not in surface and w.endswith("os") and s.endswith("os")
+                ):
+                    s += PLURAL_MARK
+                out.append(s)
             return tuple(out)
 
         return read

@@ -25,6 +25,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from .terminology.text import STOP_WORDS, fold, stem
+from .terminology.wordforms import NUMBERED_LANGUAGES, PLURAL_MARK, plural_looking
 from .types import Candidate, Understanding
 from .understand.document import SECTION_PRIOR
 
@@ -166,7 +167,12 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 @lru_cache(maxsize=65536)
 @lru_cache(maxsize=16384)
-def _term_stems(term: str) -> tuple[str, ...]:
+def _term_stems(term: str, numbered: bool = False) -> tuple[str, ...]:
+    """A term's content words as stems; `numbered` (Catalan and Galician notes): with the plural mark on
+    plural words, as the candidate generator's reader marks the note's (wordforms.PLURAL_MARK)."""
+    if numbered:
+        return tuple(stem(t) + PLURAL_MARK if plural_looking(t) else stem(t)
+                     for t in fold_tokens(term) if t not in STOP_WORDS)
     return tuple(stem(t) for t in fold_tokens(term) if t not in STOP_WORDS)
 
 
@@ -249,10 +255,11 @@ def extract_features(
     # Words each mention's candidates' terms cover: a mention that names two conditions ("diabetes with
     # chronic kidney disease") has words one term leaves out that another candidate's term explains.
     # mention -> word -> the categories whose candidate terms contain it.
+    numbered = understanding.language in NUMBERED_LANGUAGES
     mention_covered: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for cand in candidates:
         covered = mention_covered[cand.mention]
-        for word in (fold_tokens(cand.matched_term) if reader is None else _term_stems(cand.matched_term)):
+        for word in (fold_tokens(cand.matched_term) if reader is None else _term_stems(cand.matched_term, numbered)):
             covered[word].add(cand.code[:3])
     mention_codes = {m: frozenset(c.code for c in cs) for m, cs in by_mention.items()}
     text_len = max(len(text), 1)
@@ -282,7 +289,7 @@ def extract_features(
         def read_term(s: str) -> tuple[str, ...]:
             toks = stems.get(s)
             if toks is None:
-                toks = stems[s] = tuple(stem(t) for t in fold_tokens(s) if t not in STOP_WORDS)
+                toks = stems[s] = _term_stems(s, numbered)
             return toks
 
     specificity: dict[tuple[frozenset[str], str], tuple[float, float]] = {}

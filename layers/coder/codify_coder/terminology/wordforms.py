@@ -178,6 +178,17 @@ def spanish_spellings(word: str, language: str) -> tuple[str, ...]:
     return tuple(spellings)
 
 
+def plural_looking(word: str) -> bool:
+    """A folded Catalan, Galician or Spanish word with a plural ending (what stem() takes off as one)."""
+    return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is"))
+
+
+# Catalan and Galician mark number as Spanish does (-s): the scorer compares a note's words with a term's in
+# stems plus number, so that "lesions" meets "lesión" as "lesiones" does in a Spanish note (a near match).
+NUMBERED_LANGUAGES = ("ca", "gl")
+PLURAL_MARK = "+"
+
+
 _WORD = re.compile(r"[a-z0-9]+")
 # Catalan and Galician state the week of gestation as an ordinal ("la 40a setmana", "a 38ª semana") or after
 # the noun ("a la setmana 40 de gestació", "na semana 38"): the gloss puts the number first, as the Spanish

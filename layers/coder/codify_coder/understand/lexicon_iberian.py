@@ -111,6 +111,10 @@ PSEUDO_KEEP_CA = [
     "rh negatiu", "no hodgkin", "no microcític", "no insulinodependent", "no especificat", "no especificada",
     "sense especificar", "sense llar", "no esteroidal", "no esteroidals", "no invasiu", "no invasiva",
     "coagulasa negatiu", "coagulasa negativa", "pressió normal",
+    # "cap" is "no/none" ("cap lesió"), but also "towards" ("cap al mediastí", "cap avall") and "head"
+    "cap a", "cap al", "cap als", "cap a la", "cap a les", "cap a l'", "cap amunt", "cap avall", "cap enrere",
+    "cap endavant", "cap endins", "cap enfora", "cap aquí", "mal de cap", "dolor de cap", "cap del pàncrees",
+    "cap pancreàtic", "cap femoral", "cap humeral", "cap del fèmur", "cap de l'húmer", "cap de la mandíbula",
 ]
 TERMINATE_ALL_CA = [
     "d'interès", "antecedents d'interès", "antecedents personals d'interès", "antecedents familiars d'interès",
