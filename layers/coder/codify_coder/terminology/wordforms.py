@@ -116,6 +116,7 @@ _CA_RULES = (
     (re.compile(r"^ll"), "l"),  # lligament, llengua, lluxació, llarg
     (re.compile(r"pneum"), "neum"),  # pneumònia, pneumotòrax, pneumomediastí
     (re.compile(r"mf"), "nf"),  # limfoma, limfedema, emfisema, amfetamina
+    (re.compile(r"^(\d{1,3})(?:a|e|r|n|t)$"), r"\1"),  # ordinals: la 38a setmana, 1r, 2n, 4t, 5è
     (re.compile(r"(?<=[aeiou])tges?$"), lambda m: "je" + m.group(0)[3:]),  # drenatge, vendatge
     (re.compile(r"iu$"), "ivo"),  # depressiu, obstructiu, agressiu, actiu
     (re.compile(r"ius$"), "ivos"),
