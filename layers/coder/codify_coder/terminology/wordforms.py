@@ -143,11 +143,16 @@ _CA_ALTERNATIVES = (
     (re.compile(r"ix"), "j"),  # baix, eix, fluix, queixa (with another ending: teixit)
     (re.compile(r"qu(?=[ae])"), "cu"),  # seqüela, freqüència, freqüent
 )
-# Galician plurals of -al/-ol adjectives and nouns: renais, cervicais, abdominais, caracois.
+# Galician plurals of -al/-ol adjectives and nouns (renais, cervicais, abdominais), -ución for Spanish
+# -ucción (obstrución, redución) and -mento for -miento (tratamento, crecemento, desprendemento).
 _GL_ALTERNATIVES = (
     (re.compile(r"(?<=[a-z]{3})ais$"), "ales"),
     (re.compile(r"(?<=[a-z]{3})ois$"), "oles"),
     (re.compile(r"(?<=[a-z]{3})eis$"), "eles"),
+    (re.compile(r"ucion$"), "uccion"),
+    (re.compile(r"ucions$"), "ucciones"),
+    (re.compile(r"(?<=[a-z]{3})emento(?=s?$)"), "imiento"),
+    (re.compile(r"(?<=[a-z]{3})amento(?=s?$)"), "amiento"),
 )
 _RULES = {"eu": _EU_RULES, "gl": _GL_RULES, "ca": _CA_RULES}
 _ALTERNATIVES = {"ca": _CA_ALTERNATIVES, "gl": _GL_ALTERNATIVES}
