@@ -268,7 +268,7 @@ class CandidateGenerator:
                 if w in STOP_WORDS or w in STOP_WORDS_BY_LANGUAGE[language]:
                     continue
                 sources = self._bridged_sources(w, language)
-                s = max(sources, key=lambda x: x[1])[0] if sources else stem(w)
+                s = self._read_word(w, sources, language) if sources else stem(w)
                 # read as a Spanish "-oso" adjective (Catalan "-ós": "nerviós" -> "nervios"), it is singular
                 if surface is not None and plural_looking(surface.get(w, w)) and not (
                     w not in surface and w.endswith("os") and s.endswith("os")
@@ -278,6 +278,18 @@ class CandidateGenerator:
             return tuple(out)
 
         return read
+
+    def _read_word(self, word: str, sources: list[tuple[str, float]], language: str) -> str:
+        """The Spanish stem a word reads as: its likeliest source; among equally likely ones, the word's gloss
+        (the Spanish word its bridge lists first: Catalan "ronyó" is "riñón" before it is "renal")."""
+        top = max(w for _, w in sources)
+        best = [src for src, w in sources if w == top]
+        if len(best) > 1:
+            gloss = self._idx.glosses.get(language, {}).get(word)
+            if gloss:
+                preferred = {stem(t) for t in tokens(gloss)}
+                return next((src for src in best if src in preferred), best[0])
+        return best[0]
 
     def _prepare(self, text: str, language: str) -> str:
         """The span with its language's phrasal abbreviations expanded ("N/V", "A-fib", "w/o"), English context

@@ -416,3 +416,10 @@ def test_document_type_cues_in_catalan_and_galician(text, expected):
 )
 def test_more_section_headers_in_catalan_and_galician(language, text, section):
     assert analyze(text, language).sentences[-1].section == section
+
+
+def test_a_bridged_word_reads_as_the_spanish_word_listed_first(coder):
+    # "ronyó"/"ril" bridge to "riñón" and "renal": a noun in the note reads as the noun, as "riñón" in Spanish
+    assert coder.candidates.reader("ca")("massa al ronyó") == ("mas", "rinnon")
+    assert coder.candidates.reader("gl")("masa no ril") == ("mas", "rinnon")
+    assert coder.terminology.glosser("ca")("ronyó") == "rinnon"  # folded "riñón"
