@@ -423,3 +423,14 @@ def test_a_bridged_word_reads_as_the_spanish_word_listed_first(coder):
     assert coder.candidates.reader("ca")("massa al ronyó") == ("mas", "rinnon")
     assert coder.candidates.reader("gl")("masa no ril") == ("mas", "rinnon")
     assert coder.terminology.glosser("ca")("ronyó") == "rinnon"  # folded "riñón"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Pacient amb MPID.", "J84.9"),  # malaltia pulmonar intersticial difusa (Spanish EPID)
+        ("Antecedents de MRC.", "N18.9"),  # malaltia renal crònica (Spanish ERC)
+    ],
+)
+def test_catalan_abbreviations(coder, text, expected):
+    assert expected in _finals(coder, text, "ca")
