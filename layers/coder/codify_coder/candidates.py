@@ -64,6 +64,10 @@ OTHER_PENALTY = 0.9  # "Other X" when the note does not say "other"
 CLAUSE_TOP_K = 5  # codes kept per clause-level match
 CLAUSE_DISCOUNT = 0.9  # a clause is a bag of several mentions' words: weaker evidence
 # A patient's age ("81-year-old") is not "old age" (R54).
+# Catalan "mal" is pain ("mal de cap") but also "poorly" before a participle: "mal definits", "mal diferenciat"
+# ... and "cap" (head) is also "none": "mal de cap" / "dolor de cap" is read as the one word for headache
+_CA_HEADACHE = re.compile(r"\b(?:mal|dolor)s? de cap\b", re.IGNORECASE)
+_CA_POORLY = re.compile(r"\bmal\s+(?=\w+(?:at|ada|ats|ades|it|ida|its|ides|ut|uda|uts|udes)\b)", re.IGNORECASE)
 _AGE = re.compile(r"\b(?:\d+|[a-z]+)[- ](?:year|month|week|day)s?[- ]old\b", re.IGNORECASE)
 _CLAUSE = re.compile(r"[^.;:\n]+")
 # English context cues written with a slash: status post, history of, complains of, rule out
@@ -298,6 +302,10 @@ class CandidateGenerator:
         text = _AGE.sub(" ", text)
         if language == "ca":
             text = catalan_geminate(text)
+            if "mal " in text or "Mal " in text:
+                text = _CA_POORLY.sub(" ", text)
+            if " cap" in text:
+                text = _CA_HEADACHE.sub("cefalea", text)
         if language == "en":
             if "/" in text:
                 text = _EN_CUES.sub(" ", text)

@@ -434,3 +434,10 @@ def test_a_bridged_word_reads_as_the_spanish_word_listed_first(coder):
 )
 def test_catalan_abbreviations(coder, text, expected):
     assert expected in _finals(coder, text, "ca")
+
+
+def test_catalan_mal_is_pain_but_poorly_before_a_participle(coder):
+    assert "R51.9" in _finals(coder, "Presenta mal de cap des de fa tres dies.", "ca")  # headache
+    assert "R51.9" in _finals(coder, "Dolor de cap intens.", "ca")
+    finals = _finals(coder, "Cèl·lules fusiformes disposades en fascicles mal definits.", "ca")
+    assert "R52" not in finals  # "mal definits": poorly defined, no pain
