@@ -46,6 +46,7 @@ from .terminology.wordforms import (
     STOP_WORDS_BY_LANGUAGE,
     basque_bases,
     plural_looking,
+    regular_spelling,
     spanish_spellings,
 )
 from .types import Candidate, Mention, Understanding
@@ -67,7 +68,11 @@ CLAUSE_DISCOUNT = 0.9  # a clause is a bag of several mentions' words: weaker ev
 # Catalan "mal" is pain ("mal de cap") but also "poorly" before a participle: "mal definits", "mal diferenciat"
 # ... and "cap" (head) is also "none": "mal de cap" / "dolor de cap" is read as the one word for headache
 _CA_HEADACHE = re.compile(r"\b(?:mal|dolor)s? de cap\b", re.IGNORECASE)
-_CA_POORLY = re.compile(r"\bmal\s+(?=\w+(?:at|ada|ats|ades|it|ida|its|ides|ut|uda|uts|udes)\b)", re.IGNORECASE)
+_CA_POORLY = re.compile(
+    r"\bmal\s+(?!controla)(?=\w+(?:at|ada|ats|ades|it|ida|its|ides|ut|uda|uts|udes)\b)", re.IGNORECASE
+)  # "mal controlada" stays: poorly controlled is what Spanish "mal controlada" says
+# "son" is "are" (són) and "sleep": "del son" is sleep ("apnea obstructiva del son", "trastorn del son")
+_CA_SLEEP = re.compile(r"\b(de|del) son\b", re.IGNORECASE)
 _AGE = re.compile(r"\b(?:\d+|[a-z]+)[- ](?:year|month|week|day)s?[- ]old\b", re.IGNORECASE)
 _CLAUSE = re.compile(r"[^.;:\n]+")
 # English context cues written with a slash: status post, history of, complains of, rule out
@@ -239,7 +244,12 @@ class CandidateGenerator:
         candidates: list[tuple[str, float]] = list(guessed)
         for form, wf in forms:
             candidates.append((stem(form), wf))
-            candidates.extend((stem(r), wf * 0.95) for r in spanish_spellings(form, language))
+            spellings = spanish_spellings(form, language)
+            # Catalan and Galician: the regular respelling (-ció/-ción, -itat/-idad) is the word as Spanish
+            # writes it; the alternatives of an ambiguous ending are guesses
+            regular = spellings[0] if listed is not None and spellings and spellings[0] == regular_spelling(
+                form, language) else None
+            candidates.extend((stem(r), wf * (1.0 if r == regular else 0.95)) for r in spellings)
         known = [(c, w) for c, w in candidates if (i := vid.get(c)) is not None and flags[i] & (WORD_ES | WORD_EN)]
         if known:
             best: dict[str, float] = {}
@@ -306,6 +316,8 @@ class CandidateGenerator:
                 text = _CA_POORLY.sub(" ", text)
             if " cap" in text:
                 text = _CA_HEADACHE.sub("cefalea", text)
+            if " son" in text:
+                text = _CA_SLEEP.sub(r"\1 sueño", text)
         if language == "en":
             if "/" in text:
                 text = _EN_CUES.sub(" ", text)

@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from .terminology.text import STOP_WORDS, fold, stem
+from .terminology.text import STOP_WORDS, catalan_geminate, fold, stem
 from .terminology.wordforms import NUMBERED_LANGUAGES, PLURAL_MARK, plural_looking
 from .types import Candidate, Understanding
 from .understand.document import SECTION_PRIOR
@@ -308,8 +308,12 @@ def extract_features(
         plain = code.replace(".", "")
 
         row[col["lexical"]] = cand.lexical
-        row[col["term_tokens"]] = min(len(term_tok), 12) / 12
-        row[col["mention_tokens"]] = min(len(mention_tok), 12) / 12
+        if numbered:  # Catalan, Galician: lengths in words, function words included, as a Spanish note's
+            row[col["term_tokens"]] = min(len(fold_once(cand.matched_term)), 12) / 12
+            row[col["mention_tokens"]] = min(len(fold_once(catalan_geminate(mention_text))), 12) / 12
+        else:
+            row[col["term_tokens"]] = min(len(term_tok), 12) / 12
+            row[col["mention_tokens"]] = min(len(mention_tok), 12) / 12
         row[col["term_in_mention"]] = len(term_set & mention_set) / len(term_set) if term_set else 0.0
         row[col["mention_in_term"]] = len(term_set & mention_set) / len(mention_set) if mention_set else 0.0
         row[col["exact_match"]] = float(bool(term_tok) and term_tok == mention_tok)

@@ -254,10 +254,10 @@ def test_rules_read_the_note_through_its_gloss(coder):
 DATA = Path(os.environ.get("CODIFY_SHARED_DATA", Path(__file__).resolve().parents[4] / "shared" / "data"))
 ML = DATA / "codiesp-ml" / "dev"
 # Measured on the 20 cases of each language when set (default model 2a317f7a9183): es MAP 0.401 F1 0.481;
-# ca 0.386 / 0.452 (0.96x / 0.94x of Spanish; 0.351 / 0.430 before the Catalan error classes of issue 11);
-# gl 0.398 / 0.459; eu 0.365 / 0.473. Floors a little under, and ratios to the Spanish originals on the same
+# ca 0.399 / 0.467 (0.99x / 0.97x of Spanish; 0.351 / 0.430 before the Catalan error classes of issue 11);
+# gl 0.398 / 0.465; eu 0.365 / 0.473. Floors a little under, and ratios to the Spanish originals on the same
 # run: the issue's 0.9 (ca, gl) and 0.8 (eu).
-FLOORS = {"ca": (0.36, 0.43, 0.9), "gl": (0.37, 0.43, 0.9), "eu": (0.34, 0.45, 0.8)}
+FLOORS = {"ca": (0.37, 0.44, 0.9), "gl": (0.37, 0.44, 0.9), "eu": (0.34, 0.45, 0.8)}
 
 
 @pytest.fixture(scope="module")
@@ -441,3 +441,18 @@ def test_catalan_mal_is_pain_but_poorly_before_a_participle(coder):
     assert "R51.9" in _finals(coder, "Dolor de cap intens.", "ca")
     finals = _finals(coder, "Cèl·lules fusiformes disposades en fascicles mal definits.", "ca")
     assert "R52" not in finals  # "mal definits": poorly defined, no pain
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Diabetis mellitus tipus 2 mal controlada.", "E11.65"),  # "mal controlada" is poorly controlled
+        ("Síndrome d'apnea obstructiva del son.", "G47.33"),  # "del son": sleep, not "són" (are)
+        ("Xoc sèptic.", "R65.21"),
+        ("Traumatisme cranioencefàlic.", "S06.9X0A"),  # cranio- / craneo-
+        ("Infecció per VIH.", "B20"),  # -ció read as Spanish -ción at full weight
+        ("Cremada de segon grau a l'avantbraç.", "T30.0"),
+    ],
+)
+def test_catalan_diagnoses_code_as_their_spanish_wording(coder, text, expected):
+    assert expected in _finals(coder, text, "ca")

@@ -101,6 +101,7 @@ _GL_RULES = (
     (re.compile(r"eira$"), "era"),
     (re.compile(r"ite$"), "itis"),  # hepatite, apendicite
     (re.compile(r"(?<=[aeio])se$|(?<=p)se$"), "sis"),  # trombose, metástase, parálise, sepse
+    (re.compile(r"^cranio"), "craneo"),  # cranioencefálico
 )
 _CA_RULES = (
     (re.compile(r"itz(?=[aeo])"), "iz"),  # hospitalització, neovascularització, localitzat
@@ -116,6 +117,7 @@ _CA_RULES = (
     (re.compile(r"^ll"), "l"),  # lligament, llengua, lluxació, llarg
     (re.compile(r"pneum"), "neum"),  # pneumònia, pneumotòrax, pneumomediastí
     (re.compile(r"mf"), "nf"),  # limfoma, limfedema, emfisema, amfetamina
+    (re.compile(r"^cranio"), "craneo"),  # cranioencefàlic, craniofacial
     (re.compile(r"^(\d{1,3})(?:a|e|r|n|t)$"), r"\1"),  # ordinals: la 38a setmana, 1r, 2n, 4t, 5è
     (re.compile(r"(?<=[aeiou])tges?$"), lambda m: "je" + m.group(0)[3:]),  # drenatge, vendatge
     (re.compile(r"iu$"), "ivo"),  # depressiu, obstructiu, agressiu, actiu
