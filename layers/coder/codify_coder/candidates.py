@@ -260,7 +260,7 @@ class CandidateGenerator:
         if s.isdigit() or len(s) < FUZZY_MIN_LEN:
             return [(s, 1.0)]
         # the respelled form of the longest base is the best guess at the Spanish cognate
-        guess = next((stem(r) for f, _ in forms for r in spanish_spellings(f, language)), s)
+        guess = next((stem(r) for f, _ in forms if (r := regular_spelling(f, language)) != f), s)
         out = [(s, 1.0)]
         for g in dict.fromkeys((guess, s)):
             out += [(vocab[i], d) for i, d in self._fuzzy(g, WORD_ES | WORD_EN)]
