@@ -232,6 +232,7 @@ def load_lexicons(lexicon_dir: Path = LEXICON_DIR) -> dict:
     variants: dict[str, dict[str, set[str]]] = {lang: defaultdict(set) for lang in LANGUAGES}
     anatomy: dict[str, set[str]] = {lang: set() for lang in LANGUAGES}  # non-condition words
     bridges: dict[str, dict[str, set[str]]] = {lang: defaultdict(set) for lang in BRIDGED}
+    bridge_first: dict[str, dict[str, str]] = {lang: {} for lang in BRIDGED}
     for path in sorted(lexicon_dir.glob("*.tsv")):
         rows = _read_tsv(path)
         lang = path.stem.rsplit("_", 1)[-1]
@@ -253,6 +254,7 @@ def load_lexicons(lexicon_dir: Path = LEXICON_DIR) -> dict:
                 if len(tokens(word)) != 1:
                     raise SystemExit(f"{path.name}: {word!r}: one word a line (the matcher reads words)")
                 bridges[lang][word].add(spanish)
+                bridge_first[lang].setdefault(word, spanish)  # the gloss: the first Spanish word listed
             continue
         if lang not in LANGUAGES:
             raise SystemExit(f"{path.name}: lexicon files are one per language (name_en.tsv / name_es.tsv)")
@@ -274,6 +276,7 @@ def load_lexicons(lexicon_dir: Path = LEXICON_DIR) -> dict:
         "variants": variants,
         "nonconditions": anatomy,
         "bridges": bridges,
+        "bridge_first": bridge_first,
     }
 
 
@@ -515,7 +518,7 @@ def build(out_dir: Path = DEFAULT_OUT, lexicon_dir: Path = LEXICON_DIR, verbose:
     bridge_targets = {b for lang in BRIDGED for trans in bridges[lang].values() for b, _ in trans}
     # the same words as surface forms, folded: what the rules stage reads instead of the note's own words
     glosses = {
-        lang: {fold(w): fold(min(t)) for w, t in sorted(lex["bridges"][lang].items())} for lang in BRIDGED
+        lang: {fold(w): fold(lex["bridge_first"][lang][w]) for w in sorted(lex["bridges"][lang])} for lang in BRIDGED
     }
     vocab_words.update(bridge_targets)
     # Spanish words the English terms never use get their English cognate ("fotofobi" -> "photophobi")

@@ -39,7 +39,16 @@ import numpy as np
 
 from .terminology import Terminology
 from .terminology.text import OTHER_WORDS, STOP_WORDS, catalan_geminate, skeleton, stem, tokens
-from .terminology.wordforms import BRIDGED_LANGUAGES, STOP_WORDS_BY_LANGUAGE, basque_bases, spanish_spellings
+from .terminology.wordforms import (
+    BRIDGED_LANGUAGES,
+    NUMBERED_LANGUAGES,
+    PLURAL_MARK,
+    STOP_WORDS_BY_LANGUAGE,
+    basque_bases,
+    plural_looking,
+    regular_spelling,
+    spanish_spellings,
+)
 from .types import Candidate, Mention, Understanding
 
 _RAW_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
@@ -56,6 +65,14 @@ OTHER_PENALTY = 0.9  # "Other X" when the note does not say "other"
 CLAUSE_TOP_K = 5  # codes kept per clause-level match
 CLAUSE_DISCOUNT = 0.9  # a clause is a bag of several mentions' words: weaker evidence
 # A patient's age ("81-year-old") is not "old age" (R54).
+# Catalan "mal" is pain ("mal de cap") but also "poorly" before a participle: "mal definits", "mal diferenciat"
+# ... and "cap" (head) is also "none": "mal de cap" / "dolor de cap" is read as the one word for headache
+_CA_HEADACHE = re.compile(r"\b(?:mal|dolor)s? de cap\b", re.IGNORECASE)
+_CA_POORLY = re.compile(
+    r"\bmal\s+(?!controla)(?=\w+(?:at|ada|ats|ades|it|ida|its|ides|ut|uda|uts|udes)\b)", re.IGNORECASE
+)  # "mal controlada" stays: poorly controlled is what Spanish "mal controlada" says
+# "son" is "are" (són) and "sleep": "del son" is sleep ("apnea obstructiva del son", "trastorn del son")
+_CA_SLEEP = re.compile(r"\b(de|del) son\b", re.IGNORECASE)
 _AGE = re.compile(r"\b(?:\d+|[a-z]+)[- ](?:year|month|week|day)s?[- ]old\b", re.IGNORECASE)
 _CLAUSE = re.compile(r"[^.;:\n]+")
 # English context cues written with a slash: status post, history of, complains of, rule out
@@ -213,14 +230,26 @@ class CandidateGenerator:
         forms = [(word, 1.0)]
         if language == "eu":
             forms += [(b, 0.95) for b in basque_bases(word)]
+        # Catalan and Galician: an entry reached through another inflection than the ones listed is a guess
+        # (Catalan "infecció" and "infecciós" share a stem), weighed under the word's own regular respelling
+        listed = self._idx.glosses.get(language) if language in ("ca", "gl") else None
+        guessed: list[tuple[str, float]] = []
         for form, wf in forms:
             hit = bridge.get(stem(form))
             if hit:
-                return [(b, wf * w) for b, w in hit]
-        candidates: list[tuple[str, float]] = []
+                if listed is None or form in listed:
+                    return [(b, wf * w) for b, w in hit]
+                guessed = [(b, wf * w * 0.9) for b, w in hit]
+                break
+        candidates: list[tuple[str, float]] = list(guessed)
         for form, wf in forms:
             candidates.append((stem(form), wf))
-            candidates.extend((stem(r), wf * 0.95) for r in spanish_spellings(form, language))
+            spellings = spanish_spellings(form, language)
+            # Catalan and Galician: the regular respelling (-ció/-ción, -itat/-idad) is the word as Spanish
+            # writes it; the alternatives of an ambiguous ending are guesses
+            regular = spellings[0] if listed is not None and spellings and spellings[0] == regular_spelling(
+                form, language) else None
+            candidates.extend((stem(r), wf * (1.0 if r == regular else 0.95)) for r in spellings)
         known = [(c, w) for c, w in candidates if (i := vid.get(c)) is not None and flags[i] & (WORD_ES | WORD_EN)]
         if known:
             best: dict[str, float] = {}
@@ -231,7 +260,7 @@ class CandidateGenerator:
         if s.isdigit() or len(s) < FUZZY_MIN_LEN:
             return [(s, 1.0)]
         # the respelled form of the longest base is the best guess at the Spanish cognate
-        guess = next((stem(r) for f, _ in forms for r in spanish_spellings(f, language)), s)
+        guess = next((stem(r) for f, _ in forms if (r := regular_spelling(f, language)) != f), s)
         out = [(s, 1.0)]
         for g in dict.fromkeys((guess, s)):
             out += [(vocab[i], d) for i, d in self._fuzzy(g, WORD_ES | WORD_EN)]
@@ -243,16 +272,38 @@ class CandidateGenerator:
         if language not in BRIDGED_LANGUAGES:
             return None
 
+        # Catalan and Galician: each stem carries the number of the word as Spanish spells it (the bridge's
+        # surface form where the word is listed: "diabetis" is "diabetes", "pàncrees" "páncreas")
+        surface = self._idx.glosses.get(language, {}) if language in NUMBERED_LANGUAGES else None
+
         def read(span: str) -> tuple[str, ...]:
             out: list[str] = []
             for w in tokens(self._prepare(span, language)):
                 if w in STOP_WORDS or w in STOP_WORDS_BY_LANGUAGE[language]:
                     continue
                 sources = self._bridged_sources(w, language)
-                out.append(max(sources, key=lambda x: x[1])[0] if sources else stem(w))
+                s = self._read_word(w, sources, language) if sources else stem(w)
+                # read as a Spanish "-oso" adjective (Catalan "-ós": "nerviós" -> "nervios"), it is singular
+                if surface is not None and plural_looking(surface.get(w, w)) and not (
+                    w not in surface and w.endswith("os") and s.endswith("os")
+                ):
+                    s += PLURAL_MARK
+                out.append(s)
             return tuple(out)
 
         return read
+
+    def _read_word(self, word: str, sources: list[tuple[str, float]], language: str) -> str:
+        """The Spanish stem a word reads as: its likeliest source; among equally likely ones, the word's gloss
+        (the Spanish word its bridge lists first: Catalan "ronyó" is "riñón" before it is "renal")."""
+        top = max(w for _, w in sources)
+        best = [src for src, w in sources if w == top]
+        if len(best) > 1:
+            gloss = self._idx.glosses.get(language, {}).get(word)
+            if gloss:
+                preferred = {stem(t) for t in tokens(gloss)}
+                return next((src for src in best if src in preferred), best[0])
+        return best[0]
 
     def _prepare(self, text: str, language: str) -> str:
         """The span with its language's phrasal abbreviations expanded ("N/V", "A-fib", "w/o"), English context
@@ -261,6 +312,12 @@ class CandidateGenerator:
         text = _AGE.sub(" ", text)
         if language == "ca":
             text = catalan_geminate(text)
+            if "mal " in text or "Mal " in text:
+                text = _CA_POORLY.sub(" ", text)
+            if " cap" in text:
+                text = _CA_HEADACHE.sub("cefalea", text)
+            if " son" in text:
+                text = _CA_SLEEP.sub(r"\1 sueño", text)
         if language == "en":
             if "/" in text:
                 text = _EN_CUES.sub(" ", text)

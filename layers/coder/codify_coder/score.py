@@ -24,7 +24,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from .terminology.text import STOP_WORDS, fold, stem
+from .terminology.text import STOP_WORDS, catalan_geminate, fold, stem
+from .terminology.wordforms import NUMBERED_LANGUAGES, PLURAL_MARK, plural_looking
 from .types import Candidate, Understanding
 from .understand.document import SECTION_PRIOR
 
@@ -166,8 +167,20 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 @lru_cache(maxsize=65536)
 @lru_cache(maxsize=16384)
-def _term_stems(term: str) -> tuple[str, ...]:
+def _term_stems(term: str, numbered: bool = False) -> tuple[str, ...]:
+    """A term's content words as stems; `numbered` (Catalan and Galician notes): with the plural mark on
+    plural words, as the candidate generator's reader marks the note's (wordforms.PLURAL_MARK)."""
+    if numbered:
+        return tuple(stem(t) + PLURAL_MARK if plural_looking(t) else stem(t)
+                     for t in fold_tokens(term) if t not in STOP_WORDS)
     return tuple(stem(t) for t in fold_tokens(term) if t not in STOP_WORDS)
+
+
+@lru_cache(maxsize=4096)
+def _is_abbreviation(term: str) -> bool:
+    """A term written in capitals ("MIS-C", "FPIES", "EPOC"): an abbreviation, not words."""
+    letters = [ch for ch in term if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
 
 
 def fold_tokens(text: str) -> tuple[str, ...]:
@@ -242,14 +255,16 @@ def extract_features(
     # Words each mention's candidates' terms cover: a mention that names two conditions ("diabetes with
     # chronic kidney disease") has words one term leaves out that another candidate's term explains.
     # mention -> word -> the categories whose candidate terms contain it.
+    numbered = understanding.language in NUMBERED_LANGUAGES
     mention_covered: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for cand in candidates:
         covered = mention_covered[cand.mention]
-        for word in (fold_tokens(cand.matched_term) if reader is None else _term_stems(cand.matched_term)):
+        for word in (fold_tokens(cand.matched_term) if reader is None else _term_stems(cand.matched_term, numbered)):
             covered[word].add(cand.code[:3])
     mention_codes = {m: frozenset(c.code for c in cs) for m, cs in by_mention.items()}
     text_len = max(len(text), 1)
     sentence_sets: dict[int, set[str]] = {}
+    spelled_sentence_sets: dict[int, set[str]] = {}
     # A note that repeats itself repeats terms, mention texts and code sets: each is folded/compared once.
     folded: dict[str, tuple[str, ...]] = {}
 
@@ -274,7 +289,7 @@ def extract_features(
         def read_term(s: str) -> tuple[str, ...]:
             toks = stems.get(s)
             if toks is None:
-                toks = stems[s] = tuple(stem(t) for t in fold_tokens(s) if t not in STOP_WORDS)
+                toks = stems[s] = _term_stems(s, numbered)
             return toks
 
     specificity: dict[tuple[frozenset[str], str], tuple[float, float]] = {}
@@ -283,15 +298,22 @@ def extract_features(
         row = x[i]
         mention = mentions[cand.mention] if 0 <= cand.mention < len(mentions) else None
         mention_text = mention.text if mention else ""
-        term_tok = read_term(cand.matched_term)
-        mention_tok = read_note(mention_text)
+        # An abbreviation ("MIS-C", "FPIES", "EPOC") is compared as it is spelled, as in a Spanish note:
+        # read as stems without function words, "MIS-C" would be the letter "c" ("36,8 ºC", "Mitomicina-C").
+        spelled = reader is not None and _is_abbreviation(cand.matched_term)
+        term_tok = fold_once(cand.matched_term) if spelled else read_term(cand.matched_term)
+        mention_tok = fold_once(mention_text) if spelled else read_note(mention_text)
         term_set, mention_set = set(term_tok), set(mention_tok)
         code = cand.code
         plain = code.replace(".", "")
 
         row[col["lexical"]] = cand.lexical
-        row[col["term_tokens"]] = min(len(term_tok), 12) / 12
-        row[col["mention_tokens"]] = min(len(mention_tok), 12) / 12
+        if numbered:  # Catalan, Galician: lengths in words, function words included, as a Spanish note's
+            row[col["term_tokens"]] = min(len(fold_once(cand.matched_term)), 12) / 12
+            row[col["mention_tokens"]] = min(len(fold_once(catalan_geminate(mention_text))), 12) / 12
+        else:
+            row[col["term_tokens"]] = min(len(term_tok), 12) / 12
+            row[col["mention_tokens"]] = min(len(mention_tok), 12) / 12
         row[col["term_in_mention"]] = len(term_set & mention_set) / len(term_set) if term_set else 0.0
         row[col["mention_in_term"]] = len(term_set & mention_set) / len(mention_set) if mention_set else 0.0
         row[col["exact_match"]] = float(bool(term_tok) and term_tok == mention_tok)
@@ -328,10 +350,12 @@ def extract_features(
 
         if mention and term_set and 0 <= mention.sentence < len(sentences):
             # One token set per sentence, not per candidate: many mentions in one long sentence.
-            sentence_set = sentence_sets.get(mention.sentence)
+            sets = spelled_sentence_sets if spelled else sentence_sets
+            sentence_set = sets.get(mention.sentence)
             if sentence_set is None:
                 sent = sentences[mention.sentence]
-                sentence_set = sentence_sets[mention.sentence] = set(read_note(text[sent.start : sent.end]))
+                words = (fold_once if spelled else read_note)(text[sent.start : sent.end])
+                sentence_set = sets[mention.sentence] = set(words)
             row[col["term_in_sentence"]] = len(term_set & sentence_set) / len(term_set)
         rest = mention_set - term_set
         if rest:

@@ -16,7 +16,7 @@ from codify_build.evaluation import evaluate
 from codify_coder.terminology.wordforms import basque_bases, spanish_spellings
 from codify_coder.training.codiesp import note_files, read_gold
 from codify_coder.types import CodeOptions
-from codify_coder.understand import analyze, detect_language
+from codify_coder.understand import analyze, detect_document_type, detect_language
 
 
 # ------------------------------------------------------------------ detection
@@ -138,7 +138,7 @@ def test_regular_respellings_reach_the_spanish_cognate():
     assert spanish_spellings("apendizitis", "eu") == ("apendicitis",)
     assert spanish_spellings("hemorraxia", "gl") == ("hemorragia",)
     assert spanish_spellings("hepatite", "gl") == ("hepatitis",)
-    assert spanish_spellings("trombosi", "ca") == ("trombosis",)
+    assert spanish_spellings("trombosi", "ca")[0] == "trombosis"  # the regular respelling first
     assert spanish_spellings("diabetes", "es") == ()
 
 
@@ -253,11 +253,11 @@ def test_rules_read_the_note_through_its_gloss(coder):
 # ------------------------------------------------------------------ the dev sets, with floors
 DATA = Path(os.environ.get("CODIFY_SHARED_DATA", Path(__file__).resolve().parents[4] / "shared" / "data"))
 ML = DATA / "codiesp-ml" / "dev"
-# Measured on the 20 cases of each language when set (default model 2a317f7a9183, after merging main's
-# rules of 2 Dec): es MAP 0.401 F1 0.481; ca 0.351 / 0.430; gl 0.372 / 0.439; eu 0.348 / 0.460. Floors a little
-# under, and ratios to the Spanish originals on the same run: the issue's 0.9 (gl) and 0.8 (eu); Catalan
-# measures 0.875 / 0.894 of Spanish, under the issue's 0.9, so its ratio floor is 0.85 until it gets there.
-FLOORS = {"ca": (0.33, 0.41, 0.85), "gl": (0.35, 0.41, 0.9), "eu": (0.32, 0.43, 0.8)}
+# Measured on the 20 cases of each language when set (default model 2a317f7a9183): es MAP 0.401 F1 0.481;
+# ca 0.399 / 0.467 (0.99x / 0.97x of Spanish; 0.351 / 0.430 before the Catalan error classes of issue 11);
+# gl 0.398 / 0.465; eu 0.365 / 0.473. Floors a little under, and ratios to the Spanish originals on the same
+# run: the issue's 0.9 (ca, gl) and 0.8 (eu).
+FLOORS = {"ca": (0.37, 0.44, 0.9), "gl": (0.37, 0.44, 0.9), "eu": (0.34, 0.45, 0.8)}
 
 
 @pytest.fixture(scope="module")
@@ -287,3 +287,172 @@ def test_codiesp_ml_dev_per_language(coder, spanish_scores, language):
     assert report.scores.f1 >= f1_floor, report.scores
     assert report.scores.map >= ratio * spanish_scores.map, (report.scores, spanish_scores)
     assert report.scores.f1 >= ratio * spanish_scores.f1, (report.scores, spanish_scores)
+
+
+# ------------------------------------------------------------------ Catalan and Galician error classes (issue 11)
+def _finals(coder, text: str, language: str) -> set[str]:
+    return {a.code for a in coder.code(text, CodeOptions(language=language)).final_assessments}
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "absent"),
+    [
+        # "MIS-C" read as stems without function words would be the letter "c" of "ºC" or "Mitomicina-C"
+        ("ca", "Temperatura 36,8 ºC. Tractament amb Mitomicina-C tòpica.", "M35.81"),
+        ("gl", "Temperatura 36,8 ºC. Tratamento con Mitomicina-C tópica.", "M35.81"),
+        # "FPI" is no stem of "FPIES"
+        ("ca", "Fibrosi pulmonar idiopàtica (FPI).", "K52.21"),
+    ],
+)
+def test_an_abbreviation_term_is_compared_as_spelled(coder, language, text, absent):
+    assert absent not in _finals(coder, text, language)
+
+
+def test_fpi_still_codes_the_fibrosis(coder):
+    assert "J84.112" in _finals(coder, "Fibrosi pulmonar idiopàtica (FPI).", "ca")
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "expected"),
+    [
+        # an elided "d'" is "de": the cue "antecedents de", "risc de", "sospita de", "sense signes de" is read
+        ("Presenta antecedents d'hipertensió arterial.", "hipertensió arterial", ("historical", "antecedents de")),
+        ("Risc d'infecció respiratòria.", "infecció respiratòria", ("hypothetical", "risc de")),
+        ("Ingressa amb sospita d'apendicitis aguda.", "apendicitis aguda", ("possible", "amb sospita de")),
+        ("Sense signes d'infecció.", "infecció", ("negated", "sense signes de")),
+        # typographic apostrophes, and "l'existència" stripped off the mention
+        ("Es descarta l’existència d’una neoplàsia.", "neoplàsia", ("negated", "es descarta")),
+        ("No s'hi observen adenopaties.", "adenopaties", ("negated", "no s'hi observen")),
+        # "cap" is "none" before a noun, "towards" in "cap al", "cap a", "cap avall"
+        ("No s'observa cap lesió.", "lesió", ("negated", "cap")),
+        ("Massa tiroïdal amb creixement cap al mediastí superior.", "mediastí superior", ("present", None)),
+        ("Tumoració al cap del pàncrees.", "cap del pàncrees", ("present", None)),
+        ("Exempt de febre.", "febre", ("negated", "exempt de")),
+    ],
+)
+def test_catalan_elisions_and_cues(text, phrase, expected):
+    assert _assertion(text, phrase, "ca") == expected
+
+
+def test_catalan_elisions_leave_evidence_on_the_note(coder):
+    note = "El pacient és remès a Cures Pal·liatives davant l'absència de possibilitats terapèutiques."
+    result = coder.code(note, CodeOptions(language="ca"))
+    (z515,) = [a for a in result.final_assessments if a.code == "Z51.5"]
+    assert z515.evidence[0].text == "Cures Pal·liatives"
+    for m in analyze(note, "ca").mentions:
+        assert note[m.start : m.end] == m.text
+
+
+def test_catalan_and_galician_endings_are_respelled():
+    assert spanish_spellings("depressiu", "ca")[0] == "depresivo"  # -iu / -ivo
+    assert spanish_spellings("croniques", "ca")[0] == "cronicas"  # -ques / -cas
+    assert spanish_spellings("complicat", "ca")[0] == "complicado"  # -at / -ado
+    assert spanish_spellings("massa", "ca")[0] == "masa"  # -ss- / -s-
+    assert spanish_spellings("limfoma", "ca")[0] == "linfoma"  # -mf- / -nf-
+    assert spanish_spellings("immunodeficiencia", "ca")[0] == "inmunodeficiencia"
+    assert spanish_spellings("lluxacio", "ca")[0] == "luxacion"  # ll- / l-
+    assert spanish_spellings("38a", "ca")[0] == "38"  # ordinal
+    # endings folding makes ambiguous: alternatives after the regular respelling
+    assert "infeccioso" in spanish_spellings("infeccios", "ca")  # -ós
+    assert "mediastino" in spanish_spellings("mediasti", "ca")  # -í
+    assert "cornea" in spanish_spellings("cornia", "ca")  # -ia / -ea
+    assert "secuela" in spanish_spellings("sequela", "ca")  # qü
+    assert "renales" in spanish_spellings("renais", "gl")  # Galician -ais / -ales
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("ca", "Trastorn depressiu major.", "F32.9"),
+        # "infecció" shares its stem with the listed "infecciós": the regular respelling wins
+        ("ca", "Infecció urinària.", "N39.0"),
+        ("ca", "Nòdul tiroïdal dret de curta evolució.", "E04.1"),
+        ("ca", "Carcinoma epidermoide del sòl de la boca.", "C04.9"),
+        ("ca", "Limfoma no Hodgkin.", "C85.90"),
+        ("ca", "Úlcera gàstrica perforada.", "K25.9"),
+        ("ca", "Embaràs a la 38a setmana de gestació amb preeclàmpsia.", "Z3A.38"),
+        ("ca", "Dona gestant a la setmana 38 de gestació, amb preeclàmpsia.", "Z3A.38"),
+        ("gl", "Embarazada na semana 38 de xestación con preeclampsia.", "Z3A.38"),
+        ("gl", "Adenopatías cervicais múltiples.", "R59.9"),
+    ],
+)
+def test_catalan_and_galician_word_forms_code(coder, language, text, expected):
+    assert expected in _finals(coder, text, language)
+
+
+@pytest.mark.parametrize("language", ["ca", "gl"])
+def test_plural_findings_are_no_exact_match_of_a_singular_term(coder, language):
+    # "lesions nodulars ... pulmonars" is no "lesión pulmonar" (J98.4), as "lesiones ... pulmonares" in Spanish
+    text = {
+        "ca": "Lesions nodulars a tots dos camps pulmonars.",
+        "gl": "Lesións nodulares en ambos os campos pulmonares.",
+    }[language]
+    assert "J98.4" not in _finals(coder, text, language)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("INFORME D'ALTA\nDiagnòstic a l'alta: pneumònia adquirida a la comunitat.", "discharge_summary"),
+        ("Diagnòstic postoperatori: apendicitis aguda.\nDescripció de la intervenció: apendicectomia.",
+         "operative_report"),
+        ("Curs a urgències: millora amb broncodilatadors.", "ed_note"),
+        ("Curso en urxencias: mellora con broncodilatadores.", "ed_note"),
+        ("Informe radiològic.\nTroballes: consolidació al lòbul inferior dret.", "imaging_report"),
+    ],
+)
+def test_document_type_cues_in_catalan_and_galician(text, expected):
+    assert detect_document_type(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "section"),
+    [
+        ("ca", "Troballes:\nApendicitis aguda.", "findings"),
+        ("ca", "Diagnòstic definitiu:\nApendicitis aguda.", "diagnoses"),
+        ("gl", "Achados:\nApendicite aguda.", "findings"),
+        ("gl", "Diagnóstico ao alta:\nApendicite aguda.", "diagnoses"),
+    ],
+)
+def test_more_section_headers_in_catalan_and_galician(language, text, section):
+    assert analyze(text, language).sentences[-1].section == section
+
+
+def test_a_bridged_word_reads_as_the_spanish_word_listed_first(coder):
+    # "ronyó"/"ril" bridge to "riñón" and "renal": a noun in the note reads as the noun, as "riñón" in Spanish
+    assert coder.candidates.reader("ca")("massa al ronyó") == ("mas", "rinnon")
+    assert coder.candidates.reader("gl")("masa no ril") == ("mas", "rinnon")
+    assert coder.terminology.glosser("ca")("ronyó") == "rinnon"  # folded "riñón"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Pacient amb MPID.", "J84.9"),  # malaltia pulmonar intersticial difusa (Spanish EPID)
+        ("Antecedents de MRC.", "N18.9"),  # malaltia renal crònica (Spanish ERC)
+    ],
+)
+def test_catalan_abbreviations(coder, text, expected):
+    assert expected in _finals(coder, text, "ca")
+
+
+def test_catalan_mal_is_pain_but_poorly_before_a_participle(coder):
+    assert "R51.9" in _finals(coder, "Presenta mal de cap des de fa tres dies.", "ca")  # headache
+    assert "R51.9" in _finals(coder, "Dolor de cap intens.", "ca")
+    finals = _finals(coder, "Cèl·lules fusiformes disposades en fascicles mal definits.", "ca")
+    assert "R52" not in finals  # "mal definits": poorly defined, no pain
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Diabetis mellitus tipus 2 mal controlada.", "E11.65"),  # "mal controlada" is poorly controlled
+        ("Síndrome d'apnea obstructiva del son.", "G47.33"),  # "del son": sleep, not "són" (are)
+        ("Xoc sèptic.", "R65.21"),
+        ("Traumatisme cranioencefàlic.", "S06.9X0A"),  # cranio- / craneo-
+        ("Infecció per VIH.", "B20"),  # -ció read as Spanish -ción at full weight
+        ("Cremada de segon grau a l'avantbraç.", "T30.0"),
+    ],
+)
+def test_catalan_diagnoses_code_as_their_spanish_wording(coder, text, expected):
+    assert expected in _finals(coder, text, "ca")

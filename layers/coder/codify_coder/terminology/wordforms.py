@@ -101,32 +101,108 @@ _GL_RULES = (
     (re.compile(r"eira$"), "era"),
     (re.compile(r"ite$"), "itis"),  # hepatite, apendicite
     (re.compile(r"(?<=[aeio])se$|(?<=p)se$"), "sis"),  # trombose, metástase, parálise, sepse
+    (re.compile(r"^cranio"), "craneo"),  # cranioencefálico
 )
 _CA_RULES = (
-    (re.compile(r"itz(?=a)"), "iz"),  # hospitalització, neovascularització
+    (re.compile(r"itz(?=[aeo])"), "iz"),  # hospitalització, neovascularització, localitzat
     (re.compile(r"(?<=[cs])io$"), "ion"),
     (re.compile(r"(?<=[cs])ions$"), "iones"),
-    (re.compile(r"itat$"), "idad"),
-    (re.compile(r"itats$"), "idades"),
+    (re.compile(r"(?<=[ie])tat$"), "dad"),  # obesitat, ansietat, gravetat
+    (re.compile(r"(?<=[ie])tats$"), "dades"),
     (re.compile(r"ny"), "nn"),
     (re.compile(r"(?<=[aeiou])ix$"), "ico"),
     (re.compile(r"(?<=[aeio]s)i$"), "is"),  # metàstasi, trombosi, paràlisi
+    (re.compile(r"(?<=[aeiou])ss(?=[aeiou])"), "s"),  # massa, pressió, depressiu, dissecció
+    (re.compile(r"^imm"), "inm"),  # immunodeficiència, immune
+    (re.compile(r"^ll"), "l"),  # lligament, llengua, lluxació, llarg
+    (re.compile(r"pneum"), "neum"),  # pneumònia, pneumotòrax, pneumomediastí
+    (re.compile(r"mf"), "nf"),  # limfoma, limfedema, emfisema, amfetamina
+    (re.compile(r"^cranio"), "craneo"),  # cranioencefàlic, craniofacial
+    (re.compile(r"^(\d{1,3})(?:a|e|r|n|t)$"), r"\1"),  # ordinals: la 38a setmana, 1r, 2n, 4t, 5è
+    (re.compile(r"(?<=[aeiou])tges?$"), lambda m: "je" + m.group(0)[3:]),  # drenatge, vendatge
+    (re.compile(r"iu$"), "ivo"),  # depressiu, obstructiu, agressiu, actiu
+    (re.compile(r"ius$"), "ivos"),
+    (re.compile(r"ques$"), "cas"),  # cròniques, hepàtiques, isquèmiques
+    (re.compile(r"gues$"), "gas"),  # llargues, antigues
+    (re.compile(r"(?<=[aeiou][b-df-hj-np-tv-z])at$"), "ado"),  # complicat, perforat, localitzat, costat
+    (re.compile(r"(?<=[aeiou][b-df-hj-np-tv-z])ats$"), "ados"),
+    (re.compile(r"(?<=[aeiou][b-df-hj-np-tv-z])ut$"), "udo"),  # agut
+    (re.compile(r"(?<=[aeiou][b-df-hj-np-tv-z])uts$"), "udos"),
+)
+# Catalan endings that folding makes ambiguous (-ós adjective or -os plural, -í noun or -i adjective, -ó
+# noun, -ix- for Spanish -j-, qü for cu): more Spanish spellings of the word, looked up only where the
+# terminology has the word (a Spanish note's own spelling is never guessed from them).
+_CA_ALTERNATIVES = (
+    (re.compile(r"(?<=[a-z]{3})os$"), "oso"),  # infecciós, dolorós, edematós, granulomatós
+    (re.compile(r"(?<=[a-z]{3})i$"), "ino"),  # mediastí, intestí
+    (re.compile(r"(?<=[a-z]{3})i$"), "eo"),  # cutani, percutani, aeri, espontani
+    (re.compile(r"(?<=[a-z]{3})is$"), "eos"),
+    (re.compile(r"(?<=[a-z]{3})ia$"), "ea"),  # còrnia, cutània, aèria
+    (re.compile(r"(?<=[a-z]{3})ies$"), "eas"),
+    (re.compile(r"(?<=[a-z]{3})o$"), "on"),  # pulmó, tendó, taló
+    (re.compile(r"(?<=[a-z]{3})it$"), "ido"),  # definit, teixit
+    (re.compile(r"(?<=[a-z]{3})ment$"), "miento"),  # estrenyiment
+    (re.compile(r"ix"), "j"),  # baix, eix, fluix, queixa (with another ending: teixit)
+    (re.compile(r"qu(?=[ae])"), "cu"),  # seqüela, freqüència, freqüent
+)
+# Galician plurals of -al/-ol adjectives and nouns (renais, cervicais, abdominais), -ución for Spanish
+# -ucción (obstrución, redución) and -mento for -miento (tratamento, crecemento, desprendemento).
+_GL_ALTERNATIVES = (
+    (re.compile(r"(?<=[a-z]{3})ais$"), "ales"),
+    (re.compile(r"(?<=[a-z]{3})ois$"), "oles"),
+    (re.compile(r"(?<=[a-z]{3})eis$"), "eles"),
+    (re.compile(r"ucion$"), "uccion"),
+    (re.compile(r"ucions$"), "ucciones"),
+    (re.compile(r"(?<=[a-z]{3})emento(?=s?$)"), "imiento"),
+    (re.compile(r"(?<=[a-z]{3})amento(?=s?$)"), "amiento"),
 )
 _RULES = {"eu": _EU_RULES, "gl": _GL_RULES, "ca": _CA_RULES}
+_ALTERNATIVES = {"ca": _CA_ALTERNATIVES, "gl": _GL_ALTERNATIVES}
+
+
+@lru_cache(maxsize=32768)
+def regular_spelling(word: str, language: str) -> str:
+    """The word respelled by the regular correspondences only (the word itself when none applies)."""
+    for pattern, repl in _RULES.get(language, ()):
+        word = pattern.sub(repl, word)
+    return word
 
 
 @lru_cache(maxsize=32768)
 def spanish_spellings(word: str, language: str) -> tuple[str, ...]:
     """The word respelled by the regular correspondences between the language and Spanish (loanwords and
     cognates), when that changes it: "hipertentsio" -> "hipertension", "hemorraxia" -> "hemorragia",
-    "hipertensio" (ca, folded "hipertensió") -> "hipertension"."""
-    out = word
-    for pattern, repl in _RULES.get(language, ()):
-        out = pattern.sub(repl, out)
-    return (out,) if out != word else ()
+    "hipertensio" (ca, folded "hipertensió") -> "hipertension"; first the regular respelling (a gloss reads
+    it), then the alternatives of an ending folding made ambiguous (ca "infeccios" -> ..., "infeccioso")."""
+    out = regular_spelling(word, language)
+    spellings = [out] if out != word else []
+    for pattern, repl in _ALTERNATIVES.get(language, ()):
+        alt = pattern.sub(repl, word)
+        if alt == word:
+            continue
+        for form in (regular_spelling(alt, language), regular_spelling(alt.replace("ix", "j"), language)):
+            if form != out and form != word and form not in spellings:
+                spellings.append(form)
+    return tuple(spellings)
+
+
+def plural_looking(word: str) -> bool:
+    """A folded Catalan, Galician or Spanish word with a plural ending (what stem() takes off as one)."""
+    return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is"))
+
+
+# Catalan and Galician mark number as Spanish does (-s): the scorer compares a note's words with a term's in
+# stems plus number, so that "lesions" meets "lesión" as "lesiones" does in a Spanish note (a near match).
+NUMBERED_LANGUAGES = ("ca", "gl")
+PLURAL_MARK = "+"
 
 
 _WORD = re.compile(r"[a-z0-9]+")
+# Catalan and Galician state the week of gestation as an ordinal ("la 40a setmana", "a 38ª semana") or after
+# the noun ("a la setmana 40 de gestació", "na semana 38"): the gloss puts the number first, as the Spanish
+# cue reads it ("40 semanas").
+_ORDINAL = re.compile(r"\b(\d{1,2})(?:a|e|[ºª]|[oa]s?)\b")
+_WEEK_NUMBER = re.compile(r"\b(semanas?) (\d{1,2})\b(?! ?[/:.,]\d)")
 
 
 class Glosser:
@@ -147,7 +223,10 @@ class Glosser:
             from .text import catalan_geminate
 
             text = catalan_geminate(text)
-        return _WORD.sub(lambda m: self._word(m.group(0)), fold(text))
+        glossed = _WORD.sub(lambda m: self._word(m.group(0)), fold(text))
+        if self.language in ("ca", "gl") and "seman" in glossed:
+            glossed = _WEEK_NUMBER.sub(r"\2 \1", _ORDINAL.sub(r"\1", glossed))
+        return glossed
 
     def _gloss_word(self, word: str) -> str:
         table = self._table
@@ -158,7 +237,7 @@ class Glosser:
             if form in table:
                 return table[form]
         for form in forms:
-            respelled = spanish_spellings(form, self.language)
-            if respelled:
-                return respelled[0]
+            respelled = regular_spelling(form, self.language)
+            if respelled != form:
+                return respelled
         return word

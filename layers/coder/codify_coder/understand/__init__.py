@@ -28,7 +28,7 @@ def analyze(text: str, language: LanguageOption = "auto") -> Understanding:
         raise ValueError("language must be one of 'auto', 'es', 'ca', 'gl', 'eu', 'en'")
     document_type = detect_document_type(text)
     raw = split_sentences(text, document_type)
-    starts, ends, norms = tokenize(text)
+    starts, ends, norms = tokenize(text, language=lang)
     lex = LEXICONS[lang]
     sentences: list[Sentence] = []
     mentions = []

@@ -233,7 +233,7 @@ class Lexicon:
     def _add(self, phrase: str, entry: _Entry) -> None:
         if "'" in phrase:  # Catalan elisions are typed with either apostrophe ("s'observa", "s’observa")
             self._add(phrase.replace("'", "\u2019"), entry)
-        key = phrase_key(phrase)
+        key = phrase_key(phrase, self.language)
         if not key:
             return
         self.phrases[key] = entry
@@ -244,13 +244,13 @@ class Lexicon:
             self._add(p, entry)
 
     def _add_terminator(self, phrase: str, cats: frozenset[str] | None) -> None:
-        old = self.phrases.get(phrase_key(phrase))
+        old = self.phrases.get(phrase_key(phrase, self.language))
         if old is not None and old.kind == "term" and cats is not ALL and old.terminates is not ALL:
             cats = cats | old.terminates
         self._add(phrase, _Entry("term", terminates=cats))
 
     def _add_trigger(self, phrase: str, category: str, direction: str) -> None:
-        old = self.phrases.get(phrase_key(phrase))
+        old = self.phrases.get(phrase_key(phrase, self.language))
         if old is not None and old.kind == "trig" and old.category == category and old.direction != direction:
             direction = "bi"  # listed both forward and backward
         if category == "possible":

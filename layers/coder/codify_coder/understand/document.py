@@ -186,6 +186,19 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         r"\b(?:home|dona|pacient|var[oó]) de \d{1,3} anys\b|\b(?:home|muller|paciente|var[oó]n) de \d{1,3} anos\b|"
         r"\b\d{1,3} urteko (?:gizon|emakume|gaixo|paziente|haur|neska|mutil)"
     )),
+    # the Spanish cues above as Catalan and Galician write them (where the words differ)
+    ("operative_report", 3.0, r"\bdiagn[oò]stic (?:pre|post)-?(?:operatori|quir[uú]rgic)\b|\bdiagn[oó]stico (?:pre|post)-?cir[uú]rxico\b"),
+    ("operative_report", 2.0, r"\bdescripci[oó] (?:del procediment|de la intervenci[oó])\b|\bprotocol quir[uú]rgic\b|\bdescrici[oó]n (?:do procedemento|da intervenci[oó]n)\b|\bprotocolo cir[uú]rxico\b"),
+    ("history_and_physical", 2.0, r"\bhist[oò]ria cl[ií]nica d['’]ingr[eé]s\b|\bnota d['’]ingr[eé]s\b"),
+    ("progress_note", 3.0, r"\bnota d['’]evoluci[oó]\b"),
+    ("discharge_summary", 3.0, r"\binforme d['’]alta\b|\bepicrisi\b"),
+    ("discharge_summary", 2.5, r"\bevoluci[oó] (?:durant l['’]ingr[eé]s|a planta)\b|\bevoluci[oó]n (?:durante o ingreso|na planta)\b"),
+    ("discharge_summary", 2.0, r"\bdiagn[oò]stics? (?:a l['’]|de l['’])alta\b|\bdiagn[oó]sticos? (?:[aá]o|da) alta\b"),
+    ("discharge_summary", 1.0, r"\bdata d['’](?:ingr[eé]s|alta)\b|\bdata de (?:ingreso|alta)\b|\btractament a l['’]alta\b|\btratamento [aá]o alta\b"),
+    ("imaging_report", 1.0, r"\btroballes\s*:|\bachados\s*:"),
+    ("imaging_report", 2.0, r"\binforme radiol[oò]gic\b|\binforme radiol[oó]xico\b"),
+    ("ed_note", 3.0, r"\bcurs a urg[eè]ncies\b|\bcurso en urxencias\b"),
+    ("ed_note", 1.0, r"\burg[eè]ncies\b|\burxencias\b"),
 )
 # Literal text one of which each cue needs (None: always searched), in _CUES order: a substring test
 # spares most regex searches, which matter on a 4 KB note.
@@ -244,6 +257,18 @@ _KEYWORDS: tuple[tuple[str, ...] | None, ...] = (
     ('años', 'anos', 'year-old'),
     ('cas cl', 'presentem', 'presentamos', 'kasu klinik'),
     ('anys', 'anos', 'urteko'),
+    ('diagn',),
+    ('descripci', 'protocol', 'descrici'),
+    ('ingr',),
+    ('evoluci',),
+    ('alta', 'epicrisi'),
+    ('evoluci',),
+    ('alta',),
+    ('data d', 'data de', 'alta'),
+    ('troballes', 'achados'),
+    ('informe radiol',),
+    ('curs a urg', 'curso en urx'),
+    ('urgencies', 'urgències', 'urxencias'),
 )
 _COMPILED = tuple(
     (t, w, re.compile(p), k) for (t, w, p), k in zip(_CUES, _KEYWORDS, strict=True)
