@@ -114,7 +114,7 @@ KEEP_PRECISION = 0.45  # a discarding convention is overridden when the center c
 def _through_rules(
     examples: Sequence[Example], oof: Sequence[Example], p_oof: np.ndarray, terminology: Any, code_set: CodeSet,
     thresholds: dict[str, float], codes_assertions: frozenset[str], keeps: frozenset[str],
-) -> tuple[dict[str, tuple[int, int]], dict[str, float]]:
+) -> tuple[dict[str, tuple[int, int]], dict[str, Any]]:
     """Run the rules over the out-of-fold scored candidates: per discarding rule, (codes the center coded,
     codes discarded) above the threshold; and MAP / micro F1 in the code set as `codify eval` computes them."""
     from ..types import BELOW_THE_CUT, CodeOptions
@@ -158,7 +158,8 @@ def _through_rules(
         n_lang[1] += len(set(finals) - e.gold)
         n_lang[2] += len(e.gold - set(finals))
         n_lang[3] += len(set(ranked) & e.gold)
-    after = _after_rules([a for v in aps.values() for a in v], [sum(v[j] for v in counts.values()) for j in range(4)])
+    after: dict[str, Any] = _after_rules([a for v in aps.values() for a in v],
+                                         [sum(v[j] for v in counts.values()) for j in range(4)])  # fmt: skip
     if len(counts) > 1:  # a center writing in two languages: each language's own numbers
         after["by_language"] = {lang: _after_rules(aps[lang], counts[lang]) for lang in sorted(counts)}
     return {k: (v[0], v[1]) for k, v in by_rule.items()}, after
