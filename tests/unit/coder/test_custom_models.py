@@ -241,7 +241,6 @@ def test_a_custom_model_serves_averaged_members_and_reports_each_language(coder_
     # hidden layers side by side); a center writing in two languages gets each language's cross-validated
     # numbers after the rules beside the pooled ones.
     import onnx
-
     from codify_coder.training.custom import CUSTOM_MEMBERS
     from codify_coder.training.train import train
 
