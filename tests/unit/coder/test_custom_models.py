@@ -237,17 +237,18 @@ def test_a_spanish_span_half_rendered_in_the_translation_is_projected():
 
 # ---------------------------------------------------------------- training configuration
 def test_a_custom_model_serves_averaged_members_and_reports_each_language(coder_assets, tmp_path):
-    # Without a configuration, `codify train` fits CUSTOM_MEMBERS MLPs and serves them averaged as one (their
-    # hidden layers side by side); a center writing in two languages gets each language's cross-validated
-    # numbers after the rules beside the pooled ones.
+    # Without a configuration, `codify train` fits CUSTOM_MEMBERS MLPs (weight decay CUSTOM_L2, the default
+    # model's is smaller) and serves them averaged as one (their hidden layers side by side); a center writing
+    # in two languages gets each language's cross-validated numbers after the rules beside the pooled ones.
     import onnx
-    from codify_coder.training.custom import CUSTOM_MEMBERS
+    from codify_coder.training.core import TrainConfig
+    from codify_coder.training.custom import CUSTOM_L2, CUSTOM_MEMBERS
     from codify_coder.training.train import train
 
-    assert CUSTOM_MEMBERS > 1
+    assert CUSTOM_MEMBERS > 1 and CUSTOM_L2 > TrainConfig().l2 and TrainConfig().members == 1
     manifest = train(CENTERS / "bilingual.jsonl", tmp_path / "m", "bilingual", workers=1)
     hyper = manifest["hyperparameters"]
-    assert hyper["members"] == CUSTOM_MEMBERS and hyper["hidden"] == 32
+    assert hyper["members"] == CUSTOM_MEMBERS and hyper["l2"] == CUSTOM_L2 and hyper["hidden"] == 32
     weights = {i.name: tuple(i.dims) for i in onnx.load(str(tmp_path / "m" / "model.onnx")).graph.initializer}
     assert (32 * CUSTOM_MEMBERS) in {d for dims in weights.values() for d in dims}
     cv = manifest["metrics"]["cross_validated"]
