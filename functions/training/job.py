@@ -73,7 +73,7 @@ class Trainer:
     def _train(self, job: Job, item: dict[str, Any], upload_id: str, folder: Path, started: float) -> str:
         from codify_coder.pipeline import ASSETS_DIR
         from codify_coder.terminology import Terminology
-        from codify_coder.training.core import TrainConfig
+        from codify_coder.training.custom import custom_config
         from codify_coder.training.train import DataError, train
 
         data = folder / "training.jsonl"  # the name DataError messages quote, never the client's file name
@@ -97,7 +97,7 @@ class Trainer:
         out = folder / "model"
         try:
             manifest = train(data, out, job.model_id, language=str(item.get("language") or "auto"),
-                             config=TrainConfig(seed=self.seed), workers=self.workers, **kwargs)  # fmt: skip
+                             config=custom_config(seed=self.seed), workers=self.workers, **kwargs)  # fmt: skip
         except DataError as exc:  # its messages name the line and the rule, never the note's text
             return self._failed(job, "invalid_training_data", str(exc))
         except ValueError as exc:

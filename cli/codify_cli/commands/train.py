@@ -72,7 +72,7 @@ def run(args) -> int:
 
     from codify_coder.terminology import TerminologyError
     from codify_coder.training import train as training
-    from codify_coder.training.core import TrainConfig
+    from codify_coder.training.custom import custom_config
 
     if not training.MODEL_ID.match(args.model_id) or args.model_id == "default":
         raise CliError("--id: 1-64 of [A-Za-z0-9._-], starting alphanumeric, and not 'default'", USAGE)
@@ -84,7 +84,7 @@ def run(args) -> int:
     try:
         with _progress(training):
             manifest = training.train(args.data, args.out, args.model_id, args.terminology, args.language,
-                                      TrainConfig(epochs=args.epochs, seed=args.seed), args.workers)  # fmt: skip
+                                      custom_config(epochs=args.epochs, seed=args.seed), args.workers)  # fmt: skip
     except training.DataError as exc:
         raise CliError(str(exc), INPUT) from None
     except UnicodeDecodeError:

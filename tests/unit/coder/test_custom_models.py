@@ -233,3 +233,28 @@ def test_a_spanish_span_half_rendered_in_the_translation_is_projected():
     projected = tv.project_spans(source, [("R10.84", (span,))], target, dictionary)
     assert [(code, [target[a:b] for a, b in pieces]) for code, pieces in projected] == [("R10.84", ["abdominal pain"])]
     assert tv.project_spans(source, [("R10.84", (span,))], target, {}) == ()
+
+
+# ---------------------------------------------------------------- training configuration
+def test_a_custom_model_serves_averaged_members_and_reports_each_language(coder_assets, tmp_path):
+    # Without a configuration, `codify train` fits CUSTOM_MEMBERS MLPs (weight decay CUSTOM_L2, the default
+    # model's is smaller) and serves them averaged as one (their hidden layers side by side); a center writing
+    # in two languages gets each language's cross-validated numbers after the rules beside the pooled ones.
+    import onnx
+    from codify_coder.training.core import TrainConfig
+    from codify_coder.training.custom import CUSTOM_L2, CUSTOM_MEMBERS
+    from codify_coder.training.train import train
+
+    assert CUSTOM_MEMBERS > 1 and CUSTOM_L2 > TrainConfig().l2 and TrainConfig().members == 1
+    manifest = train(CENTERS / "bilingual.jsonl", tmp_path / "m", "bilingual", workers=1)
+    hyper = manifest["hyperparameters"]
+    assert hyper["members"] == CUSTOM_MEMBERS and hyper["l2"] == CUSTOM_L2 and hyper["hidden"] == 32
+    weights = {i.name: tuple(i.dims) for i in onnx.load(str(tmp_path / "m" / "model.onnx")).graph.initializer}
+    assert (32 * CUSTOM_MEMBERS) in {d for dims in weights.values() for d in dims}
+    cv = manifest["metrics"]["cross_validated"]
+    assert sorted(cv["by_language"]) == ["en", "es"]
+    for lang in ("en", "es"):
+        numbers = cv["by_language"][lang]
+        assert 0.0 < numbers["map_after_rules"] <= 1.0
+        assert numbers["recall_after_rules"] <= numbers["gold_ranked_after_rules"] <= 1.0
+    assert sorted(manifest["thresholds"]["by_language"]) == ["en", "es"]

@@ -31,7 +31,7 @@ from ..terminology import normalize_code
 from ..vocabulary import CodeSet
 from .codiesp import note_files, read_gold
 from .core import TrainConfig, data_hash
-from .custom import train_custom
+from .custom import custom_config, train_custom
 from .examples import LabeledNote, build_examples
 from .vocabulary import VocabularyConfig
 
@@ -291,7 +291,7 @@ def train(
         code_set,
         data_sha256=data_hash([(f"{n.key}/{n.language}", n.text, sorted(n.gold) + [f"{c}@{s}" for c, s in n.spans])
                                for n in notes]),
-        config=config or TrainConfig(),
+        config=config or custom_config(),
         vocab_config=vocabulary or VocabularyConfig(),
         folds=folds,
         extra_manifest={
@@ -364,7 +364,7 @@ def run(args: argparse.Namespace) -> int:
             args.model_id,
             args.terminology,
             args.language,
-            TrainConfig(epochs=args.epochs, seed=args.seed),
+            custom_config(epochs=args.epochs, seed=args.seed),
             args.workers,
             code_system=args.code_system,
         )
