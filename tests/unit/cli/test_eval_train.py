@@ -122,8 +122,9 @@ def test_train_progress_does_not_change_the_model(cli, tmp_path, coder_assets):
                             + "\n" for i in range(130)), encoding="utf-8")  # fmt: skip
     r = cli("train", "--data", data, "--out", tmp_path / "cli", "--id", "same", "--epochs", "2", "--workers", "1")
     assert r.rc == 0 and "130/130" in r.err
-    from codify_coder.training.core import TrainConfig
+    from codify_coder.training.custom import custom_config
     from codify_coder.training.train import train
 
-    direct = train(data, tmp_path / "direct", "same", config=TrainConfig(epochs=2), workers=1)
+    # the CLI trains a custom model: the custom configuration (averaged members, weight decay)
+    direct = train(data, tmp_path / "direct", "same", config=custom_config(epochs=2), workers=1)
     assert json.loads(r.out)["version"] == direct["version"]
