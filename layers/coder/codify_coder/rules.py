@@ -137,6 +137,9 @@ EXCLUDES1 = _rule("excludes1", "I.A.12.a", "excludes1_conflict",
 MAX_CODES = _rule("output.max_codes", None, "max_codes", "beyond the request's max_codes")
 QUALIFIER_PLAIN = _rule("stated.qualifier_plain", None, "final",
                         "a code whose qualifier is not stated is reported as its plain code")
+WITH_STATED = _rule("stated.with_condition", None, "final",
+                    "a code whose title excluded a condition the phrase states is reported as the code of its "
+                    "category with that condition")
 # What a mention's words do when they do not diagnose the patient (Mention.context, set by understand).
 RISK = _rule("context.risk_discussed", None, "risk_discussed",
              "a risk or complication discussed or consented to, not a condition of the patient")
@@ -992,7 +995,13 @@ def _stated_facts(s: _State) -> None:
             if not conventions.has_prefix(code, guard.codes) or _FACTS[guard.fact](s, code, d):
                 continue
             s.finals.pop(code)
-            if guard.fact == "qualifier":
+            if guard.fact == "without_absent":
+                with_code = _with_sibling(s, code, d)
+                if with_code is not None and with_code not in s.finals:
+                    s.add_final(replace(d, code=with_code, derived_from=code, rule_id=WITH_STATED,
+                                        rule=f"the phrase states what {code} excludes: {with_code} includes it"))
+                s.discard(d, guard.reason, guard.rule, guard.says, by=with_code)
+            elif guard.fact == "qualifier":
                 plain = conventions.STATED_QUALIFIER[code][1]
                 if plain in s.terminology and plain not in s.finals:
                     s.add_final(replace(d, code=plain, derived_from=code, rule_id=QUALIFIER_PLAIN,
@@ -1261,6 +1270,67 @@ def _qualifier_conflict(term: str, phrase: str) -> bool:
 _AGE_PHRASE = re.compile(r"\b\d+[- ](?:year|month|week|day)s?[- ]old\b|\b\d+ (?:años|meses)\b", re.IGNORECASE)
 
 
+_WITHOUT = re.compile(r"\bwithout (?:mention of )?([a-z ,-]+?)(?=,| with\b| without\b|$)")
+
+
+@lru_cache(maxsize=4096)
+def _excluded_by_title(title: str) -> tuple[tuple[str, ...], ...]:
+    """The note words that state each condition a code's title excludes: "... without hemorrhage or
+    perforation" -> (bleeding/hemorrhage words, perforation words). Only conditions of WITHOUT_SYNONYMS."""
+    out = []
+    for clause in _WITHOUT.findall(title.lower()):
+        for stem_ in content_stems(clause):
+            words = next((v for k, v in conventions.WITHOUT_SYNONYMS.items() if stem_.startswith(k)), None)
+            if words:
+                out.append(words)
+    return tuple(out)
+
+
+def _states_excluded(title: str, phrase: str) -> bool:
+    """The phrase states a condition the code's title excludes."""
+    return any(_states_excluded_group(group, phrase) for group in _excluded_by_title(title))
+
+
+def _states_excluded_group(group: tuple[str, ...], phrase: str) -> bool:
+    """The phrase has a word of `group` not negated within the 3 words before it."""
+    words = re.findall(r"[a-z]+", fold(phrase))
+    return any(any(w.startswith(x) for x in group) and not any(n in conventions.WITHOUT_NEGATORS
+                                                                  for n in words[max(0, i - 3) : i])
+               for i, w in enumerate(words))  # fmt: skip
+
+
+# Title words that name no condition of their own: a code "with" the stated condition is not less apt for them.
+_TITLE_FILLER = frozenset(content_stems("unspecified other forms site type specified classified elsewhere nos both"))
+
+
+def _with_sibling(s: _State, code: str, d: Decision) -> str | None:
+    """The billable code of `code`'s category whose title includes the stated condition its title excluded
+    ("... with hemorrhage"), and states no more than the phrase does: each title word the phrase does not
+    state counts against a code; a tie goes to the code whose title says "unspecified", then code order."""
+    texts = _mention_texts(s, d)
+    stated = [g for g in _excluded_by_title(s.terminology.description(code) or "")
+              if any(_states_excluded_group(g, t) for t in texts)]  # fmt: skip
+    if not stated or any(c != code and c[:3] == code[:3] for c in s.finals):
+        return None  # the category is already reported with what the note states
+    said = frozenset(w for t in texts for w in content_stems(t))
+    best: tuple[int, int, str] | None = None
+    for other in s.terminology.descendants(code[:3]):
+        if other == code or not s.terminology.is_billable(other):
+            continue
+        title = (s.terminology.description(other) or "").lower()
+        # what the title includes: its "with" part, its own "without" clauses (absences) left out
+        included = _WITHOUT.sub("", title)
+        with_part = included.split(" with ", 1)[1] if " with " in included else ""
+        if not with_part or any(_states_excluded(title, t) for t in texts) or not any(
+                w.startswith(x) for group in stated for x in group for w in re.findall(r"[a-z]+", with_part)):
+            continue
+        unstated = sum(1 for w in content_stems(included) if w not in _TITLE_FILLER and not _stem_said(w, said))
+        key = (unstated, -title.count("unspecified"), other)
+        if best is None or key < best:
+            best = key
+    return best[2] if best is not None else None
+
+
 def _mention_texts(s: _State, d: Decision) -> list[str]:
     return [s.understanding.mentions[m].text for m in d.mentions]
 
@@ -1284,6 +1354,8 @@ def _facts() -> dict[str, Callable[[_State, str, Decision], bool]]:
         "qualifier_agrees": lambda s, code, d: not any(
             _qualifier_conflict(d.matched_term, _read(t)) for t in _mention_texts(s, d)),
         "head_word": lambda s, code, d: _head_word_said(s, d),
+        "without_absent": lambda s, code, d: s.understanding.language != "en" or not any(
+            _states_excluded(s.terminology.description(code) or "", t) for t in _mention_texts(s, d)),
         "pregnancy": lambda s, code, d: _PREGNANCY.search(_read(s.text)) is not None,
         # structured documents only: a case report's annotators (CodiEsp) code each generic word it narrates
         "generic_alone": lambda s, code, d: (

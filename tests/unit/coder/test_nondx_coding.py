@@ -130,3 +130,11 @@ def test_counseling_and_call_instructions_code_nothing(coder):
             "2. Postoperative check. Call right away for pain, fever or bleeding. Restart iron with vitamin C.")
     codes = final_codes(coder.code(text, EN))
     assert not codes & {"G43.109", "G43.119", "R52", "R50.9", "R58", "M35.81"}, codes
+
+
+def test_a_stated_bleeding_or_angina_is_not_coded_with_a_code_that_excludes_it(coder):
+    text = ("ASSESSMENT AND PLAN:\n1. Coronary artery disease with stable angina.\n2. Bleeding gastric ulcer.\n"
+            "3. Cholelithiasis with chronic cholecystitis.")
+    codes = final_codes(coder.code(text, CodeOptions(language="en", setting="inpatient")))
+    assert {"K25.4", "K80.10"} <= codes and codes & {"I25.118", "I25.119"}, codes
+    assert not codes & {"I25.10", "K25.9", "K80.20"}, codes

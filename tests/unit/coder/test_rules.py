@@ -163,6 +163,10 @@ CASES: dict[str, tuple] = {
     "stated.qualifier": ("Vomiting.", [("Vomiting", P)], [("R11.11", 0, 0.8)], None, "R11.11",
                          "superseded_by_more_specific"),
     "stated.qualifier_plain": ("Vomiting.", [("Vomiting", P)], [("R11.11", 0, 0.8)], None, "R11.10", None),
+    "stated.without_absent": ("Bleeding peptic ulcer.", [("Bleeding peptic ulcer", P)], [("K27.9", 0, 0.8)], None,
+                              "K27.9", "specified_in_note"),
+    "stated.with_condition": ("Bleeding peptic ulcer.", [("Bleeding peptic ulcer", P)], [("K27.9", 0, 0.8)], None,
+                              "K27.4", None),
     "stated.poor_general_state": ("Good general condition.", [("general condition", P)], [("R53.81", 0, 0.8)],
                                   None, "R53.81", "fact_not_stated"),
     "stated.dialysis_status": ("A single hemodialysis session was performed.", [("hemodialysis", P)],
@@ -371,6 +375,8 @@ def test_the_same_phrases_pass_the_guard_when_the_fact_is_stated(coder):
         "Z99.2": "On maintenance hemodialysis.",
         "Z90.5": "History of nephrectomy.",
         "D49.9": "Tumor.",
+        "K27.9": "Non-bleeding peptic ulcer.",
+        "I25.10": "Coronary artery disease without angina.",
     }
     for code, note in stated.items():
         phrase = note.rstrip(".")
@@ -578,3 +584,19 @@ def test_a_former_smoker_is_a_personal_history_of_nicotine_dependence(coder):
     note = "SOCIAL HISTORY: Former smoker, quit 15 years ago.\nASSESSMENT: Essential hypertension."
     finals = {a.code for a in coder.code(note, CodeOptions(language="en")).final_assessments}
     assert "Z87.891" in finals and not any(c.startswith("F17") for c in finals), finals
+
+
+@pytest.mark.parametrize(("note", "cands", "final", "gone"), [
+    # the code of the category with the stated condition, no more specific than the phrase
+    ("Coronary artery disease with stable angina.", [("I25.10", 0, 0.8)], {"I25.119"}, {"I25.10", "I25.110"}),
+    ("Bleeding gastric ulcer.", [("K25.9", 0, 0.8)], {"K25.4"}, {"K25.9", "K25.0", "K25.6"}),
+    # the category is already reported with what the note states: no second code of it
+    ("Cholelithiasis with chronic cholecystitis.", [("K80.20", 0, 0.8), ("K80.10", 0, 0.7)], {"K80.10"},
+     {"K80.20", "K80.00", "K80.81"}),
+    # negated in the phrase: the code "without" it is right
+    ("Gastric ulcer without bleeding.", [("K25.9", 0, 0.8)], {"K25.9"}, {"K25.4"}),
+])
+def test_a_stated_condition_the_title_excludes_gives_the_code_with_it(coder, note, cands, final, gone):
+    out = decide(coder, note, [(note.rstrip("."), P)], cands, INPATIENT)
+    finals = {c for c, d in out.items() if d.final}
+    assert final <= finals and not gone & finals, finals
