@@ -360,3 +360,30 @@ def test_a_soap_note_has_subjective_objective_assessment_and_plan_sections():
     sections = {u.sentences[m.sentence].section for m in u.mentions if m.text.lower().startswith("dry mouth")}
     assert sections == {"hpi"}, (sections, by_text)
     assert {u.sentences[m.sentence].section for m in u.mentions if "bladder" in m.text.lower()} == {"assessment"}
+
+
+def test_a_flattened_line_break_ends_a_sentence():
+    text = ("RESULTS: , Lumbar spine L1-L4: T-score -2.8.,Left femoral neck: BMD 0.601 g/cm2, T-score -2.3.,"
+            "Right total hip: T-score -1.8.,IMPRESSION: ,1. Osteoporosis.")
+    u = analyze(text, "en")
+    sentences = [text[s.start : s.end] for s in u.sentences]
+    assert "Left femoral neck: BMD 0.601 g/cm2, T-score -2.3." in sentences, sentences
+    assert "Right total hip: T-score -1.8." in sentences, sentences
+    # a comma inside a sentence after an abbreviation or a number is no break
+    assert len(analyze("Chibroxin (Thea S.A., Barcelona) was given.", "en").sentences) == 1
+
+
+@pytest.mark.parametrize(("text", "risks", "kept"), [
+    ("The 10-year probability of major osteoporotic fracture is 19% and of hip fracture is 3.4%.",
+     ["osteoporotic fracture"], []),
+    ("Elevated 10-year hip fracture risk; treatment is recommended. Osteoporosis of the spine.",
+     ["hip fracture"], ["Osteoporosis"]),
+    ("High risk for DVT given immobility.", ["DVT"], []),
+    ("Patient with diabetes at increased risk of stroke.", ["stroke"], ["diabetes"]),
+])
+def test_an_estimated_risk_is_not_a_condition(text, risks, kept):
+    _, m = by_text(text, "en")
+    for phrase in risks:
+        assert (m[phrase].assertion, m[phrase].context) == ("hypothetical", "risk_discussed"), phrase
+    for phrase in kept:
+        assert (m[phrase].assertion, m[phrase].context) == ("present", None), phrase

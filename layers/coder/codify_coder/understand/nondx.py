@@ -60,6 +60,15 @@ _RISK_NOUN = {
     "gl": re.compile(r"(?<!factores de )(?<!factor de )\b(?:riscos|efectos (?:secundarios|adversos))\b", _F),
     "eu": re.compile(r"\b(?:arriskuak|arriskuen|albo-ondorioak|albo ondorioak|ondorio kaltegarriak)\b", _F),
 }
+# A risk the note estimates, not a condition the patient has: "10-year probability of major osteoporotic
+# fracture", "high risk for DVT", "elevated 10-year hip fracture risk", "fall risk" (English). The scope is what
+# follows "probability/risk of", or the compound noun right before "risk" (at most three words, none a
+# function word: "diabetes at increased risk" keeps its diabetes).
+_RISK_ESTIMATE = re.compile(r"\b(?:probability|likelihood|chance|odds|risks?) (?:of|for)\b", _F)
+_RISK_COMPOUND = re.compile(
+    r"(?:(?!(?:at|is|are|was|were|be|with|of|for|the|a|an|and|or|has|have|had|to|in|on|no|not|his|her|"
+    r"patient|low|high|moderate|increased|elevated)\b)[a-z0-9-]+ ){1,3}(?=risks?\b(?! factors?| stratification| "
+    r"score| assessment| of\b| for\b))", _F)
 _COMPLICATION_NOUN = {
     "en": re.compile(r"\b(?:possible |potential )?complications?\b", _F),
     "es": re.compile(r"\b(?:posibles )?complicaciones\b", _F),
@@ -232,6 +241,13 @@ class _Scope:
     end: int
 
 
+def _clause_end(f: str, start: int) -> int:
+    """Where an estimate's clause ends: a semicolon or the sentence end (a comma is kept inside: the estimate
+    may list several conditions, "risk of bleeding, infection or stroke")."""
+    stop = f.find(";", start)
+    return stop if stop >= 0 else len(f)
+
+
 def _sentence_scopes(f: str, lang: str, kind: str, structured: bool) -> list[_Scope]:
     """Non-diagnosis scopes of one sentence (folded text `f`), first applicable wins per mention."""
     scopes: list[_Scope] = []
@@ -255,6 +271,13 @@ def _sentence_scopes(f: str, lang: str, kind: str, structured: bool) -> list[_Sc
     if start is not None:
         stop = _RISK_STOP[lang].search(f, start)
         scopes.append(_Scope("risk_discussed", "hypothetical", start, stop.start() if stop else n))
+    if lang == "en" and ("risk" in f or "probab" in f or "likel" in f or "chance" in f or "odds" in f):
+        for m in _RISK_ESTIMATE.finditer(f):
+            stop = _RISK_STOP[lang].search(f, m.end())
+            end = _clause_end(f, m.end())
+            scopes.append(_Scope("risk_discussed", "hypothetical", m.end(), min(end, stop.start()) if stop else end))
+        for m in _RISK_COMPOUND.finditer(f):
+            scopes.append(_Scope("risk_discussed", "hypothetical", m.start(), m.end()))
     if kind == "instructions":
         scopes.append(_Scope("instruction", "hypothetical", 0, n))
     elif any(k in f for k in _INSTRUCTION_KEYS[lang]):

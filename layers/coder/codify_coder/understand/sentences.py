@@ -72,7 +72,9 @@ _CONTINUES = frozenset(
     }
 )
 # Tried only at the first mark of a run: "....x" (no space after) is one failed try, not one per mark.
-_END_RE = re.compile(r"(?<![.!?…])[.!?…]+[\"'”’)\]»]*(?=\s|$)")
+# A period right before a comma and a letter ends a sentence too: transcription exports flatten line breaks
+# into ".," ("T-score -2.3.,Left total hip: ...").
+_END_RE = re.compile(r"(?<![.!?…])[.!?…]+[\"'”’)\]»]*(?=\s|$|,[^\W\d_])")
 _MARKER_RE = re.compile(r"(?<![^\s:])(\d{1,2})[.)](?=[ \t]+\S)")
 _HEADER_RE = re.compile(r"[#*•\-–>\s]*(?:\d{1,2}[.)]\s*)?([^\W\d_][^\n:.,;!?]{0,48}?)\s*:(?=\s|$)")
 _BULLET_RE = re.compile(r"[#*•\-–>\s]*")
@@ -200,7 +202,7 @@ def _split(text: str, a: int, b: int) -> list[tuple[int, int]]:
     sent_start = a
     for m in _END_RE.finditer(text, a, b):
         end = m.end()
-        nxt = end
+        nxt = end + 1 if end < b and text[end] == "," else end  # the flattened line break's comma
         while nxt < b and text[nxt].isspace():
             nxt += 1
         if nxt >= b:
@@ -235,8 +237,8 @@ def _split(text: str, a: int, b: int) -> list[tuple[int, int]]:
         s, e = prev, c
         while s < e and text[s].isspace():
             s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
+        while e > s and (text[e - 1].isspace() or (text[e - 1] == "," and e - 2 > s and text[e - 2] in ".!?")):
+            e -= 1  # spaces, and the comma of a flattened line break (".,")
         if s < e:
             out.append((s, e))
         prev = c
