@@ -534,7 +534,7 @@ DEGREE_WORDS: tuple[str, ...] = (
     "importante", "nuevo", "nueva", "activo", "activa", "actual", "base",
 )
 
-# A title's "without X" against the phrase (stated.without_absent): the words a note uses for X beyond X's
+# A title's "without X" against the phrase (rules._stated_with, English): the words a note uses for X beyond X's
 # own stem (the title says hemorrhage, the note says bleeding), and the words that negate X before it.
 WITHOUT_SYNONYMS: dict[str, tuple[str, ...]] = {
     "hemorrhag": ("bleed", "bloody", "hemorrhag", "haemorrhag"),
@@ -616,12 +616,6 @@ GUARDS: tuple[Guard, ...] = (
     # and encounters, not conditions).
     Guard("named.head_word", "I.B.1", DISEASE_CHAPTERS + ("R",), "head_word", "condition_not_named",
           "the phrase has the term's qualifiers or site but not the condition it names"),
-    # A code whose title excludes a condition ("Peptic ulcer ... without hemorrhage or perforation",
-    # "... coronary artery without angina pectoris") is not the code of a phrase that states that condition
-    # ("bleeding peptic ulcer", "coronary artery disease with stable angina"): the code "with" it is (English
-    # titles and notes; a negated condition, "non-bleeding", "without obstruction", still agrees).
-    Guard("stated.without_absent", None, DISEASE_CHAPTERS + ("R",), "without_absent", "specified_in_note",
-          "the phrase states the condition the code's title says is absent (\"without ...\"): a code with it applies"),
     # the plain code is reported instead (rules.py); the qualified one is superseded by it
     Guard("stated.qualifier", None, tuple(STATED_QUALIFIER), "qualifier", "superseded_by_more_specific",
           "the code's qualifier is not stated: its plain code is reported"),

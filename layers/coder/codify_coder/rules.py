@@ -137,9 +137,6 @@ EXCLUDES1 = _rule("excludes1", "I.A.12.a", "excludes1_conflict",
 MAX_CODES = _rule("output.max_codes", None, "max_codes", "beyond the request's max_codes")
 QUALIFIER_PLAIN = _rule("stated.qualifier_plain", None, "final",
                         "a code whose qualifier is not stated is reported as its plain code")
-WITH_STATED = _rule("stated.with_condition", None, "final",
-                    "a code whose title excluded a condition the phrase states is reported as the code of its "
-                    "category with that condition")
 # What a mention's words do when they do not diagnose the patient (Mention.context, set by understand).
 RISK = _rule("context.risk_discussed", None, "risk_discussed",
              "a risk or complication discussed or consented to, not a condition of the patient")
@@ -573,15 +570,21 @@ def _stated_with(s: _State) -> None:
         stated = without.group(1)
         texts = [_read(t) for t in _mention_texts(s, d)]
         said = frozenset(w for t in texts for w in content_stems(t))
-        if not all(_stem_said(w, said) for w in content_stems(stated)) or any(
+        sibling = None
+        if all(_stem_said(w, said) for w in content_stems(stated)) and not any(
                 re.search(rf"\b(?:without|no|non|not|sin)\b[\s-]*(?:\w+\s+){{0,2}}{re.escape(fold(stated).split()[0])}", t)
                 for t in texts):
-            continue
-        target = description.replace(f"without {stated}", f"with {stated}", 1)
-        info = s.terminology.get(code)
-        parent = s.terminology.get(info.parent) if info and info.parent else None
-        sibling = next((c for c in (parent.children if parent else ())
-                        if (s.terminology.description(c) or "").lower() == target), None)
+            target = description.replace(f"without {stated}", f"with {stated}", 1)
+            info = s.terminology.get(code)
+            parent = s.terminology.get(info.parent) if info and info.parent else None
+            sibling = next((c for c in (parent.children if parent else ())
+                            if (s.terminology.description(c) or "").lower() == target), None)
+        if sibling is None and s.understanding.language == "en":
+            # the condition said in the note's words ("bleeding" for hemorrhage, "stable angina" for angina
+            # pectoris), and a "with" code of the category whose title is not the parallel one (K27.9 -> K27.4)
+            # (a sibling the candidates also proposed takes this decision's weight: add_final merges them)
+            groups = _stated_groups(description, texts)
+            sibling = _with_sibling(s, code, groups, texts) if groups else None
         if sibling is None:
             continue
         del s.finals[code]
@@ -995,13 +998,7 @@ def _stated_facts(s: _State) -> None:
             if not conventions.has_prefix(code, guard.codes) or _FACTS[guard.fact](s, code, d):
                 continue
             s.finals.pop(code)
-            if guard.fact == "without_absent":
-                with_code = _with_sibling(s, code, d)
-                if with_code is not None and with_code not in s.finals:
-                    s.add_final(replace(d, code=with_code, derived_from=code, rule_id=WITH_STATED,
-                                        rule=f"the phrase states what {code} excludes: {with_code} includes it"))
-                s.discard(d, guard.reason, guard.rule, guard.says, by=with_code)
-            elif guard.fact == "qualifier":
+            if guard.fact == "qualifier":
                 plain = conventions.STATED_QUALIFIER[code][1]
                 if plain in s.terminology and plain not in s.finals:
                     s.add_final(replace(d, code=plain, derived_from=code, rule_id=QUALIFIER_PLAIN,
@@ -1122,13 +1119,25 @@ def _excludes1(s: _State) -> None:
     # R41.0 "Delirium NOS" (Guidelines I.B.4-5: no symptom code once the related diagnosis is established). In
     # structured documents: published case reports are coded by their corpus's convention, which keeps both.
     structured = getattr(s.understanding, "document_type", "unknown") in _STRUCTURED_DOCUMENTS
-    for a in sorted(finals, key=lambda c: (-_diagnostic(s, finals[c]), structured and c.startswith("R"),
-                                           -finals[c].probability, c)):
+    # a combination code outranks the code of its component it excludes (I.B.9): K27.4 "peptic ulcer ... with
+    # hemorrhage" over K92.2 "Gastrointestinal hemorrhage, unspecified" (its Excludes1: "with ulcer")
+    combines = {a for a in finals for b in finals
+                if a != b and s.terminology.excludes1_conflict(a, b) and _combines(s.terminology, a, b)}
+    for a in sorted(finals, key=lambda c: (-_diagnostic(s, finals[c]), c not in combines,
+                                           structured and c.startswith("R"), -finals[c].probability, c)):
         if a not in finals:
             continue
         for b in sorted(finals):
             if b != a and b in finals and s.terminology.excludes1_conflict(a, b):
                 s.discard(finals.pop(b), "excludes1_conflict", EXCLUDES1, f"Excludes1 with {a}", by=a)
+
+
+def _combines(terminology: Terminology, a: str, b: str) -> bool:
+    """`a`'s title includes ("with ...") the condition `b`'s title names."""
+    title = (terminology.description(a) or "").lower()
+    with_part = _WITHOUT_CLAUSES.sub("", title).split(" with ", 1)[1] if " with " in title else ""
+    said = frozenset(content_stems(with_part))
+    return bool(said) and any(_stem_said(h, said) for h in _head_stems(terminology.description(b) or ""))
 
 
 @_stage
@@ -1270,7 +1279,9 @@ def _qualifier_conflict(term: str, phrase: str) -> bool:
 _AGE_PHRASE = re.compile(r"\b\d+[- ](?:year|month|week|day)s?[- ]old\b|\b\d+ (?:años|meses)\b", re.IGNORECASE)
 
 
-_WITHOUT = re.compile(r"\bwithout (?:mention of )?([a-z ,-]+?)(?=,| with\b| without\b|$)")
+# Every "without" clause of a title ("... without hemorrhage or perforation", "... without cholecystitis without
+# obstruction"); _WITHOUT above takes the first condition of the first clause only.
+_WITHOUT_CLAUSES = re.compile(r"\bwithout (?:mention of )?([a-z ,-]+?)(?=,| with\b| without\b|$)")
 
 
 @lru_cache(maxsize=4096)
@@ -1278,7 +1289,7 @@ def _excluded_by_title(title: str) -> tuple[tuple[str, ...], ...]:
     """The note words that state each condition a code's title excludes: "... without hemorrhage or
     perforation" -> (bleeding/hemorrhage words, perforation words). Only conditions of WITHOUT_SYNONYMS."""
     out = []
-    for clause in _WITHOUT.findall(title.lower()):
+    for clause in _WITHOUT_CLAUSES.findall(title.lower()):
         for stem_ in content_stems(clause):
             words = next((v for k, v in conventions.WITHOUT_SYNONYMS.items() if stem_.startswith(k)), None)
             if words:
@@ -1286,45 +1297,44 @@ def _excluded_by_title(title: str) -> tuple[tuple[str, ...], ...]:
     return tuple(out)
 
 
-def _states_excluded(title: str, phrase: str) -> bool:
-    """The phrase states a condition the code's title excludes."""
-    return any(_states_excluded_group(group, phrase) for group in _excluded_by_title(title))
-
-
-def _states_excluded_group(group: tuple[str, ...], phrase: str) -> bool:
-    """The phrase has a word of `group` not negated within the 3 words before it."""
+def _says(group: tuple[str, ...], phrase: str) -> bool:
+    """The phrase has a word of `group` not negated within the 3 words before it ("non-bleeding")."""
     words = re.findall(r"[a-z]+", fold(phrase))
     return any(any(w.startswith(x) for x in group) and not any(n in conventions.WITHOUT_NEGATORS
                                                                   for n in words[max(0, i - 3) : i])
                for i, w in enumerate(words))  # fmt: skip
 
 
+def _stated_groups(title: str, texts: list[str]) -> list[tuple[str, ...]]:
+    """The conditions the title excludes that the phrases state."""
+    return [g for g in _excluded_by_title(title) if any(_says(g, t) for t in texts)]
+
+
+def _includes(title: str, groups: list[tuple[str, ...]], texts: list[str]) -> bool:
+    """A title that includes ("with ...") a stated condition and excludes none the phrases state."""
+    title = title.lower()
+    included = _WITHOUT_CLAUSES.sub("", title)
+    with_part = included.split(" with ", 1)[1] if " with " in included else ""
+    return bool(with_part) and not _stated_groups(title, texts) and any(
+        w.startswith(x) for g in groups for x in g for w in re.findall(r"[a-z]+", with_part))
+
+
 # Title words that name no condition of their own: a code "with" the stated condition is not less apt for them.
 _TITLE_FILLER = frozenset(content_stems("unspecified other forms site type specified classified elsewhere nos both"))
 
 
-def _with_sibling(s: _State, code: str, d: Decision) -> str | None:
-    """The billable code of `code`'s category whose title includes the stated condition its title excluded
-    ("... with hemorrhage"), and states no more than the phrase does: each title word the phrase does not
-    state counts against a code; a tie goes to the code whose title says "unspecified", then code order."""
-    texts = _mention_texts(s, d)
-    stated = [g for g in _excluded_by_title(s.terminology.description(code) or "")
-              if any(_states_excluded_group(g, t) for t in texts)]  # fmt: skip
-    if not stated or any(c != code and c[:3] == code[:3] for c in s.finals):
-        return None  # the category is already reported with what the note states
+def _with_sibling(s: _State, code: str, groups: list[tuple[str, ...]], texts: list[str]) -> str | None:
+    """The billable code of `code`'s category that includes the stated conditions its title excluded and states
+    least that the phrases do not (each title word they do not state counts against a code; a tie goes to the
+    title that says "unspecified" most, then code order)."""
     said = frozenset(w for t in texts for w in content_stems(t))
     best: tuple[int, int, str] | None = None
     for other in s.terminology.descendants(code[:3]):
-        if other == code or not s.terminology.is_billable(other):
-            continue
         title = (s.terminology.description(other) or "").lower()
-        # what the title includes: its "with" part, its own "without" clauses (absences) left out
-        included = _WITHOUT.sub("", title)
-        with_part = included.split(" with ", 1)[1] if " with " in included else ""
-        if not with_part or any(_states_excluded(title, t) for t in texts) or not any(
-                w.startswith(x) for group in stated for x in group for w in re.findall(r"[a-z]+", with_part)):
+        if other == code or not s.terminology.is_billable(other) or not _includes(title, groups, texts):
             continue
-        unstated = sum(1 for w in content_stems(included) if w not in _TITLE_FILLER and not _stem_said(w, said))
+        unstated = sum(1 for w in content_stems(_WITHOUT_CLAUSES.sub("", title))
+                       if w not in _TITLE_FILLER and not _stem_said(w, said))  # fmt: skip
         key = (unstated, -title.count("unspecified"), other)
         if best is None or key < best:
             best = key
@@ -1354,8 +1364,6 @@ def _facts() -> dict[str, Callable[[_State, str, Decision], bool]]:
         "qualifier_agrees": lambda s, code, d: not any(
             _qualifier_conflict(d.matched_term, _read(t)) for t in _mention_texts(s, d)),
         "head_word": lambda s, code, d: _head_word_said(s, d),
-        "without_absent": lambda s, code, d: s.understanding.language != "en" or not any(
-            _states_excluded(s.terminology.description(code) or "", t) for t in _mention_texts(s, d)),
         "pregnancy": lambda s, code, d: _PREGNANCY.search(_read(s.text)) is not None,
         # structured documents only: a case report's annotators (CodiEsp) code each generic word it narrates
         "generic_alone": lambda s, code, d: (

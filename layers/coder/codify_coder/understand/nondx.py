@@ -272,12 +272,13 @@ def _sentence_scopes(f: str, lang: str, kind: str, structured: bool) -> list[_Sc
         stop = _RISK_STOP[lang].search(f, start)
         scopes.append(_Scope("risk_discussed", "hypothetical", start, stop.start() if stop else n))
     if lang == "en" and ("risk" in f or "probab" in f or "likel" in f or "chance" in f or "odds" in f):
-        for m in _RISK_ESTIMATE.finditer(f):
-            stop = _RISK_STOP[lang].search(f, m.end())
-            end = _clause_end(f, m.end())
-            scopes.append(_Scope("risk_discussed", "hypothetical", m.end(), min(end, stop.start()) if stop else end))
-        for m in _RISK_COMPOUND.finditer(f):
-            scopes.append(_Scope("risk_discussed", "hypothetical", m.start(), m.end()))
+        for estimate in _RISK_ESTIMATE.finditer(f):
+            agreed = _RISK_STOP[lang].search(f, estimate.end())
+            clause_end = _clause_end(f, estimate.end())
+            scopes.append(_Scope("risk_discussed", "hypothetical", estimate.end(),
+                                 min(clause_end, agreed.start()) if agreed else clause_end))
+        for compound in _RISK_COMPOUND.finditer(f):
+            scopes.append(_Scope("risk_discussed", "hypothetical", compound.start(), compound.end()))
     if kind == "instructions":
         scopes.append(_Scope("instruction", "hypothetical", 0, n))
     elif any(k in f for k in _INSTRUCTION_KEYS[lang]):
