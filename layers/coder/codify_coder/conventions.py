@@ -70,6 +70,16 @@ SIDE_WORDS: dict[str, tuple[str, ...]] = {
     "bilateral": ("bilateral", "bilaterally", "both", "bilaterales", "ambos", "ambas", "ambdos", "ambdues",
                   "biak"),
 }
+# A paired organ named in the plural states both sides ("osteoarthritis of the knees", "bilateral" unsaid).
+PAIRED_PLURALS: tuple[str, ...] = (
+    "knees", "hips", "shoulders", "elbows", "wrists", "ankles", "feet", "hands", "eyes", "ears", "kidneys",
+    "lungs", "breasts", "ovaries", "testes", "testicles", "rodillas", "caderas", "hombros", "ojos",
+    "oidos", "rinones", "pulmones", "mamas",
+)
+# Words a sided code may add to the code without a side it replaces: the Index's defaults ("Osteoarthritis,
+# knee, bilateral" is M17.0 "Bilateral primary osteoarthritis of knee"; right, M17.11 "Unilateral primary
+# osteoarthritis, right knee").
+SIDED_DEFAULT_WORDS: tuple[str, ...] = ("unilateral", "primary")
 # The eye's own abbreviations (oculus dexter, sinister, uterque): only next to an eye code (H00-H59).
 EYE_SIDE_WORDS: dict[str, tuple[str, ...]] = {
     "right": ("od",),

@@ -467,6 +467,7 @@ def _laterality(s: _State) -> None:
             continue
         family = _laterality_family(code, s.terminology)
         if family is None:
+            _sided_sibling(s, code)
             continue
         members = sorted({c for c in family[1].values() if c in s.finals},
                          key=lambda c: (-s.finals[c].probability, c))
@@ -1531,6 +1532,40 @@ def _side_family(code: str, base: str, seventh: str, terminology: Terminology) -
     return key[1], family
 
 
+_PAIRED_PLURAL = re.compile(r"\b(?:" + "|".join(conventions.PAIRED_PLURALS) + r")\b")
+
+
+def _sided_sibling(s: _State, code: str) -> None:
+    """A code that names no side, for a phrase that states one ("osteoarthritis of the right knee", "of both
+    knees", "of the knees"), becomes the code of its category for that side when the category has one that
+    says no more than the code and the phrase do (M17.9 -> M17.11 "Unilateral primary osteoarthritis, right
+    knee", M17.0 "Bilateral primary osteoarthritis of knee": the Index's "Osteoarthritis, knee, right /
+    bilateral"; "primary" and "unilateral" are its defaults, conventions.SIDED_DEFAULT_WORDS)."""
+    d = s.finals[code]
+    title = s.terminology.description(code) or ""
+    side = _stated_side(s, d, code.startswith("H")) if not _SIDE_TOKEN.search(fold(title)) else None
+    if side not in ("right", "left", "bilateral"):
+        return
+    own = frozenset(content_stems(title)) | frozenset(w for t in _mention_texts(s, d) for w in content_stems(t))
+    allowed = own | _SIDED_DEFAULT_STEMS | frozenset(content_stems(side))
+    target = None
+    for o in s.terminology.descendants(code[:3]):
+        t = fold(s.terminology.description(o) or "")
+        if (o != code and s.terminology.is_billable(o)
+                and {_SIDE_WORDS[w.group(1)] for w in _SIDE_TOKEN.finditer(t)} == {side}
+                and all(_stem_said(w, allowed) for w in content_stems(t))):
+            target = o
+            break
+    if target is None:
+        return
+    del s.finals[code]  # a target the candidates also proposed takes this decision's weight (add_final merges)
+    s.add_final(replace(d, code=target, derived_from=code, rule_id=LATERALITY,
+                        rule=f"the note states the {side} side: {target}, not {code}"))
+
+
+_SIDED_DEFAULT_STEMS = frozenset(w for x in conventions.SIDED_DEFAULT_WORDS for w in content_stems(x))
+
+
 def _stated_side(s: _State, d: Decision, eye: bool) -> str | None:
     """right/left/bilateral when the evidence states one side (OD/OS/OU for the eye), None when it states
     none, "ambiguous" when its mentions state different sides."""
@@ -1550,6 +1585,8 @@ def _mention_side(s: _State, m: int, eye: bool) -> str | None:
     before = _read(s.text[max(sentence.start, mention.start - _SIDE_WINDOW):mention.start])
     for window, last in ((inside, False), (after, False), (before, True)):
         found = [(w.start(), _SIDE_WORDS[w.group(1)]) for w in _SIDE_TOKEN.finditer(window)]
+        if window is inside:  # "osteoarthritis of the knees": a paired organ in the plural is both sides
+            found += [(w.start(), "bilateral") for w in _PAIRED_PLURAL.finditer(window)]
         if eye:
             found += [(w.start(), _EYE_SIDES[w.group(1)]) for w in _EYE_TOKEN.finditer(window)]
         if found:

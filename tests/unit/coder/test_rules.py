@@ -606,3 +606,18 @@ def test_a_combination_code_outranks_the_component_it_excludes(coder):
     out = decide(coder, note, [("Upper GI bleed", P), ("bleeding peptic ulcer", P)],
                  [("K92.2", 0, 0.9), ("K27.4", 1, 0.6)], INPATIENT)
     assert out["K27.4"].final and (out["K92.2"].reason, out["K92.2"].rule_id) == ("excludes1_conflict", "excludes1")
+
+
+@pytest.mark.parametrize(("note", "code", "final"), [
+    ("Osteoarthritis of both knees.", "M17.9", "M17.0"),
+    ("Osteoarthritis of the knees.", "M17.9", "M17.0"),  # a paired organ in the plural: both sides
+    ("Osteoarthritis of the right knee.", "M17.9", "M17.11"),
+    ("Left hip osteoarthritis.", "M16.9", "M16.12"),
+    ("Osteoarthritis of the knee.", "M17.9", "M17.9"),  # no side stated
+    ("Right inguinal hernia.", "K40.90", "K40.90"),  # no code of the category names a side
+])
+def test_a_code_without_a_side_takes_its_category_s_code_for_the_stated_side(coder, note, code, final):
+    out = decide(coder, note, [(note.rstrip("."), P)], [(code, 0, 0.8)])
+    finals = {c for c, d in out.items() if d.final}
+    assert finals == {final}, finals
+    assert final == code or out[final].rule_id == "specificity.laterality"
