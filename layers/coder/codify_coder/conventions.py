@@ -620,6 +620,14 @@ GUARDS: tuple[Guard, ...] = (
           "the organ or region the code names is not in the phrase"),
     Guard("named.condition", None, tuple(REQUIRED_WORDS), "condition_words", "condition_not_named",
           "the phrase does not name the condition the code names (a specimen, organ or measurement is named)"),
+    # A manifestation code (I.A.13) reached through a short inclusion term ("Polyneuropathy" under A69.22
+    # "Other neurologic disorders in Lyme disease", "Pyelonephritis" under N16 "... in diseases classified
+    # elsewhere"): the disease it is a manifestation of must be named in the note, or, for "in diseases
+    # classified elsewhere", the phrase must tie it to a cause ("due to", "secondary to"). English notes; not
+    # the obstetric and perinatal chapters, whose "in pregnancy", "in newborn" a gestation or a birth states.
+    Guard("named.manifestation_of", "I.A.13", tuple(c for c in DISEASE_CHAPTERS if c not in "OP"),
+          "manifestation_of", "condition_not_named",
+          "a manifestation of a disease the note does not name, or ties to no cause"),
     # The condition a term names is its head noun ("cataract" of "Unspecified age-related cataract", "thrombosis"
     # of "venous thrombosis"): a phrase with only the term's qualifiers or site ("age-related osteoporosis",
     # "venous access", "thickened endometrial stripe") does not name it (English notes; Z codes name statuses

@@ -1342,6 +1342,28 @@ def _with_sibling(s: _State, code: str, groups: list[tuple[str, ...]], texts: li
     return best[2] if best is not None else None
 
 
+_MANIFESTATION_IN = re.compile(r"\bin ((?:[a-z'-]+ ){0,5}?[a-z'-]+)(?:,|$)")
+_CAUSE = re.compile(r"\b(?:due to|secondary to|caused by|because of|from|related to|associated with|in the setting "
+                    r"of|as a result of|complicating|in|of|with)\b")
+_GENERIC_CONTEXT = frozenset(content_stems("other diseases disease disorders classified elsewhere chronic unspecified"))
+
+
+def _manifestation_of_stated(s: _State, code: str, d: Decision) -> bool:
+    if s.understanding.language != "en":
+        return True
+    title = (s.terminology.description(code) or "").lower()
+    m = _MANIFESTATION_IN.search(title)
+    if m is None or f" in {m.group(1)}" in f" {fold(d.matched_term)}":
+        return True  # no "in <disease>" in the title, or the term itself says it
+    context = m.group(1)
+    texts = [_read(t) for t in _mention_texts(s, d)]
+    if "classified elsewhere" in context:
+        return any(_CAUSE.search(t) for t in texts)
+    named = [w for w in content_stems(context) if w not in _GENERIC_CONTEXT]
+    said = frozenset(content_stems(_read(s.text)))
+    return not named or any(_stem_said(w, said) for w in named)
+
+
 def _mention_texts(s: _State, d: Decision) -> list[str]:
     return [s.understanding.mentions[m].text for m in d.mentions]
 
@@ -1372,6 +1394,7 @@ def _facts() -> dict[str, Callable[[_State, str, Decision], bool]]:
             or any(_generic_alone(t, d.matched_term) for t in _mention_texts(s, d))),
         "site_words": lambda s, code, d: any(
             w in _read(t) for t in _mention_texts(s, d) for w in conventions.lookup_prefix(conventions.REQUIRED_SITE, code)),
+        "manifestation_of": _manifestation_of_stated,
         "condition_words": lambda s, code, d: any(
             _names_condition(conventions.lookup_prefix(_REQUIRED_WORDS, code), t) for t in _mention_texts(s, d)),
         "qualifier": lambda s, code, d: any(

@@ -251,6 +251,9 @@ CASES: dict[str, tuple] = {
     "named.qualifier_agrees": ("Invasive ductal carcinoma, PR positive.", [("PR positive", P)],
                                [("Z17.22", 0, 0.6)], None, "Z17.22", "condition_not_named",
                                {"terms": {"Z17.22": "PR-"}}),
+    "named.manifestation_of": ("Diabetic peripheral polyneuropathy.", [("Diabetic peripheral polyneuropathy", P)],
+                               [("A69.22", 0, 0.8)], None, "A69.22", "condition_not_named",
+                               {"terms": {"A69.22": "Polyneuropathy"}}),
     "named.head_word": ("Needs venous access for chemotherapy.", [("Needs venous access for chemotherapy", P)],
                         [("I82.90", 0, 0.6)], None, "I82.90", "condition_not_named",
                         {"terms": {"I82.90": "venous thrombosis"}}),
@@ -621,3 +624,17 @@ def test_a_code_without_a_side_takes_its_category_s_code_for_the_stated_side(cod
     finals = {c for c, d in out.items() if d.final}
     assert finals == {final}, finals
     assert final == code or out[final].rule_id == "specificity.laterality"
+
+
+
+@pytest.mark.parametrize(("note", "code", "term", "final"), [
+    ("Polyneuropathy in Lyme disease.", "A69.22", "Polyneuropathy", True),  # the disease is named
+    ("Diabetic peripheral polyneuropathy.", "A69.22", "Polyneuropathy", False),
+    ("Pyelonephritis due to sarcoidosis.", "N16", "Pyelonephritis", True),  # tied to a cause
+    ("Pyelonephritis.", "N16", "Pyelonephritis", False),
+    ("Renal tubulo-interstitial disorders in diseases classified elsewhere.", "N16",
+     "Renal tubulo-interstitial disorders in diseases classified elsewhere", True),  # the term says it
+])
+def test_a_manifestation_needs_its_disease_named(coder, note, code, term, final):
+    out = decide(coder, note, [(note.rstrip("."), P)], [(code, 0, 0.8)], terms={code: term})
+    assert out[code].final is final, (out[code].reason, out[code].rule)
