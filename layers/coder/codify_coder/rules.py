@@ -1564,26 +1564,40 @@ def _sided_sibling(s: _State, code: str) -> None:
     says no more than the code and the phrase do (M17.9 -> M17.11 "Unilateral primary osteoarthritis, right
     knee", M17.0 "Bilateral primary osteoarthritis of knee": the Index's "Osteoarthritis, knee, right /
     bilateral"; "primary" and "unilateral" are its defaults, conventions.SIDED_DEFAULT_WORDS)."""
+    sided = _sided_codes(s.terminology, code[:3])
     d = s.finals[code]
-    title = s.terminology.description(code) or ""
-    side = _stated_side(s, d, code.startswith("H")) if not _SIDE_TOKEN.search(fold(title)) else None
+    if not sided or code in sided[0] or d.probability < s.floor:
+        return  # most categories have no code for a side; a code under the floor is not reported anyway
+    side = _stated_side(s, d, code.startswith("H"))
     if side not in ("right", "left", "bilateral"):
         return
+    title = s.terminology.description(code) or ""
     own = frozenset(content_stems(title)) | frozenset(w for t in _mention_texts(s, d) for w in content_stems(t))
     allowed = own | _SIDED_DEFAULT_STEMS | frozenset(content_stems(side))
-    target = None
-    for o in s.terminology.descendants(code[:3]):
-        t = fold(s.terminology.description(o) or "")
-        if (o != code and s.terminology.is_billable(o)
-                and {_SIDE_WORDS[w.group(1)] for w in _SIDE_TOKEN.finditer(t)} == {side}
-                and all(_stem_said(w, allowed) for w in content_stems(t))):
-            target = o
-            break
+    # exact stems first: the prefix comparison of _stem_said only for the few words left over
+    target = next((c for c, c_side, stems in sided[1] if c_side == side
+                   and len(extra := [w for w in stems if w not in allowed]) <= 2
+                   and all(_stem_said(w, allowed) for w in extra)), None)
     if target is None:
         return
     del s.finals[code]  # a target the candidates also proposed takes this decision's weight (add_final merges)
     s.add_final(replace(d, code=target, derived_from=code, rule_id=LATERALITY,
                         rule=f"the note states the {side} side: {target}, not {code}"))
+
+
+@lru_cache(maxsize=4096)
+def _sided_codes(
+    terminology: Terminology, category: str
+) -> tuple[frozenset[str], tuple[tuple[str, str, tuple[str, ...]], ...]] | None:
+    """The billable codes of a category whose title names one side: (their codes, (code, side, title stems)),
+    None when it has none."""
+    out = []
+    for code in terminology.descendants(category):
+        title = fold(terminology.description(code) or "")
+        sides = {_SIDE_WORDS[w.group(1)] for w in _SIDE_TOKEN.finditer(title)}
+        if len(sides) == 1 and terminology.is_billable(code):
+            out.append((code, sides.pop(), tuple(content_stems(title))))
+    return (frozenset(c for c, _, _ in out), tuple(out)) if out else None
 
 
 _SIDED_DEFAULT_STEMS = frozenset(w for x in conventions.SIDED_DEFAULT_WORDS for w in content_stems(x))
