@@ -161,6 +161,22 @@ def test_precedence_negated_over_family_and_possible_over_historical():
     assert assertion_of("History of possible tuberculosis exposure.", "tuberculosis", "en")[0] == "possible"
 
 
+
+@pytest.mark.parametrize(("text", "phrase", "language", "expected"), [
+    # a negation distributes over a list item with a cue of its own after "or" / "ni"
+    ("Negative for easy bruising, bleeding disorders, or prior DVT.", "DVT", "en", "negated"),
+    ("No fever or history of stroke.", "stroke", "en", "negated"),
+    ("Sin hábitos tóxicos ni antecedentes de asma.", "asma", "es", "negated"),
+    ("Sin diabetes ni infarto previo.", "infarto", "es", "negated"),  # an adjectival cue after the item
+    ("Negative for fever or previous stroke.", "stroke", "en", "negated"),
+    # "and a history of" starts a statement of its own
+    ("With no toxic habits and a history of asthma.", "asthma", "en", "historical"),
+    ("Sin alergias, con antecedentes de asma.", "asma", "es", "historical"),
+])
+def test_a_negated_list_keeps_its_items_with_a_history_cue(text, phrase, language, expected):
+    assert assertion_of(text, phrase, language)[0] == expected
+
+
 # ---------------------------------------------------------------- sentences and sections
 NOTE = """HPI: 67 year old man with productive cough. Dr. Smith saw him on 3.5 mg of warfarin.
 Past Medical History:

@@ -45,6 +45,8 @@ _BACKWARD_ONE = frozenset({"b1", "bi1"})  # adjectival cues: only the chunk righ
 _BACKWARD_ADJECTIVE = frozenset({"b1", "bi1", "bpl"})
 # A Spanish conjugated verb starts a new predicate: it ends these scopes (not family or hypothetical).
 _CLAUSE_VERB_ENDS = frozenset({"negated", "possible", "historical"})
+# Disjunctions: a negation distributes over the items they join ("no fever or prior stroke").
+_DISJUNCTIONS = frozenset({"or", "nor", "o", "u", "ni"})
 # "Mother had X" covers X and one more chunk; "sus padres notaron ..." must not run over a narrative.
 _MAX_RELATIVE_FORWARD_CHUNKS = 2
 PRECEDENCE = ("negated", "family", "hypothetical", "possible", "historical")
@@ -436,8 +438,11 @@ def sentence_mentions(
                     "split"  # "sus padres notaron...", "the sixth of nine brothers": not about their health
                 )
         if kind == "trig":
+            # "negative for bruising, bleeding disorders, or prior DVT": a list item's own cue, the negation
+            # still distributes over it (flag read by the historical cue below)
+            in_list = i > lo and norms[i - 1] in _DISJUNCTIONS
             events.append(
-                ("t", entry.category, direction, entry.label, i, entry.comma_stop, entry.max_chunks)
+                ("t", entry.category, direction, entry.label, i, entry.comma_stop, entry.max_chunks, in_list)
             )
             j = i + size
             if entry.category == "negated" and norms[j - 1] in _NEGATION_BARE:
@@ -463,7 +468,7 @@ def sentence_mentions(
         elif kind == "compat":
             # a test result "compatible with X" reports X; elsewhere it expresses doubt (see lexicon.py)
             if section != "results" and first_result >= i:
-                events.append(("t", "possible", "f", entry.label, i, True, 0))
+                events.append(("t", "possible", "f", entry.label, i, True, 0, False))
             else:
                 events.append(("x", ALL))  # a confirmed finding starts a new statement
         elif kind == "term":
@@ -482,7 +487,7 @@ def sentence_mentions(
     for k, ev in enumerate(events):
         if ev[0] == "t" and ev[2] == "adj":
             before_noun = k + 1 < len(events) and events[k + 1][0] == "c"
-            events[k] = (*ev[:2], "f1a" if before_noun else "b1", *ev[3:5], False, 1 if before_noun else 0)
+            events[k] = (*ev[:2], "f1a" if before_noun else "b1", *ev[3:5], False, 1 if before_noun else 0, ev[7])
 
     def _has_with(chunk: tuple[int, int]) -> bool:
         # "deshidratación con balances hídricos negativos": the adjective is about the last noun only
@@ -526,8 +531,9 @@ def sentence_mentions(
         elif t == "t":
             if ev[1] == "historical":
                 # "antecedentes familiares de X ni antecedentes personales de Y": the patient's own again;
-                # "with no toxic habits and a history of X": a negation that covered something ends
-                active = [a for a in active if a[0] != "family" and not (a[0] == "negated" and a[5])]
+                # "with no toxic habits and a history of X": a negation that covered something ends, unless
+                # the cue opens one more item of its list ("negative for bruising or prior DVT/PE")
+                active = [a for a in active if a[0] != "family" and not (a[0] == "negated" and a[5] and not ev[7])]
             if ev[2] in _FORWARD:
                 active.append([ev[1], ev[3], ev[4], ev[5], ev[6], 0, ev[2] == "f1a"])
                 active = newest(active, forward_key)
