@@ -70,6 +70,10 @@ SIDE_WORDS: dict[str, tuple[str, ...]] = {
     "bilateral": ("bilateral", "bilaterally", "both", "bilaterales", "ambos", "ambas", "ambdos", "ambdues",
                   "biak"),
 }
+# Guideline I.B.14 / I.C.21.c.3: a BMI is reported (Z68) with the associated diagnosis a provider documents
+# (obesity, overweight, underweight, malnutrition), for adults only (Z68.5- children's percentiles are not read).
+BMI_WITH_PREFIXES: tuple[str, ...] = ("E66", "E40", "E41", "E42", "E43", "E44", "E45", "E46", "R63.6")
+BMI_ADULT_AGE = 20
 # A paired organ named in the plural states both sides ("osteoarthritis of the knees", "bilateral" unsaid).
 PAIRED_PLURALS: tuple[str, ...] = (
     "knees", "hips", "shoulders", "elbows", "wrists", "ankles", "feet", "hands", "eyes", "ears", "kidneys",

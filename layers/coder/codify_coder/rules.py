@@ -126,6 +126,9 @@ COMBINATION_HTN = _rule("combination.hypertension", "I.C.9.a", "final",
                         "hypertension with heart disease or chronic kidney disease takes I11-I13")
 COMBINED = _rule("combination.component", "I.A.15", "superseded_by_more_specific",
                  "a part that the combination code replaces")
+BMI = _rule("stated.bmi", "I.B.14", "final",
+           "the BMI the note states (an adult's), reported with the obesity, overweight, underweight or "
+           "malnutrition it accompanies")
 WITH_OVER_WITHOUT = _rule("combination.with_over_without", "I.A.15", "superseded_by_more_specific",
                           "a code 'without X' beside a final code of its category 'with X': the note states X")
 ADDITIONAL = _rule("combination.additional_code", "I.A.15", "final",
@@ -1071,6 +1074,51 @@ def _combinations(s: _State) -> None:
                     if stated is not None:
                         part = replace(part, code=stated, derived_from=p)
                 s.add_final(replace(part, rule=f"reported with {combo} as its additional code", rule_id=ADDITIONAL))
+
+
+_BMI_VALUE = re.compile(r"\b(?:bmi|body mass index|imc|indice de masa corporal)\b(?!\s*(?:percentile|percentil))"
+                        r"[^0-9;\n]{0,20}?(\d{2}(?:[.,]\d+)?)")
+_AGE_YEARS = re.compile(r"\b(\d{1,3})[- ](?:year|yr)s?[- ]old\b|\b(\d{1,3}) ?(?:y/?o|yo)\b|\b(\d{1,3}) anos\b")
+
+
+@_stage
+def _bmi(s: _State) -> None:
+    """5''. The BMI a note states ("BMI 34.2", "body mass index of 42") is coded Z68.- with the obesity,
+    overweight, underweight or malnutrition a final code reports (Guideline I.B.14: the BMI may come from any
+    clinician, the associated diagnosis from the provider); adults only (I.C.21.c.3: Z68.1-Z68.45 are for
+    persons 20 or older; a child's BMI is a percentile)."""
+    with_code = next((c for c in sorted(s.finals) if conventions.has_prefix(c, conventions.BMI_WITH_PREFIXES)), None)
+    if with_code is None or any(c.startswith("Z68") for c in s.finals):
+        return
+    text = _read(s.text)
+    age = next((int(next(g for g in m.groups() if g)) for m in _AGE_YEARS.finditer(text)), None)
+    if age is not None and age < conventions.BMI_ADULT_AGE:
+        return
+    d = s.finals[with_code]
+    anchor = s.understanding.mentions[d.mentions[0]].start if d.mentions else 0
+    values = sorted((abs(m.start() - anchor), float(m.group(1).replace(",", "."))) for m in _BMI_VALUE.finditer(text))
+    if not values:
+        return
+    value = values[0][1]  # the BMI stated nearest the diagnosis it accompanies
+    code = _bmi_code(value)
+    if code is None or code not in s.terminology:
+        return
+    s.add_final(replace(d, code=code, derived_from=with_code, rule_id=BMI, matched_term=f"BMI {value:g}",
+                        rule=f"the note states BMI {value:g}: {code}, reported with {with_code} (Guideline I.B.14)"))
+
+
+def _bmi_code(value: float) -> str | None:
+    """Z68.- for an adult's BMI (FY2026 bands)."""
+    if not 10 <= value < 100:
+        return None  # not a BMI
+    if value < 20:
+        return "Z68.1"
+    if value < 40:
+        return f"Z68.{int(value)}"
+    for upper, code in ((45, "Z68.41"), (50, "Z68.42"), (60, "Z68.43"), (70, "Z68.44")):
+        if value < upper:
+            return code
+    return "Z68.45"
 
 
 @_stage

@@ -251,6 +251,7 @@ CASES: dict[str, tuple] = {
     "named.qualifier_agrees": ("Invasive ductal carcinoma, PR positive.", [("PR positive", P)],
                                [("Z17.22", 0, 0.6)], None, "Z17.22", "condition_not_named",
                                {"terms": {"Z17.22": "PR-"}}),
+    "stated.bmi": ("Obesity. BMI 34.2.", [("Obesity", P)], [("E66.9", 0, 0.8)], None, "Z68.34", None),
     "named.manifestation_of": ("Diabetic peripheral polyneuropathy.", [("Diabetic peripheral polyneuropathy", P)],
                                [("A69.22", 0, 0.8)], None, "A69.22", "condition_not_named",
                                {"terms": {"A69.22": "Polyneuropathy"}}),
@@ -638,3 +639,20 @@ def test_a_code_without_a_side_takes_its_category_s_code_for_the_stated_side(cod
 def test_a_manifestation_needs_its_disease_named(coder, note, code, term, final):
     out = decide(coder, note, [(note.rstrip("."), P)], [(code, 0, 0.8)], terms={code: term})
     assert out[code].final is final, (out[code].reason, out[code].rule)
+
+
+
+@pytest.mark.parametrize(("note", "cands", "bmi"), [
+    ("A 54-year-old man with obesity, BMI 34.2.", [("E66.9", 0, 0.8)], "Z68.34"),
+    ("Class 3 obesity, body mass index of 42.", [("E66.813", 0, 0.8)], "Z68.41"),
+    ("Morbid obesity, BMI 72.", [("E66.01", 0, 0.8)], "Z68.45"),
+    ("Underweight, BMI 17.5.", [("R63.6", 0, 0.8)], "Z68.1"),
+    ("A 12-year-old girl with obesity, BMI 31.", [("E66.9", 0, 0.8)], None),  # a child: percentiles
+    ("A 60-year-old woman with hypertension, BMI 31.", [("I10", 0, 0.8)], None),  # no associated diagnosis
+])
+def test_a_stated_bmi_is_coded_with_the_diagnosis_it_accompanies(coder, note, cands, bmi):
+    phrase = {"E66.9": "obesity", "E66.813": "Class 3 obesity", "E66.01": "Morbid obesity", "R63.6": "Underweight",
+              "I10": "hypertension"}[cands[0][0]]
+    out = decide(coder, note, [(phrase, P)], cands)
+    z68 = {c for c, d in out.items() if d.final and c.startswith("Z68")}
+    assert z68 == ({bmi} if bmi else set()), z68
