@@ -223,6 +223,10 @@ def test_wall_time_limit_interrupts_a_slow_page():
     assert isinstance(outcome, PdfTimeout) and isinstance(outcome, PdfUnreadable)
     assert outcome.reason == "timeout"
     assert "time limit of 0.3 s" in outcome.message
+    if elapsed >= 1.5:
+        # measured again before failing: a load spike on a shared 2-core CI machine once stretched this 0.3 s
+        # run to 1.52 s; a limit that does not interrupt the page fails twice
+        elapsed = min(elapsed, measure(_slow_page(60_000), PdfLimits(max_seconds=0.3))[1])
     assert elapsed < 1.5
 
 
