@@ -1183,9 +1183,7 @@ def _excludes1(s: _State) -> None:
 
 def _combines(terminology: Terminology, a: str, b: str) -> bool:
     """`a`'s title includes ("with ...") the condition `b`'s title names."""
-    title = (terminology.description(a) or "").lower()
-    with_part = _WITHOUT_CLAUSES.sub("", title).split(" with ", 1)[1] if " with " in title else ""
-    said = frozenset(content_stems(with_part))
+    said = frozenset(content_stems(_with_part(terminology.description(a) or "")))
     return bool(said) and any(_stem_said(h, said) for h in _head_stems(terminology.description(b) or ""))
 
 
@@ -1333,6 +1331,17 @@ _AGE_PHRASE = re.compile(r"\b\d+[- ](?:year|month|week|day)s?[- ]old\b|\b\d+ (?:
 _WITHOUT_CLAUSES = re.compile(r"\bwithout (?:mention of )?([a-z ,-]+?)(?=,| with\b| without\b|$)")
 
 
+def _included(title: str) -> str:
+    """A title without its "without" clauses: what the code includes."""
+    return _WITHOUT_CLAUSES.sub("", title.lower())
+
+
+def _with_part(title: str) -> str:
+    """What a title includes after its first "with" ("... ulcer, site unspecified, with hemorrhage"), or ""."""
+    included = _included(title)
+    return included.split(" with ", 1)[1] if " with " in included else ""
+
+
 @lru_cache(maxsize=4096)
 def _excluded_by_title(title: str) -> tuple[tuple[str, ...], ...]:
     """The note words that state each condition a code's title excludes: "... without hemorrhage or
@@ -1361,9 +1370,7 @@ def _stated_groups(title: str, texts: list[str]) -> list[tuple[str, ...]]:
 
 def _includes(title: str, groups: list[tuple[str, ...]], texts: list[str]) -> bool:
     """A title that includes ("with ...") a stated condition and excludes none the phrases state."""
-    title = title.lower()
-    included = _WITHOUT_CLAUSES.sub("", title)
-    with_part = included.split(" with ", 1)[1] if " with " in included else ""
+    with_part = _with_part(title)
     return bool(with_part) and not _stated_groups(title, texts) and any(
         w.startswith(x) for g in groups for x in g for w in re.findall(r"[a-z]+", with_part))
 
@@ -1382,7 +1389,7 @@ def _with_sibling(s: _State, code: str, groups: list[tuple[str, ...]], texts: li
         title = (s.terminology.description(other) or "").lower()
         if other == code or not s.terminology.is_billable(other) or not _includes(title, groups, texts):
             continue
-        unstated = sum(1 for w in content_stems(_WITHOUT_CLAUSES.sub("", title))
+        unstated = sum(1 for w in content_stems(_included(title))
                        if w not in _TITLE_FILLER and not _stem_said(w, said))  # fmt: skip
         key = (unstated, -title.count("unspecified"), other)
         if best is None or key < best:
