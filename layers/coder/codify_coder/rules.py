@@ -1078,7 +1078,10 @@ def _combinations(s: _State) -> None:
 
 _BMI_VALUE = re.compile(r"\b(?:bmi|body mass index|imc|indice de masa corporal)\b(?!\s*(?:percentile|percentil))"
                         r"[^0-9;\n]{0,20}?(\d{2}(?:[.,]\d+)?)")
-_AGE_YEARS = re.compile(r"\b(\d{1,3})[- ](?:year|yr)s?[- ]old\b|\b(\d{1,3}) ?(?:y/?o|yo)\b|\b(\d{1,3}) anos\b")
+# an age as notes write it; the folded Spanish "de 12 años" reads "de 12 annos" (fold spells ñ "nn"), and only
+# after "de": "hace 2 años" is a duration
+_AGE_YEARS = re.compile(r"\b(\d{1,3})[- ](?:year|yr)s?[- ]old\b|\b(\d{1,3}) ?(?:y/?o|yo)\b"
+                        r"|\bde (\d{1,3}) (?:annos|anos|anys)\b")
 
 
 @_stage

@@ -642,17 +642,17 @@ def test_a_manifestation_needs_its_disease_named(coder, note, code, term, final)
 
 
 
-@pytest.mark.parametrize(("note", "cands", "bmi"), [
-    ("A 54-year-old man with obesity, BMI 34.2.", [("E66.9", 0, 0.8)], "Z68.34"),
-    ("Class 3 obesity, body mass index of 42.", [("E66.813", 0, 0.8)], "Z68.41"),
-    ("Morbid obesity, BMI 72.", [("E66.01", 0, 0.8)], "Z68.45"),
-    ("Underweight, BMI 17.5.", [("R63.6", 0, 0.8)], "Z68.1"),
-    ("A 12-year-old girl with obesity, BMI 31.", [("E66.9", 0, 0.8)], None),  # a child: percentiles
-    ("A 60-year-old woman with hypertension, BMI 31.", [("I10", 0, 0.8)], None),  # no associated diagnosis
+@pytest.mark.parametrize(("note", "phrase", "code", "bmi"), [
+    ("A 54-year-old man with obesity, BMI 34.2.", "obesity", "E66.9", "Z68.34"),
+    ("Class 3 obesity, body mass index of 42.", "Class 3 obesity", "E66.813", "Z68.41"),
+    ("Morbid obesity, BMI 72.", "Morbid obesity", "E66.01", "Z68.45"),
+    ("Underweight, BMI 17.5.", "Underweight", "R63.6", "Z68.1"),
+    ("A 12-year-old girl with obesity, BMI 31.", "obesity", "E66.9", None),  # a child: percentiles
+    ("A 60-year-old woman with hypertension, BMI 31.", "hypertension", "I10", None),  # no associated diagnosis
+    ("Niña de 12 años con obesidad, IMC 31.", "obesidad", "E66.9", None),  # a child, in Spanish
+    ("Obesidad desde hace 2 años. Varón de 54 años, IMC 34,2.", "Obesidad", "E66.9", "Z68.34"),  # a duration
 ])
-def test_a_stated_bmi_is_coded_with_the_diagnosis_it_accompanies(coder, note, cands, bmi):
-    phrase = {"E66.9": "obesity", "E66.813": "Class 3 obesity", "E66.01": "Morbid obesity", "R63.6": "Underweight",
-              "I10": "hypertension"}[cands[0][0]]
-    out = decide(coder, note, [(phrase, P)], cands)
+def test_a_stated_bmi_is_coded_with_the_diagnosis_it_accompanies(coder, note, phrase, code, bmi):
+    out = decide(coder, note, [(phrase, P)], [(code, 0, 0.8)])
     z68 = {c for c, d in out.items() if d.final and c.startswith("Z68")}
     assert z68 == ({bmi} if bmi else set()), z68
