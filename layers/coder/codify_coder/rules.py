@@ -16,8 +16,10 @@ symptoms integral to a confirmed diagnosis, resolve Excludes1 conflicts, then ma
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
+from collections import defaultdict
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
@@ -503,19 +505,123 @@ def _stated_specific(s: _State) -> None:
     """2c. The most specific code the words support (I.B.2): an unspecified code whose phrase states the
     words that set a sibling apart ("CKD stage 2": N18.2, not N18.9; "partial small bowel obstruction":
     K56.600, not K56.609) becomes that sibling. A sibling's own words are those of its description that its
-    category's description lacks, nonessential modifiers and "unspecified as to ..." left out."""
+    category's description lacks, nonessential modifiers and "unspecified as to ..." left out.
+    The phrase includes the site a diagnostic statement adds after it ("Basal cell carcinoma, left nasal ala":
+    C44.311, not C44.91), read in the words the titles use ("nasal" is the nose, "L4-L5" the lumbar region);
+    where the site's code is in another category ("Primary osteoarthritis, right knee": M17, not M19.91), a
+    code the terminology proposed for the same phrase whose title adds only stated words is taken."""
+    coded: dict[int, list[int]] | None = None  # once per note, for a note with an unspecified code to read
+    by_mention: dict[int, list[str]] = defaultdict(list)
     for code in sorted(s.finals):
         d = s.finals.get(code)
         # a code below the floor stays below it as its sibling (add_final keeps the better belief)
         if d is None or d.probability < s.floor or not _is_unspecified(code, s.terminology):
             continue
-        said = {w for t in _mention_texts(s, d) for w in content_stems(t)}
-        best = _stated_sibling(code, s.terminology, frozenset(said))
+        said = frozenset(w for t in _mention_texts(s, d) for w in content_stems(t))
+        if code.startswith("F17.2"):  # the product is _tobacco_product's to read ("electronic cigarettes")
+            best = _stated_sibling(code, s.terminology, said)
+        else:
+            if coded is None:
+                coded = _coded_mentions(s)
+                for c in s.candidates:
+                    by_mention[c.mention].append(c.code)
+            each = [_site_said(s, m, coded) for m in d.mentions]
+            # ("region" goes without saying: "L4-L5" states M43.16 "Spondylolisthesis, lumbar region")
+            best = (_stated_sibling(code, s.terminology, said.union(*each) | _GENERIC_SITE_STEMS)
+                    or _stated_elsewhere(s, code, sorted({c for m in d.mentions for c in by_mention[m]}), each))
         if best is None:
             continue
         del s.finals[code]  # (a sibling already proposed takes the better of the two beliefs: add_final)
         s.add_final(replace(d, code=best, derived_from=code, rule_id=STATED_SPECIFIC,
                             rule=f"the phrase states what sets {best} apart: {best} rather than {code}"))
+        if best in s.finals and _laterality_family(best, s.terminology) is None:
+            _sided_sibling(s, best)  # "osteoarthritis, right knee": M17.9 -> M17.11 (the laterality stage ran)
+
+
+# A diagnostic statement's site after its condition: up to the end of the clause, the next condition or this
+# many characters ("Degenerative spondylolisthesis, grade 1, L4-L5", "..., upper outer quadrant, stage IA").
+_SITE_TAIL = 60
+_SIDE_STEMS = frozenset(w for words in conventions.SIDE_WORDS.values() for x in words for w in content_stems(x))
+_GENERIC_SITE_STEMS = frozenset(content_stems("region site part"))
+_UNSPECIFIED_STEMS = frozenset(content_stems("unspecified"))  # "lumbar region": the region is "lumbar"
+# (a negation ends it too: "COPD, not in exacerbation" states no exacerbation)
+_TAIL_END = re.compile(r"[;:.(\n]|\b(?:and|with|without|or|due to|secondary to|not|no|non|negative|never|denies|"
+                       r"y|con|sin|por|niega)\b")
+# Spinal levels name the region the titles use (M43.16 "Spondylolisthesis, lumbar region"): "L4-L5",
+# "L5-S1", "C5-6", "T12-L1"; a level range that crosses two regions is the junction's.
+_LEVEL = re.compile(r"\b([CTLS])(\d{1,2})(?:\s*(?:-|to|/)\s*([CTLS])?(\d{1,2}))?\b")
+_REGION = {"C": "cervical", "T": "thoracic", "L": "lumbar", "S": "sacral"}
+_JUNCTION = {("C", "T"): "cervicothoracic", ("T", "L"): "thoracolumbar", ("L", "S"): "lumbosacral",
+             ("S", "C"): "sacrococcygeal"}  # fmt: skip
+
+
+def _coded_mentions(s: _State) -> dict[int, list[int]]:
+    """Sentence -> the start offsets of its mentions coded above the floor, in order."""
+    out: dict[int, list[int]] = defaultdict(list)
+    mentions = s.understanding.mentions
+    for m in sorted({m for f in s.finals.values() if f.probability >= s.floor for m in f.mentions}):
+        out[mentions[m].sentence].append(mentions[m].start)
+    return out
+
+
+def _site_said(s: _State, m: int, coded: dict[int, list[int]]) -> frozenset[str]:
+    """The words of one mention of a code with its site: what its diagnostic statement adds after the phrase
+    (up to the clause's end or the next mention coded otherwise), its spinal levels as regions, and the words
+    the titles use for them (the terminology's word variants: "nasal" -> "nose", "renal" -> "kidney")."""
+    mentions = s.understanding.mentions
+    out: set[str] = set()
+    variants = s.terminology.index.variants.get(s.understanding.language, {})
+    mention = mentions[m]
+    sentence = s.understanding.sentences[mention.sentence]
+    # (a mention is any phrase between commas: the tail stops at the next one coded, this code's other
+    # mentions included: "gonalgia, lumbalgia" are two statements)
+    starts = coded.get(mention.sentence, [])
+    after = bisect.bisect_right(starts, mention.start)  # the next coded mention after this one
+    end = min(sentence.end, mention.end + _SITE_TAIL, starts[after] if after < len(starts) else sentence.end)
+    pieces = []
+    for piece in s.text[mention.end:end].split(","):
+        cut = _TAIL_END.search(piece)
+        if cut is None:
+            pieces.append(piece)
+            continue
+        if cut.group(0) in ";:.(\n":
+            pieces.append(piece[: cut.start()])
+        break  # a piece that negates or joins another condition is not this one's site
+    tail = ",".join(pieces)
+    words = content_stems(_read(tail))
+    for level in _LEVEL.finditer(mention.text + " " + tail):
+        a, b = level.group(1), level.group(3) or level.group(1)
+        if level.group(4) is None and a in "TS":
+            continue  # a lone T or S number is as often a test ("free T4", "S1 S2", "T2-weighted") as a level
+        words += content_stems(_REGION[a] if a == b else _JUNCTION.get((a, b), _REGION[a]))
+    for w in {*words, *content_stems(_read(mention.text))}:
+        out.add(w)
+        out.update(str(v[0]) for v in variants.get(w, ()))
+    return frozenset(out)
+
+
+def _stated_elsewhere(s: _State, code: str, proposed: list[str], each: list[frozenset[str]]) -> str | None:
+    """A billable code the terminology proposed for the same phrases (`proposed`), in another category, whose
+    title adds to the unspecified code's only words that every mention of it states (`each`: _site_said per mention;
+    sides and the Index's defaults aside: the laterality stage reads the side); the one that adds most, None
+    when none or a tie. (Every mention: R52 for "gonalgia" and "lumbalgia" is not low back pain.)"""
+    base = _own_stems(_included(s.terminology.description(code) or ""))
+    free = _SIDED_DEFAULT_STEMS | _SIDE_STEMS | _GENERIC_SITE_STEMS
+    found: dict[str, int] = {}
+    for other in proposed:
+        if other[:3] == code[:3] or not s.terminology.is_billable(other):
+            continue
+        title = _included(s.terminology.description(other) or "")
+        stems = _own_stems(_UNSPECIFIED.sub(" ", title))
+        own = [w for w in stems - base if w not in free]
+        # the condition's own words stay (all but the Index's defaults): a site's code, not another condition's
+        kept = all(_stem_said(w, stems) for w in base - free - _UNSPECIFIED_STEMS)
+        if own and kept and all(_stem_said(w, said) for said in each for w in own):
+            found[other] = len(own)
+    ranked = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
+    if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
+        return None
+    return ranked[0][0]
 
 
 # The tobacco product a sentence says the patient uses (English and Spanish; other languages through the gloss).
@@ -1718,11 +1824,17 @@ def _own_stems(description: str) -> frozenset[str]:
 def _stated_sibling(code: str, terminology: Terminology, said: frozenset[str]) -> str | None:
     """The billable sibling (under the unspecified code's parent) whose own words are all in `said`; the one
     with the most such words, None when none or a tie."""
-    found = sorted(((len(own), sib) for sib, own in _siblings_own_words(code, terminology)
-                    if all(_stem_said(w, said) for w in own)), reverse=True)
-    if not found or (len(found) > 1 and found[0][0] == found[1][0]):
+    # equal own words: the sibling whose whole title the phrase says more of ("right axillary abscess" is
+    # L02.411 "Cutaneous abscess of right axilla", not the furuncle or carbuncle of it)
+    # what the unspecified code itself says is said ("... of unspecified site of left female breast": the
+    # upper-outer quadrant of the left female breast needs only its quadrant)
+    known = said | _own_stems(terminology.description(code) or "")
+    found = sorted(((len(own), len(_own_stems(terminology.description(sib) or "") & said), sib)
+                    for sib, own in _siblings_own_words(code, terminology)
+                    if all(_stem_said(w, known) for w in own)), reverse=True)
+    if not found or (len(found) > 1 and found[0][:2] == found[1][:2]):
         return None
-    return found[0][1]
+    return found[0][2]
 
 
 @lru_cache(maxsize=4096)
@@ -1731,9 +1843,10 @@ def _siblings_own_words(code: str, terminology: Terminology) -> tuple[tuple[str,
     description its parent's lacks (computed once per code: the terminology does not change)."""
     info = terminology.get(code)
     parent = terminology.get(info.parent) if info and info.parent else None
-    if parent is not None and _UNSPECIFIED.search(parent.description) and parent.parent:
+    while parent is not None and _UNSPECIFIED.search(parent.description) and parent.parent:
         # an unspecified subcategory ("F17.20 Nicotine dependence, unspecified"): its siblings are the
-        # category's ("F17.21- Nicotine dependence, cigarettes")
+        # category's ("F17.21- Nicotine dependence, cigarettes"), through every unspecified level ("C50.91
+        # ... of breast of unspecified site, female" under "C50.9 ... of unspecified site": C50)
         parent = terminology.get(parent.parent) or parent
     if parent is None or len(code) > 7:  # 7th-character codes: the injury's own family
         return ()

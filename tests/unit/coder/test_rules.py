@@ -537,6 +537,48 @@ def test_an_unspecified_code_yields_to_the_sibling_whose_words_are_stated(coder,
     assert rules._stated_sibling(code, coder.terminology, frozenset(content_stems(phrase))) == sibling
 
 
+@pytest.mark.parametrize(("note", "phrase", "cands", "final"), [
+    # the site a diagnostic statement adds after its condition, in the words the titles use
+    ("Basal cell carcinoma, left nasal ala, biopsy proven.", "Basal cell carcinoma", [("C44.91", 0, 0.8)], "C44.311"),
+    ("Degenerative spondylolisthesis, grade 1, L4-L5.", "Degenerative spondylolisthesis", [("M43.10", 0, 0.8)],
+     "M43.16"),
+    ("Spondylolisthesis, L5-S1.", "Spondylolisthesis", [("M43.10", 0, 0.8)], "M43.17"),  # the junction's region
+    ("Left breast invasive ductal carcinoma, upper outer quadrant, stage IA.", "Left breast invasive ductal carcinoma",
+     [("C50.912", 0, 0.8)], "C50.412"),
+    # the site's code is in another category: the one proposed for the phrase, then the stated side
+    ("End-stage primary osteoarthritis, right knee.", "End-stage primary osteoarthritis",
+     [("M19.91", 0, 0.8), ("M17.9", 0, 0.3)], "M17.11"),
+    # a negated or another condition's words after it are no site
+    ("ASSESSMENT: COPD, not in exacerbation.", "COPD", [("J44.9", 0, 0.8)], "J44.9"),
+    # (a qualifier after it is read too, up to the negation: J45.30, not J45.31 "... with (acute) exacerbation")
+    ("ASSESSMENT: Asthma, mild persistent, no exacerbation.", "Asthma", [("J45.909", 0, 0.8)], "J45.30"),
+    ("Osteoarthritis, hypertension and right knee effusion.", "Osteoarthritis", [("M19.90", 0, 0.8)], "M19.90"),
+    # another category's code for the phrase that drops the condition's own words is another condition
+    ("Acute ischemic stroke, left MCA territory.", "Acute ischemic stroke", [("I63.9", 0, 0.8), ("I67.82", 0, 0.3)],
+     "I63.9"),
+    # the tobacco product is read by its own stage: electronic cigarettes are not cigarettes
+    ("Nicotine dependence, electronic cigarettes.", "Nicotine dependence", [("F17.200", 0, 0.8)], "F17.290"),
+])
+def test_the_site_after_a_condition_picks_its_specific_code(coder, note, phrase, cands, final):
+    out = decide(coder, note, [(phrase, P)], cands)
+    finals = {c for c, d in out.items() if d.final}
+    assert finals == {final}, finals
+
+
+def test_a_code_for_two_phrases_moves_to_another_category_only_when_both_state_its_words(coder):
+    """R52 for "gonalgia" and "lumbalgia" is not low back pain: each mention must state the other code's words."""
+    note = "Pain: gonalgia bilateral, lumbalgia."
+    out = decide(coder, note, [("gonalgia bilateral", P), ("lumbalgia", P)],
+                 [("R52", 0, 0.8), ("R52", 1, 0.8), ("M54.50", 1, 0.3)])
+    assert out["R52"].final and not (out.get("M54.50") and out["M54.50"].final)
+
+
+def test_tied_siblings_go_to_the_one_whose_whole_title_is_said(coder):
+    from codify_coder.terminology.text import content_stems
+    said = frozenset(content_stems("right axillary abscess"))
+    assert rules._stated_sibling("L02.91", coder.terminology, said) == "L02.411"  # not the furuncle or carbuncle
+
+
 def test_codes_from_different_words_of_one_phrase_or_instructed_together_both_stay(coder):
     note = "Chronic pansinusitis with nasal polyps."
     both = {a.code for a in coder.code("ASSESSMENT: " + note, CodeOptions(language="en")).final_assessments}
