@@ -532,6 +532,10 @@ def _stated_specific(s: _State) -> None:
         if best is None:
             continue
         del s.finals[code]  # (a sibling already proposed takes the better of the two beliefs: add_final)
+        # the unspecified code is reported as discarded for the specific one: the coder sees both, and a
+        # center whose coders report the two (CodiEsp's do) keeps it (CENTER_KEEPS)
+        s.discard(d, "superseded_by_more_specific", MORE_SPECIFIC,
+                  f"the phrase states what sets {best} apart: {best} is more specific", by=best)
         s.add_final(replace(d, code=best, derived_from=code, rule_id=STATED_SPECIFIC,
                             rule=f"the phrase states what sets {best} apart: {best} rather than {code}"))
         if best in s.finals and _laterality_family(best, s.terminology) is None:
@@ -662,6 +666,8 @@ def _tobacco_product(s: _State) -> None:
         if product not in s.terminology or product == code:
             continue
         d = s.finals.pop(code)
+        s.discard(d, "superseded_by_more_specific", MORE_SPECIFIC, f"the note states the product: {product}",
+                  by=product)
         s.add_final(replace(d, code=product, derived_from=code, rule_id=TOBACCO_PRODUCT,
                             rule=f"the note states the product: {product} rather than {code}"))
 
@@ -1745,6 +1751,8 @@ def _sided_sibling(s: _State, code: str) -> None:
     if target is None:
         return
     del s.finals[code]  # a target the candidates also proposed takes this decision's weight (add_final merges)
+    s.discard(d, "superseded_by_more_specific", MORE_SPECIFIC, f"the note states the {side} side: {target}",
+              by=target)
     s.add_final(replace(d, code=target, derived_from=code, rule_id=LATERALITY,
                         rule=f"the note states the {side} side: {target}, not {code}"))
 

@@ -565,6 +565,18 @@ def test_the_site_after_a_condition_picks_its_specific_code(coder, note, phrase,
     assert finals == {final}, finals
 
 
+def test_the_unspecified_code_a_stated_site_replaced_is_reported_and_a_center_can_keep_it(coder):
+    note = "Basal cell carcinoma, left nasal ala."
+    out = decide(coder, note, [("Basal cell carcinoma", P)], [("C44.91", 0, 0.8)])
+    assert out["C44.311"].final and out["C44.311"].derived_from == "C44.91"
+    assert (out["C44.91"].reason, out["C44.91"].rule_id, out["C44.91"].superseded_by) == (
+        "superseded_by_more_specific", "specificity.more_specific", "C44.311")
+    # a center whose coders report the unspecified code with the specific one (CodiEsp's) keeps both
+    kept = decide(coder, note, [("Basal cell carcinoma", P)], [("C44.91", 0, 0.8)],
+                  center_keeps=frozenset({"specificity.more_specific"}))
+    assert kept["C44.311"].final and kept["C44.91"].final and kept["C44.91"].rule_id == "center.keeps"
+
+
 def test_a_code_for_two_phrases_moves_to_another_category_only_when_both_state_its_words(coder):
     """R52 for "gonalgia" and "lumbalgia" is not low back pain: each mention must state the other code's words."""
     note = "Pain: gonalgia bilateral, lumbalgia."
