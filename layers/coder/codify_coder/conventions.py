@@ -134,6 +134,9 @@ CURRENT_CANCER_CUES: tuple[str, ...] = (
     "en la actualidad", "quimioterapia", "chemotherapy", "hormonoterapia", "hormone therapy",
     "hormonal therapy", "paliativ", "palliative", "recidiv", "recurren", "progresion", "progression",
     "persistent", "persistencia",
+    # adjuvant therapy after a resection treats a current cancer (I.C.2.d: "s/p sigmoid colectomy 4 weeks
+    # ago ... prior to adjuvant FOLFOX"); "chemo" is how notes shorten chemotherapy
+    "adjuvant", "neoadjuvant", "adyuvante", "neoadyuvante", "chemo",
 )
 # A past condition the note itself calls chronic or long-standing is still present ("history of chronic
 # prostatitis"). Matched as words in the mention, folded.

@@ -632,6 +632,13 @@ def test_a_negated_recurrence_does_not_make_a_past_cancer_current(coder):
     assert rules._span_says_current_cancer("History of breast cancer with bone metastases.", 0, 46)
 
 
+def test_a_resected_cancer_awaiting_adjuvant_treatment_is_current(coder):
+    note = ("INDICATIONS: 57-year-old male with a history of colon cancer: adenocarcinoma of the sigmoid colon, "
+            "s/p sigmoid colectomy 4 weeks ago, referred for port placement prior to adjuvant FOLFOX.")
+    finals = {a.code for a in coder.code(note, CodeOptions(language="en")).final_assessments}
+    assert "C18.7" in finals and "Z85.038" not in finals, finals
+
+
 def test_a_former_smoker_is_a_personal_history_of_nicotine_dependence(coder):
     note = "SOCIAL HISTORY: Former smoker, quit 15 years ago.\nASSESSMENT: Essential hypertension."
     finals = {a.code for a in coder.code(note, CodeOptions(language="en")).final_assessments}
