@@ -219,6 +219,18 @@ COMBINATIONS: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = (
     (("E11", "E11.649"), "E11.649", ()),
     (("J44", "J18"), "J44.0", ("J44.9",)),
     (("J44", "J20"), "J44.0", ("J44.9",)),
+    # Index: Obstruction, intestine, with adhesions K56.5- (partial K56.51, complete K56.52); K66.0 Excludes1 it
+    (("K66.0", "K56.600"), "K56.51", ("K66.0", "K56.600")),
+    (("K66.0", "K56.690"), "K56.51", ("K66.0", "K56.690")),
+    (("K66.0", "K56.601"), "K56.52", ("K66.0", "K56.601")),
+    (("K66.0", "K56.691"), "K56.52", ("K66.0", "K56.691")),
+    (("K66.0", "K56.6"), "K56.50", ("K66.0", "K56.6")),
+)
+# Index: Obstruction, intestine, due to hernia - see Hernia, by site, with obstruction: an intestinal
+# obstruction code (prefix) is not reported beside a final code of these categories whose title says
+# "with obstruction" (an incarcerated incisional hernia with a partial small bowel obstruction is K43.0).
+INCLUDED_WITH: tuple[tuple[str, tuple[str, str], str], ...] = (
+    ("K56.6", ("K40", "K46"), "with obstruction"),
 )
 
 

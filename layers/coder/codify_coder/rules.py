@@ -1149,6 +1149,16 @@ def _combinations(s: _State) -> None:
     finals, terminology = s.finals, s.terminology
     named = _well_named(s.candidates, s.understanding.mentions, terminology)
     consumed: set[str] = set()  # parts an earlier (more complete) combination replaced
+    # first what a final code includes: the obstruction an incarcerated hernia's code names is not also an
+    # obstruction with adhesions below
+    for component, (lo, hi), words in conventions.INCLUDED_WITH:
+        container = next((c for c in sorted(finals) if lo <= c[:3] <= hi
+                          and words in (terminology.description(c) or "").lower()), None)
+        if container:
+            consumed.update(c for c in {*finals, *named} if c.startswith(component))
+        for code in sorted(c for c in finals if c.startswith(component)) if container else ():
+            s.discard(finals.pop(code), "superseded_by_more_specific", COMBINED, f"included in {container} "
+                      f"({words}, Guideline I.A.15)", by=container)
     for required, combo, replaces in conventions.COMBINATIONS:
         if combo not in terminology:
             continue

@@ -577,6 +577,23 @@ def test_the_unspecified_code_a_stated_site_replaced_is_reported_and_a_center_ca
     assert kept["C44.311"].final and kept["C44.91"].final and kept["C44.91"].rule_id == "center.keeps"
 
 
+def test_an_obstruction_with_adhesions_is_k56_5_and_one_a_hernia_code_includes_is_not_coded(coder):
+    note = "Partial small bowel obstruction. Adhesive band."
+    out = decide(coder, note, [("Partial small bowel obstruction", P), ("Adhesive band", P)],
+                 [("K56.600", 0, 0.8), ("K66.0", 1, 0.8)], INPATIENT)
+    finals = {c for c, d in out.items() if d.final}
+    assert finals == {"K56.51"}, finals
+    # the obstruction of an incarcerated hernia is in the hernia's code, not an adhesion's, even with
+    # adhesions named
+    note = "Incarcerated incisional hernia. Partial small bowel obstruction. Adhesions."
+    out = decide(coder, note, [("Incarcerated incisional hernia", P), ("Partial small bowel obstruction", P),
+                               ("Adhesions", P)], [("K43.0", 0, 0.8), ("K56.600", 1, 0.8), ("K66.0", 2, 0.7)],
+                 INPATIENT)
+    finals = {c for c, d in out.items() if d.final}
+    assert "K43.0" in finals and not any(c.startswith("K56") for c in finals), finals
+    assert (out["K56.600"].rule_id, out["K56.600"].superseded_by) == ("combination.component", "K43.0")
+
+
 def test_a_code_for_two_phrases_moves_to_another_category_only_when_both_state_its_words(coder):
     """R52 for "gonalgia" and "lumbalgia" is not low back pain: each mention must state the other code's words."""
     note = "Pain: gonalgia bilateral, lumbalgia."
