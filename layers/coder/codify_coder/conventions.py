@@ -268,6 +268,17 @@ LONG_TERM_CUES: tuple[str, ...] = (
     "indefinida", "indefinidamente", "de por vida", "annos",
 )
 
+# Guideline I.C.4.a.3: a diabetic's insulin, oral hypoglycemic or injectable non-insulin antidiabetic drug is
+# its long-term treatment (Z79.4, Z79.84, Z79.85) without the note saying "long-term": the fact holds when the
+# note codes diabetes (E08-E13), unless the drug's clause makes it temporary (a correction scale, insulin while
+# inpatient or on steroids). Matched as words in the clause, folded.
+DIABETES_DRUG_PREFIXES: tuple[str, ...] = ("Z79.4", "Z79.84", "Z79.85")
+TEMPORARY_DIABETES_DRUG_CUES: tuple[str, ...] = (
+    "sliding scale", "correction", "correctional", "while inpatient", "while in hospital", "while admitted",
+    "during admission", "during hospitalization", "while on steroids", "temporarily", "temporary",
+    "escala movil", "pauta de rescate", "durante el ingreso", "transitoria", "transitoriamente",
+)
+
 # Guideline I.C.2.e.2 / I.C.21.c.12: Z51.0 and Z51.1- are for an encounter solely to receive radiotherapy,
 # chemotherapy or immunotherapy; a case that mentions the treatment it received is not such an encounter.
 ENCOUNTER_PREFIXES: tuple[str, ...] = ("Z51.0", "Z51.1")

@@ -1551,7 +1551,7 @@ def _mention_texts(s: _State, d: Decision) -> list[str]:
 def _facts() -> dict[str, Callable[[_State, str, Decision], bool]]:
     """Each guard's fact (conventions.Guard.fact): True when the note states what the code needs."""
     return {
-        "long_term": lambda s, code, d: _says_long_term(s.text, s.understanding, d),
+        "long_term": lambda s, code, d: _says_long_term(s.text, s.understanding, d) or _diabetic_maintenance(s, code, d),
         "never": lambda s, code, d: False,
         "not_test_or_vaccine": lambda s, code, d: not all(_names_test_or_vaccine(s, m) for m in d.mentions),
         "encounter": _in_sentence(_ENCOUNTER),
@@ -1981,6 +1981,23 @@ def _dedupe_discarded(discarded: list[Decision], final_codes: set[str]) -> list[
 _LONG_TERM = re.compile(
     r"\b(?:" + "|".join(re.escape(c) for c in conventions.LONG_TERM_CUES) + r")\b", re.IGNORECASE
 )
+
+
+_TEMPORARY_DRUG = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in conventions.TEMPORARY_DIABETES_DRUG_CUES)
+                             + r")\b")
+
+
+def _diabetic_maintenance(s: _State, code: str, d: Decision) -> bool:
+    """I.C.4.a.3: a diabetic's antidiabetic drug is long-term use, unless every mention of it is temporary."""
+    if not code.startswith(conventions.DIABETES_DRUG_PREFIXES) or not any(
+            "E08" <= c[:3] <= "E13" for c, f in s.finals.items() if f.probability >= s.floor):
+        return False
+    for m in d.mentions:
+        mention = s.understanding.mentions[m]
+        sentence = s.understanding.sentences[mention.sentence]
+        if not _TEMPORARY_DRUG.search(_read(s.text[sentence.start:sentence.end])):
+            return True
+    return False
 
 
 def _says_long_term(text: str, understanding: Understanding, d: Decision) -> bool:

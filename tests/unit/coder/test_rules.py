@@ -594,6 +594,20 @@ def test_an_obstruction_with_adhesions_is_k56_5_and_one_a_hernia_code_includes_i
     assert (out["K56.600"].rule_id, out["K56.600"].superseded_by) == ("combination.component", "K43.0")
 
 
+@pytest.mark.parametrize(("note", "drug", "diabetes", "final"), [
+    ("Type 2 diabetes mellitus. Metformin 1000 mg b.i.d.", "Metformin", True, True),  # I.C.4.a.3
+    ("Type 2 diabetes mellitus. Insulin glargine 20 units at bedtime.", "Insulin glargine", True, True),
+    ("Type 2 diabetes mellitus. Insulin lispro correction scale while inpatient.", "Insulin lispro", True, False),
+    ("Steroid-induced hyperglycemia. Insulin glargine 20 units at bedtime.", "Insulin glargine", False, False),
+])
+def test_a_diabetic_s_antidiabetic_drug_is_long_term_use(coder, note, drug, diabetes, final):
+    code = "Z79.84" if drug == "Metformin" else "Z79.4"
+    first = note.split(".")[0]
+    cands = [("E11.9" if diabetes else "R73.9", 0, 0.8), (code, 1, 0.8)]
+    out = decide(coder, note, [(first, P), (drug, P)], cands)
+    assert out[code].final is final, (out[code].reason, out[code].rule)
+
+
 def test_a_code_for_two_phrases_moves_to_another_category_only_when_both_state_its_words(coder):
     """R52 for "gonalgia" and "lumbalgia" is not low back pain: each mention must state the other code's words."""
     note = "Pain: gonalgia bilateral, lumbalgia."
