@@ -147,6 +147,15 @@ CHRONIC_WORDS: tuple[str, ...] = (
 
 # Guideline I.B.5: signs and symptoms routinely associated with a confirmed diagnosis are not coded.
 # symptom prefix -> diagnosis prefixes it is integral to.
+# The gastrointestinal codes "with hemorrhage" / "with bleeding": ulcers (K25-K28 .0 .2 .4 .6), gastritis and
+# duodenitis (K29.x1), diverticular disease (K57.x1, K57.x3), bleeding varices, angiodysplasia, rectal bleeding.
+_BLEEDING_GI: tuple[str, ...] = (
+    *(f"K2{k}.{x}" for k in "5678" for x in "0246"),
+    *(f"K29.{x}1" for x in "02345679"), "K29.81", "K29.91",
+    "K57.01", "K57.11", "K57.13", "K57.21", "K57.31", "K57.33", "K57.41", "K57.51", "K57.53", "K57.81",
+    "K57.91", "K57.93",
+    "I85.01", "I85.11", "K31.811", "K55.21", "K62.5",
+)
 INTEGRAL_SYMPTOMS: dict[str, tuple[str, ...]] = {
     "R05": ("J0", "J1", "J2", "J4", "A15", "U07.1", "J81", "J84"),
     "R50": ("A", "B", "J0", "J1", "J2", "N10", "N30", "N39.0", "K35", "K65", "L03", "U07.1", "M86"),
@@ -170,6 +179,11 @@ INTEGRAL_SYMPTOMS: dict[str, tuple[str, ...]] = {
     "R09.02": ("J9",),
     "R73": ("E10", "E11", "E13"),
     "R80": ("N04", "N18", "E11.2", "E10.2"),
+    # a slow or fast rate is the arrhythmia's own sign: sick sinus syndrome, AV block; SVT, AFib/flutter
+    "R00.1": ("I49.5", "I44.1", "I44.2"),
+    "R00.0": ("I47", "I48", "I49.0"),
+    # melena, hematemesis and GI bleeding are the hemorrhage a bleeding lesion's code already says
+    "K92.0": _BLEEDING_GI, "K92.1": _BLEEDING_GI, "K92.2": _BLEEDING_GI,
 }
 
 # The "with" convention (Guideline I.A.15): conditions linked by "with" take a combination code even when

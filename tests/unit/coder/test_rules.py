@@ -608,6 +608,19 @@ def test_a_diabetic_s_antidiabetic_drug_is_long_term_use(coder, note, drug, diab
     assert out[code].final is final, (out[code].reason, out[code].rule)
 
 
+@pytest.mark.parametrize(("note", "symptom", "diagnosis", "integral"), [
+    ("Sick sinus syndrome. Bradycardia.", "R00.1", "I49.5", True),
+    ("Atrial fibrillation with RVR. Tachycardia.", "R00.0", "I48.91", True),
+    ("Bleeding gastric ulcer. Melena.", "K92.1", "K25.4", True),
+    ("Gastric ulcer without bleeding. Melena.", "K92.1", "K25.9", False),  # the ulcer's code says no hemorrhage
+    ("Hypothyroidism. Bradycardia.", "R00.1", "E03.9", False),
+])
+def test_a_rate_or_a_bleed_is_integral_to_the_lesion_that_causes_it(coder, note, symptom, diagnosis, integral):
+    first, second = (p.strip() for p in note.rstrip(".").split(". "))
+    out = decide(coder, note, [(first, P), (second, P)], [(diagnosis, 0, 0.8), (symptom, 1, 0.8)], INPATIENT)
+    assert (out[symptom].reason == "symptom_integral_to_diagnosis") is integral, out[symptom].reason
+
+
 def test_a_code_for_two_phrases_moves_to_another_category_only_when_both_state_its_words(coder):
     """R52 for "gonalgia" and "lumbalgia" is not low back pain: each mention must state the other code's words."""
     note = "Pain: gonalgia bilateral, lumbalgia."
