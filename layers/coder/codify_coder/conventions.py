@@ -182,8 +182,9 @@ INTEGRAL_SYMPTOMS: dict[str, tuple[str, ...]] = {
     # a slow or fast rate is the arrhythmia's own sign: sick sinus syndrome, AV block; SVT, AFib/flutter
     "R00.1": ("I49.5", "I44.1", "I44.2"),
     "R00.0": ("I47", "I48", "I49.0"),
-    # melena, hematemesis and GI bleeding are the hemorrhage a bleeding lesion's code already says
-    "K92.0": _BLEEDING_GI, "K92.1": _BLEEDING_GI, "K92.2": _BLEEDING_GI,
+    # melena and hematemesis are the hemorrhage a bleeding lesion's code already says (K92.2 "GI hemorrhage"
+    # yields to it through its Excludes1, "with ulcer - code to ulcer")
+    "K92.0": _BLEEDING_GI, "K92.1": _BLEEDING_GI,
 }
 
 # The "with" convention (Guideline I.A.15): conditions linked by "with" take a combination code even when
