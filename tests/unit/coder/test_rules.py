@@ -621,6 +621,19 @@ def test_a_rate_or_a_bleed_is_integral_to_the_lesion_that_causes_it(coder, note,
     assert (out[symptom].reason == "symptom_integral_to_diagnosis") is integral, out[symptom].reason
 
 
+@pytest.mark.parametrize(("cands", "final", "gone"), [
+    ([("J18.9", 0, 0.8), ("B95.3", 1, 0.8)], {"J13"}, {"J18.9", "B95.3"}),  # pneumococcal pneumonia
+    ([("J18.9", 0, 0.8), ("B95.62", 1, 0.8)], {"J15.212"}, {"J18.9", "B95.62"}),
+    ([("A41.9", 0, 0.8), ("B96.20", 1, 0.8)], {"A41.51", "B96.20"}, {"A41.9"}),  # the organism stays for others
+    ([("A41.9", 0, 0.8), ("B95.3", 1, 0.8), ("J18.9", 0, 0.8)], {"A40.3", "J13"}, {"A41.9", "J18.9", "B95.3"}),
+])
+def test_sepsis_and_pneumonia_take_their_organism_s_code(coder, cands, final, gone):
+    note = "Sepsis and pneumonia. Organism isolated."
+    out = decide(coder, note, [("Sepsis and pneumonia", P), ("Organism isolated", P)], cands, INPATIENT)
+    finals = {c for c, d in out.items() if d.final}
+    assert final <= finals and not gone & finals, finals
+
+
 def test_a_code_for_two_phrases_moves_to_another_category_only_when_both_state_its_words(coder):
     """R52 for "gonalgia" and "lumbalgia" is not low back pain: each mention must state the other code's words."""
     note = "Pain: gonalgia bilateral, lumbalgia."
