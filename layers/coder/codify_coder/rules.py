@@ -128,6 +128,8 @@ COMBINATION_HTN = _rule("combination.hypertension", "I.C.9.a", "final",
                         "hypertension with heart disease or chronic kidney disease takes I11-I13")
 COMBINED = _rule("combination.component", "I.A.15", "superseded_by_more_specific",
                  "a part that the combination code replaces")
+IMMUNIZATION = _rule("stated.immunization", "I.C.21.c.2", "final",
+                    "a vaccine the note says was given at this encounter: Z23, encounter for immunization")
 BMI = _rule("stated.bmi", "I.B.14", "final",
            "the BMI the note states (an adult's), reported with the obesity, overweight, underweight or "
            "malnutrition it accompanies")
@@ -1230,6 +1232,44 @@ def _bmi(s: _State) -> None:
         return
     s.add_final(replace(d, code=code, derived_from=with_code, rule_id=BMI, matched_term=f"BMI {value:g}",
                         rule=f"the note states BMI {value:g}: {code}, reported with {with_code} (Guideline I.B.14)"))
+
+
+# A vaccine given at this encounter (English notes): the vaccine, the giving, and a word that places it in
+# this encounter (today, a dose or route); not one received before, declined, due or planned.
+_VACCINE = re.compile(r"\b(?:vaccines?|vaccinations?|immuniz\w*|immunis\w*|tdap|dtap|td|tetanus toxoid|flu shot|"
+                      r"shingrix|prevnar|pneumovax|gardasil|boostrix|adacel)\b")
+_GIVEN = re.compile(r"\b(?:given|administered|gave|provided)\b")
+_THIS_ENCOUNTER = re.compile(r"\b(?:today|this visit|in clinic|in the (?:ed|office|clinic)|now|im|intramuscular(?:ly)?|"
+                             r"subcutaneous(?:ly)?|sq|subq|\d+(?:\.\d+)? ?ml|deltoid|thigh)\b")
+_NOT_GIVEN = re.compile(r"\b(?:already|previously|prior|last|ago|declined|declines|refused|refuses|deferred|defer|"
+                        r"due|will|recommend\w*|offered|next|up to date|utd|history|if|should|plan\w*|consider\w*|"
+                        r"not|no|never)\b")
+# The confidence of a code the rules read from a fact the note states in so many words (a vaccine given
+# today), not from the model's reading of a condition: high, not certain (the sentence may be misread).
+STATED_FACT = 0.9
+
+
+@_stage
+def _immunization(s: _State) -> None:
+    """5c. A vaccine the note says was given at this encounter ("Flu vaccine given today", "Tdap 0.5 mL IM
+    given") is coded Z23 (Guideline I.C.21.c.2: the encounter for immunization). English notes; the evidence
+    is the first mention of the sentence, the confidence that of a stated fact (STATED_FACT)."""
+    if s.understanding.language != "en" or "Z23" in s.finals or "Z23" not in s.terminology \
+            or STATED_FACT < s.floor:  # (a request's min_confidence above it: the floor stage has run)
+        return
+    mentions = s.understanding.mentions
+    for i, sentence in enumerate(s.understanding.sentences):
+        said = _read(s.text[sentence.start:sentence.end])
+        if not (_VACCINE.search(said) and _GIVEN.search(said) and _THIS_ENCOUNTER.search(said)) \
+                or _NOT_GIVEN.search(said) or sentence.kind == "family":
+            continue
+        first = next((m for m, mention in enumerate(mentions) if mention.sentence == i), None)
+        if first is None:
+            continue
+        s.add_final(Decision(code="Z23", probability=STATED_FACT, mentions=(first,), assertion="present",
+                             matched_term="vaccine given", rule_id=IMMUNIZATION,
+                             rule="the note states a vaccine given at this encounter: Z23 (Guideline I.C.21.c.2)"))
+        return
 
 
 def _bmi_code(value: float) -> str | None:

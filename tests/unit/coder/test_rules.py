@@ -252,6 +252,7 @@ CASES: dict[str, tuple] = {
                                [("Z17.22", 0, 0.6)], None, "Z17.22", "condition_not_named",
                                {"terms": {"Z17.22": "PR-"}}),
     "stated.bmi": ("Obesity. BMI 34.2.", [("Obesity", P)], [("E66.9", 0, 0.8)], None, "Z68.34", None),
+    "stated.immunization": ("Flu vaccine given today.", [("Flu vaccine", P)], [], None, "Z23", None),
     "named.manifestation_of": ("Diabetic peripheral polyneuropathy.", [("Diabetic peripheral polyneuropathy", P)],
                                [("A69.22", 0, 0.8)], None, "A69.22", "condition_not_named",
                                {"terms": {"A69.22": "Polyneuropathy"}}),
@@ -632,6 +633,23 @@ def test_sepsis_and_pneumonia_take_their_organism_s_code(coder, cands, final, go
     out = decide(coder, note, [("Sepsis and pneumonia", P), ("Organism isolated", P)], cands, INPATIENT)
     finals = {c for c, d in out.items() if d.final}
     assert final <= finals and not gone & finals, finals
+
+
+@pytest.mark.parametrize(("note", "phrase", "z23"), [
+    ("Flu vaccine given today.", "Flu vaccine", True),
+    ("Tdap 0.5 mL IM given, left deltoid.", "Tdap", True),
+    ("7. Tdap vaccine administered today.", "Tdap vaccine", True),
+    ("Flu vaccine already received this season.", "Flu vaccine", False),  # not at this encounter
+    ("Tdap: more than 10 years ago.", "Tdap", False),
+    ("Declined the flu vaccine today.", "flu vaccine", False),
+    ("Shingrix recommended; will give at the next visit.", "Shingrix", False),
+])
+def test_a_vaccine_given_at_the_encounter_is_z23(coder, note, phrase, z23):
+    out = decide(coder, note, [(phrase, P)], [])
+    assert ("Z23" in out and out["Z23"].final) is z23
+    if z23:  # a request's min_confidence above the stated fact's confidence leaves it out
+        strict = decide(coder, note, [(phrase, P)], [], CodeOptions(language="en", min_confidence=95))
+        assert "Z23" not in strict
 
 
 def test_a_code_for_two_phrases_moves_to_another_category_only_when_both_state_its_words(coder):
