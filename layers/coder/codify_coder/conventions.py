@@ -258,6 +258,14 @@ COMBINATIONS: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = (
     (("K66.0", "K56.691"), "K56.52", ("K66.0", "K56.691")),
     (("K66.0", "K56.6"), "K56.50", ("K66.0", "K56.6")),
 )
+# Index: Radiculopathy, due to disc displacement - see Disorder, disc, with radiculopathy: a radiculopathy
+# whose own phrase names the disc ("L4-L5 herniated nucleus pulposus with L5 radiculopathy") is the disc
+# disorder's combination code, by region. Disc words matched in the mention, folded.
+DISC_RADICULOPATHY: dict[str, str] = {"M54.14": "M51.14", "M54.15": "M51.15", "M54.16": "M51.16",
+                                      "M54.17": "M51.17"}
+DISC_WORDS: tuple[str, ...] = ("disc", "disk", "discal", "nucleus pulposus", "hnp", "herniat", "protrusion",
+                               "extrusion", "hernia discal", "hernia de disco")
+
 # Index: Obstruction, intestine, due to hernia - see Hernia, by site, with obstruction: an intestinal
 # obstruction code (prefix) is not reported beside a final code of these categories whose title says
 # "with obstruction" (an incarcerated incisional hernia with a partial small bowel obstruction is K43.0).

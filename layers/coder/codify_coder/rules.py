@@ -1151,6 +1151,14 @@ def _combinations(s: _State) -> None:
     finals, terminology = s.finals, s.terminology
     named = _well_named(s.candidates, s.understanding.mentions, terminology)
     consumed: set[str] = set()  # parts an earlier (more complete) combination replaced
+    for code in sorted(c for c in finals if c in conventions.DISC_RADICULOPATHY):
+        d = finals[code]
+        if any(_DISC.search(_read(t)) for t in _mention_texts(s, d)):
+            combo = conventions.DISC_RADICULOPATHY[code]
+            s.discard(finals.pop(code), "superseded_by_more_specific", COMBINED, f"combined into {combo}", by=combo)
+            s.add_final(replace(d, code=combo, derived_from=code, rule_id=COMBINATION,
+                                rule=f"the phrase names the disc: {combo}, disc disorder with radiculopathy "
+                                     "(Index: Radiculopathy, due to disc displacement)"))
     # first what a final code includes: the obstruction an incarcerated hernia's code names is not also an
     # obstruction with adhesions below
     for component, (lo, hi), words in conventions.INCLUDED_WITH:
@@ -1200,6 +1208,7 @@ def _combinations(s: _State) -> None:
                 s.add_final(replace(part, rule=f"reported with {combo} as its additional code", rule_id=ADDITIONAL))
 
 
+_DISC = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in conventions.DISC_WORDS) + r")")
 _BMI_VALUE = re.compile(r"\b(?:bmi|body mass index|imc|indice de masa corporal)\b(?!\s*(?:percentile|percentil))"
                         r"[^0-9;\n]{0,20}?(\d{2}(?:[.,]\d+)?)")
 # an age as notes write it; the folded Spanish "de 12 años" reads "de 12 annos" (fold spells ñ "nn"), and only

@@ -652,6 +652,17 @@ def test_a_vaccine_given_at_the_encounter_is_z23(coder, note, phrase, z23):
         assert "Z23" not in strict
 
 
+@pytest.mark.parametrize(("note", "code", "final"), [
+    ("Left L4-L5 herniated nucleus pulposus with left L5 radiculopathy.", "M54.10", "M51.16"),  # level -> region
+    ("L5-S1 disc protrusion with S1 radiculopathy.", "M54.17", "M51.17"),
+    ("Lumbar radiculopathy.", "M54.16", "M54.16"),  # no disc named
+])
+def test_a_radiculopathy_whose_phrase_names_the_disc_is_the_disc_disorder_code(coder, note, code, final):
+    out = decide(coder, note, [(note.rstrip("."), P)], [(code, 0, 0.8)])
+    finals = {c for c, d in out.items() if d.final}
+    assert finals == {final}, finals
+
+
 def test_a_code_for_two_phrases_moves_to_another_category_only_when_both_state_its_words(coder):
     """R52 for "gonalgia" and "lumbalgia" is not low back pain: each mention must state the other code's words."""
     note = "Pain: gonalgia bilateral, lumbalgia."
