@@ -266,6 +266,17 @@ DISC_RADICULOPATHY: dict[str, str] = {"M54.14": "M51.14", "M54.15": "M51.15", "M
 DISC_WORDS: tuple[str, ...] = ("disc", "disk", "discal", "nucleus pulposus", "hnp", "herniat", "protrusion",
                                "extrusion", "hernia discal", "hernia de disco")
 
+# Status after a procedure (Z95.1 aortocoronary bypass graft, Z95.5 coronary stent): coded when the note says
+# the procedure was done before this encounter ("CAD s/p CABG x3", "PCI with stent to the LAD in 2019"), never
+# for one done now. (procedure pattern, code), matched in a folded English sentence with a past cue.
+STATUS_AFTER: tuple[tuple[str, str], ...] = (
+    (r"\bcabg\b|\bcoronary artery bypass|\baortocoronary bypass|\bbypass graft(?:ing|s)?\b", "Z95.1"),
+    ((r"\bstents?\b[^.;]{0,40}\b(?:lad|rca|lcx|circumflex|coronary|diagonal|obtuse marginal|om\d?)\b|"
+      r"\b(?:lad|rca|lcx|circumflex|coronary|drug-eluting|des)\b[^.;]{0,40}\bstents?\b"), "Z95.5"),
+)
+STATUS_PAST_CUES = (r"\bs/p\b|\bstatus post\b|\bhistory of\b|\bh/o\b|\bprior\b|\bprevious(?:ly)?\b|\bremote\b|"
+                    r"\bin (?:19|20)\d\d\b|\b\d+ (?:years?|months?) ago\b|\bunderwent\b")
+
 # Index: Obstruction, intestine, due to hernia - see Hernia, by site, with obstruction: an intestinal
 # obstruction code (prefix) is not reported beside a final code of these categories whose title says
 # "with obstruction" (an incarcerated incisional hernia with a partial small bowel obstruction is K43.0).

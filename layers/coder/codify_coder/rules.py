@@ -128,6 +128,8 @@ COMBINATION_HTN = _rule("combination.hypertension", "I.C.9.a", "final",
                         "hypertension with heart disease or chronic kidney disease takes I11-I13")
 COMBINED = _rule("combination.component", "I.A.15", "superseded_by_more_specific",
                  "a part that the combination code replaces")
+STATUS_AFTER = _rule("stated.status_after_procedure", "I.C.21.c.3", "final",
+                    "a coronary bypass or stent the note says was done before this encounter: Z95.1, Z95.5")
 IMMUNIZATION = _rule("stated.immunization", "I.C.21.c.2", "final",
                     "a vaccine the note says was given at this encounter: Z23, encounter for immunization")
 BMI = _rule("stated.bmi", "I.B.14", "final",
@@ -1279,6 +1281,35 @@ def _immunization(s: _State) -> None:
                              matched_term="vaccine given", rule_id=IMMUNIZATION,
                              rule="the note states a vaccine given at this encounter: Z23 (Guideline I.C.21.c.2)"))
         return
+
+
+_STATUS_AFTER = tuple((re.compile(p), code) for p, code in conventions.STATUS_AFTER)
+_STATUS_PAST = re.compile(conventions.STATUS_PAST_CUES)
+
+
+@_stage
+def _status_after_procedure(s: _State) -> None:
+    """5d. The status a past procedure leaves (I.C.21.c.3: Z95.1 after a coronary bypass, Z95.5 with a coronary
+    stent) when a sentence of an English note says it was done before this encounter ("CAD s/p CABG x3",
+    "PCI with stent to the LAD in 2019"); a bypass or stent of this encounter has no status code. Evidence and
+    confidence as for _immunization."""
+    if s.understanding.language != "en" or STATED_FACT < s.floor:
+        return
+    mentions = s.understanding.mentions
+    for i, sentence in enumerate(s.understanding.sentences):
+        if sentence.kind == "family":
+            continue
+        said = _read(s.text[sentence.start:sentence.end])
+        if not _STATUS_PAST.search(said) or _NOT_THE_PATIENT.search(said):  # a relative's, a denial
+            continue
+        for pattern, code in _STATUS_AFTER:
+            if code in s.finals or code not in s.terminology or not pattern.search(said):
+                continue
+            first = next((m for m, mention in enumerate(mentions) if mention.sentence == i), None)
+            if first is not None:
+                s.add_final(Decision(code=code, probability=STATED_FACT, mentions=(first,), assertion="historical",
+                                     matched_term=pattern.search(said).group(0), rule_id=STATUS_AFTER,
+                                     rule=f"the note states the procedure was done before: {code} (I.C.21.c.3)"))
 
 
 def _bmi_code(value: float) -> str | None:

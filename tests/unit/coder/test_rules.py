@@ -253,6 +253,8 @@ CASES: dict[str, tuple] = {
                                {"terms": {"Z17.22": "PR-"}}),
     "stated.bmi": ("Obesity. BMI 34.2.", [("Obesity", P)], [("E66.9", 0, 0.8)], None, "Z68.34", None),
     "stated.immunization": ("Flu vaccine given today.", [("Flu vaccine", P)], [], None, "Z23", None),
+    "stated.status_after_procedure": ("CAD s/p CABG x3.", [("CAD", P)], [("I25.10", 0, 0.8)], None, "Z95.1",
+                                      None),
     "named.manifestation_of": ("Diabetic peripheral polyneuropathy.", [("Diabetic peripheral polyneuropathy", P)],
                                [("A69.22", 0, 0.8)], None, "A69.22", "condition_not_named",
                                {"terms": {"A69.22": "Polyneuropathy"}}),
@@ -661,6 +663,21 @@ def test_a_radiculopathy_whose_phrase_names_the_disc_is_the_disc_disorder_code(c
     out = decide(coder, note, [(note.rstrip("."), P)], [(code, 0, 0.8)])
     finals = {c for c, d in out.items() if d.final}
     assert finals == {final}, finals
+
+
+@pytest.mark.parametrize(("note", "status"), [
+    ("PAST MEDICAL HISTORY: CAD s/p CABG x3 (LIMA-LAD, SVG-OM).", {"Z95.1"}),
+    ("HTN; CAD s/p PCI with stent to the LAD in 2019; hyperlipidemia.", {"Z95.5"}),
+    ("History of coronary artery bypass grafting in 2015 and a drug-eluting stent to the RCA.", {"Z95.1", "Z95.5"}),
+    ("PROCEDURE: Coronary artery bypass grafting x3.", set()),  # this encounter's procedure
+    ("A drug-eluting stent was deployed in the proximal LAD.", set()),
+    ("CAD s/p PCI in 2016.", set()),  # a stent is not stated
+    ("FAMILY HISTORY: Father s/p CABG.", set()),
+])
+def test_a_past_bypass_or_coronary_stent_is_a_status_code(coder, note, status):
+    first = note.split(": ")[-1].split(" ")[0].strip(";.")
+    out = decide(coder, note, [(first, P)], [])
+    assert {c for c, d in out.items() if d.final and c.startswith("Z95")} == status
 
 
 def test_a_code_for_two_phrases_moves_to_another_category_only_when_both_state_its_words(coder):
