@@ -251,6 +251,11 @@ COMBINATIONS: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = (
     (("J18", "B96.2"), "J15.5", ("J18", "B96.2")),
     (("J18", "B95.1"), "J15.3", ("J18", "B95.1")),
     (("J18", "B96.0"), "J15.7", ("J18", "B96.0")),
+    # Index: Hydronephrosis, with renal or ureteral calculus N13.2 (N20 Excludes1 it: "calculus with
+    # hydronephrosis"); a hydroureter beside a ureteral stone is the same obstruction
+    (("N20", "N13.3", "N13.4"), "N13.2", ("N20", "N13.3", "N13.4")),
+    (("N20", "N13.3"), "N13.2", ("N20", "N13.3")),
+    (("N20", "N13.4"), "N13.2", ("N20", "N13.4")),
     # Index: Obstruction, intestine, with adhesions K56.5- (partial K56.51, complete K56.52); K66.0 Excludes1 it
     (("K66.0", "K56.600"), "K56.51", ("K66.0", "K56.600")),
     (("K66.0", "K56.690"), "K56.51", ("K66.0", "K56.690")),

@@ -628,6 +628,7 @@ def test_a_rate_or_a_bleed_is_integral_to_the_lesion_that_causes_it(coder, note,
     ([("J18.9", 0, 0.8), ("B95.3", 1, 0.8)], {"J13"}, {"J18.9", "B95.3"}),  # pneumococcal pneumonia
     ([("J18.9", 0, 0.8), ("B95.62", 1, 0.8)], {"J15.212"}, {"J18.9", "B95.62"}),
     ([("A41.9", 0, 0.8), ("B96.20", 1, 0.8)], {"A41.51", "B96.20"}, {"A41.9"}),  # the organism stays for others
+    ([("N20.1", 0, 0.8), ("N13.30", 1, 0.8)], {"N13.2"}, {"N20.1", "N13.30"}),  # stone with hydronephrosis
     ([("A41.9", 0, 0.8), ("B95.3", 1, 0.8), ("J18.9", 0, 0.8)], {"A40.3", "J13"}, {"A41.9", "J18.9", "B95.3"}),
 ])
 def test_sepsis_and_pneumonia_take_their_organism_s_code(coder, cands, final, gone):
