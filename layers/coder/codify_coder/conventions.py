@@ -187,6 +187,13 @@ INTEGRAL_SYMPTOMS: dict[str, tuple[str, ...]] = {
     "K92.0": _BLEEDING_GI, "K92.1": _BLEEDING_GI,
 }
 
+# Index: Pneumonia, in (due to) the organism (B95-B96 "as the cause of diseases classified elsewhere" ->
+# the pneumonia's own code), pneumococcus first: its sepsis code A40.3 also makes J13 below
+PNEUMONIA_BY_ORGANISM: dict[str, str] = {
+    "B95.3": "J13", "B96.3": "J14", "B96.1": "J15.0", "B96.5": "J15.1", "B95.61": "J15.211", "B95.62": "J15.212",
+    "B96.2": "J15.5", "B95.1": "J15.3", "B96.0": "J15.7",
+}
+
 # The "with" convention (Guideline I.A.15): conditions linked by "with" take a combination code even when
 # the note does not state the link (diabetes + CKD, hypertension + heart failure or CKD).
 # (required prefixes, combination code, prefixes the combination replaces)
@@ -241,16 +248,8 @@ COMBINATIONS: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = (
     (("A41.9", "B95.62"), "A41.02", ("A41.9",)),
     (("A41.9", "B95.3"), "A40.3", ("A41.9",)),
     (("A41.9", "B96.5"), "A41.52", ("A41.9",)),
-    (("J18", "B95.3"), "J13", ("J18", "B95.3")),
+    *((("J18", organism), pneumonia, ("J18", organism)) for organism, pneumonia in PNEUMONIA_BY_ORGANISM.items()),
     (("J18", "A40.3"), "J13", ("J18",)),
-    (("J18", "B96.3"), "J14", ("J18", "B96.3")),
-    (("J18", "B96.1"), "J15.0", ("J18", "B96.1")),
-    (("J18", "B96.5"), "J15.1", ("J18", "B96.5")),
-    (("J18", "B95.61"), "J15.211", ("J18", "B95.61")),
-    (("J18", "B95.62"), "J15.212", ("J18", "B95.62")),
-    (("J18", "B96.2"), "J15.5", ("J18", "B96.2")),
-    (("J18", "B95.1"), "J15.3", ("J18", "B95.1")),
-    (("J18", "B96.0"), "J15.7", ("J18", "B96.0")),
     # Index: Hydronephrosis, with renal or ureteral calculus N13.2 (N20 Excludes1 it: "calculus with
     # hydronephrosis"); a hydroureter beside a ureteral stone is the same obstruction
     (("N20", "N13.3", "N13.4"), "N13.2", ("N20", "N13.3", "N13.4")),

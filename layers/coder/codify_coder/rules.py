@@ -1303,12 +1303,13 @@ def _status_after_procedure(s: _State) -> None:
         if not _STATUS_PAST.search(said) or _NOT_THE_PATIENT.search(said):  # a relative's, a denial
             continue
         for pattern, code in _STATUS_AFTER:
-            if code in s.finals or code not in s.terminology or not pattern.search(said):
+            found = pattern.search(said)
+            if code in s.finals or code not in s.terminology or found is None:
                 continue
             first = next((m for m, mention in enumerate(mentions) if mention.sentence == i), None)
             if first is not None:
                 s.add_final(Decision(code=code, probability=STATED_FACT, mentions=(first,), assertion="historical",
-                                     matched_term=pattern.search(said).group(0), rule_id=STATUS_AFTER,
+                                     matched_term=found.group(0), rule_id=STATUS_AFTER,
                                      rule=f"the note states the procedure was done before: {code} (I.C.21.c.3)"))
 
 
