@@ -550,8 +550,8 @@ def _stated_specific(s: _State) -> None:
 # many characters ("Degenerative spondylolisthesis, grade 1, L4-L5", "..., upper outer quadrant, stage IA").
 _SITE_TAIL = 60
 _SIDE_STEMS = frozenset(w for words in conventions.SIDE_WORDS.values() for x in words for w in content_stems(x))
-_GENERIC_SITE_STEMS = frozenset(content_stems("region site part"))
-_UNSPECIFIED_STEMS = frozenset(content_stems("unspecified"))  # "lumbar region": the region is "lumbar"
+_GENERIC_SITE_STEMS = frozenset(content_stems("region site part"))  # "lumbar region": the region is "lumbar"
+_UNSPECIFIED_STEMS = frozenset(content_stems("unspecified"))
 # (a negation ends it too: "COPD, not in exacerbation" states no exacerbation)
 _TAIL_END = re.compile(r"[;:.(\n]|\b(?:and|with|without|or|due to|secondary to|not|no|non|negative|never|denies|"
                        r"y|con|sin|por|niega)\b")
