@@ -1264,23 +1264,36 @@ STATED_FACT = 0.9
 def _immunization(s: _State) -> None:
     """5c. A vaccine the note says was given at this encounter ("Flu vaccine given today", "Tdap 0.5 mL IM
     given") is coded Z23 (Guideline I.C.21.c.2: the encounter for immunization). English notes; the evidence
-    is the first mention of the sentence, the confidence that of a stated fact (STATED_FACT)."""
+    is the sentence's mention nearest the vaccine (_mention_at), the confidence a stated fact's (STATED_FACT)."""
     if s.understanding.language != "en" or "Z23" in s.finals or "Z23" not in s.terminology \
             or STATED_FACT < s.floor:  # (a request's min_confidence above it: the floor stage has run)
         return
-    mentions = s.understanding.mentions
     for i, sentence in enumerate(s.understanding.sentences):
         said = _read(s.text[sentence.start:sentence.end])
         if not (_VACCINE.search(said) and _GIVEN.search(said) and _THIS_ENCOUNTER.search(said)) \
                 or _NOT_GIVEN.search(said) or sentence.kind == "family":
             continue
-        first = next((m for m, mention in enumerate(mentions) if mention.sentence == i), None)
+        first = _mention_at(s, i, _VACCINE)
         if first is None:
             continue
         s.add_final(Decision(code="Z23", probability=STATED_FACT, mentions=(first,), assertion="present",
                              matched_term="vaccine given", rule_id=IMMUNIZATION,
                              rule="the note states a vaccine given at this encounter: Z23 (Guideline I.C.21.c.2)"))
         return
+
+
+def _mention_at(s: _State, sentence: int, pattern: re.Pattern[str]) -> int | None:
+    """The evidence of a code a sentence states: the mention of that sentence nearest what `pattern` matched
+    (the coder verifies "s/p CABG x3", not the "CAD" before it), None when the sentence has no mention."""
+    span = s.understanding.sentences[sentence]
+    found = pattern.search(s.text[span.start:span.end].lower())
+    at = span.start + (found.start() if found else 0)
+    in_sentence = [m for m, mention in enumerate(s.understanding.mentions) if mention.sentence == sentence]
+    if not in_sentence:
+        return None
+    mentions = s.understanding.mentions
+    return min(in_sentence, key=lambda m: (0 if mentions[m].start <= at < mentions[m].end else 1,
+                                           abs(mentions[m].start - at), m))
 
 
 _STATUS_AFTER = tuple((re.compile(p), code) for p, code in conventions.STATUS_AFTER)
@@ -1295,7 +1308,6 @@ def _status_after_procedure(s: _State) -> None:
     confidence as for _immunization."""
     if s.understanding.language != "en" or STATED_FACT < s.floor:
         return
-    mentions = s.understanding.mentions
     for i, sentence in enumerate(s.understanding.sentences):
         if sentence.kind == "family":
             continue
@@ -1306,7 +1318,7 @@ def _status_after_procedure(s: _State) -> None:
             found = pattern.search(said)
             if code in s.finals or code not in s.terminology or found is None:
                 continue
-            first = next((m for m, mention in enumerate(mentions) if mention.sentence == i), None)
+            first = _mention_at(s, i, pattern)
             if first is not None:
                 s.add_final(Decision(code=code, probability=STATED_FACT, mentions=(first,), assertion="historical",
                                      matched_term=found.group(0), rule_id=STATUS_AFTER,

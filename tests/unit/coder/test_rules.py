@@ -681,6 +681,12 @@ def test_a_past_bypass_or_coronary_stent_is_a_status_code(coder, note, status):
     assert {c for c, d in out.items() if d.final and c.startswith("Z95")} == status
 
 
+def test_a_status_code_s_evidence_is_the_procedure_not_the_first_phrase_of_its_sentence(coder):
+    note = "CAD s/p CABG x3 in 2018."
+    out = decide(coder, note, [("CAD", P), ("CABG x3 in 2018", P)], [("I25.10", 0, 0.8)])
+    assert out["Z95.1"].final and out["Z95.1"].mentions == (1,)
+
+
 def test_a_code_for_two_phrases_moves_to_another_category_only_when_both_state_its_words(coder):
     """R52 for "gonalgia" and "lumbalgia" is not low back pain: each mention must state the other code's words."""
     note = "Pain: gonalgia bilateral, lumbalgia."
