@@ -1210,7 +1210,6 @@ def _combinations(s: _State) -> None:
                 s.add_final(replace(part, rule=f"reported with {combo} as its additional code", rule_id=ADDITIONAL))
 
 
-_DISC = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in conventions.DISC_WORDS) + r")")
 _BMI_VALUE = re.compile(r"\b(?:bmi|body mass index|imc|indice de masa corporal)\b(?!\s*(?:percentile|percentil))"
                         r"[^0-9;\n]{0,20}?(\d{2}(?:[.,]\d+)?)")
 # an age as notes write it; the folded Spanish "de 12 años" reads "de 12 annos" (fold spells ñ "nn"), and only
@@ -2076,8 +2075,6 @@ _LONG_TERM = re.compile(
 )
 
 
-_TEMPORARY_DRUG = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in conventions.TEMPORARY_DIABETES_DRUG_CUES)
-                             + r")\b")
 
 
 def _diabetic_maintenance(s: _State, code: str, d: Decision) -> bool:
@@ -2138,6 +2135,8 @@ _STATED_QUALIFIER = {code: (_word_starts(cues), plain) for code, (cues, plain) i
 _GENERAL_STATE = _word_starts(conventions.GENERAL_STATE_WORDS)
 _GENERAL_STATE_WORSE = _word_starts(conventions.GENERAL_STATE_WORSE)
 _DIALYSIS_STATUS = _word_starts(conventions.DIALYSIS_STATUS_CUES)
+_DISC = _word_starts(conventions.DISC_WORDS)
+_TEMPORARY_DRUG = _words_regex(conventions.TEMPORARY_DIABETES_DRUG_CUES)
 _OXYGEN_STATUS = _word_starts(conventions.OXYGEN_STATUS_CUES)
 _EARLIER_SURGERY = _word_starts(conventions.EARLIER_SURGERY_CUES)
 
