@@ -281,6 +281,104 @@ STATUS_AFTER: tuple[tuple[str, str], ...] = (
 STATUS_PAST_CUES = (r"\bs/p\b|\bstatus post\b|\bhistory of\b|\bh/o\b|\bprior\b|\bprevious(?:ly)?\b|\bremote\b|"
                     r"\bin (?:19|20)\d\d\b|\b\d+ (?:years?|months?) ago\b|\bunderwent\b")
 
+# Guideline I.C.19.e.5: a drug taken as prescribed that causes a condition the note codes is an adverse effect
+# (the condition, then T36-T50 with 5th/6th character 5), and a drug the patient took less of than prescribed,
+# whose condition then worsened, is underdosing (character 6, with Z91.12-/Z91.14- for the noncompliance).
+# The Table of Drugs and Chemicals by class: (adverse-effect code without its 7th character, the words a US
+# note uses for the drug, folded: generic names, common brands, the class). Underdosing is the same code with
+# 6 where the adverse effect has 5 (T38.0X5 -> T38.0X6, T36.95X -> T36.96X). Poisoning (an overdose, a wrong
+# drug) is left to the model and the coder: the rule does not code it.
+DRUG_EFFECTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("T38.0X5", ("steroid", "steroids", "corticosteroid", "corticosteroids", "glucocorticoid", "glucocorticoids",
+                 "prednisone", "prednisolone", "methylprednisolone", "solu-medrol", "medrol", "dexamethasone",
+                 "decadron", "hydrocortisone")),
+    ("T38.3X5", ("insulin", "glargine", "lantus", "lispro", "humalog", "aspart", "novolog", "detemir", "degludec",
+                 "metformin", "glipizide", "glyburide", "glimepiride", "sulfonylurea", "sulfonylureas")),
+    ("T38.1X5", ("levothyroxine", "synthroid", "thyroid hormone")),
+    ("T38.6X5", ("tamoxifen", "anastrozole", "letrozole", "exemestane", "aromatase inhibitor",
+                 "aromatase inhibitors")),
+    ("T39.015", ("aspirin", "asa")),
+    ("T39.1X5", ("acetaminophen", "tylenol")),
+    ("T39.315", ("ibuprofen", "motrin", "advil", "naproxen", "aleve", "naprosyn", "ketoprofen")),
+    ("T39.395", ("nsaid", "nsaids", "ketorolac", "toradol", "diclofenac", "meloxicam", "indomethacin",
+                 "celecoxib", "nabumetone", "anti-inflammatory", "anti-inflammatories")),
+    ("T40.2X5", ("opioid", "opioids", "opiate", "opiates", "narcotic", "narcotics", "oxycodone", "percocet",
+                 "hydrocodone", "norco", "vicodin", "morphine", "hydromorphone", "dilaudid", "codeine")),
+    ("T40.415", ("fentanyl",)),
+    ("T40.425", ("tramadol", "ultram")),
+    ("T42.4X5", ("benzodiazepine", "benzodiazepines", "lorazepam", "ativan", "alprazolam", "xanax", "diazepam",
+                 "valium", "clonazepam", "klonopin")),
+    ("T42.0X5", ("phenytoin", "dilantin")),
+    ("T42.6X5", ("levetiracetam", "keppra", "lamotrigine", "lamictal", "valproate", "valproic acid",
+                 "depakote", "lacosamide", "antiepileptic", "antiepileptics", "anticonvulsant",
+                 "anticonvulsants")),
+    ("T43.225", ("sertraline", "zoloft", "fluoxetine", "prozac", "citalopram", "escitalopram", "lexapro",
+                 "paroxetine", "ssri", "ssris")),
+    ("T44.7X5", ("beta blocker", "beta-blocker", "beta blockers", "beta-blockers", "metoprolol", "atenolol",
+                 "carvedilol", "propranolol", "labetalol", "bisoprolol")),
+    ("T45.1X5", ("chemotherapy", "chemo", "antineoplastic", "cisplatin", "carboplatin", "oxaliplatin",
+                 "doxorubicin", "paclitaxel", "docetaxel", "fluorouracil", "5-fu", "capecitabine", "gemcitabine",
+                 "cyclophosphamide", "methotrexate", "tacrolimus", "cyclosporine", "mycophenolate")),
+    ("T45.515", ("anticoagulant", "anticoagulants", "anticoagulation", "warfarin", "coumadin", "heparin",
+                 "enoxaparin", "lovenox", "apixaban", "eliquis", "rivaroxaban", "xarelto", "dabigatran",
+                 "pradaxa", "edoxaban", "doac", "noac")),
+    ("T45.525", ("clopidogrel", "plavix", "ticagrelor", "brilinta", "prasugrel", "antiplatelet",
+                 "antiplatelets")),
+    ("T46.0X5", ("digoxin", "digitalis")),
+    ("T46.1X5", ("amlodipine", "norvasc", "diltiazem", "verapamil", "nifedipine", "calcium channel blocker",
+                 "calcium-channel blocker")),
+    ("T46.2X5", ("amiodarone", "sotalol", "flecainide", "antiarrhythmic", "antiarrhythmics")),
+    ("T46.4X5", ("lisinopril", "enalapril", "ramipril", "benazepril", "captopril", "ace inhibitor",
+                 "ace inhibitors", "ace-inhibitor", "acei")),
+    ("T46.5X5", ("losartan", "valsartan", "irbesartan", "olmesartan", "hydralazine", "clonidine", "arb")),
+    ("T46.6X5", ("statin", "statins", "atorvastatin", "lipitor", "simvastatin", "rosuvastatin", "crestor",
+                 "pravastatin")),
+    ("T47.3X5", ("lactulose",)),
+    ("T50.0X5", ("spironolactone", "eplerenone")),
+    ("T50.1X5", ("furosemide", "lasix", "bumetanide", "bumex", "torsemide", "loop diuretic", "loop diuretics")),
+    ("T50.2X5", ("hydrochlorothiazide", "hctz", "chlorthalidone", "thiazide", "thiazides")),
+    ("T36.0X5", ("penicillin", "amoxicillin", "augmentin", "ampicillin", "piperacillin", "zosyn")),
+    ("T36.1X5", ("cephalexin", "keflex", "cefazolin", "ceftriaxone", "cefepime", "cefdinir", "cephalosporin",
+                 "cephalosporins")),
+    ("T37.0X5", ("bactrim", "sulfamethoxazole", "trimethoprim-sulfamethoxazole", "tmp-smx")),
+    ("T36.8X5", ("vancomycin", "clindamycin", "ciprofloxacin", "levofloxacin", "fluoroquinolone",
+                 "fluoroquinolones")),
+    ("T36.95X", ("antibiotic", "antibiotics")),
+)
+# What ties the drug to the condition, in the sentence that codes both. Adverse effect: before the drug
+# ("hyperglycemia secondary to prednisone", "attributed to the corticosteroids") or after it ("steroid-induced",
+# "digoxin toxicity"); underdosing: before ("ran out of furosemide", "rationing insulin") or after ("lactulose
+# nonadherence"). Up to three filler words ("the", "his", "daily", "use of") may stand between cue and drug.
+DRUG_FILLER = r"(?:(?:the|his|her|their|its|chronic|recent|daily|home|high[- ]dose|prolonged|long[- ]term|ongoing|use of|intake of|therapy with|treatment with|doses? of)\s+){0,3}"
+ADVERSE_BEFORE = (r"\b(?:secondary to|due to|related to|caused by|induced by|attributed to|attributable to|from|"
+                  r"adverse (?:effects?|reactions?) (?:of|to|from)|side effects? (?:of|from))\s+")
+ADVERSE_AFTER = r"(?:[- ]?(?:induced|related|associated)\b| toxicity\b|[^.;]{0,30}\bcontribut(?:ing|ed|or) to\b)"
+UNDERDOSING_BEFORE = (r"\b(?:ran out of|run out of|running out of|out of (?:his|her|their)|rationing|rationed|"
+                      r"missed (?:doses? of|taking)|skipping|skipped|(?:unable to|could not|couldn't|cannot|can't) "
+                      r"afford|non-?complian(?:t|ce) with|non-?adheren(?:t|ce) (?:to|with)|underdosing of|"
+                      r"self[- ]discontinued)\s+")
+UNDERDOSING_AFTER = r"(?:[- ](?:non-?adherence|non-?compliance|underdosing)\b|[^.;]{0,30}\(ran out\b)"
+# A sentence that opens with one of these continues the one before it ("DKA. Precipitated by insulin
+# underdosing due to cost."): it ties its drug to the conditions of that sentence.
+DRUG_LINK_CONTINUES = r"^\W*(?:precipitated by|secondary to|due to|caused by|attributed to|likely from|from)\b"
+# A class word ("NSAID", "opioid", "antibiotic") names the drug a coder reports by its class in the Table of
+# Drugs when the note names no more; when the note names one drug of a narrower class of that family elsewhere
+# ("ibuprofen 800 mg t.i.d."), that class is the one reported. (class word's code -> the narrower codes)
+DRUG_CLASS_WORDS: frozenset[str] = frozenset({
+    "nsaid", "nsaids", "anti-inflammatory", "anti-inflammatories", "opioid", "opioids", "opiate", "opiates",
+    "narcotic", "narcotics", "antibiotic", "antibiotics"})
+DRUG_CLASS_NARROWED: dict[str, tuple[str, ...]] = {
+    "T39.395": ("T39.315",),  # not aspirin: a low dose for the heart is not what a note calls its "NSAID"
+    "T40.2X5": ("T40.415", "T40.425"),
+    "T36.95X": ("T36.0X5", "T36.1X5", "T37.0X5", "T36.8X5"),
+}
+# A sentence about an overdose, an ingestion or a wrong drug is a poisoning, not an adverse effect; a cue
+# negated or doubted ("not felt to be steroid-induced", "rule out") states no link.
+DRUG_POISONING = r"\b(?:overdose\w*|ingest\w*|suicid\w*|poison\w*|took (?:extra|too many|several|a handful))"
+DRUG_LINK_DOUBTED = r"\b(?:no|not|denies|without|unlikely|rather than|ruled out|rule out|r/o|versus|vs)\W+(?:\w+\W+){0,3}$"
+# Z91.120: the underdosing was the patient's choice because of cost (I.C.19.e.5.c).
+UNDERDOSING_COST = r"\b(?:cost|costs|afford\w*|financial\w*|insurance|copay\w*|expensive)\b"
+
 # Index: Obstruction, intestine, due to hernia - see Hernia, by site, with obstruction: an intestinal
 # obstruction code (prefix) is not reported beside a final code of these categories whose title says
 # "with obstruction" (an incarcerated incisional hernia with a partial small bowel obstruction is K43.0).

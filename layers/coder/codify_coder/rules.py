@@ -141,6 +141,11 @@ ADDITIONAL = _rule("combination.additional_code", "I.A.15", "final",
                    "the part a combination does not replace is reported as its additional code")
 INTEGRAL = _rule("integral.symptom", "I.B.5", "symptom_integral_to_diagnosis",
                  "a sign or symptom routinely associated with a confirmed diagnosis")
+DRUG_ADVERSE = _rule("stated.drug_adverse_effect", "I.C.19.e.5.a", "final",
+                     "a drug the note says caused a condition it codes: the adverse-effect code (T36-T50, 5)")
+DRUG_UNDERDOSING = _rule("stated.drug_underdosing", "I.C.19.e.5.c", "final",
+                         "a drug the note says the patient took less of, with the condition coded: the underdosing "
+                         "code (T36-T50, 6), and Z91.120 when cost was the reason")
 EXCLUDES1 = _rule("excludes1", "I.A.12.a", "excludes1_conflict",
                   "two codes that cannot be reported together: the better supported one is kept")
 MAX_CODES = _rule("output.max_codes", None, "max_codes", "beyond the request's max_codes")
@@ -1396,6 +1401,109 @@ def _excludes1(s: _State) -> None:
         for b in sorted(finals):
             if b != a and b in finals and s.terminology.excludes1_conflict(a, b):
                 s.discard(finals.pop(b), "excludes1_conflict", EXCLUDES1, f"Excludes1 with {a}", by=a)
+
+
+def _drug_names() -> str:
+    names = sorted({n for _, ns in conventions.DRUG_EFFECTS for n in ns}, key=len, reverse=True)
+    return r"(?P<drug>" + "|".join(re.escape(n) for n in names) + r")\b"
+
+
+_DRUG_CLASS = {n: code for code, ns in conventions.DRUG_EFFECTS for n in ns}
+_DRUG_LINKS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), effect) for pattern, effect in (
+        (conventions.ADVERSE_BEFORE + conventions.DRUG_FILLER + r"\b" + _drug_names(), "adverse"),
+        (r"\b" + _drug_names() + conventions.ADVERSE_AFTER, "adverse"),
+        (conventions.UNDERDOSING_BEFORE + conventions.DRUG_FILLER + r"\b" + _drug_names(), "underdosing"),
+        (r"\b" + _drug_names() + conventions.UNDERDOSING_AFTER, "underdosing")))
+_DRUG_POISONING = re.compile(conventions.DRUG_POISONING)
+_DRUG_LINK_DOUBTED = re.compile(conventions.DRUG_LINK_DOUBTED)
+_UNDERDOSING_COST = re.compile(conventions.UNDERDOSING_COST)
+
+
+def _underdosing_code(adverse: str) -> str:
+    """T38.0X5 -> T38.0X6, T36.95X -> T36.96X: the character 5 after the subcategory becomes 6."""
+    at = adverse.rindex("5")
+    return adverse[:at] + "6" + adverse[at + 1:]
+
+
+@_stage
+def _drug_effect(s: _State) -> None:
+    """7b. A drug the note ties to a condition it codes, in the sentence that states both (I.C.19.e.5):
+    "steroid-induced hyperglycemia", "GI bleed secondary to naproxen" add the adverse effect of the drug's class
+    (conventions.DRUG_EFFECTS); "CHF exacerbation, ran out of furosemide" adds its underdosing, and Z91.120 when
+    the patient went without because of cost. English notes; after the conventions that remove conditions, so
+    a T-code never stands without the condition it explains. A negated or doubted link, a relative's drug and a
+    poisoning (overdose, ingestion) add nothing; the evidence is the condition's mention nearest the drug."""
+    if s.understanding.language != "en" or STATED_FACT < s.floor:
+        return
+    # the condition's mentions: those of its final code, and those proposing a code of its category ("- NSAID
+    # use, contributing to ulcer" below "Gastric ulcer with hemorrhage" K25.4 in a list of diagnoses)
+    categories = {code[:3] for code in s.finals if code[:1] not in "TZ"}
+    conditions = {m for code, d in s.finals.items() if code[:1] not in "TZ" for m in d.mentions} | {
+        c.mention for c in s.candidates if c.code[:3] in categories}
+    mentions = s.understanding.mentions
+    by_sentence: dict[int, list[int]] = defaultdict(list)
+    for m in sorted(conditions):
+        if mentions[m].assertion == "present":
+            by_sentence[mentions[m].sentence].append(m)
+    if not by_sentence:
+        return
+    encounter = _encounter_character(s.text)
+    sentences = s.understanding.sentences
+    narrowed: dict[str, str] = {}
+    for i, sentence in enumerate(sentences):
+        if sentence.kind == "family" or sentence.section == "allergies":
+            continue
+        said = _read(s.text[sentence.start:sentence.end])
+        in_sentence = by_sentence.get(i, [])
+        if not in_sentence and i and _DRUG_LINK_CONTINUES.search(said) and sentences[i - 1].section == sentence.section:
+            in_sentence = by_sentence.get(i - 1, [])
+        if not in_sentence or _DRUG_POISONING.search(said) or _NOT_THE_PATIENT_DRUG.search(said):
+            continue
+        for pattern, effect in _DRUG_LINKS:
+            for found in pattern.finditer(said):
+                if _DRUG_LINK_DOUBTED.search(said[max(0, found.start() - 60):found.start()]):
+                    continue
+                drug = found.group("drug")
+                if drug not in narrowed:  # (once per note: it reads the whole note)
+                    narrowed[drug] = _narrowed(s, drug)
+                adverse = narrowed[drug]
+                code = (adverse if effect == "adverse" else _underdosing_code(adverse)) + encounter
+                if code in s.finals or not s.terminology.is_billable(code):
+                    continue
+                at = sentence.start + found.start("drug")
+                first = min(in_sentence, key=lambda m: (abs(mentions[m].start - at), m))
+                rule_id = DRUG_ADVERSE if effect == "adverse" else DRUG_UNDERDOSING
+                why = (f"the note ties the condition to {drug}: adverse effect {code} (I.C.19.e.5.a)"
+                       if effect == "adverse" else
+                       f"the note says {drug} was taken less than prescribed: underdosing {code} (I.C.19.e.5.c)")
+                s.add_final(Decision(code=code, probability=STATED_FACT, mentions=(first,), assertion="present",
+                                     matched_term=found.group(0), rule_id=rule_id, rule=why))
+                if effect == "underdosing" and _UNDERDOSING_COST.search(said) and "Z91.120" in s.terminology \
+                        and "Z91.120" not in s.finals:
+                    s.add_final(Decision(code="Z91.120", probability=STATED_FACT, mentions=(first,),
+                                         assertion="present", matched_term=found.group(0), rule_id=DRUG_UNDERDOSING,
+                                         rule="the patient went without the drug because of its cost: Z91.120 "
+                                              "(I.C.19.e.5.c)"))
+
+
+def _narrowed(s: _State, drug: str) -> str:
+    """The class a drug word reports: its own, or for a class word ("NSAID") the narrower class of the one drug
+    of that family the note names elsewhere (conventions.DRUG_CLASS_NARROWED)."""
+    code = _DRUG_CLASS[drug]
+    narrower = conventions.DRUG_CLASS_NARROWED.get(code, ())
+    if drug not in conventions.DRUG_CLASS_WORDS or not narrower:
+        return code
+    said = _read(s.text)
+    named = {c for c in narrower if _DRUG_NAMED[c].search(said)}
+    return named.pop() if len(named) == 1 else code
+
+
+_DRUG_NAMED = {code: re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")\b")
+               for code, names in conventions.DRUG_EFFECTS}
+_DRUG_LINK_CONTINUES = re.compile(conventions.DRUG_LINK_CONTINUES)
+# a relative's drug ("her mother's warfarin") is not the patient's
+_NOT_THE_PATIENT_DRUG = re.compile(r"\b(?:father|mother|brother|sister|husband|wife|spouse|son|daughter)'?s\b")
 
 
 def _combines(terminology: Terminology, a: str, b: str) -> bool:

@@ -255,6 +255,10 @@ CASES: dict[str, tuple] = {
     "stated.immunization": ("Flu vaccine given today.", [("Flu vaccine", P)], [], None, "Z23", None),
     "stated.status_after_procedure": ("CAD s/p CABG x3.", [("CAD", P)], [("I25.10", 0, 0.8)], None, "Z95.1",
                                       None),
+    "stated.drug_adverse_effect": ("Steroid-induced hyperglycemia.", [("hyperglycemia", P)], [("R73.9", 0, 0.8)],
+                                   None, "T38.0X5A", None),
+    "stated.drug_underdosing": ("CHF exacerbation, ran out of furosemide.", [("CHF exacerbation", P)],
+                                [("I50.9", 0, 0.8)], None, "T50.1X6A", None),
     "named.manifestation_of": ("Diabetic peripheral polyneuropathy.", [("Diabetic peripheral polyneuropathy", P)],
                                [("A69.22", 0, 0.8)], None, "A69.22", "condition_not_named",
                                {"terms": {"A69.22": "Polyneuropathy"}}),
@@ -685,6 +689,40 @@ def test_a_status_code_s_evidence_is_the_procedure_not_the_first_phrase_of_its_s
     note = "CAD s/p CABG x3 in 2018."
     out = decide(coder, note, [("CAD", P), ("CABG x3 in 2018", P)], [("I25.10", 0, 0.8)])
     assert out["Z95.1"].final and out["Z95.1"].mentions == (1,)
+
+
+@pytest.mark.parametrize(("note", "phrase", "code", "drug_codes"), [
+    ("Steroid-induced hyperglycemia.", "hyperglycemia", "R73.9", {"T38.0X5A"}),
+    ("Hyperkalemia secondary to lisinopril.", "Hyperkalemia", "E87.5", {"T46.4X5A"}),
+    ("Sinus bradycardia from digoxin toxicity.", "Sinus bradycardia", "R00.1", {"T46.0X5A"}),
+    ("Upper GI bleed related to his daily naproxen use.", "Upper GI bleed", "K92.2", {"T39.315A"}),
+    ("Gastric ulcer, likely NSAID-induced. Stop ibuprofen.", "Gastric ulcer", "K25.9", {"T39.315A"}),  # the class named
+    ("Acute on chronic diastolic CHF, precipitated by nonadherence to furosemide.", "Acute on chronic diastolic CHF",
+     "I50.33", {"T50.1X6A"}),
+    ("Hypertension, uncontrolled, off amlodipine x 5 days (ran out).", "Hypertension", "I10", {"T46.1X6A"}),
+    ("Hyperglycemia, rationing insulin because of cost.", "Hyperglycemia", "R73.9", {"T38.3X6A", "Z91.120"}),
+    ("Hyperglycemia, not steroid-induced.", "Hyperglycemia", "R73.9", set()),  # the link denied
+    ("Acute liver failure after an intentional overdose of acetaminophen.", "Acute liver failure", "K72.00", set()),
+    ("Anemia. Takes warfarin for AFib.", "Anemia", "D64.9", set()),  # a drug the note does not tie to it
+    ("Her mother's warfarin caused a bleed; he has anemia.", "anemia", "D64.9", set()),
+])
+def test_a_drug_the_note_ties_to_a_coded_condition_is_its_adverse_effect_or_underdosing(coder, note, phrase, code,
+                                                                                        drug_codes):
+    out = decide(coder, note, [(phrase, P)], [(code, 0, 0.8)])
+    finals = {c for c, d in out.items() if d.final}
+    assert code in finals and {c for c in finals if c[:1] in "TZ"} == drug_codes, finals
+    for c in drug_codes:
+        assert out[c].mentions == (0,) and out[c].rule_id.startswith("stated.drug_")
+
+
+def test_a_drug_effect_needs_the_condition_coded_in_its_sentence_or_the_one_it_continues(coder):
+    text = "Diabetic ketoacidosis. Precipitated by insulin underdosing due to cost. Ran out of lisinopril in May."
+    out = decide(coder, text, [("Diabetic ketoacidosis", P, None, "diagnostic", "assessment"),
+                               ("Precipitated by insulin underdosing due to cost", P, None, "diagnostic", "assessment"),
+                               ("Ran out of lisinopril in May", P, None, "diagnostic", "assessment")],
+                 [("E10.10", 0, 0.8)])
+    finals = {c for c, d in out.items() if d.final}
+    assert {"E10.10", "T38.3X6A", "Z91.120"} <= finals and "T46.4X6A" not in finals, finals
 
 
 def test_a_code_for_two_phrases_moves_to_another_category_only_when_both_state_its_words(coder):
