@@ -689,6 +689,27 @@ STATED_QUALIFIER: dict[str, tuple[tuple[str, ...], str]] = {
 
 # Guideline I.C.21.c.5: screening codes for the screening the note names (a mention in a screening context).
 SCREENING_PREFIXES: tuple[str, ...] = ("Z11", "Z12", "Z13")
+# The screening that is this encounter's reason, in a procedure note's indications or an imaging report's exam
+# line ("Screening colonoscopy", "INDICATION: Colorectal cancer screening", "DIGITAL SCREENING MAMMOGRAM"):
+# (pattern over the folded English sentence, code). The condition screened for is not coded (I.C.21.c.5).
+SCREENING_STATED: tuple[tuple[str, str], ...] = (
+    ((r"\bscreening colonoscopy\b|\bcolo(?:n|rectal) (?:cancer )?screening\b|"
+     r"\bscreening for colo(?:n|rectal) (?:cancer|neoplasia)\b"), "Z12.11"),
+    ((r"\bscreening (?:(?:digital|bilateral|3d|2d)\s+)*mammogra\w*|\bbreast cancer screening\b|"
+     r"\bscreening for breast cancer\b"), "Z12.31"),
+    (r"\bscreening for osteoporosis\b|\bosteoporosis screening\b|\bscreening (?:dexa|dxa|bone density)\b", "Z13.820"),
+    (r"\bcervical cancer screening\b|\bscreening pap\b|\bscreening for cervical cancer\b", "Z12.4"),
+    ((r"\blung cancer screening\b|\bscreening for lung cancer\b|\blow[- ]dose (?:ct )?(?:lung cancer )?screening\b|"
+     r"\bscreening low[- ]dose ct\b"), "Z12.2"),
+    (r"\bprostate cancer screening\b|\bscreening for prostate cancer\b", "Z12.5"),
+    (r"\b(?:aaa|abdominal aortic aneurysm) screening\b|\bscreening for (?:an )?abdominal aortic aneurysm\b", "Z13.6"),
+)
+# A screening the note only mentions: done before, due, recommended, declined, or the one that found what this
+# encounter is about ("mass found on screening mammography", "recalled from screening").
+SCREENING_NOT_THIS = (r"\b(?:prior|previous|previously|last|ago|due|overdue|up to date|utd|recommend\w*|declined|"
+                      r"refused|deferred|referral|refer\w*|will|next|found on|detected on|seen on|on screening|"
+                      r"from screening|recalled|callback|history|if|consider\w*|not|no|never|eligible)\b")
+SCREENING_DOCUMENTS: tuple[str, ...] = ("procedure_note", "imaging_report", "operative_report")
 # Guideline I.C.15.a/b: Z33.1 (pregnant state, incidental) and Z34 (supervision of normal pregnancy) are not
 # reported with a Chapter 15 code.
 PREGNANT_STATE_PREFIXES: tuple[str, ...] = ("Z33.1", "Z34")

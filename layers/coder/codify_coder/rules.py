@@ -1286,6 +1286,40 @@ def _immunization(s: _State) -> None:
         return
 
 
+_SCREENING_STATED = tuple((re.compile(p), code) for p, code in conventions.SCREENING_STATED)
+_SCREENING_NOT_THIS = re.compile(conventions.SCREENING_NOT_THIS)
+
+
+@_stage
+def _screening_encounter(s: _State) -> None:
+    """5c'. The screening that is the reason for a procedure or an imaging study, stated in so many words
+    ("Screening colonoscopy", "INDICATION: Colorectal cancer screening", "SCREENING MAMMOGRAM"), is coded
+    (Z12.11, Z12.31, Z13.820 ...: conventions.SCREENING_STATED; Guideline I.C.21.c.5); the condition it screens
+    for ("colorectal cancer") is no finding (the named.test_or_vaccine guard). A screening done before,
+    due, recommended or declined, or the one that found this encounter's lesion, is not this encounter's.
+    English notes; evidence and confidence as for _immunization."""
+    if s.understanding.language != "en" or STATED_FACT < s.floor \
+            or getattr(s.understanding, "document_type", "unknown") not in conventions.SCREENING_DOCUMENTS:
+        return
+    for i, sentence in enumerate(s.understanding.sentences):
+        if sentence.kind in ("family", "history", "plan"):
+            continue
+        said = _read(s.text[sentence.start:sentence.end])
+        if "screen" not in said or _SCREENING_NOT_THIS.search(said):
+            continue
+        for pattern, code in _SCREENING_STATED:
+            found = pattern.search(said)
+            if found is None or code not in s.terminology:
+                continue
+            first = _mention_at(s, i, pattern)
+            if first is None:
+                continue
+            if code not in s.finals:
+                s.add_final(Decision(code=code, probability=STATED_FACT, mentions=(first,), assertion="present",
+                                     matched_term=found.group(0), rule_id=SCREENING_ENCOUNTER,
+                                     rule="the screening this encounter is for is coded as such (Guideline I.C.21.c.5)"))
+
+
 def _mention_at(s: _State, sentence: int, pattern: re.Pattern[str]) -> int | None:
     """The evidence of a code a sentence states: the mention of that sentence nearest what `pattern` matched
     (the coder verifies "s/p CABG x3", not the "CAD" before it), None when the sentence has no mention."""

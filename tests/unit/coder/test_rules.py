@@ -725,6 +725,24 @@ def test_a_drug_effect_needs_the_condition_coded_in_its_sentence_or_the_one_it_c
     assert {"E10.10", "T38.3X6A", "Z91.120"} <= finals and "T46.4X6A" not in finals, finals
 
 
+@pytest.mark.parametrize(("note", "phrase", "document_type", "screening"), [
+    ("INDICATION: Colorectal cancer screening.", "Colorectal cancer screening", "procedure_note", "Z12.11"),
+    ("INDICATIONS: Screening colonoscopy in a 52-year-old female.", "Screening colonoscopy", "procedure_note",
+     "Z12.11"),
+    ("EXAM: DIGITAL SCREENING MAMMOGRAM, BILATERAL.", "DIGITAL SCREENING MAMMOGRAM", "imaging_report", "Z12.31"),
+    ("67-year-old postmenopausal female, screening for osteoporosis.", "67-year-old postmenopausal female",
+     "imaging_report", "Z13.820"),
+    ("COMPARISON: Prior screening mammograms from 2023.", "Prior screening mammograms", "imaging_report",
+     None),  # done before
+    ("A 1.4 cm mass found on screening mammography.", "mass", "operative_report", None),  # what it found
+    ("Recommend routine annual screening mammography.", "routine annual screening", "imaging_report", None),
+    ("Colorectal cancer screening.", "Colorectal cancer screening", "consult", None),  # not the encounter's reason
+])
+def test_the_screening_a_procedure_or_study_is_for_is_coded(coder, note, phrase, document_type, screening):
+    out = decide(coder, note, [(phrase, P)], [], document_type=document_type)
+    assert {c for c, d in out.items() if d.final} == ({screening} if screening else set())
+
+
 def test_a_code_for_two_phrases_moves_to_another_category_only_when_both_state_its_words(coder):
     """R52 for "gonalgia" and "lumbalgia" is not low back pain: each mention must state the other code's words."""
     note = "Pain: gonalgia bilateral, lumbalgia."
