@@ -1057,12 +1057,17 @@ def _most_specific(s: _State) -> None:
         if d is None:
             continue
         better = _more_specific(code, finals, s.terminology, min_probability=max(s.floor, d.probability - 0.15))
-        if better is None and _is_unspecified(code, s.terminology):
+        if better is None and (_is_unspecified(code, s.terminology) or _is_residual(code, s.terminology)):
             # a final sibling whose own words the note states is no guess, however the model weighs it
-            # ("Nicotine dependence, cigarettes": F17.210, not also F17.200)
+            # ("Nicotine dependence, cigarettes": F17.210, not also F17.200); nor is one coded from the same
+            # phrase as an "Other ..." or unspecified sibling, whatever else that sibling's title leaves
+            # unspecified ("Right lower lobe lobar pneumonia": J18.1, not also J18.9; "deviated nasal septum":
+            # J34.2, not also J34.89 "Other specified disorders of nose")
             better = next((o for o in sorted(finals, key=lambda c: (-finals[c].probability, c))
-                           if o != code and o[:3] == code[:3] and not _is_unspecified(o, s.terminology)
-                           and finals[o].assertion == d.assertion and _states_own_words(s, finals[o], code)), None)
+                           if o != code and o[:3] == code[:3] and not _is_residual(o, s.terminology)
+                           and finals[o].assertion == d.assertion and _states_own_words(s, finals[o], code)
+                           and (_shares_a_mention(s, finals[o], d) or _is_unspecified(code, s.terminology)
+                                and not _is_unspecified(o, s.terminology))), None)
         if better is not None:
             del finals[code]
             s.discard(d, "superseded_by_more_specific", MORE_SPECIFIC, f"{better} is more specific", by=better)
@@ -1203,7 +1208,8 @@ def _combinations(s: _State) -> None:
                 consumed.add(p)
                 if p in finals:
                     s.discard(finals.pop(p), "superseded_by_more_specific", COMBINED, f"combined into {combo}", by=combo)
-            elif p not in finals and terminology.is_billable(p):
+            elif p not in finals and terminology.is_billable(p) and not any(f[:3] == p[:3] for f in finals):
+                # (a final code of the part's category already reports it: J18.1 "lobar pneumonia" beside J44.0)
                 # The part the combination does not replace is its "use additional code" (e.g. the N18 stage),
                 # as specific as its phrase says ("CKD stage 2": N18.2, not N18.9; I.B.2).
                 part = pool[p]
@@ -2124,6 +2130,18 @@ def _stem_said(stem_: str, said: frozenset[str]) -> bool:
         return True
     return len(stem_) >= 5 and any(
         len(w) >= 5 and len(os.path.commonprefix((w, stem_))) >= max(5, min(len(w), len(stem_)) - 1) for w in said)
+
+
+def _is_residual(code: str, terminology: Terminology) -> bool:
+    """An "Other ..." code: what its category's named codes leave over."""
+    info = terminology.get(code)
+    return bool(info and info.description.lower().startswith("other "))
+
+
+def _shares_a_mention(s: _State, a: Decision, b: Decision) -> bool:
+    mentions = s.understanding.mentions
+    return any(mentions[m].start < mentions[n].end and mentions[n].start < mentions[m].end
+               for m in a.mentions for n in b.mentions)
 
 
 def _is_unspecified(code: str, terminology: Terminology) -> bool:

@@ -743,6 +743,29 @@ def test_the_screening_a_procedure_or_study_is_for_is_coded(coder, note, phrase,
     assert {c for c, d in out.items() if d.final} == ({screening} if screening else set())
 
 
+@pytest.mark.parametrize(("note", "phrases", "cands", "finals"), [
+    ("Deviated nasal septum. Chronic sinusitis.", ["Deviated nasal septum", "Chronic sinusitis"],
+     [("J34.89", 0, 0.6), ("J34.89", 1, 0.6), ("J34.2", 0, 0.9)], {"J34.2"}),
+    ("Right lower lobe lobar pneumonia, community acquired.", ["Right lower lobe lobar pneumonia", "community acquired"],
+     [("J18.9", 0, 0.87), ("J18.9", 1, 0.87), ("J18.1", 0, 0.73)], {"J18.1"}),
+    # an "Other ..." code of another phrase is another condition
+    ("Nasal valve collapse. Deviated nasal septum.", ["Nasal valve collapse", "Deviated nasal septum"],
+     [("J34.89", 0, 0.8), ("J34.2", 1, 0.8)], {"J34.89", "J34.2"}),
+])
+def test_an_other_or_unspecified_sibling_of_the_same_phrase_yields_to_the_code_it_names(coder, note, phrases, cands,
+                                                                                       finals):
+    out = decide(coder, note, [(p, P) for p in phrases], cands)
+    assert {c for c, d in out.items() if d.final} == finals
+
+
+def test_diabetic_polyneuropathy_is_one_code(coder):
+    note = "Type 2 diabetes. Diabetic peripheral polyneuropathy."
+    out = decide(coder, note, [("Type 2 diabetes", P), ("Diabetic peripheral polyneuropathy", P)],
+                 [("E11.9", 0, 0.8), ("G62.9", 1, 0.8)])
+    assert {c for c, d in out.items() if d.final} == {"E11.42"}
+    assert out["G62.9"].superseded_by == "E11.42"
+
+
 def test_a_code_for_two_phrases_moves_to_another_category_only_when_both_state_its_words(coder):
     """R52 for "gonalgia" and "lumbalgia" is not low back pain: each mention must state the other code's words."""
     note = "Pain: gonalgia bilateral, lumbalgia."
