@@ -197,6 +197,9 @@ PNEUMONIA_BY_ORGANISM: dict[str, str] = {
 # The "with" convention (Guideline I.A.15): conditions linked by "with" take a combination code even when
 # the note does not state the link (diabetes + CKD, hypertension + heart failure or CKD).
 # (required prefixes, combination code, prefixes the combination replaces)
+# The chronic (J32.0-J32.3) and acute (J01.00-J01.30, not recurrent) sinusitis of one named sinus.
+_CHRONIC_SINUSES = ("J32.0", "J32.1", "J32.2", "J32.3")
+_ACUTE_SINUSES = ("J01.00", "J01.10", "J01.20", "J01.30")
 COMBINATIONS: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = (
     (("I10", "I50", "N18.5"), "I13.2", ("I10", "I11", "I12")),
     (("I10", "I50", "N18.6"), "I13.2", ("I10", "I11", "I12")),
@@ -250,6 +253,13 @@ COMBINATIONS: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = (
     (("A41.9", "B96.5"), "A41.52", ("A41.9",)),
     *((("J18", organism), pneumonia, ("J18", organism)) for organism, pneumonia in PNEUMONIA_BY_ORGANISM.items()),
     (("J18", "A40.3"), "J13", ("J18",)),
+    # Index: Sinusitis, chronic, involving more than one sinus but not pansinusitis J32.8 (acute: J01.80)
+    *(((a, b), "J32.8", (a, b)) for i, a in enumerate(_CHRONIC_SINUSES) for b in _CHRONIC_SINUSES[i + 1:]),
+    *(((a, b), "J01.80", (a, b)) for i, a in enumerate(_ACUTE_SINUSES) for b in _ACUTE_SINUSES[i + 1:]),
+    # Index: Cholecystitis, with calculus (cholelithiasis), acute K80.00, chronic K80.10 (K81 Excludes1 K80)
+    (("K81.0", "K80.2"), "K80.00", ("K81.0", "K80.2")),
+    (("K81.1", "K80.2"), "K80.10", ("K81.1", "K80.2")),
+    (("K81.2", "K80.2"), "K80.12", ("K81.2", "K80.2")),
     # Index: Hydronephrosis, with renal or ureteral calculus N13.2 (N20 Excludes1 it: "calculus with
     # hydronephrosis"); a hydroureter beside a ureteral stone is the same obstruction
     (("N20", "N13.3", "N13.4"), "N13.2", ("N20", "N13.3", "N13.4")),

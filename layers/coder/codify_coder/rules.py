@@ -1201,13 +1201,16 @@ def _combinations(s: _State) -> None:
                 rule_id=rule_id,
             )
         )
-        for p in parts:
+        for required_prefix, p in zip(required, parts):
             if p is None:
                 continue
             if conventions.has_prefix(p, replaces):
                 consumed.add(p)
-                if p in finals:
-                    s.discard(finals.pop(p), "superseded_by_more_specific", COMBINED, f"combined into {combo}", by=combo)
+                # the part, and any other final code of its kind the combination replaces (the model's K80.20
+                # beside the K80.21 that made K80.00)
+                for f in sorted(c for c in finals if c == p or c.startswith(required_prefix)
+                                and conventions.has_prefix(c, replaces) and c != combo):
+                    s.discard(finals.pop(f), "superseded_by_more_specific", COMBINED, f"combined into {combo}", by=combo)
             elif p not in finals and terminology.is_billable(p) and not any(f[:3] == p[:3] for f in finals):
                 # (a final code of the part's category already reports it: J18.1 "lobar pneumonia" beside J44.0)
                 # The part the combination does not replace is its "use additional code" (e.g. the N18 stage),

@@ -758,6 +758,17 @@ def test_an_other_or_unspecified_sibling_of_the_same_phrase_yields_to_the_code_i
     assert {c for c, d in out.items() if d.final} == finals
 
 
+@pytest.mark.parametrize(("note", "parts", "finals"), [
+    ("Chronic maxillary sinusitis. Chronic ethmoidal sinusitis.", ["J32.0", "J32.2"], {"J32.8"}),
+    ("Acute maxillary sinusitis. Acute frontal sinusitis.", ["J01.00", "J01.10"], {"J01.80"}),
+    ("Acute cholecystitis. Cholelithiasis.", ["K81.0", "K80.20"], {"K80.00"}),
+])
+def test_conditions_the_index_codes_together_take_their_combination(coder, note, parts, finals):
+    phrases = [p.strip() for p in note.split(".") if p.strip()]
+    out = decide(coder, note, [(p, P) for p in phrases], [(c, i, 0.8) for i, c in enumerate(parts)])
+    assert {c for c, d in out.items() if d.final} == finals
+
+
 def test_diabetic_polyneuropathy_is_one_code(coder):
     note = "Type 2 diabetes. Diabetic peripheral polyneuropathy."
     out = decide(coder, note, [("Type 2 diabetes", P), ("Diabetic peripheral polyneuropathy", P)],
