@@ -96,6 +96,9 @@ CATEGORY_SUPERSEDED = _rule("billable.category_superseded", "I.B.2", "superseded
                             "a non-billable category yields to a final code below it")
 NO_LEAF = _rule("billable.no_leaf", "I.B.2", "not_billable",
                 "a category without a billable leaf the text supports")
+COMORBIDITY = _rule("confidence.comorbidity_named", "III", "final",
+                    "a chronic condition named in full in the history or indications of a structured English "
+                    "document is kept however the model doubts it")
 FLOOR = _rule("confidence.floor", None, "low_confidence",
               "the model's probability is below the threshold (or the request's min_confidence)")
 SAME_WORDS = _rule("specificity.same_words", None, "duplicate",
@@ -763,9 +766,41 @@ def _gestation_weeks(text: str) -> int | None:
 def _confidence_floor(s: _State) -> None:
     """3. The confidence floor comes before the conventions that weigh codes against each other: a code
     the model does not believe must not supersede, combine with or exclude one it does."""
+    named = _comorbidities_named(s)
     for code in sorted(s.finals):
-        if s.finals[code].probability < s.floor:
-            s.discard(s.finals.pop(code), "low_confidence", FLOOR, f"confidence below {round(s.floor * 100)}")
+        if s.finals[code].probability >= s.floor:
+            continue
+        if code in named:
+            s.finals[code] = replace(s.finals[code], probability=COMORBIDITY_NAMED, rule_id=COMORBIDITY,
+                                     rule="a chronic condition the note names in so many words, coexisting with "
+                                          "the reason for the encounter (Guideline III)")
+            continue
+        s.discard(s.finals.pop(code), "low_confidence", FLOOR, f"confidence below {round(s.floor * 100)}")
+
+
+# The confidence of a chronic condition kept by _comorbidities_named: the model, trained on synthetic notes
+# whose history of present illness holds only symptoms, doubts comorbidities stated there ("66-year-old man
+# with HTN, DM2 on metformin") that coders report (Guideline III); a name matched in full is evidence enough,
+# at a confidence that ranks it below what the model believes.
+COMORBIDITY_NAMED = 0.5
+COMORBIDITY_LEXICAL = 0.9
+
+
+def _comorbidities_named(s: _State) -> frozenset[str]:
+    """Chronic conditions (conventions.CHRONIC_PREFIXES, not the Z codes nor an "Other ..." code, which names
+    what the category's named codes leave over) an English structured document names
+    in full (lexical >= COMORBIDITY_LEXICAL) in a present mention of its history of present illness,
+    indications, history or diagnostic sections."""
+    if s.understanding.language != "en" or getattr(s.understanding, "document_type", "unknown") \
+            not in _STRUCTURED_DOCUMENTS or COMORBIDITY_NAMED < s.floor:
+        return frozenset()
+    mentions = s.understanding.mentions
+    return frozenset(
+        c.code for c in s.candidates
+        if c.code in s.finals and c.lexical >= COMORBIDITY_LEXICAL and c.code[:1] != "Z"
+        and conventions.has_prefix(c.code, conventions.CHRONIC_PREFIXES) and not _is_residual(c.code, s.terminology)
+        and mentions[c.mention].assertion == "present" and _context(mentions[c.mention]) is None
+        and mentions[c.mention].section_kind in ("hpi", "diagnostic", "history"))
 
 
 # Section kinds (understand/document.py) whose words are the provider's diagnostic statement, or the

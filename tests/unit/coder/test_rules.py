@@ -255,6 +255,9 @@ CASES: dict[str, tuple] = {
     "stated.immunization": ("Flu vaccine given today.", [("Flu vaccine", P)], [], None, "Z23", None),
     "stated.status_after_procedure": ("CAD s/p CABG x3.", [("CAD", P)], [("I25.10", 0, 0.8)], None, "Z95.1",
                                       None),
+    "confidence.comorbidity_named": ("INDICATIONS: 66-year-old man with hypertension.",
+                                     [("hypertension", P, None, "diagnostic", "indications")],
+                                     [("I10", 0, 0.05, 1.0)], None, "I10", None, {"document_type": "operative_report"}),
     "stated.drug_adverse_effect": ("Steroid-induced hyperglycemia.", [("hyperglycemia", P)], [("R73.9", 0, 0.8)],
                                    None, "T38.0X5A", None),
     "stated.drug_underdosing": ("CHF exacerbation, ran out of furosemide.", [("CHF exacerbation", P)],
@@ -767,6 +770,23 @@ def test_conditions_the_index_codes_together_take_their_combination(coder, note,
     phrases = [p.strip() for p in note.split(".") if p.strip()]
     out = decide(coder, note, [(p, P) for p in phrases], [(c, i, 0.8) for i, c in enumerate(parts)])
     assert {c for c, d in out.items() if d.final} == finals
+
+
+@pytest.mark.parametrize(("code", "lexical", "document_type", "kind", "final"), [
+    ("I10", 1.0, "operative_report", "diagnostic", True),
+    ("E78.5", 0.95, "procedure_note", "history", True),
+    ("I10", 0.7, "operative_report", "diagnostic", False),  # named only in part
+    ("K35.80", 1.0, "operative_report", "diagnostic", False),  # not a chronic condition
+    ("I10", 1.0, "unknown", "diagnostic", False),  # a case report's narrative is coded by the model
+    ("I10", 1.0, "operative_report", "procedure_narrative", False),
+])
+def test_a_chronic_condition_named_in_full_is_kept_however_the_model_doubts_it(coder, code, lexical, document_type,
+                                                                               kind, final):
+    note = "66-year-old man with the condition."
+    out = decide(coder, note, [("the condition", P, None, kind, "indications")], [(code, 0, 0.05, lexical)],
+                 document_type=document_type)
+    assert out[code].final is final
+    assert out[code].probability == (rules.COMORBIDITY_NAMED if final else 0.05)
 
 
 def test_diabetic_polyneuropathy_is_one_code(coder):
