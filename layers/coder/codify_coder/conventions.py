@@ -291,6 +291,20 @@ STATUS_AFTER: tuple[tuple[str, str], ...] = (
 STATUS_PAST_CUES = (r"\bs/p\b|\bstatus post\b|\bhistory of\b|\bh/o\b|\bprior\b|\bprevious(?:ly)?\b|\bremote\b|"
                     r"\bin (?:19|20)\d\d\b|\b\d+ (?:years?|months?) ago\b|\bunderwent\b")
 
+# Alphabetic Index entries whose words no FY2026 title carries, as US notes write them: a final code of these
+# prefixes whose phrase says the words becomes the Index's code (then the laterality and specificity stages
+# refine it). (prefixes of the code the model proposed, pattern over the folded phrase, the Index's code)
+INDEX_TERMS: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    # Anemia, blood loss, acute D62 (the title says "Acute posthemorrhagic anemia")
+    (("D64.9", "D50.0", "D50.9"), r"\bacute blood[- ]loss\b|\bblood[- ]loss anemia\b[^.;]{0,20}\bacute\b|\babla\b",
+     "D62"),
+    # Cataract, senile, nuclear (sclerosis) H25.1- (the titles say "Age-related nuclear cataract")
+    (("H26.9", "H25.9", "H25.8"), r"\bnuclear scleros|\bnuclear sclerotic\b|\bnuclear cataract", "H25.10"),
+    # Coagulopathy, due to drugs: anticoagulant D68.32 (hemorrhagic disorder due to extrinsic anticoagulants)
+    (("D68.9", "D68.4", "D68.8"), (r"\b(?:warfarin|coumadin|anticoagula\w*|heparin|apixaban|eliquis|rivaroxaban|"
+                                  r"xarelto|dabigatran|enoxaparin)\b"), "D68.32"),
+)
+
 # Guideline I.C.19.e.5: a drug taken as prescribed that causes a condition the note codes is an adverse effect
 # (the condition, then T36-T50 with 5th/6th character 5), and a drug the patient took less of than prescribed,
 # whose condition then worsened, is underdosing (character 6, with Z91.12-/Z91.14- for the noncompliance).

@@ -85,6 +85,8 @@ PAST_CODE = _rule("history.code_names_the_past", "I.C.21.c.4", "final",
                   "for a mention of the past")
 PERSONAL_NO_CODE = _rule("history.no_code", "I.C.21.c.4", "history_of",
                          "a past condition with no specific personal history code")
+INDEX_TERM = _rule("specificity.index_term", "I.B.1", "final",
+                   "the Alphabetic Index's code for words no title carries (acute blood loss anemia D62)")
 LATERALITY = _rule("specificity.laterality", "I.B.13", "final",
                    "the side the note states next to the condition picks the code's laterality")
 LATERALITY_OTHER = _rule("specificity.laterality_other_side", "I.B.13", "duplicate",
@@ -470,6 +472,29 @@ def _current_malignancy_stated(s: _State) -> None:
         stated = _stated_malignancy(s, code)
         if stated is not None:
             s.add_final(stated)
+
+
+_INDEX_TERMS = tuple((prefixes, re.compile(pattern), code) for prefixes, pattern, code in conventions.INDEX_TERMS)
+
+
+@_stage
+def _index_terms(s: _State) -> None:
+    """2a''. The Alphabetic Index's words that no title carries (conventions.INDEX_TERMS): "acute blood loss
+    anemia" is D62, "nuclear sclerotic cataract" H25.1-, whatever generic code the model proposed for the
+    phrase (D64.9, H26.9), which is reported as superseded. English notes; before the laterality stage, which
+    then reads the side ("... cataract, right eye": H25.11)."""
+    if s.understanding.language != "en":
+        return
+    for prefixes, pattern, target in _INDEX_TERMS:
+        for code in sorted(c for c in s.finals if c.startswith(prefixes)):
+            d = s.finals[code]
+            if target not in s.terminology or not any(pattern.search(_read(t)) for t in _mention_texts(s, d)):
+                continue
+            del s.finals[code]
+            s.discard(d, "superseded_by_more_specific", MORE_SPECIFIC, f"the Index codes the phrase {target}",
+                      by=target)
+            s.add_final(replace(d, code=target, derived_from=code, rule_id=INDEX_TERM,
+                                rule=f"the Alphabetic Index codes the phrase's words {target}, not {code}"))
 
 
 @_stage

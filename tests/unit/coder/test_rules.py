@@ -227,7 +227,7 @@ CASES: dict[str, tuple] = {
                                [("G56.00", 0, 0.8), ("G56.02", 0, 0.4)], None, "G56.01", None),
     "specificity.laterality_other_side": ("Right carpal tunnel syndrome.", [("Right carpal tunnel syndrome", P)],
                                           [("G56.00", 0, 0.8), ("G56.02", 0, 0.4)], None, "G56.02", "duplicate"),
-    "specificity.unspecified_covered": ("Nuclear cataract, right eye.", [("Nuclear cataract", P)],
+    "specificity.unspecified_covered": ("Age-related cataract, right eye.", [("Age-related cataract", P)],
                                         [("H26.9", 0, 0.8), ("H25.11", 0, 0.7)], None, "H26.9",
                                         "superseded_by_more_specific"),
     "document.title": ("PULMONARY CONSULTATION\nAssessment: COPD.", [("PULMONARY CONSULTATION", P)],
@@ -258,6 +258,8 @@ CASES: dict[str, tuple] = {
     "confidence.comorbidity_named": ("INDICATIONS: 66-year-old man with hypertension.",
                                      [("hypertension", P, None, "diagnostic", "indications")],
                                      [("I10", 0, 0.05, 1.0)], None, "I10", None, {"document_type": "operative_report"}),
+    "specificity.index_term": ("Acute blood loss anemia.", [("Acute blood loss anemia", P)], [("D64.9", 0, 0.8)],
+                               None, "D62", None),
     "stated.drug_adverse_effect": ("Steroid-induced hyperglycemia.", [("hyperglycemia", P)], [("R73.9", 0, 0.8)],
                                    None, "T38.0X5A", None),
     "stated.drug_underdosing": ("CHF exacerbation, ran out of furosemide.", [("CHF exacerbation", P)],
@@ -787,6 +789,19 @@ def test_a_chronic_condition_named_in_full_is_kept_however_the_model_doubts_it(c
                  document_type=document_type)
     assert out[code].final is final
     assert out[code].probability == (rules.COMORBIDITY_NAMED if final else 0.05)
+
+
+@pytest.mark.parametrize(("phrase", "code", "final"), [
+    ("Acute blood loss anemia", "D64.9", "D62"),
+    ("Anemia", "D64.9", "D64.9"),
+    ("Visually significant nuclear sclerotic cataract, right eye", "H26.9", "H25.11"),  # then the side
+    ("Coagulopathy from warfarin", "D68.9", "D68.32"),
+    ("Coagulopathy of liver disease", "D68.9", "D68.9"),
+])
+def test_index_words_no_title_carries_give_the_index_s_code(coder, phrase, code, final):
+    out = decide(coder, phrase + ".", [(phrase, P)], [(code, 0, 0.8)])
+    finals = {c for c, d in out.items() if d.final}
+    assert final in finals and (code == final or code not in finals), finals  # (warfarin: also T45.515A)
 
 
 def test_diabetic_polyneuropathy_is_one_code(coder):
