@@ -156,6 +156,8 @@ _BLEEDING_GI: tuple[str, ...] = (
     "K57.91", "K57.93",
     "I85.01", "I85.11", "K31.811", "K55.21", "K62.5",
 )
+_EYE_DISEASES: tuple[str, ...] = ("H25", "H26", "H28", "H33", "H34", "H35", "H40", "H43", "H44", "E08.3", "E09.3",
+                                  "E10.3", "E11.3", "E13.3", "G45.3")
 INTEGRAL_SYMPTOMS: dict[str, tuple[str, ...]] = {
     "R05": ("J0", "J1", "J2", "J4", "A15", "U07.1", "J81", "J84"),
     "R50": ("A", "B", "J0", "J1", "J2", "N10", "N30", "N39.0", "K35", "K65", "L03", "U07.1", "M86"),
@@ -185,6 +187,9 @@ INTEGRAL_SYMPTOMS: dict[str, tuple[str, ...]] = {
     # melena and hematemesis are the hemorrhage a bleeding lesion's code already says (K92.2 "GI hemorrhage"
     # yields to it through its Excludes1, "with ulcer - code to ulcer")
     "K92.0": _BLEEDING_GI, "K92.1": _BLEEDING_GI,
+    # decreased or blurred vision is what a cataract, a retinal or macular disease, glaucoma or a vitreous
+    # disorder does to sight; transient monocular loss is amaurosis fugax's own sign
+    "H54": _EYE_DISEASES, "H53.8": _EYE_DISEASES, "H53.9": _EYE_DISEASES,
 }
 
 # Index: Pneumonia, in (due to) the organism (B95-B96 "as the cause of diseases classified elsewhere" ->
@@ -575,6 +580,16 @@ REQUIRED_SITE: dict[str, tuple[str, ...]] = {
     "R16.2": ("hepat", "higad", "liver"),
     "R22.1": ("cuell", "cervic", "neck", "submandib", "submaxil", "supraclav"),
 }
+# A diseases-of-the-skin code (Chapter 12, L) is not coded for a phrase that places the lesion in an internal
+# organ or its mucosa ("mild antral erythema" on EGD is no L53.9 "Erythematous condition") unless the phrase
+# also names the skin. Word beginnings, folded.
+INTERNAL_SITE_WORDS: tuple[str, ...] = (
+    "antr", "gastri", "stomach", "duoden", "esophag", "oesophag", "colon", "colonic", "rectal", "rectum",
+    "sigmoid", "cecal", "cecum", "ileal", "ileum", "jejun", "mucos", "bladder", "bronch", "trache", "laryn",
+    "pharyn", "estomag", "esofag", "vejiga", "recto",
+)
+SKIN_WORDS: tuple[str, ...] = ("skin", "cutane", "piel", "derm", "epiderm", "rash", "exantem")
+
 # Abdominal and pelvic pain: the region alone ("incisión en fosa ilíaca derecha") is no pain; the pain word
 # may stand just outside the phrase ("dolor ... en fosa ilíaca izquierda"), so a few words around count.
 PAIN_PREFIXES: tuple[str, ...] = ("R10",)
@@ -642,6 +657,11 @@ REQUIRED_WORDS: dict[str, tuple[str, ...]] = {
     # of hypertensive heart disease" is I11, not I13 (the combination from two phrases is built by rules.py)
     "I12": ("kidney", "renal", "ckd", "esrd", "nephr", "nefr", "rinon", "renal"),
     "I13": ("kidney", "renal", "ckd", "esrd", "nephr", "nefr", "rinon", "renal"),
+    # a neoplasm of unspecified behavior is a neoplasm the note calls one, not a mass, nodule or lump (Index:
+    # Mass, breast N63.-; Nodule, lung R91.1)
+    "D49": ("neoplas", "tumor", "tumour", "neoplasia", "tumoracion", "tumoral", "cancer", "malign", "metasta",
+            "carcinom", "adenocarcinom", "sarcom", "adenom", "lymphom", "linfom", "melanom", "blastom", "gliom",
+            "leiomiom", "leiomyom", "lipom", "fibrom", "papilom", "papillom"),
     # hepatitis A, not hepatitis B or C or "hepatitis" alone ("$": the whole word)
     "B15": ("vha", "hav", "hepatitis a$", "virus de la hepatitis a$", "hepatitis a virus", "hepatitis viral a$",
             "viral hepatitis a$", "hepatitis tipo a$", "type a hepatitis"),
@@ -846,6 +866,8 @@ GUARDS: tuple[Guard, ...] = (
           "a region is named, no pain or tenderness there"),
     Guard("named.site", None, tuple(REQUIRED_SITE), "site_words", "condition_not_named",
           "the organ or region the code names is not in the phrase"),
+    Guard("named.skin_site", None, ("L",), "skin_site", "condition_not_named",
+          "a skin code for what the phrase places in an internal organ's lining ('antral erythema')"),
     Guard("named.condition", None, tuple(REQUIRED_WORDS), "condition_words", "condition_not_named",
           "the phrase does not name the condition the code names (a specimen, organ or measurement is named)"),
     # A manifestation code (I.A.13) reached through a short inclusion term ("Polyneuropathy" under A69.22

@@ -813,7 +813,7 @@ COMORBIDITY_LEXICAL = 0.9
 
 def _comorbidities_named(s: _State) -> frozenset[str]:
     """Chronic conditions (conventions.CHRONIC_PREFIXES, not the Z codes nor an "Other ..." code, which names
-    what the category's named codes leave over) an English structured document names
+    what the category's named codes leave over) and current malignancies an English structured document names
     in full (lexical >= COMORBIDITY_LEXICAL) in a present mention of its history of present illness,
     indications, history or diagnostic sections."""
     if s.understanding.language != "en" or getattr(s.understanding, "document_type", "unknown") \
@@ -823,9 +823,11 @@ def _comorbidities_named(s: _State) -> frozenset[str]:
     return frozenset(
         c.code for c in s.candidates
         if c.code in s.finals and c.lexical >= COMORBIDITY_LEXICAL and c.code[:1] != "Z"
-        and conventions.has_prefix(c.code, conventions.CHRONIC_PREFIXES) and not _is_residual(c.code, s.terminology)
-        and mentions[c.mention].assertion == "present" and _context(mentions[c.mention]) is None
-        and mentions[c.mention].section_kind in ("hpi", "diagnostic", "history"))
+        and (conventions.has_prefix(c.code, conventions.CHRONIC_PREFIXES) or _malignant(c.code))
+        and not _is_residual(c.code, s.terminology)
+        # present as routed: "history of HTN" is chronic, a resected cancer awaiting adjuvant therapy current
+        and s.finals[c.code].assertion == "present" and mentions[c.mention].assertion in ("present", "historical")
+        and _context(mentions[c.mention]) is None and mentions[c.mention].section_kind in ("hpi", "diagnostic", "history"))
 
 
 # Section kinds (understand/document.py) whose words are the provider's diagnostic statement, or the
@@ -961,11 +963,14 @@ def _history_or_current(s: _State) -> None:
 
 
 def _stated_malignancy(s: _State, history: str) -> Decision | None:
-    """The malignancy of a personal history code's site that a present mention of a diagnostic section names
-    well ("POSTOPERATIVE DIAGNOSIS: recurrent urothelial carcinoma of the bladder" for Z85.51), as specific as
+    """The malignancy of a personal history code's site that a present (or currently treated) mention of a
+    diagnostic section names well ("POSTOPERATIVE DIAGNOSIS: recurrent urothelial carcinoma of the bladder" for Z85.51), as specific as
     its phrase says; None when no diagnosis names it."""
     mentions = s.understanding.mentions
-    named = [d for c, d in _well_named(s.candidates, mentions, s.terminology).items()
+    # a mention in a history sentence that names the cancer's ongoing treatment or spread is current (I.C.2.d)
+    current = lambda m: mentions[m].assertion == "historical" and _sentence_says_current_cancer(
+        s.text, s.understanding, m)
+    named = [d for c, d in _well_named(s.candidates, mentions, s.terminology, current).items()
              if _malignant(c) and _mapped(conventions.PERSONAL_HISTORY, c, s.terminology) == history
              and all(getattr(mentions[m], "section_kind", None) == "diagnostic"
                      and getattr(mentions[m], "context", None) is None for m in d.mentions)]
@@ -1878,6 +1883,8 @@ def _facts() -> dict[str, Callable[[_State, str, Decision], bool]]:
         "site_words": lambda s, code, d: any(
             w in _read(t) for t in _mention_texts(s, d) for w in conventions.lookup_prefix(conventions.REQUIRED_SITE, code)),
         "manifestation_of": _manifestation_of_stated,
+        "skin_site": lambda s, code, d: any(
+            not _INTERNAL_SITE.search(f) or _SKIN.search(f) for f in map(_read, _mention_texts(s, d))),
         "condition_words": lambda s, code, d: any(
             _names_condition(conventions.lookup_prefix(_REQUIRED_WORDS, code), t) for t in _mention_texts(s, d)),
         "qualifier": lambda s, code, d: any(
@@ -2234,11 +2241,14 @@ def _more_specific(
 COMBINATION_LEXICAL = 0.7
 
 
-def _well_named(candidates: list[Candidate], mentions, terminology: Terminology) -> dict[str, Decision]:
-    """Codes a present mention names closely, with a confidence from the match when the model's is lower."""
+def _well_named(candidates: list[Candidate], mentions, terminology: Terminology,
+                current: Callable[[int], bool] | None = None) -> dict[str, Decision]:
+    """Codes a present mention names closely, with a confidence from the match when the model's is lower;
+    `current`: which other mentions count as present."""
     named: dict[str, Decision] = {}
     for c in candidates:
-        if c.lexical < COMBINATION_LEXICAL or mentions[c.mention].assertion != "present" or c.code not in terminology:
+        if c.lexical < COMBINATION_LEXICAL or c.code not in terminology or not (
+                mentions[c.mention].assertion == "present" or current is not None and current(c.mention)):
             continue
         prob = max(c.probability, 0.8 * c.lexical)
         prior = named.get(c.code)
@@ -2354,6 +2364,8 @@ _TOBACCO = _word_starts(conventions.TOBACCO_WORDS)
 _NOT_TOBACCO = _word_starts(conventions.NOT_TOBACCO_WORDS)
 _TOBACCO_DEPENDENCE = _word_starts(conventions.TOBACCO_DEPENDENCE_WORDS)
 _REQUIRED_WORDS = {code: _word_starts(words) for code, words in conventions.REQUIRED_WORDS.items()}
+_INTERNAL_SITE = _word_starts(conventions.INTERNAL_SITE_WORDS)
+_SKIN = _word_starts(conventions.SKIN_WORDS)
 _STATED_QUALIFIER = {code: (_word_starts(cues), plain) for code, (cues, plain) in conventions.STATED_QUALIFIER.items()}
 _GENERAL_STATE = _word_starts(conventions.GENERAL_STATE_WORDS)
 _GENERAL_STATE_WORSE = _word_starts(conventions.GENERAL_STATE_WORSE)

@@ -156,6 +156,8 @@ CASES: dict[str, tuple] = {
                         "specified_in_note"),
     "named.pain": ("Incision in the right iliac fossa.", [("right iliac fossa", P)], [("R10.31", 0, 0.8)], None,
                    "R10.31", "condition_not_named"),
+    "named.skin_site": ("Mild antral erythema.", [("Mild antral erythema", P)], [("L53.9", 0, 0.8)], None, "L53.9",
+                        "condition_not_named"),
     "named.site": ("Enlarged testicle.", [("Enlarged testicle", P)], [("R16.0", 0, 0.8)], None, "R16.0",
                    "condition_not_named"),
     "named.condition": ("Urine sediment.", [("Urine sediment", P)], [("N39.0", 0, 0.8)], None, "N39.0",
