@@ -258,6 +258,17 @@ COMBINATIONS: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = (
     (("A41.9", "B96.5"), "A41.52", ("A41.9",)),
     *((("J18", organism), pneumonia, ("J18", organism)) for organism, pneumonia in PNEUMONIA_BY_ORGANISM.items()),
     (("J18", "A40.3"), "J13", ("J18",)),
+    # Guideline I.C.9.b: coronary atherosclerosis with angina is one code, the link presumed (Index:
+    # Arteriosclerosis, coronary, native vessel, with angina pectoris: unstable I25.110, with documented spasm
+    # I25.111, other forms (stable) I25.118, unspecified I25.119); the angina code is not reported with it
+    (("I25.10", "I20.0"), "I25.110", ("I25.10", "I20")),
+    (("I25.10", "I20.1"), "I25.111", ("I25.10", "I20")),
+    (("I25.10", "I20.89"), "I25.118", ("I25.10", "I20")),
+    (("I25.10", "I20.9"), "I25.119", ("I25.10", "I20")),
+    # (and the unspecified angina a "with angina" phrase made, when the angina's kind is coded beside it)
+    (("I25.119", "I20.0"), "I25.110", ("I25.119", "I20")),
+    (("I25.119", "I20.1"), "I25.111", ("I25.119", "I20")),
+    (("I25.119", "I20.89"), "I25.118", ("I25.119", "I20")),
     # Index: Sinusitis, chronic, involving more than one sinus but not pansinusitis J32.8 (acute: J01.80)
     *(((a, b), "J32.8", (a, b)) for i, a in enumerate(_CHRONIC_SINUSES) for b in _CHRONIC_SINUSES[i + 1:]),
     *(((a, b), "J01.80", (a, b)) for i, a in enumerate(_ACUTE_SINUSES) for b in _ACUTE_SINUSES[i + 1:]),
