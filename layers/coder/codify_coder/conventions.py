@@ -269,6 +269,10 @@ COMBINATIONS: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = (
     (("I25.119", "I20.0"), "I25.110", ("I25.119", "I20")),
     (("I25.119", "I20.1"), "I25.111", ("I25.119", "I20")),
     (("I25.119", "I20.89"), "I25.118", ("I25.119", "I20")),
+    # Index: Varix, esophagus, in (due to) cirrhosis of liver, portal hypertension: secondary esophageal varices
+    # I85.1- (bleeding I85.11), the liver disease coded first and kept
+    *(((varix, liver), secondary, (varix,)) for varix, secondary in (("I85.00", "I85.10"), ("I85.01", "I85.11"))
+      for liver in ("K70.3", "K70.4", "K74.6", "K76.6")),
     # Index: Sinusitis, chronic, involving more than one sinus but not pansinusitis J32.8 (acute: J01.80)
     *(((a, b), "J32.8", (a, b)) for i, a in enumerate(_CHRONIC_SINUSES) for b in _CHRONIC_SINUSES[i + 1:]),
     *(((a, b), "J01.80", (a, b)) for i, a in enumerate(_ACUTE_SINUSES) for b in _ACUTE_SINUSES[i + 1:]),

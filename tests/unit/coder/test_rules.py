@@ -770,6 +770,7 @@ def test_an_other_or_unspecified_sibling_of_the_same_phrase_yields_to_the_code_i
     ("Acute maxillary sinusitis. Acute frontal sinusitis.", ["J01.00", "J01.10"], {"J01.80"}),
     ("Acute cholecystitis. Cholelithiasis.", ["K81.0", "K80.20"], {"K80.00"}),
     ("Coronary artery disease. Stable angina.", ["I25.10", "I20.89"], {"I25.118"}),  # I.C.9.b
+    ("Esophageal varices. Alcoholic cirrhosis.", ["I85.00", "K70.30"], {"I85.10", "K70.30"}),  # the cause kept
     ("Coronary artery disease. Unstable angina.", ["I25.10", "I20.0"], {"I25.110"}),
     ("Coronary artery disease with angina. Unstable angina.", ["I25.119", "I20.0"], {"I25.110"}),
 ])
