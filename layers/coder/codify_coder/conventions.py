@@ -423,6 +423,29 @@ DRUG_LINK_DOUBTED = r"\b(?:no|not|denies|without|unlikely|rather than|ruled out|
 # Z91.120: the underdosing was the patient's choice because of cost (I.C.19.e.5.c).
 UNDERDOSING_COST = r"\b(?:cost|costs|afford\w*|financial\w*|insurance|copay\w*|expensive)\b"
 
+# Index: Smoker - see Dependence, drug, nicotine: a patient the note says smokes now is F17.21- (cigarettes, the
+# default of a US note's "smoker", "1 ppd"), F17.29- for cigars, a pipe or an electronic cigarette, F17.22- for
+# chewing tobacco. Patterns over a folded English sentence; one that names a former, quit or denied habit, a
+# relative's smoking or cannabis alone states no current tobacco use.
+CURRENT_SMOKER = (
+    r"\bcurrent(?:ly)?(?: every ?day| daily| heavy| active)? (?:a )?(?:cigarette |tobacco )?smok(?:er|es|ing)\b|"
+    r"\bactive (?:cigarette |tobacco )?smoker\b|\b(?:cigarette|tobacco) smoker\b|\b(?:is|a) (?:heavy |daily )?smoker\b|"
+    r"\b(?:continues to|still) smoke|\bsmokes (?:about |approximately |roughly |~)?(?:\d|one|two|half|a pack|a half|"
+    r"1/2|cigar|a pipe|pipe|\w+ cigarettes)|\b\d+(?:\.\d+)? ?ppd\b|"
+    r"\b(?:\d|one|two|half|1/2)[\w/ .-]{0,8}packs? (?:of cigarettes )?(?:per|a|/|each) ?day\b|"
+    r"\b\d+ cigarettes (?:per|a|/|each) ?day\b"
+)
+NOT_CURRENT_SMOKER = (
+    r"\b(?:former|ex-?smoker|never|non-?smoker|no longer|used to|denies|previously|remote)\b|"
+    r"\bquit(?: smoking)? (?:in|at|about|over|\d|one|two|three|four|five|ten|several|many|\w+ (?:years|months) ago)\b|"
+    r"\b(?:grandmother|grandfather|mother|father|husband|wife|partner|parents?|brother|sister|son|daughter|"
+    r"roommate|spouse)\b"
+)
+SMOKED_PRODUCTS: tuple[tuple[str, str], ...] = (
+    (r"\bcigars?\b|\bpipe\b|\bvap(?:e|es|ing)\b|\be-?cig|\belectronic cigarette", "F17.290"),
+    (r"\bchew(?:ing|s)? tobacco\b|\bsnuff\b|\bdip\b", "F17.220"),
+)
+
 # Index: Obstruction, intestine, due to hernia - see Hernia, by site, with obstruction: an intestinal
 # obstruction code (prefix) is not reported beside a final code of these categories whose title says
 # "with obstruction" (an incarcerated incisional hernia with a partial small bowel obstruction is K43.0).

@@ -135,6 +135,8 @@ COMBINED = _rule("combination.component", "I.A.15", "superseded_by_more_specific
                  "a part that the combination code replaces")
 STATUS_AFTER = _rule("stated.status_after_procedure", "I.C.21.c.3", "final",
                     "a coronary bypass or stent the note says was done before this encounter: Z95.1, Z95.5")
+CURRENT_SMOKER = _rule("stated.current_smoker", None, "final",
+                      "a patient the note says smokes now: nicotine dependence F17.2- (Index: Smoker)")
 IMMUNIZATION = _rule("stated.immunization", "I.C.21.c.2", "final",
                     "a vaccine the note says was given at this encounter: Z23, encounter for immunization")
 BMI = _rule("stated.bmi", "I.B.14", "final",
@@ -1392,6 +1394,39 @@ def _screening_encounter(s: _State) -> None:
                 s.add_final(Decision(code=code, probability=STATED_FACT, mentions=(first,), assertion="present",
                                      matched_term=found.group(0), rule_id=SCREENING_ENCOUNTER,
                                      rule="the screening this encounter is for is coded as such (Guideline I.C.21.c.5)"))
+
+
+_CURRENT_SMOKER = re.compile(conventions.CURRENT_SMOKER)
+_NOT_CURRENT_SMOKER = re.compile(conventions.NOT_CURRENT_SMOKER)
+_SMOKED_PRODUCTS = tuple((re.compile(p), code) for p, code in conventions.SMOKED_PRODUCTS)
+_CANNABIS = re.compile(r"\b(?:cannabis|marijuana|weed|thc)\b")
+
+
+@_stage
+def _current_smoker(s: _State) -> None:
+    """5c''. A patient an English note says smokes now ("Current smoker, 1/2 ppd", "Smokes 1 pack of cigarettes
+    per day", "continues to smoke") has nicotine dependence (Index: Smoker - see Dependence, drug, nicotine):
+    F17.210 for cigarettes, a US note's default, F17.290 for cigars, a pipe or vaping, F17.220 for chewing
+    tobacco (conventions.CURRENT_SMOKER). Not a former, quit or denied habit, a relative's, cannabis alone, nor
+    when the note's tobacco is already coded (F17, Z72.0); evidence and confidence as for _immunization."""
+    if s.understanding.language != "en" or STATED_FACT < s.floor \
+            or any(c.startswith(("F17", "Z72.0")) for c in s.finals):
+        return
+    for i, sentence in enumerate(s.understanding.sentences):
+        if sentence.kind == "family":
+            continue
+        said = _read(s.text[sentence.start:sentence.end])
+        found = _CURRENT_SMOKER.search(said)
+        if found is None or _NOT_CURRENT_SMOKER.search(said) or (_CANNABIS.search(said) and "cigarette" not in said):
+            continue
+        code = next((c for p, c in _SMOKED_PRODUCTS if p.search(said) and "cigarette" not in said), "F17.210")
+        first = _mention_at(s, i, _CURRENT_SMOKER)
+        if first is None or code not in s.terminology:
+            continue
+        s.add_final(Decision(code=code, probability=STATED_FACT, mentions=(first,), assertion="present",
+                             matched_term=found.group(0), rule_id=CURRENT_SMOKER,
+                             rule=f"the note says the patient smokes now: nicotine dependence {code} (Index: Smoker)"))
+        return
 
 
 def _mention_at(s: _State, sentence: int, pattern: re.Pattern[str]) -> int | None:

@@ -262,6 +262,8 @@ CASES: dict[str, tuple] = {
                                      [("I10", 0, 0.05, 1.0)], None, "I10", None, {"document_type": "operative_report"}),
     "specificity.index_term": ("Acute blood loss anemia.", [("Acute blood loss anemia", P)], [("D64.9", 0, 0.8)],
                                None, "D62", None),
+    "stated.current_smoker": ("SOCIAL HISTORY: Current smoker, 1/2 ppd.", [("Current smoker", P)], [], None,
+                              "F17.210", None),
     "stated.drug_adverse_effect": ("Steroid-induced hyperglycemia.", [("hyperglycemia", P)], [("R73.9", 0, 0.8)],
                                    None, "T38.0X5A", None),
     "stated.drug_underdosing": ("CHF exacerbation, ran out of furosemide.", [("CHF exacerbation", P)],
@@ -808,6 +810,22 @@ def test_index_words_no_title_carries_give_the_index_s_code(coder, phrase, code,
     out = decide(coder, phrase + ".", [(phrase, P)], [(code, 0, 0.8)])
     finals = {c for c, d in out.items() if d.final}
     assert final in finals and (code == final or code not in finals), finals  # (warfarin: also T45.515A)
+
+
+@pytest.mark.parametrize(("note", "phrase", "code"), [
+    ("SOCIAL HISTORY: Smokes 1 pack of cigarettes per day x 30 years.", "Smokes 1 pack", "F17.210"),
+    ("He is a smoker, 1/2 pack per day, and was counseled to quit.", "smoker", "F17.210"),
+    ("Pt is a current every day smoker, 1/2 ppd x 25 yrs.", "current every day smoker", "F17.210"),
+    ("Smokes cigars occasionally, about 2 per week.", "Smokes cigars", "F17.290"),
+    ("Former smoker, quit 2015.", "Former smoker", None),
+    ("Quit smoking in 2010 after a 30 pack-year history.", "Quit smoking", None),
+    ("Never smoker.", "Never smoker", None),
+    ("Father smokes in the home.", "Father smokes", None),  # a relative's
+    ("Smokes cannabis a few times a week.", "Smokes cannabis", None),
+])
+def test_a_patient_who_smokes_now_has_nicotine_dependence(coder, note, phrase, code):
+    out = decide(coder, note, [(phrase, P)], [])
+    assert {c for c, d in out.items() if d.final} == ({code} if code else set())
 
 
 def test_diabetic_polyneuropathy_is_one_code(coder):
