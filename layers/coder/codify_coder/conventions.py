@@ -700,6 +700,8 @@ REQUIRED_WORDS: dict[str, tuple[str, ...]] = {
     "D49": ("neoplas", "tumor", "tumour", "neoplasia", "tumoracion", "tumoral", "cancer", "malign", "metasta",
             "carcinom", "adenocarcinom", "sarcom", "adenom", "lymphom", "linfom", "melanom", "blastom", "gliom",
             "leiomiom", "leiomyom", "lipom", "fibrom", "papilom", "papillom"),
+    # diabetes "in remission" (FY2026 E11.A, E10.A, E13.A) only when the note says so
+    "E10.A": ("remission", "remision"), "E11.A": ("remission", "remision"), "E13.A": ("remission", "remision"),
     # hepatitis A, not hepatitis B or C or "hepatitis" alone ("$": the whole word)
     "B15": ("vha", "hav", "hepatitis a$", "virus de la hepatitis a$", "hepatitis a virus", "hepatitis viral a$",
             "viral hepatitis a$", "hepatitis tipo a$", "type a hepatitis"),

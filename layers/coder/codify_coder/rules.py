@@ -460,6 +460,69 @@ def _billable(s: _State) -> None:
             s.add_final(replace(d, code=leaf, rule=how, rule_id=SEVENTH, derived_from=code))
 
 
+# The confidence of a chronic condition kept by _comorbidity_named: the model, trained on synthetic notes
+# whose history of present illness holds only symptoms, doubts comorbidities stated there ("66-year-old man
+# with HTN, DM2 on metformin") that coders report (Guideline III); a name matched in full is evidence enough,
+# at a confidence that ranks it below what the model believes.
+COMORBIDITY_NAMED = 0.5
+COMORBIDITY_LEXICAL = 0.75
+COMORBIDITY_LEXICAL_MALIGNANT = 0.9  # a cancer named in full: its site and kind
+
+
+def _comorbidities_named(s: _State) -> frozenset[str]:
+    """Chronic conditions (conventions.CHRONIC_PREFIXES, not the Z codes nor an "Other ..." code, which names
+    what the category's named codes leave over) and current malignancies an English structured document names
+    (a candidate covering its phrase at lexical >= COMORBIDITY_LEXICAL: "DM2 on metformin", "66-year-old man
+    with HTN") in a present mention of its history of present illness, indications, history or diagnostic
+    sections: one code per phrase and category (the best named, then the model's choice), none where the model
+    already believes a code of that category, and none whose own words the phrase lacks (REQUIRED_WORDS: "in
+    remission")."""
+    if s.understanding.language != "en" or getattr(s.understanding, "document_type", "unknown") \
+            not in _STRUCTURED_DOCUMENTS or COMORBIDITY_NAMED < s.floor:
+        return frozenset()
+    mentions = s.understanding.mentions
+    believed = {c[:3] for c, d in s.finals.items() if d.probability >= s.floor}
+    if any(c[:1] == "O" for c in believed):
+        return frozenset()  # in pregnancy a chronic condition is coded in Chapter 15 (I.C.15.a)
+    # a phrase the model already codes otherwise ("gestational diabetes" O24.4-) is not read again
+    coded = {c.mention for c in s.candidates if c.code in s.finals and c.code[:1] not in "TZ"
+             and s.finals[c.code].probability >= s.floor}
+    best: dict[tuple[int, str], Candidate] = {}
+    for c in s.candidates:
+        m = mentions[c.mention]
+        malignant = _malignant(c.code) and not c.code.startswith(("C76", "C79.9", "C80"))  # (a site named)
+        if (c.code not in s.finals or c.lexical < COMORBIDITY_LEXICAL or c.code[:1] == "Z" or c.code[:3] in believed
+                or c.mention in coded or (malignant and c.lexical < COMORBIDITY_LEXICAL_MALIGNANT)
+                or not (conventions.has_prefix(c.code, conventions.CHRONIC_PREFIXES) or malignant)
+                or _is_residual(c.code, s.terminology)
+                # present as routed: "history of HTN" is chronic (a cancer in a history is 2a''s to judge)
+                or s.finals[c.code].assertion != "present"
+                or m.assertion not in (("present",) if malignant else ("present", "historical"))
+                or _PREGNANCY.search(_read(m.text))
+                or _context(m) is not None or m.section_kind not in ("hpi", "diagnostic", "history")):
+            continue
+        required = conventions.lookup_prefix(_REQUIRED_WORDS, c.code)
+        if required and not _names_condition(required, m.text):
+            continue
+        key = (c.mention, c.code[:3])
+        if key not in best or (c.lexical, c.probability, c.code) > (best[key].lexical, best[key].probability,
+                                                                      best[key].code):
+            best[key] = c
+    return frozenset(c.code for c in best.values())
+
+
+@_stage
+def _comorbidity_named(s: _State) -> None:
+    """2'. Chronic conditions and current malignancies named in full in a structured English document's history
+    or indications (_comorbidities_named) are believed at COMORBIDITY_NAMED however the model doubts them,
+    before the laterality and specificity stages refine them ("bilateral knee osteoarthritis": M17.0)."""
+    for code in sorted(_comorbidities_named(s)):
+        if s.finals[code].probability < COMORBIDITY_NAMED:
+            s.finals[code] = replace(s.finals[code], probability=COMORBIDITY_NAMED, rule_id=COMORBIDITY,
+                                     rule="a chronic condition the note names in so many words, coexisting with "
+                                          "the reason for the encounter (Guideline III)")
+
+
 @_stage
 def _current_malignancy_stated(s: _State) -> None:
     """2a'. A personal history of malignancy (Z85) whose malignancy a diagnostic section states in this
@@ -793,43 +856,9 @@ def _gestation_weeks(text: str) -> int | None:
 def _confidence_floor(s: _State) -> None:
     """3. The confidence floor comes before the conventions that weigh codes against each other: a code
     the model does not believe must not supersede, combine with or exclude one it does."""
-    named = _comorbidities_named(s)
     for code in sorted(s.finals):
-        if s.finals[code].probability >= s.floor:
-            continue
-        if code in named:
-            s.finals[code] = replace(s.finals[code], probability=COMORBIDITY_NAMED, rule_id=COMORBIDITY,
-                                     rule="a chronic condition the note names in so many words, coexisting with "
-                                          "the reason for the encounter (Guideline III)")
-            continue
-        s.discard(s.finals.pop(code), "low_confidence", FLOOR, f"confidence below {round(s.floor * 100)}")
-
-
-# The confidence of a chronic condition kept by _comorbidities_named: the model, trained on synthetic notes
-# whose history of present illness holds only symptoms, doubts comorbidities stated there ("66-year-old man
-# with HTN, DM2 on metformin") that coders report (Guideline III); a name matched in full is evidence enough,
-# at a confidence that ranks it below what the model believes.
-COMORBIDITY_NAMED = 0.5
-COMORBIDITY_LEXICAL = 0.9
-
-
-def _comorbidities_named(s: _State) -> frozenset[str]:
-    """Chronic conditions (conventions.CHRONIC_PREFIXES, not the Z codes nor an "Other ..." code, which names
-    what the category's named codes leave over) and current malignancies an English structured document names
-    in full (lexical >= COMORBIDITY_LEXICAL) in a present mention of its history of present illness,
-    indications, history or diagnostic sections."""
-    if s.understanding.language != "en" or getattr(s.understanding, "document_type", "unknown") \
-            not in _STRUCTURED_DOCUMENTS or COMORBIDITY_NAMED < s.floor:
-        return frozenset()
-    mentions = s.understanding.mentions
-    return frozenset(
-        c.code for c in s.candidates
-        if c.code in s.finals and c.lexical >= COMORBIDITY_LEXICAL and c.code[:1] != "Z"
-        and (conventions.has_prefix(c.code, conventions.CHRONIC_PREFIXES) or _malignant(c.code))
-        and not _is_residual(c.code, s.terminology)
-        # present as routed: "history of HTN" is chronic, a resected cancer awaiting adjuvant therapy current
-        and s.finals[c.code].assertion == "present" and mentions[c.mention].assertion in ("present", "historical")
-        and _context(mentions[c.mention]) is None and mentions[c.mention].section_kind in ("hpi", "diagnostic", "history"))
+        if s.finals[code].probability < s.floor:
+            s.discard(s.finals.pop(code), "low_confidence", FLOOR, f"confidence below {round(s.floor * 100)}")
 
 
 # Section kinds (understand/document.py) whose words are the provider's diagnostic statement, or the

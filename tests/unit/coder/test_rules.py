@@ -789,6 +789,7 @@ def test_conditions_the_index_codes_together_take_their_combination(coder, note,
     ("K35.80", 1.0, "operative_report", "diagnostic", False),  # not a chronic condition
     ("I10", 1.0, "unknown", "diagnostic", False),  # a case report's narrative is coded by the model
     ("I10", 1.0, "operative_report", "procedure_narrative", False),
+    ("E11.A", 1.0, "operative_report", "diagnostic", False),  # "in remission" is not said
 ])
 def test_a_chronic_condition_named_in_full_is_kept_however_the_model_doubts_it(coder, code, lexical, document_type,
                                                                                kind, final):
@@ -826,6 +827,17 @@ def test_index_words_no_title_carries_give_the_index_s_code(coder, phrase, code,
 def test_a_patient_who_smokes_now_has_nicotine_dependence(coder, note, phrase, code):
     out = decide(coder, note, [(phrase, P)], [])
     assert {c for c, d in out.items() if d.final} == ({code} if code else set())
+
+
+def test_a_named_comorbidity_is_one_code_per_phrase_and_none_in_pregnancy(coder):
+    note = "INDICATIONS: 70-year-old woman with DM2 on metformin."
+    mention = [("DM2 on metformin", P, None, "diagnostic", "indications")]
+    out = decide(coder, note, mention, [("E11.9", 0, 0.03, 0.8), ("E11.A", 0, 0.05, 0.8)],
+                 document_type="operative_report")
+    assert {c for c, d in out.items() if d.final} == {"E11.9"}
+    pregnant = decide(coder, note + " Preeclampsia.", mention + [("Preeclampsia", P, None, "diagnostic", "indications")],
+                      [("E11.9", 0, 0.03, 0.8), ("O14.90", 1, 0.8)], document_type="operative_report")
+    assert not pregnant["E11.9"].final
 
 
 def test_diabetic_polyneuropathy_is_one_code(coder):
