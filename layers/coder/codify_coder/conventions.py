@@ -794,6 +794,26 @@ SCREENING_NOT_THIS = (r"\b(?:prior|previous|previously|last|ago|due|overdue|up t
                       r"refused|deferred|referral|refer\w*|will|next|found on|detected on|seen on|on screening|"
                       r"from screening|recalled|callback|history|if|consider\w*|not|no|never|eligible)\b")
 SCREENING_DOCUMENTS: tuple[str, ...] = ("procedure_note", "imaging_report", "operative_report")
+# A delivery record states its outcome and its perineal lacerations in so many words (English): Z37.0 for a
+# single live birth, Z37.2 for live twins (Guideline I.C.15.b.5), O70.- by the laceration's degree (Index:
+# Laceration, perineum, obstetric, first degree O70.0 ...). (pattern over a folded sentence, code)
+DELIVERED = r"\b(?:delivered|delivery of|delivering|born)\b"
+LIVE_BIRTH_STATED: tuple[tuple[str, str], ...] = (
+    (r"\b(?:live[- ]?born|live|viable)\s+twins\b|\btwins?\b[^.;]{0,40}\b(?:live[- ]?born|live|viable)\b", "Z37.2"),
+    ((r"\b(?:single\s+)?(?:live[- ]?born|live|viable|living)\s+(?:(?:term|preterm|healthy|vigorous)\s+)?"
+     r"(?:male|female)?\s*(?:infant|baby|neonate|newborn|boy|girl)\b"), "Z37.0"),
+)
+# a delivery discussed, planned or past (a previous pregnancy's) is not this record's
+NOT_THIS_DELIVERY = r"\b(?:counsel\w*|discuss\w*|plan\w*|will|would|expect\w*|if|risks?|prior|previous|history)\b"
+NOT_LIVE_SINGLE_BIRTH = r"\b(?:twins?|triplets?|stillb\w*|demise|iufd|nonviable|non-viable)\b"
+PERINEAL_LACERATIONS: tuple[tuple[str, str], ...] = (
+    (r"\b(?:first|1st)[- ]degree (?:perineal |vaginal )?(?:laceration|tear)", "O70.0"),
+    (r"\b(?:second|2nd)[- ]degree (?:perineal |vaginal )?(?:laceration|tear)", "O70.1"),
+    (r"\b(?:third|3rd)[- ]degree (?:perineal )?(?:laceration|tear)", "O70.20"),
+    (r"\b(?:fourth|4th)[- ]degree (?:perineal )?(?:laceration|tear)", "O70.3"),
+)
+NOT_A_LACERATION = r"\b(?:no|without|denies|intact|risk|risks)\b"
+
 # Guideline I.C.15.a/b: Z33.1 (pregnant state, incidental) and Z34 (supervision of normal pregnancy) are not
 # reported with a Chapter 15 code.
 PREGNANT_STATE_PREFIXES: tuple[str, ...] = ("Z33.1", "Z34")

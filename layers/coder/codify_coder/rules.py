@@ -1040,6 +1040,7 @@ def _obstetric(s: _State) -> None:
         if ok:
             s.add_final(Decision(code=c.code, probability=max(c.probability, 0.8 * c.lexical), mentions=(c.mention,),
                                  assertion="present", matched_term=c.matched_term, rule=why, rule_id=rule_id))
+    _delivery_record(s)
     pregnancy = [c for c in finals if c[:1] == "O"]
     if pregnancy:
         best = max(pregnancy, key=lambda c: (finals[c].probability, c))
@@ -1047,6 +1048,46 @@ def _obstetric(s: _State) -> None:
             if conventions.has_prefix(code, conventions.PREGNANT_STATE_PREFIXES):
                 s.discard(finals.pop(code), "superseded_by_more_specific", PREGNANCY_FIRST,
                           f"Chapter 15 codes take precedence: {best} (Guideline I.C.15.a)", by=best)
+
+
+_DELIVERED = re.compile(conventions.DELIVERED)
+_LIVE_BIRTH_STATED = tuple((re.compile(p), code) for p, code in conventions.LIVE_BIRTH_STATED)
+_NOT_LIVE_SINGLE_BIRTH = re.compile(conventions.NOT_LIVE_SINGLE_BIRTH)
+_PERINEAL_LACERATIONS = tuple((re.compile(p), code) for p, code in conventions.PERINEAL_LACERATIONS)
+_NOT_A_LACERATION = re.compile(conventions.NOT_A_LACERATION)
+_NOT_THIS_DELIVERY = re.compile(conventions.NOT_THIS_DELIVERY)
+
+
+def _delivery_record(s: _State) -> None:
+    """A delivery record (English: a sentence says the infant was delivered or born) states its outcome and its
+    perineal laceration in so many words: "delivered a viable male infant" Z37.0, "liveborn twins" Z37.2 (I.C.15.b.5),
+    "second-degree perineal laceration, repaired" O70.1; whatever the model thinks of such codes. Evidence and
+    confidence as for _immunization; a code already final is left as it is."""
+    if s.understanding.language != "en" or STATED_FACT < s.floor:
+        return
+    sentences = s.understanding.sentences
+    said = [_read(s.text[x.start:x.end]) for x in sentences]
+    if not any(_DELIVERED.search(t) for t in said):
+        return
+    twins = any(_NOT_LIVE_SINGLE_BIRTH.search(t) for t in said)
+    for pattern, code in (*_LIVE_BIRTH_STATED, *_PERINEAL_LACERATIONS):
+        if code in s.finals or any(c.startswith(code[:3]) for c in s.finals if code.startswith("Z37")) \
+                or code not in s.terminology or (code == "Z37.0" and twins):
+            continue
+        for i, t in enumerate(said):
+            found = pattern.search(t)
+            if found is None or sentences[i].kind == "family" or _NOT_THIS_DELIVERY.search(t) or (
+                    code.startswith("O70") and _NOT_A_LACERATION.search(t[max(0, found.start() - 40):found.start()])):
+                continue
+            first = _mention_at(s, i, pattern)
+            if first is None:
+                continue
+            rule_id, why = ((DELIVERY_OUTCOME, f"the delivery record states its outcome: {code} (Guideline I.C.15.b.5)")
+                            if code.startswith("Z37") else
+                            (DELIVERY_OUTCOME, f"the delivery record states the perineal laceration's degree: {code}"))
+            s.add_final(Decision(code=code, probability=STATED_FACT, mentions=(first,), assertion="present",
+                                 matched_term=found.group(0), rule_id=rule_id, rule=why))
+            break
 
 
 @_stage

@@ -840,6 +840,21 @@ def test_a_named_comorbidity_is_one_code_per_phrase_and_none_in_pregnancy(coder)
     assert not pregnant["E11.9"].final
 
 
+@pytest.mark.parametrize(("note", "phrase", "codes"), [
+    ("She delivered a viable male infant. Apgars 8 and 9.", "viable male infant", {"Z37.0"}),
+    ("Spontaneous vaginal delivery of a live-born female infant over a second-degree perineal laceration.",
+     "live-born female infant", {"Z37.0", "O70.1"}),
+    ("Delivered of liveborn twins. Twin A: liveborn female.", "liveborn twins", {"Z37.2"}),
+    ("The infant was delivered. Inspection revealed no second-degree laceration.", "infant", set()),
+    ("Counseled about delivery of a live infant and risks of third-degree laceration.", "live infant", set()),
+    ("G2P1, previous delivery of a live infant in 2019.", "live infant", set()),
+    ("Viable intrauterine pregnancy, live fetus.", "live fetus", set()),  # no delivery
+])
+def test_a_delivery_record_states_its_outcome_and_laceration(coder, note, phrase, codes):
+    out = decide(coder, note, [(phrase, P)], [])
+    assert {c for c, d in out.items() if d.final} == codes
+
+
 def test_diabetic_polyneuropathy_is_one_code(coder):
     note = "Type 2 diabetes. Diabetic peripheral polyneuropathy."
     out = decide(coder, note, [("Type 2 diabetes", P), ("Diabetic peripheral polyneuropathy", P)],
