@@ -814,6 +814,12 @@ PERINEAL_LACERATIONS: tuple[tuple[str, str], ...] = (
 )
 NOT_A_LACERATION = r"\b(?:no|without|denies|intact|risk|risks)\b"
 
+# Guidelines II.H / IV.H: "consistent with", "compatible with" and their kin make the condition that follows
+# them uncertain (English structured documents; the words end at most three words before the condition).
+READ_AS_UNCERTAIN = (r"\b(?:consistent with|compatible with|suggestive of|suggesting|concerning for|worrisome for|"
+                     r"suspicious for|may represent|could represent|favored to represent|in keeping with)"
+                     r"(?:\W+\w+){0,3}\W*$")
+
 # Guideline I.C.15.a/b: Z33.1 (pregnant state, incidental) and Z34 (supervision of normal pregnancy) are not
 # reported with a Chapter 15 code.
 PREGNANT_STATE_PREFIXES: tuple[str, ...] = ("Z33.1", "Z34")

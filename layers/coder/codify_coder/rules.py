@@ -335,7 +335,7 @@ def _by_assertion(s: _State) -> None:
         by_assertion: dict[tuple[str, str], list[Candidate]] = {}
         for c in group:
             m = mentions[c.mention]
-            by_assertion.setdefault((m.assertion, _context(m) or ""), []).append(c)
+            by_assertion.setdefault((_assertion(s, c.mention), _context(m) or ""), []).append(c)
         for (assertion, context), cands in sorted(by_assertion.items()):
             best = max(cands, key=lambda c: (c.probability, c.lexical))
             learned = best.source == "learned"
@@ -356,6 +356,23 @@ def _by_assertion(s: _State) -> None:
             )
             if not (context and _route_context(d, s, context)):
                 _route(d, s, chronic)
+
+
+_READ_AS_UNCERTAIN = re.compile(conventions.READ_AS_UNCERTAIN)
+
+
+def _assertion(s: _State, m: int) -> str:
+    """A mention's assertion as the rules read it: ConText's, except that in a structured English document a
+    finding "consistent with", "compatible with", "suggestive of" or "concerning for" a condition is uncertain
+    (Guidelines II.H and IV.H list these words; ConText reads a result "compatible with X" as X, the way the
+    Spanish case reports of CodiEsp are coded)."""
+    mention = s.understanding.mentions[m]
+    if mention.assertion != "present" or s.understanding.language != "en" \
+            or getattr(s.understanding, "document_type", "unknown") not in _STRUCTURED_DOCUMENTS:
+        return mention.assertion
+    sentence = s.understanding.sentences[mention.sentence]
+    before = _read(s.text[max(sentence.start, mention.start - 60):mention.start])
+    return "possible" if _READ_AS_UNCERTAIN.search(before) else "present"
 
 
 def _context(mention) -> str | None:

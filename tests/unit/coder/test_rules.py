@@ -855,6 +855,18 @@ def test_a_delivery_record_states_its_outcome_and_laceration(coder, note, phrase
     assert {c for c, d in out.items() if d.final} == codes
 
 
+@pytest.mark.parametrize(("document_type", "options", "final"), [
+    ("imaging_report", None, False),  # outpatient: uncertain, not coded (IV.H)
+    ("imaging_report", INPATIENT, True),  # inpatient: coded as if established (II.H)
+    ("unknown", None, True),  # a case report's result "consistent with" X reports X (CodiEsp's convention)
+])
+def test_consistent_with_is_uncertain_in_a_structured_english_document(coder, document_type, options, final):
+    note = "IMPRESSION: Findings consistent with acute appendicitis."
+    out = decide(coder, note, [("acute appendicitis", P)], [("K35.80", 0, 0.8)], options,
+                 document_type=document_type)
+    assert out["K35.80"].final is final
+
+
 def test_diabetic_polyneuropathy_is_one_code(coder):
     note = "Type 2 diabetes. Diabetic peripheral polyneuropathy."
     out = decide(coder, note, [("Type 2 diabetes", P), ("Diabetic peripheral polyneuropathy", P)],
