@@ -325,6 +325,19 @@ INDEX_TERMS: tuple[tuple[tuple[str, ...], str, str], ...] = (
                                   r"xarelto|dabigatran|enoxaparin)\b"), "D68.32"),
 )
 
+# The regions the titles use for a site a note names (English anatomy): cellulitis "of the left foot" is
+# L03.116 "Cellulitis of left lower limb", gout "of the right first MTP" M10.071 "..., right ankle and foot".
+# (a site word's stem -> the region words its titles may use)
+SITE_REGIONS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("foot", "feet", "toe", "heel", "plantar", "metatarsal", "metatarsophalangeal", "mtp",
+                     "hallux", "calcane", "forefoot", "midfoot", "hindfoot"), ("foot", "ankle", "lower limb")),
+    "ankl": ("ankle", "foot", "lower limb"),
+    **dict.fromkeys(("calf", "shin", "tibial", "pretibial"), ("lower leg", "leg", "lower limb")),
+    **dict.fromkeys(("leg", "thigh", "kne", "knee"), ("lower limb",)),
+    **dict.fromkeys(("finger", "thumb", "palm", "palmar", "metacarpal", "hand"), ("hand", "upper limb")),
+    **dict.fromkeys(("wrist", "forearm", "elbow", "arm"), ("upper limb",)),
+}
+
 # Guideline I.C.19.e.5: a drug taken as prescribed that causes a condition the note codes is an adverse effect
 # (the condition, then T36-T50 with 5th/6th character 5), and a drug the patient took less of than prescribed,
 # whose condition then worsened, is underdosing (character 6, with Z91.12-/Z91.14- for the noncompliance).

@@ -720,7 +720,16 @@ def _site_said(s: _State, m: int, coded: dict[int, list[int]]) -> frozenset[str]
     for w in {*words, *content_stems(_read(mention.text))}:
         out.add(w)
         out.update(str(v[0]) for v in variants.get(w, ()))
-    return frozenset(out)
+    return frozenset(out | _regions(out)) if s.understanding.language == "en" else frozenset(out)
+
+
+_SITE_REGIONS = {stem: frozenset(w for r in regions for w in content_stems(r))
+                 for stem, regions in conventions.SITE_REGIONS.items()}
+
+
+def _regions(stems: frozenset[str] | set[str]) -> frozenset[str]:
+    """The region words the titles use for the sites among `stems` (conventions.SITE_REGIONS)."""
+    return frozenset(w for stem in stems for w in _SITE_REGIONS.get(stem, ()))
 
 
 def _stated_elsewhere(s: _State, code: str, proposed: list[str], each: list[frozenset[str]]) -> str | None:
@@ -2185,6 +2194,8 @@ def _sided_sibling(s: _State, code: str) -> None:
         return
     title = s.terminology.description(code) or ""
     own = frozenset(content_stems(title)) | frozenset(w for t in _mention_texts(s, d) for w in content_stems(t))
+    if s.understanding.language == "en":
+        own |= _regions(own)  # "cellulitis of the left foot": the left lower limb's code
     allowed = own | _SIDED_DEFAULT_STEMS | frozenset(content_stems(side))
     # exact stems first: the prefix comparison of _stem_said only for the few words left over
     target = next((c for c, c_side, stems in sided[1] if c_side == side

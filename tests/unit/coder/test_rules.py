@@ -867,6 +867,16 @@ def test_consistent_with_is_uncertain_in_a_structured_english_document(coder, do
     assert out["K35.80"].final is final
 
 
+@pytest.mark.parametrize(("note", "code", "final"), [
+    ("Cellulitis of the left foot.", "L03.90", "L03.116"),  # the foot is in the lower limb
+    ("Cellulitis of the right forearm.", "L03.90", "L03.113"),
+    ("Cellulitis.", "L03.90", "L03.90"),
+])
+def test_a_site_stated_reaches_the_region_the_titles_name(coder, note, code, final):
+    out = decide(coder, note, [(note.rstrip("."), P)], [(code, 0, 0.8)])
+    assert {c for c, d in out.items() if d.final} == {final}
+
+
 def test_diabetic_polyneuropathy_is_one_code(coder):
     note = "Type 2 diabetes. Diabetic peripheral polyneuropathy."
     out = decide(coder, note, [("Type 2 diabetes", P), ("Diabetic peripheral polyneuropathy", P)],
