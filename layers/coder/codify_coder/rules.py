@@ -922,6 +922,10 @@ def _document_title(s: _State) -> None:
             s.discard(s.finals.pop(code), "not_in_diagnostic_statement", DOCUMENT_TITLE,
                       "named only in the document's title" if "title" in where
                       else "named only in the study performed, not in its findings or impression")
+        elif any(where):
+            # the title or study line is no evidence of it: the code stands on its other mentions, whose own
+            # words the guards (4c-d) then weigh ("PULMONARY EMBOLISM PROTOCOL" beside "pulmonary arteries")
+            s.finals[code] = replace(d, mentions=tuple(m for m, w in zip(d.mentions, where) if not w))
 
 
 _TITLE_LINE = re.compile(r"[^\n,]{3,100}")

@@ -877,6 +877,15 @@ def test_a_site_stated_reaches_the_region_the_titles_name(coder, note, code, fin
     assert {c for c, d in out.items() if d.final} == {final}
 
 
+def test_a_study_line_is_no_evidence_for_a_code_that_also_has_other_mentions(coder):
+    note = "EXAM: CTA chest, pulmonary embolism protocol. FINDINGS: The pulmonary arteries are well opacified."
+    mentions = [("pulmonary embolism protocol", P, None, "exam", "exam"),
+                ("pulmonary arteries", P, None, "diagnostic", "findings")]
+    out = decide(coder, note, mentions, [("I26.99", 0, 0.6), ("I26.99", 1, 0.6)], document_type="imaging_report",
+                 terms={"I26.99": "pulmonary embolism"})
+    assert not out["I26.99"].final and out["I26.99"].mentions == (1,), out["I26.99"]
+
+
 def test_diabetic_polyneuropathy_is_one_code(coder):
     note = "Type 2 diabetes. Diabetic peripheral polyneuropathy."
     out = decide(coder, note, [("Type 2 diabetes", P), ("Diabetic peripheral polyneuropathy", P)],
