@@ -338,6 +338,13 @@ SITE_REGIONS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("wrist", "forearm", "elbow", "arm"), ("upper limb",)),
 }
 
+# A title "with X" whose "without X" sibling is the Index's default: the code "with X" only when the phrase says
+# X (a laceration "with foreign body" needs the foreign body named). (X, the words that name it, folded)
+WITH_ONLY_WHEN_SAID: dict[str, tuple[str, ...]] = {
+    "foreign body": ("foreign body", "foreign bodies", "fb", "glass", "splinter", "gravel", "debris", "fragment",
+                     "metal", "wood", "embedded"),
+}
+
 # Guideline I.C.19.e.5: a drug taken as prescribed that causes a condition the note codes is an adverse effect
 # (the condition, then T36-T50 with 5th/6th character 5), and a drug the patient took less of than prescribed,
 # whose condition then worsened, is underdosing (character 6, with Z91.12-/Z91.14- for the noncompliance).

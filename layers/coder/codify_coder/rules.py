@@ -188,6 +188,8 @@ GESTATION_WEEKS = _rule("obstetric.weeks_of_gestation", "I.C.15", "final",
                         "weeks of gestation (Z3A) when the note states them for the pregnancy")
 PREGNANCY_FIRST = _rule("obstetric.chapter_15_first", "I.C.15.a", "superseded_by_more_specific",
                         "a pregnant state or supervision code (Z33.1, Z34) yields to a Chapter 15 (O) code")
+ALLERGY_LIST = _rule("context.allergy_list", None, "history_of",
+                     "a reaction named in the allergy list is the allergen's past reaction, not this encounter's")
 DOCUMENT_TITLE = _rule("document.title", "IV.A", "not_in_diagnostic_statement",
                         "the document's title or the name of the study performed, not a diagnosis")
 DIAGNOSTIC_STATEMENT = _rule(
@@ -836,6 +838,36 @@ def _stated_with(s: _State) -> None:
                             rule=f"the phrase states {stated}: {sibling} rather than {code}"))
 
 
+_WITH_ONLY_WHEN_SAID = {x: re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b")
+                        for x, words in conventions.WITH_ONLY_WHEN_SAID.items()}
+
+
+@_stage
+def _unstated_with(s: _State) -> None:
+    """2d'. The reverse of 2d for the qualifiers whose absence is the Index's default
+    (conventions.WITH_ONLY_WHEN_SAID): "Laceration of left forearm" is S51.812A "... without foreign body ...",
+    whatever the model preferred, unless the phrase names the foreign body. English notes."""
+    if s.understanding.language != "en":
+        return
+    for code in sorted(s.finals):
+        d = s.finals[code]
+        description = (s.terminology.description(code) or "").lower()
+        for qualifier, words in _WITH_ONLY_WHEN_SAID.items():
+            if f"with {qualifier}" not in description or f"without {qualifier}" in description \
+                    or any(words.search(_read(t)) for t in _mention_texts(s, d)):
+                continue
+            target = description.replace(f"with {qualifier}", f"without {qualifier}", 1)
+            sibling = next((c for c in s.terminology.descendants(code[:3])
+                            if (s.terminology.description(c) or "").lower() == target), None)
+            if sibling is not None and sibling not in s.finals:
+                del s.finals[code]
+                s.discard(d, "superseded_by_more_specific", STATED_WITH, f"no {qualifier} is named: {sibling}",
+                          by=sibling)
+                s.add_final(replace(d, code=sibling, derived_from=code, rule_id=STATED_WITH,
+                                    rule=f"no {qualifier} is named: {sibling} rather than {code}"))
+            break
+
+
 _TRIMESTER_WEEKS = re.compile(r"\b(\d{1,2})(?:\s*(?:\+|and)?\s*\d/7)?\s*(?:weeks?|wks?|semanas?)\b"
                               r"(?:\s*(?:and\s*)?\d\s*days?)?(?:\s*(?:of\s*)?(?:gestation|ega|ga|pregnant|de gestaci))?")
 
@@ -926,6 +958,22 @@ def _document_title(s: _State) -> None:
             # the title or study line is no evidence of it: the code stands on its other mentions, whose own
             # words the guards (4c-d) then weigh ("PULMONARY EMBOLISM PROTOCOL" beside "pulmonary arteries")
             s.finals[code] = replace(d, mentions=tuple(m for m, w in zip(d.mentions, where) if not w))
+
+
+@_stage
+def _allergy_list(s: _State) -> None:
+    """3''. A reaction named in the allergy list of a note that is not a case report ("ALLERGIES: Penicillin (rash), peanuts
+    (anaphylaxis)") is the allergen's past reaction, not a condition of this encounter: a code named only there is
+    discarded (its allergy status, Z88/Z91.0, is coded as such)."""
+    if getattr(s.understanding, "document_type", "unknown") == "case_report":
+        return  # (a case report's annotators code what its narrative names: CodiEsp's convention)
+    sentences, mentions = s.understanding.sentences, s.understanding.mentions
+    for code in sorted(s.finals):
+        d = s.finals[code]
+        if not code.startswith(("Z88", "Z91.0")) and d.mentions and all(
+                sentences[mentions[m].sentence].section == "allergies" for m in d.mentions):
+            s.discard(s.finals.pop(code), "history_of", ALLERGY_LIST,
+                      "a reaction named in the allergy list, not a condition of this encounter")
 
 
 _TITLE_LINE = re.compile(r"[^\n,]{3,100}")

@@ -264,6 +264,8 @@ CASES: dict[str, tuple] = {
                                None, "D62", None),
     "stated.current_smoker": ("SOCIAL HISTORY: Current smoker, 1/2 ppd.", [("Current smoker", P)], [], None,
                               "F17.210", None),
+    "context.allergy_list": ("ALLERGIES: Penicillin (rash).", [("rash", P, None, "history", "allergies")],
+                             [("R21", 0, 0.9)], None, "R21", "history_of", {"document_type": "ed_note"}),
     "stated.drug_adverse_effect": ("Steroid-induced hyperglycemia.", [("hyperglycemia", P)], [("R73.9", 0, 0.8)],
                                    None, "T38.0X5A", None),
     "stated.drug_underdosing": ("CHF exacerbation, ran out of furosemide.", [("CHF exacerbation", P)],
@@ -884,6 +886,15 @@ def test_a_study_line_is_no_evidence_for_a_code_that_also_has_other_mentions(cod
     out = decide(coder, note, mentions, [("I26.99", 0, 0.6), ("I26.99", 1, 0.6)], document_type="imaging_report",
                  terms={"I26.99": "pulmonary embolism"})
     assert not out["I26.99"].final and out["I26.99"].mentions == (1,), out["I26.99"]
+
+
+@pytest.mark.parametrize(("phrase", "code", "final"), [
+    ("Laceration of left forearm", "S51.822A", "S51.812A"),  # no foreign body named: the Index's default
+    ("Laceration of left forearm with glass fragments", "S51.822A", "S51.822A"),
+])
+def test_a_foreign_body_is_coded_only_when_named(coder, phrase, code, final):
+    out = decide(coder, phrase + ".", [(phrase, P)], [(code, 0, 0.8)])
+    assert {c for c, d in out.items() if d.final} == {final}
 
 
 def test_diabetic_polyneuropathy_is_one_code(coder):
