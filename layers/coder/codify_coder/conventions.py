@@ -840,6 +840,12 @@ READ_AS_UNCERTAIN = (r"\b(?:consistent with|compatible with|suggestive of|sugges
                      r"suspicious for|may represent|could represent|favored to represent|in keeping with)"
                      r"(?:\W+\w+){0,3}\W*$")
 
+# ... and "risk factors for", "high risk for", "evaluate for", "prophylaxis against" name a condition the
+# patient may get or may have, not one found: hypothetical.
+READ_AS_HYPOTHETICAL = (r"\b(?:risk factors? (?:for|of)|(?:high|higher|increased|elevated|low|lower) risk (?:for|of)|"
+                        r"risk of developing|to prevent|prevention of|prophylaxis (?:for|against|of)|"
+                        r"evaluat(?:e|ion) for|work-?up (?:for|of)|assess(?:ment)? for)(?:\W+\w+){0,3}\W*$")
+
 # Guideline I.C.15.a/b: Z33.1 (pregnant state, incidental) and Z34 (supervision of normal pregnancy) are not
 # reported with a Chapter 15 code.
 PREGNANT_STATE_PREFIXES: tuple[str, ...] = ("Z33.1", "Z34")

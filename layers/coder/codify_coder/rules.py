@@ -361,19 +361,23 @@ def _by_assertion(s: _State) -> None:
 
 
 _READ_AS_UNCERTAIN = re.compile(conventions.READ_AS_UNCERTAIN)
+_READ_AS_HYPOTHETICAL = re.compile(conventions.READ_AS_HYPOTHETICAL)
 
 
 def _assertion(s: _State, m: int) -> str:
     """A mention's assertion as the rules read it: ConText's, except that in a structured English document a
     finding "consistent with", "compatible with", "suggestive of" or "concerning for" a condition is uncertain
     (Guidelines II.H and IV.H list these words; ConText reads a result "compatible with X" as X, the way the
-    Spanish case reports of CodiEsp are coded)."""
+    Spanish case reports of CodiEsp are coded); one a patient has "risk factors for" or is "evaluated for" is
+    hypothetical (conventions.READ_AS_HYPOTHETICAL)."""
     mention = s.understanding.mentions[m]
     if mention.assertion != "present" or s.understanding.language != "en" \
             or getattr(s.understanding, "document_type", "unknown") not in _STRUCTURED_DOCUMENTS:
         return mention.assertion
     sentence = s.understanding.sentences[mention.sentence]
     before = _read(s.text[max(sentence.start, mention.start - 60):mention.start])
+    if _READ_AS_HYPOTHETICAL.search(before):
+        return "hypothetical"
     return "possible" if _READ_AS_UNCERTAIN.search(before) else "present"
 
 

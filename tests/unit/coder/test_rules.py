@@ -897,6 +897,17 @@ def test_a_foreign_body_is_coded_only_when_named(coder, phrase, code, final):
     assert {c for c, d in out.items() if d.final} == {final}
 
 
+@pytest.mark.parametrize(("note", "reason"), [
+    ("In a patient with risk factors for lung cancer, follow-up CT is recommended.", "hypothetical"),
+    ("Referred to evaluate for lung cancer.", "hypothetical"),
+    ("Mass suspicious for lung cancer.", "uncertain"),
+    ("Biopsy-proven lung cancer.", None),
+])
+def test_a_condition_a_patient_is_at_risk_of_or_evaluated_for_is_not_found(coder, note, reason):
+    out = decide(coder, note, [("lung cancer", P)], [("C34.90", 0, 0.8)], document_type="imaging_report")
+    assert out["C34.90"].reason == reason
+
+
 def test_diabetic_polyneuropathy_is_one_code(coder):
     note = "Type 2 diabetes. Diabetic peripheral polyneuropathy."
     out = decide(coder, note, [("Type 2 diabetes", P), ("Diabetic peripheral polyneuropathy", P)],
