@@ -190,6 +190,8 @@ INTEGRAL_SYMPTOMS: dict[str, tuple[str, ...]] = {
     # decreased or blurred vision is what a cataract, a retinal or macular disease, glaucoma or a vitreous
     # disorder does to sight; transient monocular loss is amaurosis fugax's own sign
     "H54": _EYE_DISEASES, "H53.8": _EYE_DISEASES, "H53.9": _EYE_DISEASES,
+    # delirium (R41.0 "Delirium NOS") is the substance delirium's own sign
+    "R41.0": ("F05", "F10.121", "F10.221", "F10.231", "F10.921", "F13.231", "F13.921", "F19.231", "F19.921"),
 }
 
 # Index: Pneumonia, in (due to) the organism (B95-B96 "as the cause of diseases classified elsewhere" ->
@@ -320,6 +322,10 @@ INDEX_TERMS: tuple[tuple[tuple[str, ...], str, str], ...] = (
      "D62"),
     # Cataract, senile, nuclear (sclerosis) H25.1- (the titles say "Age-related nuclear cataract")
     (("H26.9", "H25.9", "H25.8"), r"\bnuclear scleros|\bnuclear sclerotic\b|\bnuclear cataract", "H25.10"),
+    # Prediabetes R73.03 (the model reads "pre-DM" as diabetes)
+    (("E11.9", "E11.8", "E13.9", "R73.09", "R73.9"), r"\bpre-?dm\b|\bpre-?diabet", "R73.03"),
+    # Delirium, alcoholic (acute) (tremens) (withdrawal) F10.231
+    (("F05",), r"\balcohol(?:ic)?(?: withdrawal)? delirium\b|\bdelirium tremens\b|\bwithdrawal delirium\b", "F10.231"),
     # Coagulopathy, due to drugs: anticoagulant D68.32 (hemorrhagic disorder due to extrinsic anticoagulants)
     (("D68.9", "D68.4", "D68.8"), (r"\b(?:warfarin|coumadin|anticoagula\w*|heparin|apixaban|eliquis|rivaroxaban|"
                                   r"xarelto|dabigatran|enoxaparin)\b"), "D68.32"),

@@ -808,6 +808,8 @@ def test_a_chronic_condition_named_in_full_is_kept_however_the_model_doubts_it(c
     ("Visually significant nuclear sclerotic cataract, right eye", "H26.9", "H25.11"),  # then the side
     ("Coagulopathy from warfarin", "D68.9", "D68.32"),
     ("Coagulopathy of liver disease", "D68.9", "D68.9"),
+    ("Pre-DM", "E11.9", "R73.03"),
+    ("Alcohol withdrawal delirium", "F05", "F10.231"),
 ])
 def test_index_words_no_title_carries_give_the_index_s_code(coder, phrase, code, final):
     out = decide(coder, phrase + ".", [(phrase, P)], [(code, 0, 0.8)])
