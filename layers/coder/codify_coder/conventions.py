@@ -846,6 +846,12 @@ READ_AS_UNCERTAIN = (r"\b(?:consistent with|compatible with|suggestive of|sugges
                      r"suspicious for|may represent|could represent|favored to represent|in keeping with)"
                      r"(?:\W+\w+){0,3}\W*$")
 
+# A relative "was diagnosed with" a condition: the relative's (ConText ends a family scope at "diagnosed with",
+# which elsewhere starts the patient's own story). The relative starts the clause before the condition.
+RELATIVE_DIAGNOSED = (r"(?:^|[,;:.]\s*|\band\s+)(?:(?:his|her|their|the patient's|a)\s+)?(?:maternal\s+|paternal\s+)?"
+                      r"(?:mother|father|brother|sister|son|daughter|aunt|uncle|grandmother|grandfather|cousin|"
+                      r"sibling|parent)s?\s+(?:was|were|is|had been|has been)?\s*diagnosed with\b[^,;.]*$")
+
 # ... and "risk factors for", "high risk for", "evaluate for", "prophylaxis against" name a condition the
 # patient may get or may have, not one found: hypothetical.
 READ_AS_HYPOTHETICAL = (r"\b(?:risk factors? (?:for|of)|(?:high|higher|increased|elevated|low|lower) risk (?:for|of)|"

@@ -362,6 +362,7 @@ def _by_assertion(s: _State) -> None:
 
 _READ_AS_UNCERTAIN = re.compile(conventions.READ_AS_UNCERTAIN)
 _READ_AS_HYPOTHETICAL = re.compile(conventions.READ_AS_HYPOTHETICAL)
+_RELATIVE_DIAGNOSED = re.compile(conventions.RELATIVE_DIAGNOSED)
 
 
 def _assertion(s: _State, m: int) -> str:
@@ -369,12 +370,16 @@ def _assertion(s: _State, m: int) -> str:
     finding "consistent with", "compatible with", "suggestive of" or "concerning for" a condition is uncertain
     (Guidelines II.H and IV.H list these words; ConText reads a result "compatible with X" as X, the way the
     Spanish case reports of CodiEsp are coded); one a patient has "risk factors for" or is "evaluated for" is
-    hypothetical (conventions.READ_AS_HYPOTHETICAL)."""
+    hypothetical (conventions.READ_AS_HYPOTHETICAL); and in any English note, what "Father was diagnosed with"
+    is the relative's (conventions.RELATIVE_DIAGNOSED)."""
     mention = s.understanding.mentions[m]
-    if mention.assertion != "present" or s.understanding.language != "en" \
-            or getattr(s.understanding, "document_type", "unknown") not in _STRUCTURED_DOCUMENTS:
+    if mention.assertion != "present" or s.understanding.language != "en":
         return mention.assertion
     sentence = s.understanding.sentences[mention.sentence]
+    if _RELATIVE_DIAGNOSED.search(_read(s.text[sentence.start:mention.start])):
+        return "family"
+    if getattr(s.understanding, "document_type", "unknown") not in _STRUCTURED_DOCUMENTS:
+        return mention.assertion
     before = _read(s.text[max(sentence.start, mention.start - 60):mention.start])
     if _READ_AS_HYPOTHETICAL.search(before):
         return "hypothetical"

@@ -910,6 +910,17 @@ def test_a_condition_a_patient_is_at_risk_of_or_evaluated_for_is_not_found(coder
     assert out["C34.90"].reason == reason
 
 
+@pytest.mark.parametrize(("note", "phrase", "final"), [
+    ("Father was diagnosed with colon cancer at age 58.", "colon cancer", "Z80.0"),  # the relative's
+    ("Her maternal aunt was diagnosed with colon cancer.", "colon cancer", "Z80.0"),
+    ("He was diagnosed with colon cancer in May.", "colon cancer", "C18.9"),  # the patient's
+    ("Mother had diabetes; the patient was diagnosed with colon cancer.", "colon cancer", "C18.9"),
+])
+def test_what_a_relative_was_diagnosed_with_is_family_history(coder, note, phrase, final):
+    out = decide(coder, note, [(phrase, P)], [("C18.9", 0, 0.8)], terms={"C18.9": "colon cancer"})
+    assert {c for c, d in out.items() if d.final} == {final}
+
+
 def test_diabetic_polyneuropathy_is_one_code(coder):
     note = "Type 2 diabetes. Diabetic peripheral polyneuropathy."
     out = decide(coder, note, [("Type 2 diabetes", P), ("Diabetic peripheral polyneuropathy", P)],

@@ -472,12 +472,7 @@ def sentence_mentions(
             else:
                 events.append(("x", ALL))  # a confirmed finding starts a new statement
         elif kind == "term":
-            terminates = entry.terminates
-            if (terminates is not ALL and terminates and "family" in terminates and events and events[-1][0] == "t"
-                    and events[-1][1] == "family" and events[-1][4] >= i - 2):
-                # "Father was diagnosed with colon cancer": the relative's own diagnosis, not the patient's story
-                terminates = terminates - {"family"}
-            events.append(("x", terminates))
+            events.append(("x", entry.terminates))
         elif kind == "conj":
             events.append(("j",))
         else:
