@@ -333,11 +333,14 @@ def _read(span: str) -> str:
 def _by_assertion(s: _State) -> None:
     """1. Group evidence per code and route it by assertion."""
     mentions = s.understanding.mentions
+    read: dict[int, str] = {}  # each mention's assertion, read once
     for code, group in _group(s.candidates, s.terminology).items():
         by_assertion: dict[tuple[str, str], list[Candidate]] = {}
         for c in group:
             m = mentions[c.mention]
-            by_assertion.setdefault((_assertion(s, c.mention), _context(m) or ""), []).append(c)
+            if c.mention not in read:
+                read[c.mention] = _assertion(s, c.mention)
+            by_assertion.setdefault((read[c.mention], _context(m) or ""), []).append(c)
         for (assertion, context), cands in sorted(by_assertion.items()):
             best = max(cands, key=lambda c: (c.probability, c.lexical))
             learned = best.source == "learned"
@@ -376,7 +379,9 @@ def _assertion(s: _State, m: int) -> str:
     if mention.assertion != "present" or s.understanding.language != "en":
         return mention.assertion
     sentence = s.understanding.sentences[mention.sentence]
-    if _RELATIVE_DIAGNOSED.search(_read(s.text[sentence.start:mention.start])):
+    # (the relative opens the clause just before: a bounded window keeps a long sentence linear)
+    if "diagnosed" in s.text[max(sentence.start, mention.start - 120):mention.start] and _RELATIVE_DIAGNOSED.search(
+            _read(s.text[max(sentence.start, mention.start - 120):mention.start])):
         return "family"
     if getattr(s.understanding, "document_type", "unknown") not in _STRUCTURED_DOCUMENTS:
         return mention.assertion
