@@ -204,6 +204,8 @@ PNEUMONIA_BY_ORGANISM: dict[str, str] = {
 # The "with" convention (Guideline I.A.15): conditions linked by "with" take a combination code even when
 # the note does not state the link (diabetes + CKD, hypertension + heart failure or CKD).
 # (required prefixes, combination code, prefixes the combination replaces)
+# Coronary atherosclerosis of a native artery with each kind of angina (Guideline I.C.9.b, below)
+CAD_WITH_ANGINA: dict[str, str] = {"I20.0": "I25.110", "I20.1": "I25.111", "I20.89": "I25.118", "I20.9": "I25.119"}
 # The chronic (J32.0-J32.3) and acute (J01.00-J01.30, not recurrent) sinusitis of one named sinus.
 _CHRONIC_SINUSES = ("J32.0", "J32.1", "J32.2", "J32.3")
 _ACUTE_SINUSES = ("J01.00", "J01.10", "J01.20", "J01.30")
@@ -263,14 +265,9 @@ COMBINATIONS: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = (
     # Guideline I.C.9.b: coronary atherosclerosis with angina is one code, the link presumed (Index:
     # Arteriosclerosis, coronary, native vessel, with angina pectoris: unstable I25.110, with documented spasm
     # I25.111, other forms (stable) I25.118, unspecified I25.119); the angina code is not reported with it
-    (("I25.10", "I20.0"), "I25.110", ("I25.10", "I20")),
-    (("I25.10", "I20.1"), "I25.111", ("I25.10", "I20")),
-    (("I25.10", "I20.89"), "I25.118", ("I25.10", "I20")),
-    (("I25.10", "I20.9"), "I25.119", ("I25.10", "I20")),
     # (and the unspecified angina a "with angina" phrase made, when the angina's kind is coded beside it)
-    (("I25.119", "I20.0"), "I25.110", ("I25.119", "I20")),
-    (("I25.119", "I20.1"), "I25.111", ("I25.119", "I20")),
-    (("I25.119", "I20.89"), "I25.118", ("I25.119", "I20")),
+    *(((cad, angina), combined, (cad, "I20")) for cad in ("I25.10", "I25.119")
+      for angina, combined in CAD_WITH_ANGINA.items() if combined != cad),
     # Index: Varix, esophagus, in (due to) cirrhosis of liver, portal hypertension: secondary esophageal varices
     # I85.1- (bleeding I85.11), the liver disease coded first and kept
     *(((varix, liver), secondary, (varix,)) for varix, secondary in (("I85.00", "I85.10"), ("I85.01", "I85.11"))
