@@ -258,3 +258,49 @@ def test_a_custom_model_serves_averaged_members_and_reports_each_language(coder_
         assert 0.0 < numbers["map_after_rules"] <= 1.0
         assert numbers["recall_after_rules"] <= numbers["gold_ranked_after_rules"] <= 1.0
     assert sorted(manifest["thresholds"]["by_language"]) == ["en", "es"]
+
+
+# ---------------------------------------------------------------- what the center did with the proposals
+def test_a_model_carries_what_the_center_coded_of_the_candidates_proposed(coder_assets, tmp_path):
+    # Per code, and per code through each term or learned phrase: in how many training texts the pipeline
+    # proposed it, and in how many of those the center coded it (the scorer's PROPOSAL_FEATURES).
+    manifest = _train("vocabulary_es", tmp_path / "m")
+    proposals = manifest["priors"]["proposals"]
+    texts = manifest["training_data"]["texts"]
+    assert proposals and all(0 <= k <= n <= texts for n, k in proposals.values())
+    n, k = proposals["I48.91"]
+    assert k > 0 and k / n > 0.5  # the center codes atrial fibrillation where the pipeline proposes it
+    acxfa = [v for key, v in proposals.items() if key.startswith("I48.91\t") and "acxfa" in key.lower()]
+    assert acxfa and acxfa[0][1] > 0  # proposed through the learned phrase, and coded
+
+
+def test_a_custom_model_of_the_previous_feature_schema_still_loads_and_codes(center, tmp_path):
+    # Models trained before PROPOSAL_FEATURES list CUSTOM_FEATURE_NAMES_V1: the scorer feeds them those columns.
+    import hashlib
+    import shutil
+
+    import numpy as np
+    from codify_coder.score import CUSTOM_FEATURE_NAMES, CUSTOM_FEATURE_NAMES_V1, Scorer
+    from codify_coder.training.mlp import fit_mlp
+    from codify_coder.training.onnx_model import build_graph
+
+    manifest, coder = center("vocabulary_es")
+    assert manifest["feature_names"] == list(CUSTOM_FEATURE_NAMES)
+    old = tmp_path / "v1"
+    _train("vocabulary_es", tmp_path / "trained")
+    shutil.copytree(tmp_path / "trained", old)
+    # an MLP over the V1 columns only (onnxruntime refuses an input of another width)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, len(CUSTOM_FEATURE_NAMES_V1)))
+    data = build_graph(fit_mlp(x, (x[:, 0] > 0).astype(float), hidden=4, epochs=2), CUSTOM_FEATURE_NAMES_V1)
+    model_bytes = data.SerializeToString()
+    (old / "model.onnx").write_bytes(model_bytes)
+    m = json.loads((old / "manifest.json").read_text())
+    m["feature_names"] = list(CUSTOM_FEATURE_NAMES_V1)
+    m["sha256"] = hashlib.sha256(model_bytes).hexdigest()
+    m["priors"].pop("proposals")
+    (old / "manifest.json").write_text(json.dumps(m))
+    v1 = coder.with_scorer(Scorer.load(old))
+    result = _code(v1, "Mujer de 81 años con ACxFA e hipertensión arterial.")
+    assert result.model.version == m["version"]
+    assert {c.code for c in result.final_assessments} | {d.code for d in result.discarded_assessments}

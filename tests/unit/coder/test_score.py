@@ -11,7 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 from codify_coder.score import (
+    CUSTOM_FEATURE_NAMES,
+    CUSTOM_FEATURE_NAMES_V1,
     FEATURE_NAMES,
+    PROPOSAL_FEATURES,
     ModelLoadError,
     Priors,
     Scorer,
@@ -220,6 +223,37 @@ def test_priors_features():
     assert x[0, col["code_seen"]] == 1 and x[1, col["code_seen"]] == 0
     assert x[1, col["category_prior"]] > 0  # same category E11 was seen
     assert Priors.from_json(priors.to_json()) == priors
+
+
+def test_proposal_features_read_what_the_center_coded_of_the_candidates_proposed():
+    # Three notes proposed J18.9 (twice through "pneumonia", twice through "lung infection"); the center coded
+    # it in one. R05.9 was proposed once and coded; I10 was never proposed.
+    pneumonia, infection = Candidate("J18.9", 0, "pneumonia", 1.0), Candidate("J18.9", 0, "lung infection", 0.8)
+    cough = Candidate("R05.9", 1, "cough", 1.0)
+    priors = Priors.from_gold([{"J18.9"}, set(), {"R05.9"}]).with_proposals(
+        [([pneumonia, pneumonia], {"J18.9"}), ([pneumonia, infection], set()), ([infection, cough], {"R05.9"})]
+    )
+    assert priors.proposals["J18.9"] == (3, 1) and priors.proposals["J18.9\tpneumonia"] == (2, 1)
+    assert priors.proposals["J18.9\tlung infection"] == (2, 0) and priors.proposals["R05.9"] == (1, 1)
+    assert Priors.from_json(priors.to_json()) == priors
+
+    mentions = (Mention(0, 9, "pneumonia", 0), Mention(10, 15, "cough", 0))
+    understanding = Understanding("en", (Sentence(0, 30, "body"),), mentions)
+    candidates = [pneumonia, infection, cough, Candidate("I10", 1, "hypertension", 1.0)]
+    text = "pneumonia cough" + " " * 15
+    x = extract_features(text, understanding, candidates, DictFacts(), priors, learned=True)
+    assert x.shape == (4, len(CUSTOM_FEATURE_NAMES))
+    col = {n: i for i, n in enumerate(CUSTOM_FEATURE_NAMES)}
+    assert x[0, col["code_proposal_precision"]] == pytest.approx(1.5 / 5)  # (coded + 0.5) / (proposed + 2)
+    assert x[0, col["term_proposal_precision"]] == pytest.approx(1.5 / 4)
+    assert x[1, col["term_proposal_precision"]] == pytest.approx(0.5 / 4)  # the term the center never coded
+    assert x[2, col["code_proposal_precision"]] > x[0, col["code_proposal_precision"]]
+    assert x[0, col["code_proposals"]] > x[2, col["code_proposals"]] > 0
+    assert x[3, col["code_proposed_before"]] == 0 and x[3, col["code_proposal_precision"]] == 0.25
+    # without the counts (the default model, or priors from before them) the columns are zeros
+    bare = extract_features(text, understanding, candidates, DictFacts(), None, learned=True)
+    assert not bare[:, len(CUSTOM_FEATURE_NAMES_V1) :].any()
+    assert CUSTOM_FEATURE_NAMES[len(CUSTOM_FEATURE_NAMES_V1) :] == PROPOSAL_FEATURES
 
 
 def test_text_helpers():

@@ -117,11 +117,16 @@ def _unique_golds(examples: Iterable[Example]) -> list[frozenset[str]]:
     return [by_key[k] for k in sorted(by_key)]
 
 
+def prior_folds(examples: Iterable[Example], folds: int) -> dict[str, int]:
+    """The fold of each note key for out-of-fold priors (by the sha256 of the key, not input order)."""
+    keys = sorted({e.key for e in examples}, key=_key_hash)
+    return {k: i % folds for i, k in enumerate(keys)}
+
+
 def out_of_fold_priors(examples: Sequence[Example], folds: int) -> list[Priors]:
     """Each training note sees priors from the other folds only, as a new note sees the center's past
     notes at inference (its own codes never count, which would leak the label)."""
-    keys = sorted({e.key for e in examples}, key=_key_hash)
-    fold_of = {k: i % folds for i, k in enumerate(keys)}
+    fold_of = prior_folds(examples, folds)
     tables = []
     for f in range(folds):
         tables.append(Priors.from_gold(_unique_golds(e for e in examples if fold_of[e.key] != f)))

@@ -5,6 +5,7 @@
       -> K folds by note: each fold's learned-vocabulary candidates come from a vocabulary learned on the
          other folds (a note never sees a phrase learned from itself, as a new note at serving time)
       -> features (CUSTOM_FEATURE_NAMES: the default's + what the learned vocabulary says), out-of-fold priors
+         (code frequencies, and what the center coded of the candidates proposed in its other notes)
       -> K fold MLPs give out-of-fold logits: Platt calibration, the F1-maximizing threshold, the
          cross-validated MAP/F1/ECE and the center's habits all come from notes the model did not see
       -> the served MLP on all notes, int8 ONNX with that calibration; the vocabulary learned on all notes
@@ -38,7 +39,7 @@ from ..vocabulary import (
     LearnedVocabulary,
 )
 from . import calibration as cal
-from .core import Example, TrainConfig, _key_hash, note_code_scores, out_of_fold_priors
+from .core import Example, TrainConfig, _key_hash, note_code_scores, out_of_fold_priors, prior_folds
 from .mlp import fit_ensemble
 from .vocabulary import VocabNote, VocabularyConfig, learn_vocabulary, project_spans
 
@@ -244,7 +245,7 @@ def train_custom(
         raise ValueError("no positive training candidates: the notes' codes were never proposed")
 
     progress("features")
-    priors = out_of_fold_priors(oof, config.prior_folds)
+    priors = _with_proposals(oof, out_of_fold_priors(oof, config.prior_folds), config.prior_folds)
     x, y = _featurize(oof, facts, priors)
     note_fold = np.concatenate([np.full(len(e.candidates), fold_of[e.key]) for e in oof]) if oof else np.zeros(0)
     hyper = {"hidden": config.hidden, "epochs": config.epochs, "batch": config.batch, "lr": config.lr, "l2": config.l2}
@@ -327,6 +328,7 @@ def train_custom(
     elif (out_dir / CODE_SET_FILE).exists():
         (out_dir / CODE_SET_FILE).unlink()
     served_priors = Priors.from_gold(list({e.key: e.gold for e in oof}.values()))
+    served_priors = served_priors.with_proposals((e.candidates, e.gold) for e in oof)
     manifest: dict[str, Any] = {
         "model_id": model_id,
         "version": "",
@@ -361,6 +363,20 @@ def train_custom(
         time.perf_counter() - t2, cross_validated["map"], cross_validated["f1"],
     )  # fmt: skip
     return manifest
+
+
+def _with_proposals(oof: Sequence[Example], priors: Sequence[Priors], folds: int) -> list[Priors]:
+    """Each note's priors with the proposal counts of the notes of the other prior folds (as a new note sees
+    the center's past notes: its own candidates and codes never count, which would leak its label)."""
+    fold_of = prior_folds(oof, folds)
+    tables: dict[int, Priors] = {}
+    out = []
+    for e, p in zip(oof, priors, strict=True):
+        f = fold_of[e.key]
+        if f not in tables:
+            tables[f] = p.with_proposals((o.candidates, o.gold) for o in oof if fold_of[o.key] != f)
+        out.append(tables[f])
+    return out
 
 
 def _featurize(examples: Sequence[Example], facts: Any, priors: Sequence[Priors]) -> tuple[np.ndarray, np.ndarray]:
