@@ -191,10 +191,12 @@ def _from_dynamo(value: Any) -> Any:
 
 
 class S3ModelStore:
-    """Custom models under s3://MODELS_BUCKET/tenants/{tenant}/models/{id}/ (model.onnx + manifest.json),
-    loaded once per container (a few at a time, least recently used first out)."""
+    """Custom models under s3://MODELS_BUCKET/tenants/{tenant}/models/{id}/ (model.onnx + manifest.json, and
+    the center's vocabulary.json and code_set.json where it has them), loaded once per container (a few at a
+    time, least recently used first out)."""
 
     FILES = ("model.onnx", "manifest.json")
+    OPTIONAL_FILES = ("vocabulary.json", "code_set.json")
 
     def __init__(self, bucket: str, cache_dir: str, max_loaded: int = 4) -> None:
         self.bucket = bucket
@@ -256,7 +258,9 @@ class S3ModelStore:
         s3 = aws.s3()
         prefix = self.prefix(tenant, model_id)
         try:
-            etag = s3.head_object(Bucket=self.bucket, Key=prefix + "model.onnx")["ETag"].strip('"')
+            # the manifest's ETag: it names every file's content (its version hashes the ONNX graph, the
+            # vocabulary and the code set), so a model pushed again with a new vocabulary is a new cache key
+            etag = s3.head_object(Bucket=self.bucket, Key=prefix + "manifest.json")["ETag"].strip('"')
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound", "403"}:
                 raise ModelNotFound() from None
@@ -271,6 +275,12 @@ class S3ModelStore:
         try:
             for name in self.FILES:
                 s3.download_file(self.bucket, prefix + name, str(target / name))
+            for name in self.OPTIONAL_FILES:
+                try:
+                    s3.download_file(self.bucket, prefix + name, str(target / name))
+                except ClientError as exc:
+                    if exc.response.get("Error", {}).get("Code") not in {"404", "NoSuchKey", "NotFound"}:
+                        raise
         except ClientError:
             shutil.rmtree(target, ignore_errors=True)
             raise ModelNotFound() from None

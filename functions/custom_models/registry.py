@@ -15,7 +15,16 @@ from common import aws
 from .schema import ModelFailure, ModelMetrics, ModelStatus
 
 SSE = "AES256"
-MODEL_FILES = ("model.onnx", "manifest.json")
+# A model directory as codify train writes it, in publishing order: the manifest last (a model is listed once
+# its manifest exists, and by then its other files do too). The learned vocabulary and the declared code set
+# are a custom model's center knowledge: a model published without them would code with neither.
+MODEL_FILES = ("model.onnx", "vocabulary.json", "code_set.json", "manifest.json")
+REQUIRED_MODEL_FILES = ("model.onnx", "manifest.json")  # a model on ICD-10-CM FY2026 has no code_set.json
+
+
+def model_files(model_dir: Path) -> list[str]:
+    """The files of MODEL_FILES a model directory has (the required ones always), in publishing order."""
+    return [name for name in MODEL_FILES if name in REQUIRED_MODEL_FILES or (Path(model_dir) / name).is_file()]
 
 
 def training_upload_key(tenant: str, upload_id: str) -> str:
@@ -177,8 +186,7 @@ class ModelFiles:
     def publish(self, tenant: str, model_id: str, model_dir: Path) -> None:
         s3 = aws.s3()
         prefix = model_prefix(tenant, model_id)
-        # The manifest last: a model is listed once its manifest exists, and by then its ONNX file does too.
-        for name in MODEL_FILES:
+        for name in model_files(model_dir):
             s3.upload_file(str(Path(model_dir) / name), self.bucket, prefix + name,
                            ExtraArgs={"ServerSideEncryption": SSE})  # fmt: skip
 

@@ -38,6 +38,12 @@ class CreateModelRequest(BaseModel):
         description="`icd10cm`: every code must be an ICD-10-CM FY2026 code (others are refused); "
         "`training_data`: the center's own codes (e.g. CIE-10-ES 2018) are kept and declared",
     )
+    extend_code_set: Literal["auto", "yes", "no"] = Field(
+        "auto",
+        description="With `training_data`: whether the model also returns ICD-10-CM FY2026 codes outside the "
+        "hierarchy of every training code (a center's nomenclature is larger than the codes its notes used). "
+        "`auto`: when at least 80% of the data's code assignments are FY2026 billable codes",
+    )
     description: str | None = Field(None, max_length=200, description="Shown in GET /v1/models")
 
     @field_validator("id")

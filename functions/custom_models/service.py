@@ -64,7 +64,8 @@ class ModelsService:
         item = {
             "tenant": tenant, "model_id": request.id, "status": "training", "job_id": job_id,
             "created_at": created_at, "updated_at": created_at, "language": request.language,
-            "code_system_requested": request.code_system, "description": request.description,
+            "code_system_requested": request.code_system,
+            "extend_code_set": request.extend_code_set, "description": request.description,
             "training_upload_id": request.training_upload_id, "training_bytes": size, "source": "api",
             "request_id": caller.request_id,
         }  # fmt: skip

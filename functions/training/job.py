@@ -94,6 +94,8 @@ class Trainer:
         # installed coder takes it, so this job runs with the coder before and after it learns to.
         if allow_unknown and "code_system" in inspect.signature(train).parameters:
             kwargs["code_system"] = "training_data"
+            if "extend_code_set" in inspect.signature(train).parameters:
+                kwargs["extend_code_set"] = str(item.get("extend_code_set") or "auto")
         out = folder / "model"
         try:
             manifest = train(data, out, job.model_id, language=str(item.get("language") or "auto"),

@@ -153,3 +153,26 @@ def test_codify_models_push_publishes_a_locally_trained_model(server, coder_asse
                              "--tenant", "dev", "--id", "x"], env=env, capture_output=True, text=True, cwd=ROOT,
                             check=False)  # fmt: skip
     assert broken.returncode == 4 and "need model.onnx" in broken.stderr
+
+
+def test_a_model_trained_through_the_api_codes_with_its_vocabulary_and_its_code_set(server):  # noqa: F811
+    # The learned vocabulary (vocabulary.json) and the declared code set (code_set.json) are published with the
+    # model and loaded with it: "ACxFA" is the center's word for I48.91, and the CIE-10-ES center's headache
+    # is R51 (FY2026: R51.9).
+    centers = ROOT / "tests" / "fixtures" / "centers"
+    cases = (("vocab-center", "vocabulary_es.jsonl", {}, "Mujer de 81 años con ACxFA.", "I48.91"),
+             ("cie-center", "cie10es.jsonl", {"code_system": "training_data"}, "Paciente con cefalea.", "R51"))
+    for model_id, data, extra, note, code in cases:
+        upload_id, _ = upload(server, (centers / data).read_bytes())
+        r = requests.post(f"{server['url']}/v1/models", headers=auth(), timeout=30,
+                          data=json.dumps({"id": model_id, "training_upload_id": upload_id, "language": "es", **extra}))
+        assert r.status_code == 202, r.text
+        assert wait(server, model_id)["status"] == "ready"
+        coded = requests.post(f"{server['url']}/v1/codify", headers=auth(), timeout=60,
+                              data=json.dumps({"text": note, "model": model_id, "language": "es"})).json()  # fmt: skip
+        finals = {a["code"]: a for a in coded["final_assessments"]}
+        assert code in finals, coded
+        if model_id == "vocab-center":
+            assert finals[code]["rule"] == "center.vocabulary"
+        else:
+            assert coded["model"]["terminology"] == "CIE-10-ES 2018" and "R51.9" not in finals

@@ -124,10 +124,11 @@ def test_train_read_code_with_and_delete_a_model(env, jobs, fake):  # noqa: F811
     assert all(0.0 <= model["metrics"][k] <= 1.0 for k in ("map", "f1", "ece"))
     assert model["failure"] is None
 
-    # The training data is gone; the model's files are under the tenant's prefix.
+    # The training data is gone; the model's files are under the tenant's prefix (an ICD-10-CM FY2026 model:
+    # its learned vocabulary, no code set).
     assert not staged(env, f"tenants/clinic-a/training-uploads/{upload_id}")
     assert sorted(model_objects(env, "clinic-a", MODEL)) == [
-        f"tenants/clinic-a/models/{MODEL}/manifest.json", f"tenants/clinic-a/models/{MODEL}/model.onnx"]  # fmt: skip
+        f"tenants/clinic-a/models/{MODEL}/{name}" for name in ("manifest.json", "model.onnx", "vocabulary.json")]  # fmt: skip
     status, _, listed = call("models_list")
     assert [(m["id"], m["status"]) for m in listed["models"]] == [("default", "ready"), (MODEL, "ready")]
 
@@ -224,6 +225,17 @@ def test_the_centers_own_codes_are_kept_when_declared(env, jobs, fake):  # noqa:
     _, model = train(env, jobs, data, code_system="training_data")
     assert model["status"] == "ready", model
     assert model["warnings"] == ["1 codes are not ICD-10-CM FY2026 codes (e.g. A00.99); kept as the center's own"]
+
+
+@pytest.mark.parametrize("extend,system", [("auto", "+ ICD-10-CM FY2026"), ("no", None)])
+def test_a_declared_code_set_is_extended_by_icd10cm_unless_the_center_says_no(env, jobs, fake, extend, system):  # noqa: F811
+    # the synthetic center writes ICD-10-CM codes but for one: auto extends its set by FY2026, "no" keeps it closed
+    data = jsonl(_with(NOTES, 2, codes=["A00.99", "E11.9"]))
+    _, model = train(env, jobs, data, code_system="training_data", extend_code_set=extend)
+    assert model["status"] == "ready", model
+    assert model["code_system"].endswith(system) if system else "ICD-10-CM" not in model["code_system"]
+    status, _, bad = call("models_create", body={"id": "x", "training_upload_id": "u1", "extend_code_set": "maybe"})
+    assert status == 400 and bad["error"]["details"][0]["field"] == "body.extend_code_set"
 
 
 def test_deleting_a_model_while_it_trains_discards_its_result_and_its_data(env, jobs):  # noqa: F811

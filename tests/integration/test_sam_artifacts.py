@@ -337,7 +337,8 @@ def test_training_function_trains_a_model_from_a_training_upload(emulate, moto_e
     item = table.get_item(Key={"tenant": job["tenant"], "model_id": job["model_id"]})["Item"]
     assert item["status"] == "ready" and int(item["notes"]) == 30
     listed = s3.list_objects_v2(Bucket=env["MODELS_BUCKET"], Prefix=f"tenants/{job['tenant']}/models/{job['model_id']}/")
-    assert sorted(o["Key"].rsplit("/", 1)[-1] for o in listed["Contents"]) == ["manifest.json", "model.onnx"]
+    assert sorted(o["Key"].rsplit("/", 1)[-1] for o in listed["Contents"]) == ["manifest.json", "model.onnx",
+                                                                                "vocabulary.json"]  # fmt: skip
     assert s3.list_objects_v2(Bucket=env["STAGING_BUCKET"], Prefix=key)["KeyCount"] == 0
 
 

@@ -55,7 +55,7 @@ def push_model(args) -> int:
     import boto3
     from codify_coder.score import ModelLoadError, Scorer
     from common.ids import now_iso
-    from custom_models.registry import MODEL_FILES, SSE, code_system_of, metrics_of, model_prefix
+    from custom_models.registry import SSE, code_system_of, metrics_of, model_files, model_prefix
     from custom_models.schema import MODEL_ID_PATTERN
 
     try:
@@ -70,7 +70,7 @@ def push_model(args) -> int:
     session = boto3.session.Session(region_name=region)
     s3 = session.client("s3", endpoint_url=endpoint)
     prefix = model_prefix(args.tenant, model_id)
-    for name in MODEL_FILES:  # the manifest last, as the training function publishes
+    for name in model_files(args.dir):  # the manifest last, as the training function publishes
         s3.upload_file(str(args.dir / name), bucket, prefix + name, ExtraArgs={"ServerSideEncryption": SSE})
     metrics = metrics_of(manifest)
     training = manifest.get("training_data") if isinstance(manifest.get("training_data"), dict) else {}

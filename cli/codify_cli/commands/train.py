@@ -84,7 +84,8 @@ def run(args) -> int:
     try:
         with _progress(training):
             manifest = training.train(args.data, args.out, args.model_id, args.terminology, args.language,
-                                      custom_config(epochs=args.epochs, seed=args.seed), args.workers)  # fmt: skip
+                                      custom_config(epochs=args.epochs, seed=args.seed), args.workers,
+                                      code_system=args.code_system, extend_code_set=args.extend_code_set)  # fmt: skip
     except training.DataError as exc:
         raise CliError(str(exc), INPUT) from None
     except UnicodeDecodeError:

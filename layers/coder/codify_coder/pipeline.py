@@ -54,7 +54,7 @@ class Coder:
 
     @property
     def model(self) -> ModelInfo:
-        system = self.center.code_set.name if self.center is not None else self.terminology.name
+        system = self.center.code_set.system if self.center is not None else self.terminology.name
         return ModelInfo(id=self.scorer.model_id, version=self.scorer.version, terminology=system)
 
     def _threshold(self, language: str) -> float:

@@ -155,10 +155,18 @@ class LearnedVocabulary:
 class CodeSet:
     """The codes a model returns, with their descriptions; `None` codes means all of ICD-10-CM FY2026."""
 
-    def __init__(self, name: str, codes: Mapping[str, str] | None = None) -> None:
+    def __init__(self, name: str, codes: Mapping[str, str] | None = None, extended: bool = False) -> None:
         self.name = name
         self.codes: dict[str, str] | None = dict(codes) if codes is not None else None
         self._plain = {c.replace(".", ""): c for c in self.codes} if self.codes is not None else {}
+        # Extended: also the ICD-10-CM FY2026 codes outside the hierarchy of every declared code (no declared
+        # code is a prefix of one, and none extends one): a center's nomenclature is far larger than the
+        # codes its training notes happen to use, and where it writes codes as ICD-10-CM does (CodiEsp's
+        # CIE-10-ES: 92% of its codes), a code the training notes never used is still one of its codes.
+        self.extended = bool(extended) and self.codes is not None
+        self._declared_prefixes = (
+            {p[:n] for p in self._plain for n in range(3, len(p) + 1)} if self.extended else set()
+        )
         self._map_memo: dict[str, str | None] = {}
         self._rep: dict[str, str | None] = {}
 
@@ -167,7 +175,24 @@ class CodeSet:
         return self.codes is not None
 
     def __contains__(self, code: object) -> bool:
-        return self.codes is None or code in self.codes
+        return self.codes is None or code in self.codes or (isinstance(code, str) and self._extends(code))
+
+    @property
+    def system(self) -> str:
+        """The code system as a response names it."""
+        return f"{self.name} + {FY2026}" if self.extended else self.name
+
+    def restricted_to(self, codes: Iterable[str]) -> CodeSet:
+        """The same code system declared by fewer codes (a cross-validation fold's training notes)."""
+        keep = set(codes)
+        return CodeSet(self.name, {c: d for c, d in (self.codes or {}).items() if c in keep}, self.extended)
+
+    def _extends(self, code: str) -> bool:
+        """An ICD-10-CM code of the extension: no declared code is a prefix of it, or extends it."""
+        if not self.extended:
+            return False
+        plain = code.replace(".", "")
+        return plain not in self._declared_prefixes and not any(plain[:n] in self._plain for n in range(3, len(plain)))
 
     def to_declared(self, code: str) -> str | None:
         """The declared code a FY2026 code stands for: itself, else its longest declared prefix, else None."""
@@ -183,6 +208,8 @@ class CodeSet:
             if found is not None:
                 out = found
                 break
+        if out is None and self._extends(code):
+            out = code
         if len(self._map_memo) < 100_000:
             self._map_memo[code] = out
         return out
@@ -193,6 +220,8 @@ class CodeSet:
         tabular list; None when no FY2026 entry is near."""
         if code in self._rep:
             return self._rep[code]
+        if self.codes is not None and code not in self.codes and self._extends(code):
+            return code if code in terminology else None
         from .rules import default_leaf  # rules imports nothing of this module
 
         out: str | None = None
@@ -217,11 +246,14 @@ class CodeSet:
         return terminology.description(code) or code
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "codes": dict(sorted(self.codes.items())) if self.codes is not None else None}
+        out: dict[str, Any] = {"name": self.name, "codes": dict(sorted(self.codes.items())) if self.codes is not None else None}
+        if self.extended:
+            out["extended_by"] = FY2026
+        return out
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> CodeSet:
-        return cls(str(data["name"]), data.get("codes"))
+        return cls(str(data["name"]), data.get("codes"), extended=data.get("extended_by") == FY2026)
 
 
 # Assertion classes a center may code although the ICD-10-CM guidelines leave them out.

@@ -304,3 +304,75 @@ def test_a_custom_model_of_the_previous_feature_schema_still_loads_and_codes(cen
     result = _code(v1, "Mujer de 81 años con ACxFA e hipertensión arterial.")
     assert result.model.version == m["version"]
     assert {c.code for c in result.final_assessments} | {d.code for d in result.discarded_assessments}
+
+
+# ---------------------------------------------------------------- a code set extended by ICD-10-CM FY2026
+def test_an_extended_code_set_maps_into_declared_hierarchies_and_returns_other_fy2026_codes():
+    from codify_coder.vocabulary import FY2026, CodeSet
+
+    cs = CodeSet("CIE-10-ES 2018", {"R51": "Cefalea", "T14.90": "Lesión", "I10": "HTA"}, extended=True)
+    assert cs.to_declared("R51.9") == "R51"  # inside a declared code's hierarchy: the declared code
+    assert cs.to_declared("T14.90XA") == "T14.90"
+    assert cs.to_declared("J18.9") == "J18.9" and "J18.9" in cs  # outside every hierarchy: the FY2026 code
+    assert cs.to_declared("T14.9") is None  # an ancestor of a declared code is not a code of the set
+    assert cs.system == f"CIE-10-ES 2018 + {FY2026}"
+    assert CodeSet.from_json(cs.to_json()).extended
+    closed = CodeSet("CIE-10-ES 2018", {"R51": "Cefalea"})
+    assert closed.to_declared("J18.9") is None and "J18.9" not in closed and closed.system == "CIE-10-ES 2018"
+    fold = cs.restricted_to({"R51"})  # a cross-validation fold's code set: fewer codes, the same system
+    assert fold.extended and fold.to_declared("T14.90XA") == "T14.90XA" and fold.to_declared("R51.9") == "R51"
+
+
+def test_a_center_whose_codes_are_not_mostly_fy2026_gets_its_code_set_extended_only_when_asked(tmp_path, center, default_coder):
+    from codify_coder.score import Scorer
+    from codify_coder.training.train import EXTEND_SHARE
+
+    # cie10es.jsonl writes R51, M54.5, T14.8 (not FY2026 billable): too few FY2026 codes for auto
+    manifest, _ = center("cie10es")
+    assert manifest["codes_report"]["extended_by"]["fy2026_share"] < EXTEND_SHARE
+    assert manifest["codes_report"]["extended_by"]["code_system"] is None
+    # asked for, the same center's model also returns FY2026 codes its notes never used
+    out = tmp_path / "extended"
+    extended = _train("cie10es", out, code_system="training_data", extend_code_set="yes")
+    assert extended["code_system"] == "CIE-10-ES 2018 + ICD-10-CM FY2026"
+    coder = default_coder.with_scorer(Scorer.load(out))
+    result = _code(coder, "Paciente con cefalea intensa. Diagnóstico: neumonía adquirida en la comunidad.")
+    assert result.model.terminology == "CIE-10-ES 2018 + ICD-10-CM FY2026"
+    returned = {a.code for a in result.final_assessments} | {d.code for d in result.discarded_assessments}
+    assert "R51" in returned and "R51.9" not in returned  # a declared code's hierarchy stays the declared code
+    # pneumonia, which no training note had, reaches the model's scorer (the default coder codes it); the
+    # closed set of the same center drops it before scoring
+    note = "Neumonía adquirida en la comunidad."
+    assert "J18.9" in _finals(_code(default_coder, note))
+    assert "J18.9" in _candidates(coder, note) and "J18.9" not in _candidates(center("cie10es")[1], note)
+
+
+def _candidates(coder, text: str) -> set[str]:
+    """The codes a custom coder's scorer is given for a Spanish note: the terminology's, through its code set."""
+    from codify_coder.understand import analyze
+
+    understanding = analyze(text, "es")
+    base = coder.candidates.generate(text, understanding)
+    return {c.code for c in coder.center.candidates(text, understanding, base, coder.terminology)}
+
+
+@pytest.mark.parametrize(
+    ("codes", "setting", "extended"),
+    [
+        (["J18.9", "I10", "E11.9", "R51"], "auto", False),  # 3 of 4 assignments FY2026 billable: 75% < 80%
+        (["J18.9", "I10", "E11.9", "N39.0", "R51"], "auto", True),  # 80%: the nomenclature writes ICD-10-CM codes
+        (["J18.9", "I10", "E11.9", "N39.0", "R51"], "no", False),
+        (["R51", "M54.5"], "yes", True),
+    ],
+)
+def test_auto_extension_follows_the_share_of_fy2026_codes_in_the_data(coder_assets, codes, setting, extended):
+    from codify_coder.pipeline import ASSETS_DIR
+    from codify_coder.terminology import Terminology
+    from codify_coder.training.examples import LabeledNote
+    from codify_coder.training.train import check_codes
+
+    terminology = Terminology.load(ASSETS_DIR / "terminology")
+    notes = [LabeledNote(f"n{i}", "x", "es", frozenset({c})) for i, c in enumerate(codes)]
+    code_set, report, _ = check_codes(notes, terminology, "CIE-10-ES 2018", {}, setting)
+    assert code_set.extended is extended and code_set.declared
+    assert report["extended_by"]["code_system"] == ("ICD-10-CM FY2026" if extended else None)

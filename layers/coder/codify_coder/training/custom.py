@@ -118,8 +118,8 @@ KEEP_PRECISION = 0.45  # a discarding convention is overridden when the center c
 
 
 def _through_rules(
-    examples: Sequence[Example], oof: Sequence[Example], p_oof: np.ndarray, terminology: Any, code_set: CodeSet,
-    thresholds: dict[str, float], codes_assertions: frozenset[str], keeps: frozenset[str],
+    examples: Sequence[Example], oof: Sequence[Example], p_oof: np.ndarray, terminology: Any,
+    code_sets: Sequence[CodeSet], thresholds: dict[str, float], codes_assertions: frozenset[str], keeps: frozenset[str],
 ) -> tuple[dict[str, tuple[int, int]], dict[str, Any]]:
     """Run the rules over the out-of-fold scored candidates: per discarding rule, (codes the center coded,
     codes discarded) above the threshold; and MAP / micro F1 in the code set as `codify eval` computes them."""
@@ -129,7 +129,7 @@ def _through_rules(
     aps: dict[str, list[float]] = defaultdict(list)
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # language -> tp, fp, fn, gold reached
     i = 0
-    for e, o in zip(examples, oof, strict=True):
+    for e, o, code_set in zip(examples, oof, code_sets, strict=True):
         n = len(o.candidates)
         scored = [replace(c, probability=float(p)) for c, p in zip(o.candidates, p_oof[i : i + n], strict=True)]
         i += n
@@ -205,7 +205,6 @@ def train_custom(
     vocab_config = vocab_config or VocabularyConfig()
     t0 = time.perf_counter()
     facts = TerminologyFacts(terminology)
-    mapper = CenterKnowledge(LearnedVocabulary(), code_set)
     folds = max(2, min(folds, len({e.key for e in examples})))
     fold_of = _fold_of([e.key for e in examples], folds)
     # Input order must not matter (the same notes in another order give the same bytes): notes in the order of
@@ -232,13 +231,25 @@ def train_custom(
     vocabs = [learn_vocabulary([v for v in vnotes if fold_of[v.key] != k], vocab_config) for k in range(folds)]
     final_vocab = learn_vocabulary(vnotes, vocab_config)
 
-    def rep(code: str) -> str | None:
-        return code_set.representative(code, terminology) if code_set.declared else code
+    # A declared code set is the codes of the notes a model was trained on: each fold's notes see the set of
+    # the other folds' notes, so a code only their own fold used is new to them, as it is to a new note (with
+    # the whole set the cross-validated numbers counted such codes as returnable, and overstated recall).
+    if code_set.declared:
+        fold_sets = [code_set.restricted_to(c for e in examples if fold_of[e.key] != k for c in e.gold)
+                     for k in range(folds)]  # fmt: skip
+    else:
+        fold_sets = [code_set] * folds
+    mappers = [CenterKnowledge(LearnedVocabulary(), cs) for cs in fold_sets]
+    note_sets = [fold_sets[fold_of[e.key]] for e in examples]
+
+    def rep(code: str, cs: CodeSet) -> str | None:
+        return cs.representative(code, terminology) if cs.declared else code
 
     oof: list[Example] = []
-    for e in examples:
-        cands = mapper.candidates(e.text, e.understanding, e.candidates, terminology, vocabulary=vocabs[fold_of[e.key]])
-        gold = frozenset(r for r in (rep(c) for c in e.gold) if r is not None)
+    for e, cs in zip(examples, note_sets, strict=True):
+        k = fold_of[e.key]
+        cands = mappers[k].candidates(e.text, e.understanding, e.candidates, terminology, vocabulary=vocabs[k])
+        gold = frozenset(r for r in (rep(c, cs) for c in e.gold) if r is not None)
         oof.append(replace(e, candidates=tuple(cands), gold=gold))
     t1 = time.perf_counter()
     if not any(c.code in e.gold for e in oof for c in e.candidates):
@@ -299,12 +310,12 @@ def train_custom(
     # sees them (both out of fold).
     codes_assertions = frozenset(center_habits["codes_assertions"])
     thresholds: dict[str, float] = {str(lang): by_language.get(lang, threshold) for lang in languages}
-    by_rule, _ = _through_rules(examples, oof, p_oof, terminology, code_set, thresholds, codes_assertions, frozenset())
+    by_rule, _ = _through_rules(examples, oof, p_oof, terminology, note_sets, thresholds, codes_assertions, frozenset())
     keeps = sorted(r for r, (coded, total) in by_rule.items()
                    if r not in rules.NOT_OVERRIDABLE and coded >= MIN_HABIT and coded / total >= KEEP_PRECISION)
     center_habits["keeps"] = keeps
     center_habits["discarded_above_threshold"] = {r: {"coded": c, "discarded": t} for r, (c, t) in sorted(by_rule.items())}
-    _, after = _through_rules(examples, oof, p_oof, terminology, code_set, thresholds, codes_assertions, frozenset(keeps))
+    _, after = _through_rules(examples, oof, p_oof, terminology, note_sets, thresholds, codes_assertions, frozenset(keeps))
     cross_validated.update(after)
     t2 = time.perf_counter()
 
@@ -345,7 +356,7 @@ def train_custom(
         "thresholds": {"final": threshold, "f1_max_cross_validated": fitted_threshold,
                        **({"by_language": by_language} if by_language else {})},
         "training_data_sha256": data_sha256,
-        "code_system": code_set.name,
+        "code_system": code_set.system,
         "vocabulary": _vocab_summary(final_vocab),
         "habits": center_habits,
         "hyperparameters": {**hyper, "seed": config.seed, "members": config.members, "folds": folds,

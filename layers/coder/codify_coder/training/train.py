@@ -53,6 +53,13 @@ CODIESP_SYSTEM = "CIE-10-ES 2018"
 FY2026 = "ICD-10-CM FY2026"
 TRAINING_DATA = "training_data"  # code_system: the training data's codes (named by the data, else by the model)
 _EXAMPLES = 5  # codes quoted in a report or an error
+# A declared code set is extended by ICD-10-CM FY2026 (vocabulary.CodeSet.extended) when at least this share
+# of the training data's code assignments are written as FY2026 billable codes: the center's nomenclature
+# then writes codes as ICD-10-CM does, and a code its training notes never used is most likely one of them
+# (CodiEsp's CIE-10-ES 2018: 92%; 18% of its dev cases' codes are not in its train cases, and a set of the
+# training codes alone could never return them).
+EXTEND_SHARE = 0.8
+EXTEND_CHOICES = ("auto", "yes", "no")
 
 
 def _codes_field(codes: Any, where: str, text_len: int) -> tuple[list[str], list[tuple[str, tuple[tuple[int, int], ...]]], dict[str, str]]:
@@ -194,10 +201,11 @@ def load_notes(data: Path, language: str = "both", meta: dict[str, Any] | None =
     return notes
 
 
-def check_codes(notes: Sequence[LabeledNote], terminology: Any, code_system: str, descriptions: dict[str, str]
-                ) -> tuple[CodeSet, dict[str, Any], list[LabeledNote]]:  # fmt: skip
+def check_codes(notes: Sequence[LabeledNote], terminology: Any, code_system: str, descriptions: dict[str, str],
+                extend: str = "auto") -> tuple[CodeSet, dict[str, Any], list[LabeledNote]]:  # fmt: skip
     """The model's code set, the report of codes outside ICD-10-CM FY2026, and the notes with their gold
-    codes in that set. Raises DataError for codes that are not ICD-10 codes at all."""
+    codes in that set. `extend` ("auto", "yes", "no"): whether a declared set is extended by ICD-10-CM
+    FY2026 (auto: EXTEND_SHARE). Raises DataError for codes that are not ICD-10 codes at all."""
     label_set = sorted({c for n in notes for c in n.gold})
     malformed = [c for c in label_set if not CODE.match(c)]
     if malformed:
@@ -232,7 +240,16 @@ def check_codes(notes: Sequence[LabeledNote], terminology: Any, code_system: str
                         f"description in the data (e.g. {', '.join(unknown[:_EXAMPLES])})")  # fmt: skip
     report["declared"] = {"count": len(not_fy), "examples": not_fy[:_EXAMPLES],
                           "why": f"codes of {code_system}, returned as such"}  # fmt: skip
-    return CodeSet(code_system, codes), report, list(notes)
+    assigned = [c for n in notes for c in n.gold]
+    share = sum(1 for c in assigned if terminology.is_billable(c)) / len(assigned) if assigned else 0.0
+    extended = extend == "yes" or (extend == "auto" and share >= EXTEND_SHARE)
+    report["extended_by"] = {
+        "code_system": FY2026 if extended else None, "fy2026_share": round(share, 4), "setting": extend,
+        "why": (f"{share:.0%} of the data's code assignments are ICD-10-CM FY2026 billable codes (auto: "
+                f">= {EXTEND_SHARE:.0%}): FY2026 codes outside the hierarchy of every declared code are returned "
+                "too") if extended else "only the declared codes are returned",
+    }  # fmt: skip
+    return CodeSet(code_system, codes, extended=extended), report, list(notes)
 
 
 def train(
@@ -247,6 +264,7 @@ def train(
     code_system: str | None = None,
     folds: int = 4,
     vocabulary: VocabularyConfig | None = None,
+    extend_code_set: str = "auto",
 ) -> dict[str, Any]:
     """Train a custom model on a center's coded notes and write it to `out_dir`; returns its manifest.
 
@@ -275,7 +293,10 @@ def train(
         code_system = meta.get("code_system")
     if code_system is None:
         code_system = FY2026 if all(c in terminology for n in notes for c in n.gold) else f"{model_id} codes"
-    code_set, report, notes = check_codes(notes, terminology, code_system, meta.get("descriptions", {}))
+    if extend_code_set not in EXTEND_CHOICES:
+        raise DataError(f"extend_code_set: one of {', '.join(EXTEND_CHOICES)}")
+    code_set, report, notes = check_codes(notes, terminology, code_system, meta.get("descriptions", {}),
+                                          extend_code_set)  # fmt: skip
     label_set = sorted({c for n in notes for c in n.gold})
     log.info("custom model %s: %d notes (%d texts), %d distinct codes, %d not in ICD-10-CM FY2026, code system %s",
              model_id, distinct, len(notes), len(label_set), report["not_in_icd10cm_fy2026"]["count"],
@@ -354,6 +375,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--code-system", dest="code_system", default=None,
                         help="the codes the model returns: 'ICD-10-CM FY2026', or a name for the data's own codes "
                         "(default: what the data declares; CodiEsp: CIE-10-ES 2018)")  # fmt: skip
+    parser.add_argument("--extend-code-set", dest="extend_code_set", choices=EXTEND_CHOICES, default="auto",
+                        help="a declared code set also returns ICD-10-CM FY2026 codes outside the hierarchy of "
+                        f"its codes (auto: when >= {EXTEND_SHARE:.0%} of the data's codes are FY2026 codes)")  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:
@@ -367,6 +391,7 @@ def run(args: argparse.Namespace) -> int:
             custom_config(epochs=args.epochs, seed=args.seed),
             args.workers,
             code_system=args.code_system,
+            extend_code_set=args.extend_code_set,
         )
     except DataError as exc:
         print(f"codify train: {exc}", file=sys.stderr)
