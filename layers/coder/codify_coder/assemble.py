@@ -49,7 +49,7 @@ def _evidence(d: Decision, document: Document, understanding: Understanding) -> 
     return tuple(spans)
 
 
-def _justification(d: Decision, understanding: Understanding, description: str) -> str:
+def _justification(d: Decision, understanding: Understanding, description: str, provenance: str | None = None) -> str:
     m = understanding.mentions[d.mentions[0]] if d.mentions else None
     parts = []
     if m is not None:
@@ -60,6 +60,8 @@ def _justification(d: Decision, understanding: Understanding, description: str) 
     parts.append(d.rule)
     if d.derived_from:
         parts.append(f"derived from {d.derived_from}")
+    if provenance:
+        parts.append(provenance)
     return f"{d.code} {description}: " + "; ".join(parts) + "."
 
 
@@ -72,24 +74,26 @@ def result(
     options: CodeOptions,
     timings: dict[str, float],
     terminology: Terminology,
-    describe: Callable[[str], tuple[str, bool]] | None = None,
+    describe: Callable[[str], tuple[str, bool, str | None]] | None = None,
 ) -> CodingResult:
-    """`describe`: (description, billable) of a code of a custom model's declared code set (CIE-10-ES...)."""
+    """`describe`: (description, billable, provenance) of a code of a custom model's declared code set
+    (CIE-10-ES...); the provenance, when there is one, ends the justification."""
     finals: list[Assessment] = []
     discarded: list[DiscardedAssessment] = []
     for d in decisions:
         info = terminology.get(d.code)
         description = info.description if info else d.code
         billable = bool(info and info.billable)
+        provenance = None
         if describe is not None:
-            description, billable = describe(d.code)
+            description, billable, provenance = describe(d.code)
         evidence = _evidence(d, document, understanding)
         if d.final:
             if not evidence:  # no final code without evidence in the note
                 continue
             finals.append(Assessment(
                 code=d.code, description=description, confidence=confidence(d.probability),
-                justification=_justification(d, understanding, description), evidence=evidence,
+                justification=_justification(d, understanding, description, provenance), evidence=evidence,
                 assertion=d.assertion, billable=billable,
                 rule=d.rule_id, guideline=d.guideline,
             ))
@@ -97,7 +101,7 @@ def result(
             discarded.append(DiscardedAssessment(
                 code=d.code, description=description, confidence=confidence(d.probability),
                 reason=d.reason,  # type: ignore[arg-type]
-                justification=_justification(d, understanding, description), evidence=evidence,
+                justification=_justification(d, understanding, description, provenance), evidence=evidence,
                 superseded_by=d.superseded_by, rule=d.rule_id, guideline=d.guideline,
             ))
     finals.sort(key=lambda a: (-a.confidence, a.code))

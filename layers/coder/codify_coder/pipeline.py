@@ -107,7 +107,7 @@ class Coder:
         describe = None
         if center is not None and center.code_set.declared:
             decisions = to_code_set(decisions, center.code_set)
-            describe = lambda code: (center.code_set.description(code, self.terminology), True)
+            describe = lambda code: center.code_set.describe(code, self.terminology)
         understanding = view.restore(understanding)
         t4 = time.perf_counter()
         timings.update(

@@ -240,6 +240,14 @@ class CodeSet:
         self._rep[code] = out
         return out
 
+    def describe(self, code: str, terminology: Terminology) -> tuple[str, bool, str | None]:
+        """(description, billable, provenance) of a code the set returns: a declared code is billable in its
+        system; an extension code is FY2026's, and says that no training note of the center used it."""
+        if self.codes is None or code in self.codes:
+            return self.description(code, terminology), True, None
+        return (self.description(code, terminology), bool(terminology.is_billable(code)),
+                f"an {FY2026} code outside the codes of the center's training notes")  # fmt: skip
+
     def description(self, code: str, terminology: Terminology) -> str:
         if self.codes is not None and self.codes.get(code):
             return self.codes[code]

@@ -340,6 +340,13 @@ def test_a_center_whose_codes_are_not_mostly_fy2026_gets_its_code_set_extended_o
     assert result.model.terminology == "CIE-10-ES 2018 + ICD-10-CM FY2026"
     returned = {a.code for a in result.final_assessments} | {d.code for d in result.discarded_assessments}
     assert "R51" in returned and "R51.9" not in returned  # a declared code's hierarchy stays the declared code
+    said = {a.code: a.justification for a in result.final_assessments}
+    said.update({d.code: d.justification for d in result.discarded_assessments})
+    assert "outside the codes of the center's training notes" not in said["R51"]
+    cs = coder.center.code_set
+    assert cs.describe("J18.9", coder.terminology) == (
+        "Pneumonia, unspecified organism", True, "an ICD-10-CM FY2026 code outside the codes of the center's training notes")
+    assert cs.describe("R51", coder.terminology)[1:] == (True, None)
     # pneumonia, which no training note had, reaches the model's scorer (the default coder codes it); the
     # closed set of the same center drops it before scoring
     note = "Neumonía adquirida en la comunidad."
