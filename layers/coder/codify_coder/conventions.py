@@ -109,8 +109,13 @@ PERSONAL_HISTORY: dict[str, str] = {
     "S62": "Z87.81", "S72": "Z87.81", "S82": "Z87.81", "S92": "Z87.81",
     "O14": "Z87.59", "O15": "Z87.59",
     # a former smoker: personal history of nicotine dependence (tobacco use is not chronic once stopped)
-    "F17": "Z87.891",
+    "F17": "Z87.891", "Z72.0": "Z87.891",
 }
+# Statuses that end when the habit does, which CHRONIC_PREFIXES' "Z" would keep present when the note puts
+# them in the past: "former tobacco use" is personal history (Index: History, personal, nicotine dependence
+# Z87.891), not current Z72.0. (A drug in the history, "h/o DM2 on insulin", is still taken: Z79 stays, unless
+# its clause says it was stopped, rules._STOPPED.)
+ENDED_HABITS: tuple[str, ...] = ("Z72.0",)
 # Only specific history codes: a chapter-wide "personal history of other diseases of the X system" says
 # little a coder can use, so a past condition without a specific code is discarded `history_of` instead.
 
@@ -670,6 +675,11 @@ PAIN_CUES: tuple[str, ...] = (
 # fracture. At least one mention of the code must carry one of these, matched at the beginning of a folded
 # word (entries of three letters or fewer, abbreviations, and entries ending in "$", as whole words).
 REQUIRED_WORDS: dict[str, tuple[str, ...]] = {
+    # NIH Stroke Scale scores (R29.7-): "CHA2DS2-VASc score 4", "pain score 4" or "Wells score" are other scores
+    "R29.7": ("nihss", "nih stroke", "stroke scale", "national institutes of health", "escala nih", "ictus"),
+    # dependence on a machine: a CPAP used for sleep apnea ("OSA on CPAP", "uses CPAP nightly") is treatment,
+    # not dependence (Z99.89 is for a patient who depends on the device); Spanish keeps its treatment phrase
+    "Z99.89": ("dependen", "depend on", "tratamiento", "dependien"),
     "N39.0": ("infec", "itu", "uti", "itus", "utis", "sepsis", "septic", "urosepsis", "bacteri", "positiv",
               "pielonefr", "pyelonephr"),
     "R74.0": ("transamin", "hipertransamin", "hypertransamin", "aminotransf", "enzimas hepat",

@@ -454,7 +454,9 @@ def _route(d: Decision, s: _State, chronic: bool = False) -> None:
         else:
             s.discard(d, "family_history", FAMILY_NO_CODE, "the condition belongs to a relative")
     elif a == "historical":
-        if chronic or conventions.has_prefix(code, conventions.CHRONIC_PREFIXES):
+        if chronic or (conventions.has_prefix(code, conventions.CHRONIC_PREFIXES)
+                       and not conventions.has_prefix(code, conventions.ENDED_HABITS)
+                       and not (code.startswith(conventions.LONG_TERM_PREFIXES) and _drug_stopped(s, d))):
             s.add_final(replace(d, assertion="present", rule_id=CHRONIC,
                                 rule="chronic condition, or cancer still treated, named in the history is still present"))
             return
@@ -2529,13 +2531,31 @@ def _says_long_term(text: str, understanding: Understanding, d: Decision) -> boo
         if not _span_says(_LONG_TERM, text, sentence.start, sentence.end):
             continue
         # the course is the drug's own clause's: "cefpodoxime to complete a 14-day course, metformin 1000 mg"
-        start = max(text.rfind(",", sentence.start, mention.start), text.rfind(";", sentence.start, mention.start),
-                    sentence.start - 1) + 1
-        ends = [i for i in (text.find(",", mention.end, sentence.end), text.find(";", mention.end, sentence.end)) if i >= 0]
-        clause = _read(text[start:min(ends, default=sentence.end)])
-        if not (_SHORT_COURSE.search(clause) and not _EXPLICITLY_LONG_TERM.search(clause)):
+        clause = _clause(text, understanding, m)
+        if not ((_SHORT_COURSE.search(clause) or _STOPPED.search(clause)) and not _EXPLICITLY_LONG_TERM.search(clause)):
             return True
     return False
+
+
+def _drug_stopped(s: _State, d: Decision) -> bool:
+    """Every mention of the drug stands in a clause that says it was stopped ("off anticoagulation since")."""
+    return bool(d.mentions) and all(_STOPPED.search(_clause(s.text, s.understanding, m)) for m in d.mentions)
+
+
+def _clause(text: str, understanding: Understanding, m: int) -> str:
+    """The mention's clause: its sentence between the commas or semicolons around it, folded."""
+    mention = understanding.mentions[m]
+    sentence = understanding.sentences[mention.sentence]
+    start = max(text.rfind(",", sentence.start, mention.start), text.rfind(";", sentence.start, mention.start),
+                sentence.start - 1) + 1
+    ends = [i for i in (text.find(",", mention.end, sentence.end), text.find(";", mention.end, sentence.end)) if i >= 0]
+    return _read(text[start:min(ends, default=sentence.end)])
+
+
+# A drug the clause says the patient no longer takes ("off anticoagulation since", "metformin was stopped") is
+# no current long-term use, whatever "since" or "daily" says (a drug held for a procedure is still taken).
+_STOPPED = re.compile(r"\boff\b|\bstopped\b|\bdiscontinued\b|\bno longer\b|\bcompleted\b|\bsuspendid[oa]s?\b|"
+                      r"\bretirad[oa]s?\b|\bya no\b", re.IGNORECASE)
 
 
 # A course of days ("prednisone 40 mg daily x 5 days", "to complete 5 days", a taper or burst) is not long-term

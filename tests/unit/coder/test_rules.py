@@ -1069,3 +1069,41 @@ def test_a_stated_bmi_is_coded_with_the_diagnosis_it_accompanies(coder, note, ph
     out = decide(coder, note, [(phrase, P)], [(code, 0, 0.8)])
     z68 = {c for c, d in out.items() if d.final and c.startswith("Z68")}
     assert z68 == ({bmi} if bmi else set()), z68
+
+
+# ---------------------------------------------------------------- seventh pass of the real-document rules
+def _finals_en(coder, note: str) -> set[str]:
+    return {a.code for a in coder.code(note, CodeOptions(language="en")).final_assessments}
+
+
+def test_former_tobacco_use_is_personal_history_not_current_use(coder):
+    note = ("INDICATION: Right carotid bruit on exam. History of HTN, hyperlipidemia, and former tobacco use.\n"
+            "IMPRESSION: Mild plaque of the right carotid bulb.")
+    finals = _finals_en(coder, note)
+    assert "Z72.0" not in finals and "Z87.891" in finals, finals
+    current = _finals_en(coder, "SOCIAL HISTORY: Current tobacco use, chews tobacco daily.\nASSESSMENT: Gingivitis.")
+    assert "Z87.891" not in current, current
+
+
+def test_a_drug_stopped_in_the_history_is_no_long_term_use(coder):
+    stopped = ("HPI: 34-year-old with pulmonary embolism 2 years ago, treated with 6 months of rivaroxaban and off "
+               "anticoagulation since, presents with chest wall pain.")
+    assert "Z79.01" not in _finals_en(coder, stopped)
+    # the same sentence with the drug still taken keeps it, and the stopped one says why it is discarded
+    assert "Z79.01" in _finals_en(coder, "HPI: 70-year-old with h/o DVT, on anticoagulation since, presents with cough.")
+    result = coder.code("HPI: 70-year-old with h/o DVT, off anticoagulation since, presents with cough.",
+                        CodeOptions(language="en"))
+    assert "Z79.01" not in {a.code for a in result.final_assessments}
+    assert any(d.code == "Z79.01" and d.reason == "history_of" for d in result.discarded_assessments)
+
+
+def test_cpap_for_sleep_apnea_is_treatment_not_dependence_on_a_machine(coder):
+    for note in ("PAST MEDICAL HISTORY: DM2, HTN, OSA on CPAP.", "The patient uses CPAP nightly for sleep apnea.",
+                 "PAST MEDICAL HISTORY: Obstructive sleep apnea, uses CPAP nightly."):
+        finals = _finals_en(coder, note)
+        assert "Z99.89" not in finals and any(c.startswith("G47.3") for c in finals), finals
+
+
+def test_an_nihss_code_needs_the_stroke_scale_named(coder):
+    other = "ASSESSMENT: Atrial fibrillation, CHA2DS2-VASc score 4. Start apixaban."
+    assert not any(c.startswith("R29.7") for c in _finals_en(coder, other))
