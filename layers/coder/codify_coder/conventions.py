@@ -331,6 +331,14 @@ INDEX_TERMS: tuple[tuple[tuple[str, ...], str, str], ...] = (
     # Coagulopathy, due to drugs: anticoagulant D68.32 (hemorrhagic disorder due to extrinsic anticoagulants)
     (("D68.9", "D68.4", "D68.8"), (r"\b(?:warfarin|coumadin|anticoagula\w*|heparin|apixaban|eliquis|rivaroxaban|"
                                   r"xarelto|dabigatran|enoxaparin)\b"), "D68.32"),
+    # Anemia, in (due to) (with) chronic kidney disease D63.1 (the model reads "anemia of CKD" as D63.8 "... in
+    # other chronic diseases")
+    (("D63.8", "D64.9", "D63.0"), (r"\banemia (?:of|in|due to|secondary to|from|associated with) (?:\w+ )?"
+                                  r"(?:chronic kidney|chronic renal|ckd|esrd|end[- ]stage renal)|\brenal anemia\b"), "D63.1"),
+    # Lipoma, skin and subcutaneous tissue, trunk D17.1 (back, chest wall, abdominal wall, flank, shoulder girdle
+    # are the trunk's; the model stops at D17.9 "of unspecified site")
+    (("D17.9", "D17.30"), r"\b(?:back|trunk|chest wall|abdominal wall|flank|torso|scapula\w*|interscapular|paraspinal)\b",
+     "D17.1"),
 )
 
 # The regions the titles use for a site a note names (English anatomy): cellulitis "of the left foot" is

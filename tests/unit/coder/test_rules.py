@@ -1107,3 +1107,14 @@ def test_cpap_for_sleep_apnea_is_treatment_not_dependence_on_a_machine(coder):
 def test_an_nihss_code_needs_the_stroke_scale_named(coder):
     other = "ASSESSMENT: Atrial fibrillation, CHA2DS2-VASc score 4. Start apixaban."
     assert not any(c.startswith("R29.7") for c in _finals_en(coder, other))
+
+
+@pytest.mark.parametrize(("note", "code", "not_code"), [
+    ("ASSESSMENT: CKD stage 4. Anemia of chronic kidney disease, on darbepoetin.", "D63.1", "D63.8"),
+    ("ASSESSMENT: Anemia of CKD. CKD stage 3b.", "D63.1", "D63.8"),
+    ("POSTOPERATIVE DIAGNOSIS: Lipoma of the upper back.", "D17.1", "D17.9"),
+    ("POSTOPERATIVE DIAGNOSIS: Lipoma of the right chest wall.", "D17.1", "D17.9"),
+])
+def test_index_entries_no_title_carries_anemia_in_ckd_and_lipoma_of_the_trunk(coder, note, code, not_code):
+    finals = _finals_en(coder, note)
+    assert code in finals and not_code not in finals, finals
