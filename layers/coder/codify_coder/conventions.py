@@ -985,6 +985,10 @@ GUARDS: tuple[Guard, ...] = (
           "a region is named, no pain or tenderness there"),
     Guard("named.site", None, tuple(REQUIRED_SITE), "site_words", "condition_not_named",
           "the organ or region the code names is not in the phrase"),
+    # A pain score ("Pain 7/10", "pain score 4", "Pain: 3 out of 10") is a vital sign, not a diagnosis: a
+    # pain code needs the pain named as a complaint somewhere else than in its score.
+    Guard("named.pain_score", None, ("R52", "G89"), "not_pain_score", "condition_not_named",
+          "a pain score ('Pain 7/10') is a measurement, not a diagnosis"),
     Guard("named.skin_site", None, ("L",), "skin_site", "condition_not_named",
           "a skin code for what the phrase places in an internal organ's lining ('antral erythema')"),
     Guard("named.condition", None, tuple(REQUIRED_WORDS), "condition_words", "condition_not_named",

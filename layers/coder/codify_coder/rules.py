@@ -2082,6 +2082,9 @@ def _facts() -> dict[str, Callable[[_State, str, Decision], bool]]:
         "site_words": lambda s, code, d: any(
             w in _read(t) for t in _mention_texts(s, d) for w in conventions.lookup_prefix(conventions.REQUIRED_SITE, code)),
         "manifestation_of": _manifestation_of_stated,
+        "not_pain_score": lambda s, code, d: not all(
+            _PAIN_SCORE.match(s.text, s.understanding.mentions[m].start, s.understanding.mentions[m].end + 16)
+            for m in d.mentions),
         "skin_site": lambda s, code, d: any(
             not _INTERNAL_SITE.search(f) or _SKIN.search(f) for f in map(_read, _mention_texts(s, d))),
         "condition_words": lambda s, code, d: any(
@@ -2550,6 +2553,11 @@ def _clause(text: str, understanding: Understanding, m: int) -> str:
                 sentence.start - 1) + 1
     ends = [i for i in (text.find(",", mention.end, sentence.end), text.find(";", mention.end, sentence.end)) if i >= 0]
     return _read(text[start:min(ends, default=sentence.end)])
+
+
+# A pain score where the mention starts: "Pain 7/10", "pain: 3 out of 10", "pain score of 4", "Pain level 6/10".
+_PAIN_SCORE = re.compile(r"pain\s*(?:(?:score|scale|level|rating|intensity)\s*)?(?:(?:is|of|was|at)\s+)?[:=]?\s*"
+                         r"\d{1,2}(?:\.\d)?(?:\s*/\s*10\b|\s+(?:out\s+)?of\s+10\b|\b)", re.IGNORECASE)
 
 
 # A drug the clause says the patient no longer takes ("off anticoagulation since", "metformin was stopped") is

@@ -1118,3 +1118,12 @@ def test_an_nihss_code_needs_the_stroke_scale_named(coder):
 def test_index_entries_no_title_carries_anemia_in_ckd_and_lipoma_of_the_trunk(coder, note, code, not_code):
     finals = _finals_en(coder, note)
     assert code in finals and not_code not in finals, finals
+
+
+@pytest.mark.parametrize("vitals", ["Pain 7/10.", "Pain: 3 out of 10.", "Pain score of 4."])
+def test_a_pain_score_is_a_measurement_not_a_pain_diagnosis(coder, vitals):
+    note = f"VITAL SIGNS: BP 132/84, HR 78. {vitals}\nASSESSMENT: Essential hypertension."
+    result = coder.code(note, CodeOptions(language="en"))
+    assert "R52" not in {a.code for a in result.final_assessments}
+    complaint = _finals_en(coder, "CHIEF COMPLAINT: Pain all over for 2 weeks, worse at night.\nASSESSMENT: Pain, cause unclear.")
+    assert "R52" in complaint, complaint
