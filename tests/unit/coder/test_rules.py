@@ -158,6 +158,8 @@ CASES: dict[str, tuple] = {
                    "R10.31", "condition_not_named"),
     "named.skin_site": ("Mild antral erythema.", [("Mild antral erythema", P)], [("L53.9", 0, 0.8)], None, "L53.9",
                         "condition_not_named"),
+    "named.pain_score": ("Vitals stable. Pain 7/10.", [("Pain", P)], [("R52", 0, 0.8)], None, "R52",
+                         "condition_not_named"),
     "named.site": ("Enlarged testicle.", [("Enlarged testicle", P)], [("R16.0", 0, 0.8)], None, "R16.0",
                    "condition_not_named"),
     "named.condition": ("Urine sediment.", [("Urine sediment", P)], [("N39.0", 0, 0.8)], None, "N39.0",
