@@ -335,6 +335,11 @@ INDEX_TERMS: tuple[tuple[tuple[str, ...], str, str], ...] = (
     # other chronic diseases")
     (("D63.8", "D64.9", "D63.0"), (r"\banemia (?:of|in|due to|secondary to|from|associated with) (?:\w+ )?"
                                   r"(?:chronic kidney|chronic renal|ckd|esrd|end[- ]stage renal)|\brenal anemia\b"), "D63.1"),
+    # Hyperplasia, prostate, with lower urinary tract symptoms (LUTS) N40.1: the phrase names one of them
+    # ("BPH with nocturia", "BPH with LUTS", "enlarged prostate with urinary retention")
+    (("N40.0",), (r"\b(?:luts|lower urinary tract symptoms?|nocturia|urinary frequency|frequency|urgency|hesitancy|"
+                  r"weak (?:urinary )?stream|incomplete (?:bladder )?emptying|urinary retention|retention|"
+                  r"obstruct\w*|straining|dribbling|intermittency|boo)\b"), "N40.1"),
     # Lipoma, skin and subcutaneous tissue, trunk D17.1 (back, chest wall, abdominal wall, flank, shoulder girdle
     # are the trunk's; the model stops at D17.9 "of unspecified site")
     (("D17.9", "D17.30"), r"\b(?:back|trunk|chest wall|abdominal wall|flank|torso|scapula\w*|interscapular|paraspinal)\b",

@@ -1116,8 +1116,10 @@ def test_an_nihss_code_needs_the_stroke_scale_named(coder):
     ("ASSESSMENT: Anemia of CKD. CKD stage 3b.", "D63.1", "D63.8"),
     ("POSTOPERATIVE DIAGNOSIS: Lipoma of the upper back.", "D17.1", "D17.9"),
     ("POSTOPERATIVE DIAGNOSIS: Lipoma of the right chest wall.", "D17.1", "D17.9"),
+    ("PREOPERATIVE DIAGNOSIS: BPH with nocturia.", "N40.1", "N40.0"),
+    ("ASSESSMENT: Benign prostatic hyperplasia with lower urinary tract symptoms.", "N40.1", "N40.0"),
 ])
-def test_index_entries_no_title_carries_anemia_in_ckd_and_lipoma_of_the_trunk(coder, note, code, not_code):
+def test_index_entries_no_title_carries_anemia_in_ckd_lipoma_of_the_trunk_bph_with_luts(coder, note, code, not_code):
     finals = _finals_en(coder, note)
     assert code in finals and not_code not in finals, finals
 
