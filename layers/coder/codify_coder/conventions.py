@@ -336,8 +336,9 @@ INDEX_TERMS: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("D63.8", "D64.9", "D63.0"), (r"\banemia (?:of|in|due to|secondary to|from|associated with) (?:\w+ )?"
                                   r"(?:chronic kidney|chronic renal|ckd|esrd|end[- ]stage renal)|\brenal anemia\b"), "D63.1"),
     # Hyperplasia, prostate, with lower urinary tract symptoms (LUTS) N40.1: the phrase names one of them
-    # ("BPH with nocturia", "BPH with LUTS", "enlarged prostate with urinary retention")
-    (("N40.0",), (r"\b(?:luts|lower urinary tract symptoms?|nocturia|urinary frequency|frequency|urgency|hesitancy|"
+    # ("BPH with nocturia", "enlarged prostate with urinary retention"; "with LUTS", the title's words, is the
+    # stated_with stage's)
+    (("N40.0",), (r"\b(?:nocturia|urinary frequency|frequency|urgency|hesitancy|"
                   r"weak (?:urinary )?stream|incomplete (?:bladder )?emptying|urinary retention|retention|"
                   r"obstruct\w*|straining|dribbling|intermittency|boo)\b"), "N40.1"),
     # Lipoma, skin and subcutaneous tissue, trunk D17.1 (back, chest wall, abdominal wall, flank, shoulder girdle
@@ -502,6 +503,26 @@ def lookup(table: dict[str, _T], code: str) -> _T | None:
         if hit is not None:
             return hit
     return None
+
+
+# A substance use disorder in remission (Guideline I.C.5.b.1, DSM-5's early/sustained remission): words of the
+# mention's sentence, folded. "Stopped drinking" and "quit drinking" say it of alcohol; "quit smoking" is a
+# former smoker (personal history), which the history rules code, and is not listed.
+REMISSION_CUES: tuple[str, ...] = (
+    "in remission", "in early remission", "in sustained remission", "in full remission", "in partial remission",
+    "sober", "sobriety", "abstinent", "stopped drinking", "quit drinking", "no alcohol since",
+    "has not used", "has not had a drink", "clean and sober", "en remision",
+)
+
+
+# Excludes1 notes the source package lacks (simple-icd-10-cm has none on R03): the code's own title rules the
+# other out. "Elevated blood-pressure reading, without diagnosis of hypertension" (R03.0) with hypertension
+# coded; "Nonspecific low blood-pressure reading" (R03.1) with hypotension coded. (code prefix -> the prefixes
+# of the codes that exclude it)
+TITLE_EXCLUDES: dict[str, tuple[str, ...]] = {
+    "R03.0": ("I10", "I11", "I12", "I13", "I15", "I16", "I1A", "O10", "O11", "O13", "O14", "O16"),
+    "R03.1": ("I95",),
+}
 
 
 def lookup_prefix(table: dict, code: str):

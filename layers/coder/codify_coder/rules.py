@@ -87,6 +87,8 @@ PERSONAL_NO_CODE = _rule("history.no_code", "I.C.21.c.4", "history_of",
                          "a past condition with no specific personal history code")
 INDEX_TERM = _rule("specificity.index_term", "I.B.1", "final",
                    "the Alphabetic Index's code for words no title carries (acute blood loss anemia D62)")
+IN_REMISSION = _rule("specificity.in_remission", "I.C.5.b.1", "final",
+                     "a substance use disorder the note says is in remission is coded in remission")
 LATERALITY = _rule("specificity.laterality", "I.B.13", "final",
                    "the side the note states next to the condition picks the code's laterality")
 LATERALITY_OTHER = _rule("specificity.laterality_other_side", "I.B.13", "duplicate",
@@ -595,6 +597,31 @@ def _index_terms(s: _State) -> None:
                       by=target)
             s.add_final(replace(d, code=target, derived_from=code, rule_id=INDEX_TERM,
                                 rule=f"the Alphabetic Index codes the phrase's words {target}, not {code}"))
+
+
+# F10-F19 abuse, dependence and use codes whose last character 0 becomes 1 "in remission" (F10.20 -> F10.21,
+# F10.10 -> F10.11, F17.210 -> F17.211)
+_REMISSION_CODE = re.compile(r"^F1[0-9]\.(?:[129]0|2[0-9]0)$")
+_REMISSION = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in conventions.REMISSION_CUES) + r")\b", re.IGNORECASE)
+
+
+@_stage
+def _in_remission(s: _State) -> None:
+    """2a'''. A substance use disorder in remission (Guideline I.C.5.b.1: on the provider's documentation): the
+    mention's sentence says so ("alcohol use disorder in sustained remission", "sober for 2 years",
+    "stopped drinking 14 months ago"), so F10.20 becomes F10.21; the code without it is reported superseded."""
+    for code in sorted(c for c in s.finals if _REMISSION_CODE.match(c)):
+        d = s.finals[code]
+        target = code[:-1] + "1"
+        # the cue in the code's own sentence, or in the sentence of the remission code also proposed
+        said = [*d.mentions, *(s.finals[target].mentions if target in s.finals else ())]
+        if target not in s.terminology or not any(_sentence_says(_REMISSION, s.text, s.understanding, m) for m in said):
+            continue
+        del s.finals[code]
+        s.discard(d, "superseded_by_more_specific", MORE_SPECIFIC, f"the note says it is in remission: {target}",
+                  by=target)
+        s.add_final(replace(d, code=target, derived_from=code, rule_id=IN_REMISSION,
+                            rule=f"the note says the disorder is in remission: {target}, not {code}"))
 
 
 @_stage
@@ -1708,6 +1735,11 @@ def _excludes1(s: _State) -> None:
         for b in sorted(finals):
             if b != a and b in finals and s.terminology.excludes1_conflict(a, b):
                 s.discard(finals.pop(b), "excludes1_conflict", EXCLUDES1, f"Excludes1 with {a}", by=a)
+    for code in sorted(finals):
+        barred_by = conventions.lookup_prefix(conventions.TITLE_EXCLUDES, code)
+        other = next((c for c in sorted(finals) if barred_by and c != code and c.startswith(barred_by)), None)
+        if other is not None:
+            s.discard(finals.pop(code), "excludes1_conflict", EXCLUDES1, f"its title excludes {other}", by=other)
 
 
 def _drug_names() -> str:
@@ -2032,7 +2064,10 @@ def _with_sibling(s: _State, code: str, groups: list[tuple[str, ...]], texts: li
 _MANIFESTATION_IN = re.compile(r"\bin ((?:[a-z'-]+ ){0,5}?[a-z'-]+)(?:,|$)")
 _CAUSE = re.compile(r"\b(?:due to|secondary to|caused by|because of|from|related to|associated with|in the setting "
                     r"of|as a result of|complicating|in|of|with)\b")
-_GENERIC_CONTEXT = frozenset(content_stems("other diseases disease disorders classified elsewhere chronic unspecified"))
+# Words of a title's "in ..." that name no disease: "Alcohol dependence, in remission" is a status (its own stage,
+# _in_remission, reads the note's words for it), not a manifestation of a disease named "remission".
+_GENERIC_CONTEXT = frozenset(content_stems("other diseases disease disorders classified elsewhere chronic unspecified "
+                                           "remission"))
 
 
 def _manifestation_of_stated(s: _State, code: str, d: Decision) -> bool:

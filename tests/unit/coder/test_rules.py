@@ -264,6 +264,8 @@ CASES: dict[str, tuple] = {
                                      [("I10", 0, 0.05, 1.0)], None, "I10", None, {"document_type": "operative_report"}),
     "specificity.index_term": ("Acute blood loss anemia.", [("Acute blood loss anemia", P)], [("D64.9", 0, 0.8)],
                                None, "D62", None),
+    "specificity.in_remission": ("Alcohol dependence, in sustained remission.", [("Alcohol dependence", P)],
+                                 [("F10.20", 0, 0.8)], None, "F10.21", None),
     "stated.current_smoker": ("SOCIAL HISTORY: Current smoker, 1/2 ppd.", [("Current smoker", P)], [], None,
                               "F17.210", None),
     "context.allergy_list": ("ALLERGIES: Penicillin (rash).", [("rash", P, None, "history", "allergies")],
@@ -1131,3 +1133,22 @@ def test_a_pain_score_is_a_measurement_not_a_pain_diagnosis(coder, vitals):
     assert "R52" not in {a.code for a in result.final_assessments}
     complaint = _finals_en(coder, "CHIEF COMPLAINT: Pain all over for 2 weeks, worse at night.\nASSESSMENT: Pain, cause unclear.")
     assert "R52" in complaint, complaint
+
+
+@pytest.mark.parametrize(("note", "code", "gone"), [
+    ("ASSESSMENT: 1. Alcohol dependence, in sustained remission. 2. Hypertension.", "F10.21", "F10.20"),
+    ("PAST PSYCHIATRIC HISTORY: Alcohol dependence; sober for 3 years, attends AA.\nASSESSMENT: Hypertension.",
+     "F10.21", "F10.20"),
+])
+def test_a_substance_use_disorder_the_note_says_is_in_remission_is_coded_in_remission(coder, note, code, gone):
+    finals = _finals_en(coder, note)
+    assert code in finals and gone not in finals, finals
+    assert "F10.20" in _finals_en(coder, "ASSESSMENT: Alcohol dependence with ongoing daily drinking.")
+
+
+def test_an_elevated_blood_pressure_reading_is_not_coded_beside_hypertension(coder):
+    result = coder.code("DIAGNOSES: 1. Hypertension. 2. Elevated blood pressure reading in the ED.", CodeOptions(language="en"))
+    assert "I10" in {a.code for a in result.final_assessments}
+    assert any(d.code == "R03.0" and d.reason == "excludes1_conflict" for d in result.discarded_assessments)
+    alone = _finals_en(coder, "DIAGNOSES: Elevated blood pressure reading without diagnosis of hypertension, recheck in 2 weeks.")
+    assert "R03.0" in alone, alone
