@@ -592,11 +592,15 @@ def _index_terms(s: _State) -> None:
             d = s.finals[code]
             if target not in s.terminology or not any(pattern.search(_read(t)) for t in _mention_texts(s, d)):
                 continue
-            del s.finals[code]
-            s.discard(d, "superseded_by_more_specific", MORE_SPECIFIC, f"the Index codes the phrase {target}",
-                      by=target)
-            s.add_final(replace(d, code=target, derived_from=code, rule_id=INDEX_TERM,
-                                rule=f"the Alphabetic Index codes the phrase's words {target}, not {code}"))
+            _supersede(s, d, target, INDEX_TERM, f"the Index codes the phrase {target}",
+                       f"the Alphabetic Index codes the phrase's words {target}, not {code}")
+
+
+def _supersede(s: _State, d: Decision, target: str, rule_id: str, discarded: str, kept: str) -> None:
+    """The final `d` becomes `target` (by rule `rule_id`, justified `kept`); `d` is reported superseded by it."""
+    del s.finals[d.code]
+    s.discard(d, "superseded_by_more_specific", MORE_SPECIFIC, discarded, by=target)
+    s.add_final(replace(d, code=target, derived_from=d.code, rule_id=rule_id, rule=kept))
 
 
 # F10-F19 abuse, dependence and use codes whose last character 0 becomes 1 "in remission" (F10.20 -> F10.21,
@@ -617,11 +621,8 @@ def _in_remission(s: _State) -> None:
         said = [*d.mentions, *(s.finals[target].mentions if target in s.finals else ())]
         if target not in s.terminology or not any(_sentence_says(_REMISSION, s.text, s.understanding, m) for m in said):
             continue
-        del s.finals[code]
-        s.discard(d, "superseded_by_more_specific", MORE_SPECIFIC, f"the note says it is in remission: {target}",
-                  by=target)
-        s.add_final(replace(d, code=target, derived_from=code, rule_id=IN_REMISSION,
-                            rule=f"the note says the disorder is in remission: {target}, not {code}"))
+        _supersede(s, d, target, IN_REMISSION, f"the note says it is in remission: {target}",
+                   f"the note says the disorder is in remission: {target}, not {code}")
 
 
 @_stage
