@@ -834,8 +834,16 @@ EARLIER_SURGERY_CUES: tuple[str, ...] = (
 
 # Index: Vomiting R11.10; "without nausea" R11.11 only when the note says there was no nausea. Vomiting
 # alone is coded R11.10 (code -> (what the note must say in the sentence, the code otherwise)).
+_NAIL_WORDS: tuple[str, ...] = ("nail", "subungual", "ungue", "eponych", "lunula")
+# Qualifiers a note states by denying them as often as by naming them ("the wound does not involve the nail")
+DENIABLE_QUALIFIERS: tuple[str, ...] = ("S61.3", "S91.2")
 STATED_QUALIFIER: dict[str, tuple[tuple[str, ...], str]] = {
     "R11.11": (("sin nause", "without nause", "no nause", "ni nause", "nor nause", "sin nausea"), "R11.10"),
+    # An open wound of a finger (S61.3-) or toe (S91.2-) "with damage to nail" needs the nail named; a
+    # "laceration of the left index finger" is the wound without it (S61.2-, S91.1-), same type, digit, encounter.
+    **{f"{with_nail}{kind}{digit}{encounter}": (_NAIL_WORDS, f"{without}{kind}{digit}{encounter}")
+       for with_nail, without, digits in (("S61.3", "S61.2", "0123456789"), ("S91.2", "S91.1", "0123459"))
+       for kind in "012345" for digit in digits for encounter in "ADS"},
 }
 
 # Guideline I.C.21.c.5: screening codes for the screening the note names (a mention in a screening context).

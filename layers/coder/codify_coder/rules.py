@@ -2125,8 +2125,7 @@ def _facts() -> dict[str, Callable[[_State, str, Decision], bool]]:
             not _INTERNAL_SITE.search(f) or _SKIN.search(f) for f in map(_read, _mention_texts(s, d))),
         "condition_words": lambda s, code, d: any(
             _names_condition(conventions.lookup_prefix(_REQUIRED_WORDS, code), t) for t in _mention_texts(s, d)),
-        "qualifier": lambda s, code, d: any(
-            _sentence_says(_STATED_QUALIFIER[code][0], s.text, s.understanding, m) for m in d.mentions),
+        "qualifier": _qualifier_stated,
         "poor_general_state": lambda s, code, d: any(_not_good_state(t) for t in _mention_texts(s, d)),
         "oxygen_status": _in_sentence(_OXYGEN_STATUS),
         "dialysis_status": _in_sentence(_DIALYSIS_STATUS),
@@ -2682,6 +2681,24 @@ _NEGATED_BEFORE = re.compile(r"\b(?:no|not|without|free of|negative for|sin|libr
 def _sentence_says_current_cancer(text: str, understanding: Understanding, mention: int) -> bool:
     sentence = understanding.sentences[understanding.mentions[mention].sentence]
     return _span_says_current_cancer(text, sentence.start, sentence.end)
+
+
+def _qualifier_stated(s: _State, code: str, d: Decision) -> bool:
+    """The qualifier a code needs is in a sentence of its mentions; one a note may deny ("does not involve the
+    nail", "without ... nail bed involvement": conventions.DENIABLE_QUALIFIERS) must be said, not denied."""
+    pattern = _STATED_QUALIFIER[code][0]
+    deniable = conventions.has_prefix(code, conventions.DENIABLE_QUALIFIERS)
+    for m in d.mentions:
+        sentence = s.understanding.sentences[s.understanding.mentions[m].sentence]
+        if (_span_says_unnegated if deniable else _span_says)(pattern, s.text, sentence.start, sentence.end):
+            return True
+    return False
+
+
+def _span_says_unnegated(pattern: re.Pattern[str], text: str, start: int, end: int) -> bool:
+    folded = _read(text[start:end])
+    return any(_NEGATED_BEFORE.search(folded, max(0, m.start() - 40), m.start()) is None
+               for m in pattern.finditer(folded))
 
 
 @lru_cache(maxsize=1024)

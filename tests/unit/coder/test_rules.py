@@ -1152,3 +1152,16 @@ def test_an_elevated_blood_pressure_reading_is_not_coded_beside_hypertension(cod
     assert any(d.code == "R03.0" and d.reason == "excludes1_conflict" for d in result.discarded_assessments)
     alone = _finals_en(coder, "DIAGNOSES: Elevated blood pressure reading without diagnosis of hypertension, recheck in 2 weeks.")
     assert "R03.0" in alone, alone
+
+
+@pytest.mark.parametrize(("note", "final"), [
+    ("Laceration of the left index finger without tendon, nerve, or nail bed involvement.", "S61.211A"),
+    ("Laceration of the left index finger; the wound does not involve the nail.", "S61.211A"),
+    ("Laceration of the left index finger.", "S61.211A"),
+    ("Laceration of the left index finger extending through the nail bed.", "S61.311A"),
+])
+def test_a_finger_wound_with_damage_to_nail_needs_the_nail_named_and_not_denied(coder, note, final):
+    out = decide(coder, note, [("Laceration of the left index finger", P)], [("S61.311A", 0, 0.8)])
+    assert out[final].final, {c: (d.final, d.reason) for c, d in out.items()}
+    if final != "S61.311A":
+        assert out["S61.311A"].reason == "superseded_by_more_specific"
